@@ -1,0 +1,3 @@
+//! Pure report writers: data in, bytes out. Nothing here knows about the server or the database.
+
+pub mod csv_excel;

@@ -1,0 +1,3 @@
+//! Deterministic data sets for SupplyWatch. Pure data: the server's services load them.
+
+pub mod demo;

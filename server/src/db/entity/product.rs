@@ -1,0 +1,43 @@
+//! Table `products`: the product master — drugs from the price list, devices and IVDs.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "products")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub ingredient: Option<String>,
+    pub specification: Option<String>,
+    pub group_code: Option<String>,
+    pub related_code: Option<String>,
+    pub category: Option<String>,
+    pub therapeutic_class: Option<String>,
+    pub product_class: Option<String>,
+    pub pharmacopoeia: bool,
+    pub narcotic: bool,
+    pub basic_drug: bool,
+    pub stable_supply_category: Option<String>,
+    /// 薬価 as printed in the price list (decimal text, never a float).
+    pub price: Option<String>,
+    pub listed_on: Option<Date>,
+    pub transitional_until: Option<String>,
+    pub maker_id: Option<i32>,
+    pub maker_name: Option<String>,
+    pub jmdn: Option<String>,
+    pub approval_number: Option<String>,
+    pub edition: Option<String>,
+    /// Half-width, lower-cased code + names for substring search.
+    pub search_text: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

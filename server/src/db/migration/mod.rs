@@ -1,0 +1,19 @@
+//! Schema migrations, applied at start and by `supplywatch migrate`. Never edit one that has landed.
+
+mod m20261124_000001_create_organizations_and_users;
+mod m20261124_000002_create_products;
+
+use sea_orm_migration::prelude::*;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_organizations_and_users::Migration),
+            Box::new(m20261124_000002_create_products::Migration),
+        ]
+    }
+}

@@ -1,0 +1,21 @@
+//! Pure rules of the domain: codes, roles, password policy. No I/O, no framework imports.
+
+pub mod corporate_number;
+pub mod dates;
+pub mod device_codes;
+pub mod email;
+pub mod gtin;
+pub mod organization;
+pub mod password;
+pub mod product;
+pub mod validation;
+pub mod yj_code;
+
+pub use corporate_number::CorporateNumber;
+pub use device_codes::{ApprovalNumber, JmdnCode};
+pub use email::EmailAddress;
+pub use gtin::Gtin;
+pub use organization::{OrganizationKind, Role};
+pub use product::{DrugCategory, ProductClass, ProductCode, ProductKind};
+pub use validation::FieldError;
+pub use yj_code::YjCode;

@@ -1,0 +1,100 @@
+//! `POST /api/v1/auth/token` and `GET /api/v1/me`.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::identity::{ApiUser, remote_addr};
+use crate::services::auth;
+
+/// Credentials exchanged for a bearer token.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// Login e-mail.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new bearer token; send it as `Authorization: Bearer …`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// The token (shown once; only its hash is stored).
+    pub token: String,
+    /// When it stops working (RFC 3339).
+    pub expires_at: String,
+}
+
+/// The caller's organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationBody {
+    /// Organisation id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// `manufacturer`, `wholesaler`, `ministry` or `association`.
+    pub kind: String,
+}
+
+/// The caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    /// Login e-mail.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// `manufacturer`, `wholesaler`, `ministry`, `association` or `admin`.
+    pub role: String,
+    /// The caller's organisation.
+    pub organization: OrganizationBody,
+}
+
+/// Exchanges e-mail and password for a bearer token.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Token issued", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password, locked or deactivated account", content_type = "application/problem+json")
+    )
+)]
+#[post("/auth/token")]
+pub async fn create_token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, AppError> {
+    let now = chrono::Utc::now();
+    let user = auth::authenticate(&state.db, &body.email, &body.password, remote_addr(&req), now).await?;
+    let days = state.settings.token_days;
+    let token = auth::issue_token(&state.db, &user, days, &user.actor(remote_addr(&req)), now).await?;
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        token,
+        expires_at: (now + chrono::Duration::days(days)).to_rfc3339(),
+    }))
+}
+
+/// The authenticated user and organisation.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, description = "The caller", body = MeResponse),
+        (status = 401, description = "No valid credentials", content_type = "application/problem+json")
+    )
+)]
+#[get("/me")]
+pub async fn show_me(ApiUser(user): ApiUser) -> web::Json<MeResponse> {
+    web::Json(MeResponse {
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role.as_str().to_owned(),
+        organization: OrganizationBody {
+            id: user.organization.id,
+            name: user.organization.name,
+            kind: user.organization.kind.as_str().to_owned(),
+        },
+    })
+}

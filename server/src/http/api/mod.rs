@@ -1,0 +1,50 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
+
+pub mod auth;
+pub mod products;
+
+use actix_web::{HttpResponse, web};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The OpenAPI document's fixed parts; paths and schemas are collected from the route table.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "SupplyWatch API",
+        description = "医療用医薬品・医療機器・体外診断用医薬品の供給状況モニタリング API",
+        version = "1"
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "auth", description = "認証"),
+        (name = "products", description = "製品マスタ")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// Serves the OpenAPI document built from the route table.
+pub fn openapi_json(document: utoipa::openapi::OpenApi) -> actix_web::Route {
+    let body = document.to_json().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "Failed to serialise the OpenAPI document");
+        "{}".to_owned()
+    });
+    web::get().to(move || {
+        let body = body.clone();
+        async move {
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(body)
+        }
+    })
+}

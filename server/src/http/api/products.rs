@@ -1,0 +1,239 @@
+//! `GET /api/v1/products` and `GET /api/v1/products/{code}`: the product master.
+
+use actix_web::{get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::ProductKind;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::identity::ApiUser;
+use crate::services::products::{self, ProductDetail, ProductQuery, ProductSummary};
+use crate::services::{FieldProblem, ServiceError};
+
+/// Search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductListParams {
+    /// Words matched against code, 品名, 成分名, 規格 and maker (full- or half-width).
+    pub q: Option<String>,
+    /// Only this maker's products.
+    pub maker_id: Option<i32>,
+    /// `drug`, `device` or `ivd`.
+    pub kind: Option<String>,
+    /// Only products in this shipping status (`1`–`5`). Statuses arrive with supply reports.
+    pub shipping_status: Option<String>,
+    /// 1-based page (default 1).
+    pub page: Option<u64>,
+    /// Rows per page, 1–200 (default 50).
+    pub per_page: Option<u64>,
+}
+
+/// A maker.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MakerBody {
+    /// Organisation id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+}
+
+/// The current public supply status (null until a maker reports one).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusBody {
+    /// ⑫ 出荷対応の状況, `1`–`5`.
+    pub shipping_status: String,
+    /// ⑯ 出荷量の状況, `A+`, `A`, `B`, `C`, `D`.
+    pub volume_status: Option<String>,
+    /// ⑬ 理由, `1`–`8`.
+    pub reason: Option<String>,
+    /// ⑰ 情報更新日.
+    pub updated_on: String,
+}
+
+/// One product.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductBody {
+    /// YJ code (drugs) or GTIN (devices, IVDs).
+    pub code: String,
+    /// `drug`, `device` or `ivd`.
+    pub kind: String,
+    /// 品名 / 販売名.
+    pub name: String,
+    /// 成分名.
+    pub ingredient: Option<String>,
+    /// 規格単位.
+    pub specification: Option<String>,
+    /// First 9 characters of a drug code: its same-spec group.
+    pub group_code: Option<String>,
+    /// The maker, when known.
+    pub maker: Option<MakerBody>,
+    /// 薬剤区分.
+    pub category: Option<String>,
+    /// 製品区分.
+    pub product_class: Option<String>,
+    /// 薬価 as printed in the price list.
+    pub price: Option<String>,
+    /// Current supply status.
+    pub status: Option<StatusBody>,
+}
+
+/// A page of products.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductListResponse {
+    /// The products of this page.
+    pub items: Vec<ProductBody>,
+    /// How many match in all.
+    pub total: u64,
+    /// This page.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+}
+
+/// A product's name and price in one edition of the price list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EditionBody {
+    /// Edition date.
+    pub edition: String,
+    /// 品名.
+    pub name: String,
+    /// 薬価.
+    pub price: Option<String>,
+}
+
+/// A substitute product.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubstituteBody {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Maker's name.
+    pub maker: Option<String>,
+}
+
+/// One product with its editions and substitutes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductDetailResponse {
+    /// The list fields.
+    #[serde(flatten)]
+    pub product: ProductBody,
+    /// 薬効分類.
+    pub therapeutic_class: Option<String>,
+    /// JMDN code (devices).
+    pub jmdn: Option<String>,
+    /// 承認番号等 (devices).
+    pub approval_number: Option<String>,
+    /// Price-list editions, newest first.
+    pub editions: Vec<EditionBody>,
+    /// Same-spec products (drugs) or declared substitutes (devices).
+    pub substitutes: Vec<SubstituteBody>,
+}
+
+/// Searches the product master.
+#[utoipa::path(
+    tag = "products",
+    params(ProductListParams),
+    responses(
+        (status = 200, description = "Matching products", body = ProductListResponse),
+        (status = 401, description = "No valid credentials", content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameter", content_type = "application/problem+json")
+    )
+)]
+#[get("/products")]
+pub async fn list_products(
+    _user: ApiUser,
+    state: web::Data<AppState>,
+    params: web::Query<ProductListParams>,
+) -> Result<web::Json<ProductListResponse>, AppError> {
+    let params = params.into_inner();
+    let kind = params
+        .kind
+        .as_deref()
+        .map(ProductKind::parse)
+        .transpose()
+        .map_err(|e| ServiceError::invalid(FieldProblem::from_field_error("kind", &e)))?;
+    let query = ProductQuery {
+        q: params.q,
+        maker_id: params.maker_id,
+        kind,
+        page: params.page.unwrap_or(1).max(1),
+        per_page: params.per_page.unwrap_or(50).clamp(1, products::MAX_PER_PAGE),
+    };
+    // No product has a status before supply reports exist, so a status filter matches nothing.
+    let (items, total) = if params.shipping_status.is_some() {
+        (Vec::new(), 0)
+    } else {
+        products::search(&state.db, &query).await?
+    };
+    Ok(web::Json(ProductListResponse {
+        items: items.into_iter().map(product_body).collect(),
+        total,
+        page: query.page,
+        per_page: query.per_page,
+    }))
+}
+
+/// One product by YJ code or GTIN.
+#[utoipa::path(
+    tag = "products",
+    params(("code" = String, Path, description = "YJ code or GTIN")),
+    responses(
+        (status = 200, description = "The product", body = ProductDetailResponse),
+        (status = 401, description = "No valid credentials", content_type = "application/problem+json"),
+        (status = 404, description = "No such product", content_type = "application/problem+json")
+    )
+)]
+#[get("/products/{code}")]
+pub async fn show_product(
+    _user: ApiUser,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<web::Json<ProductDetailResponse>, AppError> {
+    let detail = products::find(&state.db, &code).await?;
+    Ok(web::Json(detail_body(detail)))
+}
+
+fn product_body(p: ProductSummary) -> ProductBody {
+    ProductBody {
+        code: p.code,
+        kind: p.kind.to_owned(),
+        name: p.name,
+        ingredient: p.ingredient,
+        specification: p.specification,
+        group_code: p.group_code,
+        maker: p.maker.map(|m| MakerBody { id: m.id, name: m.name }),
+        category: p.category,
+        product_class: p.product_class.map(str::to_owned),
+        price: p.price,
+        status: None,
+    }
+}
+
+fn detail_body(d: ProductDetail) -> ProductDetailResponse {
+    ProductDetailResponse {
+        therapeutic_class: d.therapeutic_class,
+        jmdn: d.jmdn,
+        approval_number: d.approval_number,
+        editions: d
+            .revisions
+            .into_iter()
+            .map(|r| EditionBody {
+                edition: r.edition,
+                name: r.name,
+                price: r.price,
+            })
+            .collect(),
+        substitutes: d
+            .substitutes
+            .into_iter()
+            .map(|s| SubstituteBody {
+                code: s.code,
+                name: s.name,
+                maker: s.maker_name,
+            })
+            .collect(),
+        product: product_body(d.summary),
+    }
+}

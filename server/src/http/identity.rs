@@ -1,0 +1,145 @@
+//! Who is calling: the bearer token or session cookie of a request, resolved to a user.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use super::AppState;
+use super::error::{AppError, ErrorKind};
+use crate::services::ServiceError;
+use crate::services::accounts::UserContext;
+use crate::services::audit::Actor;
+use crate::services::auth;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "sw_session";
+
+/// A user authenticated by bearer token or browser session (API handlers; 401 otherwise).
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub UserContext);
+
+/// A user with a browser session and its form token (page handlers; redirect to login otherwise).
+#[derive(Debug, Clone)]
+pub struct PageUser {
+    /// The user.
+    pub user: UserContext,
+    /// The session's CSRF token, put into every form.
+    pub csrf_token: String,
+}
+
+/// The page user, if someone is logged in (pages open to everyone).
+#[derive(Debug, Clone)]
+pub struct MaybePageUser(pub Option<PageUser>);
+
+impl FromRequest for ApiUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state(&req)?;
+            let now = chrono::Utc::now();
+            if let Some(token) = bearer_token(&req) {
+                return auth::token_user(&state.db, &token, now)
+                    .await?
+                    .map(ApiUser)
+                    .ok_or_else(|| unauthenticated("トークンが無効か、有効期限が切れています"));
+            }
+            match session_user(&req, &state).await? {
+                Some(page) => Ok(ApiUser(page.user)),
+                None => Err(unauthenticated("認証情報がありません。Authorization: Bearer トークンを指定してください")),
+            }
+        })
+    }
+}
+
+impl FromRequest for PageUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state(&req).map_err(AppError::page)?;
+            session_user(&req, &state)
+                .await
+                .map_err(AppError::page)?
+                .ok_or_else(|| {
+                    let next = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
+                    AppError::page(ErrorKind::LoginRequired { next })
+                })
+        })
+    }
+}
+
+impl FromRequest for MaybePageUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state(&req).map_err(AppError::page)?;
+            Ok(Self(session_user(&req, &state).await.map_err(AppError::page)?))
+        })
+    }
+}
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ServiceError::Internal("application state missing".into()).into())
+}
+
+fn unauthenticated(message: &str) -> AppError {
+    ServiceError::Unauthenticated(message.to_owned()).into()
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+async fn session_user(req: &HttpRequest, state: &AppState) -> Result<Option<PageUser>, AppError> {
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(auth::session_user(&state.db, cookie.value(), chrono::Utc::now())
+        .await?
+        .map(|(user, csrf_token)| PageUser { user, csrf_token }))
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, expiring with the session.
+pub fn session_cookie(secret: String, hours: i64, secure: bool) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, secret)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(time::Duration::hours(hours))
+        .finish()
+}
+
+/// A cookie that removes the session cookie.
+pub fn expired_session_cookie() -> Cookie<'static> {
+    let mut cookie = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// The client's address as seen on the socket (not a header a client could forge).
+pub fn remote_addr(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// The audit actor of a request by `user`.
+pub fn actor(req: &HttpRequest, user: &UserContext) -> Actor {
+    user.actor(remote_addr(req))
+}

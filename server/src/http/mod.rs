@@ -1,0 +1,60 @@
+//! The HTTP edge: one route table, thin handlers, the error type and the request identity.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod health;
+pub mod identity;
+pub mod pages;
+
+use actix_web::web;
+use sea_orm::DatabaseConnection;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::settings::Settings;
+pub use error::AppError;
+
+/// What every handler may reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The settings read at start.
+    pub settings: Settings,
+}
+
+/// The route table: every URL of the application. API routes added with `service` are also
+/// collected into the OpenAPI document, so the document lists exactly these.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope("/api/v1")
+            .service(api::auth::create_token)
+            .service(api::auth::show_me)
+            .service(api::products::list_products)
+            .service(api::products::show_product),
+    )
+    .route("/healthz", web::get().to(health::show_health))
+    .route("/static/{file}", web::get().to(assets::show_asset))
+    .route("/", web::get().to(pages::home::show_home))
+    .route("/login", web::get().to(pages::login::new_session_form))
+    .route("/login", web::post().to(pages::login::create_session))
+    .route("/logout", web::post().to(pages::login::delete_session))
+    .route("/products", web::get().to(pages::products::list_products))
+    .route("/products/{code}", web::get().to(pages::products::show_product))
+    .route("/admin/audit-log", web::get().to(pages::admin::list_audit_log))
+    .route("/admin/audit-log.csv", web::get().to(pages::admin::download_audit_log));
+}
+
+/// Turns unreadable JSON bodies and query strings into 400/422 problems instead of plain text.
+pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|err, _| {
+        AppError::bad_request(format!("JSON を読めません: {err}")).into()
+    }))
+    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+        AppError::bad_request(format!("クエリパラメータが正しくありません: {err}")).into()
+    }))
+    .app_data(web::FormConfig::default().error_handler(|err, _| {
+        AppError::page(AppError::bad_request(format!("フォームを読めません: {err}"))).into()
+    }));
+}

@@ -1,0 +1,73 @@
+//! Server-rendered Japanese pages (askama templates under `web/templates`, htmx for partial updates).
+
+pub mod admin;
+pub mod home;
+pub mod login;
+pub mod products;
+
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::error::AppError;
+use super::identity::PageUser;
+use crate::domain::Role;
+
+/// The header of every page: who is logged in, and the logout form's token.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    /// Display name, when logged in.
+    pub user_name: Option<String>,
+    /// Organisation name.
+    pub organization: String,
+    /// Role, in Japanese.
+    pub role_label: &'static str,
+    /// Whether to show the admin menu.
+    pub is_admin: bool,
+    /// Token of the logout form.
+    pub csrf_token: String,
+}
+
+impl Nav {
+    /// The header for a logged-in user.
+    pub fn for_user(page: &PageUser) -> Self {
+        Self {
+            user_name: Some(page.user.display_name.clone()),
+            organization: page.user.organization.name.clone(),
+            role_label: page.user.role.label_ja(),
+            is_admin: page.user.role == Role::Admin,
+            csrf_token: page.csrf_token.clone(),
+        }
+    }
+}
+
+/// Renders a template as a UTF-8 HTML response.
+pub fn render(template: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = template.render().map_err(AppError::page)?;
+    Ok(HttpResponse::Ok().content_type(ContentType::html()).body(body))
+}
+
+/// Whether htmx sent the request (then only the partial is returned).
+pub fn is_htmx(req: &HttpRequest) -> bool {
+    req.headers().contains_key("HX-Request")
+}
+
+/// Compares two tokens in constant time.
+pub fn tokens_match(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes().zip(b.bytes()).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        && !a.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_match_only_when_equal_and_non_empty() {
+        assert!(tokens_match("abc", "abc"));
+        assert!(!tokens_match("abc", "abd"));
+        assert!(!tokens_match("abc", "abcd"));
+        assert!(!tokens_match("", ""));
+    }
+}

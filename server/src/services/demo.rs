@@ -1,0 +1,126 @@
+//! Loads the demo data set (`serve --demo`) into an empty database, through the ordinary services.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+};
+use secrecy::{ExposeSecret, SecretString};
+use supplywatch_seed::demo;
+
+use super::accounts::{self, NewOrganization, NewUser};
+use super::audit::Actor;
+use super::devices::{self, NewDevice};
+use super::{DbContext, ServiceError, price_list};
+use crate::db::entity::user;
+use crate::domain::{OrganizationKind, ProductKind, Role};
+
+/// What was loaded: the accounts and their shared password, to print at start.
+#[derive(Debug)]
+pub struct DemoAccounts {
+    /// Login e-mails with their roles.
+    pub accounts: Vec<(&'static str, &'static str)>,
+    /// The password of every demo account.
+    pub password: SecretString,
+}
+
+/// Loads the demo set in one transaction when the database has no users yet; otherwise `None`.
+pub async fn load_if_empty(
+    db: &DatabaseConnection,
+    password: Option<SecretString>,
+    now: DateTime<Utc>,
+) -> Result<Option<DemoAccounts>, ServiceError> {
+    let users = user::Entity::find()
+        .count(db)
+        .await
+        .context("Failed to count users")?;
+    if users > 0 {
+        return Ok(None);
+    }
+    let password = password.unwrap_or_else(|| SecretString::from(random_password()));
+    let actor = Actor::system("demo");
+    let txn = db.begin().await.context("Failed to start loading the demo data")?;
+    let mut org_ids = std::collections::HashMap::new();
+    for org in demo::ORGANIZATIONS {
+        let kind = org.kind.parse::<OrganizationKind>().map_err(|e| ServiceError::Internal(e.message))?;
+        let new = NewOrganization {
+            kind,
+            name: org.name,
+            corporate_number: Some(org.corporate_number),
+            contacts: org.contacts,
+        };
+        let created = accounts::create_organization(&txn, &new, &actor, now).await?;
+        org_ids.insert(org.name, created.id);
+    }
+    for u in demo::USERS {
+        let role = u.role.parse::<Role>().map_err(|e| ServiceError::Internal(e.message))?;
+        let organization_id = *org_ids
+            .get(u.organization)
+            .ok_or_else(|| ServiceError::Internal(format!("demo user {} has no organisation", u.email)))?;
+        let new = NewUser {
+            email: u.email,
+            display_name: u.display_name,
+            role,
+            organization_id,
+            password: password.expose_secret(),
+        };
+        accounts::create_user(&txn, &new, &actor, now).await?;
+    }
+    let rows = price_list::parse::parse(demo::price_list_csv().as_bytes()).map_err(|problems| {
+        ServiceError::Internal(format!("the demo price list is invalid: {problems:?}"))
+    })?;
+    price_list::import(&txn, &rows, demo::PRICE_LIST_EDITION, "demo", &actor, now, &|_| {}).await?;
+    load_devices(&txn, &org_ids, &actor, now).await?;
+    txn.commit().await.context("Failed to commit the demo data")?;
+    Ok(Some(DemoAccounts {
+        accounts: demo::USERS.iter().map(|u| (u.email, u.role)).collect(),
+        password,
+    }))
+}
+
+async fn load_devices(
+    db: &impl ConnectionTrait,
+    org_ids: &std::collections::HashMap<&str, i32>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    for d in demo::DEVICES {
+        let maker_id = *org_ids
+            .get(d.maker)
+            .ok_or_else(|| ServiceError::Internal(format!("demo device {} has no maker", d.gtin)))?;
+        let new = NewDevice {
+            kind: ProductKind::parse(d.kind).map_err(|e| ServiceError::Internal(e.message))?,
+            gtin: d.gtin,
+            name: d.name,
+            maker_id,
+            jmdn: d.jmdn,
+            approval_number: d.approval_number,
+        };
+        devices::register_device(db, &new, actor, now).await?;
+    }
+    let ministry = org_ids
+        .get(demo::ORGANIZATIONS[0].name)
+        .copied()
+        .ok_or_else(|| ServiceError::Internal("the demo has no ministry".into()))?;
+    for (device, substitute) in demo::DEVICE_SUBSTITUTES {
+        devices::declare_substitute(db, device, substitute, ministry, actor, now).await?;
+    }
+    Ok(())
+}
+
+/// A random password that meets the policy (letters, digits and symbols, 20 characters).
+fn random_password() -> String {
+    let secret = super::auth::random_secret().replace(['-', '_'], "x");
+    format!("Demo-{}-7", &secret[..14])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_demo_passwords_meet_the_policy() {
+        let password = random_password();
+        assert!(crate::domain::password::check_password_policy(&password).is_ok(), "{password}");
+        assert_ne!(password, random_password());
+    }
+}

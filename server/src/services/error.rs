@@ -1,0 +1,97 @@
+//! The error type of the service layer; the HTTP edge maps it to problem+json or an error page.
+
+use crate::domain::FieldError;
+
+/// One broken rule in some input: which field (and row of a file), which rule, in Japanese.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldProblem {
+    /// The input field (JSON name, or the column name of a file).
+    pub field: String,
+    /// 1-based data row of an uploaded file (the header is row 1, so data starts at 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// Stable machine code of the rule.
+    pub code: String,
+    /// Japanese explanation naming the value and the rule.
+    pub message: String,
+}
+
+impl FieldProblem {
+    /// A problem with `field` described by a domain validation error.
+    pub fn from_field_error(field: &str, error: &FieldError) -> Self {
+        Self {
+            field: field.to_owned(),
+            row: None,
+            code: error.code.to_owned(),
+            message: error.message.clone(),
+        }
+    }
+
+    /// A problem with `field` with the given rule code and message.
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            row: None,
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The same problem, located at a row of a file.
+    #[must_use]
+    pub fn at_row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
+    }
+}
+
+/// Why a use case did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The input broke one or more rules; nothing was changed.
+    #[error("入力内容に誤りがあります（{}件）", .0.len())]
+    Invalid(Vec<FieldProblem>),
+    /// Wrong e-mail, wrong password, locked or deactivated: deliberately one message.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller may not touch this (another organisation's data, wrong role).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Nothing with that key.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the current state (duplicate, wrong workflow step).
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed; the cause is logged, the user sees an opaque error.
+    #[error("{context}")]
+    Database {
+        /// What was being done.
+        context: &'static str,
+        /// The driver's error.
+        #[source]
+        source: sea_orm::DbErr,
+    },
+    /// Another unexpected failure (hashing, a worker thread), logged with its cause.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    /// A single-field validation error.
+    pub fn invalid(problem: FieldProblem) -> Self {
+        Self::Invalid(vec![problem])
+    }
+}
+
+/// Attaches a "what failed" context to database errors: `.context("Failed to …")`.
+pub trait DbContext<T> {
+    /// Wraps the error with the description of the failed step.
+    fn context(self, context: &'static str) -> Result<T, ServiceError>;
+}
+
+impl<T> DbContext<T> for Result<T, sea_orm::DbErr> {
+    fn context(self, context: &'static str) -> Result<T, ServiceError> {
+        self.map_err(|source| ServiceError::Database { context, source })
+    }
+}

@@ -1,0 +1,13 @@
+//! Use cases shared by the HTTP layer, the CLI, jobs and the demo loader. Transactions live here.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod devices;
+pub mod price_list;
+pub mod products;
+
+mod error;
+
+pub use error::{DbContext, FieldProblem, ServiceError};

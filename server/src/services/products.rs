@@ -1,0 +1,255 @@
+//! The product master as users see it: search, detail with edition history and substitutes.
+
+use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::{DbContext, ServiceError};
+use crate::db::entity::{device_substitute, product, product_revision};
+use crate::domain::validation::normalize_width;
+use crate::domain::{ProductClass, ProductKind};
+
+/// Largest page a client may ask for.
+pub const MAX_PER_PAGE: u64 = 200;
+
+/// What to look for.
+#[derive(Debug, Clone, Default)]
+pub struct ProductQuery {
+    /// Words that must all appear in the code, 品名, 成分名, 規格 or maker name.
+    pub q: Option<String>,
+    /// Only products of this maker.
+    pub maker_id: Option<i32>,
+    /// Only products of this kind.
+    pub kind: Option<ProductKind>,
+    /// 1-based page.
+    pub page: u64,
+    /// Rows per page (1–200).
+    pub per_page: u64,
+}
+
+/// A maker as shown beside a product.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MakerRef {
+    /// Organisation id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+}
+
+/// One product in a list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProductSummary {
+    /// YJ code or GTIN.
+    pub code: String,
+    /// drug, device or ivd.
+    pub kind: &'static str,
+    /// 品名 / 販売名.
+    pub name: String,
+    /// 成分名 (drugs).
+    pub ingredient: Option<String>,
+    /// 規格単位 (drugs).
+    pub specification: Option<String>,
+    /// First 9 characters of a drug code: the same-spec group.
+    pub group_code: Option<String>,
+    /// The maker, when known (統一名収載品 have none).
+    pub maker: Option<MakerRef>,
+    /// The maker's name as printed in the price list, also when no organisation is linked.
+    pub maker_name: Option<String>,
+    /// 薬剤区分.
+    pub category: Option<String>,
+    /// 製品区分 (Japanese label).
+    pub product_class: Option<&'static str>,
+    /// 薬価, as printed.
+    pub price: Option<String>,
+}
+
+/// A product's name and price in one price-list edition.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Revision {
+    /// Edition, e.g. `2025-07-16`.
+    pub edition: String,
+    /// 品名 in that edition.
+    pub name: String,
+    /// 薬価 in that edition.
+    pub price: Option<String>,
+}
+
+/// Everything about one product.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProductDetail {
+    /// The list fields.
+    #[serde(flatten)]
+    pub summary: ProductSummary,
+    /// 薬効分類 (positions 1–4).
+    pub therapeutic_class: Option<String>,
+    /// 日本薬局方.
+    pub pharmacopoeia: bool,
+    /// 麻薬.
+    pub narcotic: bool,
+    /// 経過措置による使用期限.
+    pub transitional_until: Option<String>,
+    /// JMDN code (devices).
+    pub jmdn: Option<String>,
+    /// 承認番号等 (devices).
+    pub approval_number: Option<String>,
+    /// Editions of the price list, newest first.
+    pub revisions: Vec<Revision>,
+    /// Same-spec products (drugs) or declared substitutes (devices).
+    pub substitutes: Vec<ProductSummary>,
+}
+
+/// Lowers and half-widths text for matching, the same way on both sides.
+pub fn search_key(text: &str) -> String {
+    normalize_width(text).to_lowercase()
+}
+
+/// The `search_text` stored for a product.
+pub fn search_text(parts: &[Option<&str>]) -> String {
+    let joined: Vec<&str> = parts.iter().flatten().copied().collect();
+    search_key(&joined.join(" "))
+}
+
+/// Searches the master, ordered by code.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    query: &ProductQuery,
+) -> Result<(Vec<ProductSummary>, u64), ServiceError> {
+    let mut condition = Condition::all();
+    if let Some(q) = &query.q {
+        for word in search_key(q).split_whitespace() {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            condition = condition.add(
+                Expr::col(product::Column::SearchText)
+                    .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+            );
+        }
+    }
+    if let Some(maker_id) = query.maker_id {
+        condition = condition.add(product::Column::MakerId.eq(maker_id));
+    }
+    if let Some(kind) = query.kind {
+        condition = condition.add(product::Column::Kind.eq(kind.as_str()));
+    }
+    let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+    let select = product::Entity::find().filter(condition);
+    let total = select
+        .clone()
+        .count(db)
+        .await
+        .context("Failed to count products")?;
+    let rows = select
+        .order_by_asc(product::Column::Code)
+        .offset(query.page.max(1).saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await
+        .context("Failed to search products")?;
+    Ok((rows.into_iter().map(summary).collect(), total))
+}
+
+/// One product by code, with its history and substitutes.
+pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<ProductDetail, ServiceError> {
+    let code = normalize_width(code).to_ascii_uppercase();
+    let found = product::Entity::find()
+        .filter(product::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await
+        .context("Failed to load the product")?
+        .ok_or_else(|| ServiceError::NotFound(format!("製品コード {code} の製品は登録されていません")))?;
+    let revisions = product_revision::Entity::find()
+        .filter(product_revision::Column::ProductId.eq(found.id))
+        .order_by_desc(product_revision::Column::Edition)
+        .order_by_desc(product_revision::Column::Id)
+        .all(db)
+        .await
+        .context("Failed to load the product's editions")?
+        .into_iter()
+        .map(|r| Revision {
+            edition: r.edition,
+            name: r.name,
+            price: r.price,
+        })
+        .collect();
+    let substitutes = substitutes(db, &found).await?;
+    Ok(ProductDetail {
+        therapeutic_class: found.therapeutic_class.clone(),
+        pharmacopoeia: found.pharmacopoeia,
+        narcotic: found.narcotic,
+        transitional_until: found.transitional_until.clone(),
+        jmdn: found.jmdn.clone(),
+        approval_number: found.approval_number.clone(),
+        revisions,
+        substitutes,
+        summary: summary(found),
+    })
+}
+
+/// Same-spec products for a drug (same first 9 characters); declared substitutes for a device.
+async fn substitutes(
+    db: &impl ConnectionTrait,
+    found: &product::Model,
+) -> Result<Vec<ProductSummary>, ServiceError> {
+    let rows = if let Some(group) = found.group_code.as_deref() {
+        product::Entity::find()
+            .filter(product::Column::GroupCode.eq(group))
+            .filter(product::Column::Id.ne(found.id))
+            .order_by_asc(product::Column::Code)
+            .all(db)
+            .await
+            .context("Failed to load same-spec products")?
+    } else {
+        let ids: Vec<i32> = device_substitute::Entity::find()
+            .filter(device_substitute::Column::ProductId.eq(found.id))
+            .all(db)
+            .await
+            .context("Failed to load declared substitutes")?
+            .into_iter()
+            .map(|s| s.substitute_id)
+            .collect();
+        product::Entity::find()
+            .filter(product::Column::Id.is_in(ids))
+            .order_by_asc(product::Column::Code)
+            .all(db)
+            .await
+            .context("Failed to load declared substitutes")?
+    };
+    Ok(rows.into_iter().map(summary).collect())
+}
+
+fn summary(row: product::Model) -> ProductSummary {
+    let kind = ProductKind::parse(&row.kind).map_or("drug", ProductKind::as_str);
+    ProductSummary {
+        maker: row.maker_id.map(|id| MakerRef {
+            id,
+            name: row.maker_name.clone().unwrap_or_default(),
+        }),
+        code: row.code,
+        kind,
+        name: row.name,
+        ingredient: row.ingredient,
+        specification: row.specification,
+        group_code: row.group_code,
+        maker_name: row.maker_name,
+        category: row.category,
+        product_class: row
+            .product_class
+            .as_deref()
+            .and_then(ProductClass::parse)
+            .map(ProductClass::label_ja),
+        price: row.price,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_matches_half_width_queries_against_full_width_names() {
+        let stored = search_text(&[Some("2171022F5180"), Some("アムロジピン錠１０ｍｇ「サワイ」"), None]);
+        assert!(stored.contains(&search_key("10mg")));
+        assert!(stored.contains(&search_key("2171022f5180")));
+    }
+}
