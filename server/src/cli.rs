@@ -93,11 +93,21 @@ enum UserCommand {
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let db = supplywatch::db::connect(&settings.database_url)
         .await
-        .with_context(|| format!("Failed to open the database {}", redact(&settings.database_url)))?;
-    supplywatch::db::migrate(&db).await.context("Failed to migrate the database")?;
+        .with_context(|| {
+            format!(
+                "Failed to open the database {}",
+                redact(&settings.database_url)
+            )
+        })?;
+    supplywatch::db::migrate(&db)
+        .await
+        .context("Failed to migrate the database")?;
     match cli.command {
         Command::Migrate => {
-            println!("マイグレーションを適用しました（{}）", redact(&settings.database_url));
+            println!(
+                "マイグレーションを適用しました（{}）",
+                redact(&settings.database_url)
+            );
             Ok(())
         }
         Command::Seed => seed(&db, &settings).await,
@@ -109,11 +119,13 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 .with_context(|| format!("Failed to listen on {}", settings.bind))?;
             tracing::info!(port = app.port(), database = %redact(&settings.database_url), "SupplyWatch is serving");
             println!("SupplyWatch: http://{}:{}/", settings.bind.ip(), app.port());
-            app.run_until_stopped().await.context("The server stopped with an error")
+            app.run_until_stopped()
+                .await
+                .context("The server stopped with an error")
         }
-        Command::Import { what: ImportCommand::NhiPriceList { file, edition } } => {
-            import_price_list(&db, &file, edition).await
-        }
+        Command::Import {
+            what: ImportCommand::NhiPriceList { file, edition },
+        } => import_price_list(&db, &file, edition).await,
         Command::User { what } => user(&db, what).await,
     }
 }
@@ -140,15 +152,22 @@ async fn import_price_list(
     file: &PathBuf,
     edition: Option<String>,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("Failed to read {}", file.display()))?;
-    let file_name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let bytes =
+        std::fs::read(file).with_context(|| format!("Failed to read {}", file.display()))?;
+    let file_name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let edition = edition
         .or_else(|| price_list::edition_from_file_name(&file_name))
         .unwrap_or_else(|| chrono::Utc::now().date_naive().to_string());
     let rows = match price_list::parse::parse(&bytes) {
         Ok(rows) => rows,
         Err(problems) => {
-            eprintln!("{} を取り込めません。{}件の誤りがあり、何も変更していません:", file.display(), problems.len());
+            eprintln!(
+                "{} を取り込めません。{}件の誤りがあり、何も変更していません:",
+                file.display(),
+                problems.len()
+            );
             for p in &problems {
                 let row = p.row.map_or_else(String::new, |r| format!("{r}行目 "));
                 eprintln!("  {row}[{}] {}", p.field, p.message);
@@ -165,9 +184,17 @@ async fn import_price_list(
     bar.set_message("取り込み中");
     let progress = |done: usize| bar.set_position(done as u64);
     let actor = Actor::system("import nhi-price-list");
-    let summary = price_list::import(db, &rows, &edition, &file_name, &actor, chrono::Utc::now(), &progress)
-        .await
-        .map_err(explain)?;
+    let summary = price_list::import(
+        db,
+        &rows,
+        &edition,
+        &file_name,
+        &actor,
+        chrono::Utc::now(),
+        &progress,
+    )
+    .await
+    .map_err(explain)?;
     bar.finish_with_message("完了");
     println!(
         "薬価基準 {edition} 版: {}行（新規 {}、更新 {}、新たに登録した製造販売業者 {}）",
@@ -181,32 +208,83 @@ async fn user(db: &sea_orm::DatabaseConnection, what: UserCommand) -> anyhow::Re
     let actor = Actor::system("user");
     match what {
         UserCommand::Deactivate { email } => {
-            accounts::set_user_active(db, &email, false, &actor, now).await.map_err(explain)?;
+            accounts::set_user_active(db, &email, false, &actor, now)
+                .await
+                .map_err(explain)?;
             println!("{email} を無効にしました");
         }
-        UserCommand::Create { email, name, role, organization, organization_kind, corporate_number } => {
-            let role: Role = role.parse().map_err(|e: supplywatch::domain::FieldError| anyhow::anyhow!(e.message))?;
+        UserCommand::Create {
+            email,
+            name,
+            role,
+            organization,
+            organization_kind,
+            corporate_number,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e: supplywatch::domain::FieldError| anyhow::anyhow!(e.message))?;
             let kind = match organization_kind {
-                Some(kind) => kind.parse().map_err(|e: supplywatch::domain::FieldError| anyhow::anyhow!(e.message))?,
+                Some(kind) => kind
+                    .parse()
+                    .map_err(|e: supplywatch::domain::FieldError| anyhow::anyhow!(e.message))?,
                 None => default_kind(role),
             };
-            let org = match accounts::organizations_of_kind(db, kind).await.map_err(explain)?.into_iter().find(|o| o.name == organization) {
-                Some(org) => org,
-                None => {
-                    let new = NewOrganization { kind, name: &organization, corporate_number: corporate_number.as_deref(), contacts: &[] };
-                    accounts::create_organization(db, &new, &actor, now).await.map_err(explain)?
-                }
-            };
+            let org = find_or_create_organization(
+                db,
+                kind,
+                &organization,
+                corporate_number.as_deref(),
+                &actor,
+            )
+            .await?;
             let (password, generated) = read_password()?;
-            let new = NewUser { email: &email, display_name: &name, role, organization_id: org.id, password: &password };
-            let created = accounts::create_user(db, &new, &actor, now).await.map_err(explain)?;
-            println!("利用者 {} を作成しました（{}、{}）", created.email, role.label_ja(), org.name);
+            let new = NewUser {
+                email: &email,
+                display_name: &name,
+                role,
+                organization_id: org.id,
+                password: &password,
+            };
+            let created = accounts::create_user(db, &new, &actor, now)
+                .await
+                .map_err(explain)?;
+            println!(
+                "利用者 {} を作成しました（{}、{}）",
+                created.email,
+                role.label_ja(),
+                org.name
+            );
             if generated {
                 println!("初期パスワード: {password}");
             }
         }
     }
     Ok(())
+}
+
+async fn find_or_create_organization(
+    db: &sea_orm::DatabaseConnection,
+    kind: OrganizationKind,
+    name: &str,
+    corporate_number: Option<&str>,
+    actor: &Actor,
+) -> anyhow::Result<accounts::OrganizationRef> {
+    let existing = accounts::organizations_of_kind(db, kind)
+        .await
+        .map_err(explain)?;
+    if let Some(org) = existing.into_iter().find(|o| o.name == name) {
+        return Ok(org);
+    }
+    let new = NewOrganization {
+        kind,
+        name,
+        corporate_number,
+        contacts: &[],
+    };
+    accounts::create_organization(db, &new, actor, chrono::Utc::now())
+        .await
+        .map_err(explain)
 }
 
 fn default_kind(role: Role) -> OrganizationKind {
@@ -226,7 +304,10 @@ fn read_password() -> anyhow::Result<(String, bool)> {
         return Ok((format!("Sw-{}-9", &secret[..16]), true));
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("Failed to read the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("Failed to read the password from standard input")?;
     Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
 }
 
@@ -234,7 +315,10 @@ fn read_password() -> anyhow::Result<(String, bool)> {
 fn explain(error: ServiceError) -> anyhow::Error {
     match error {
         ServiceError::Invalid(problems) => {
-            let lines: Vec<String> = problems.iter().map(|p| format!("[{}] {}", p.field, p.message)).collect();
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("[{}] {}", p.field, p.message))
+                .collect();
             anyhow::anyhow!("入力内容に誤りがあります:\n  {}", lines.join("\n  "))
         }
         other => anyhow::Error::new(other),

@@ -44,11 +44,13 @@ impl Settings {
             Ok(var(name).unwrap_or_else(|| default.to_owned()))
         };
         let bind_text = parse("SUPPLYWATCH_BIND", "127.0.0.1:8080")?;
-        let bind = bind_text.parse().map_err(|e: std::net::AddrParseError| SettingsError {
-            name: "SUPPLYWATCH_BIND",
-            value: bind_text.clone(),
-            reason: e.to_string(),
-        })?;
+        let bind = bind_text
+            .parse()
+            .map_err(|e: std::net::AddrParseError| SettingsError {
+                name: "SUPPLYWATCH_BIND",
+                value: bind_text.clone(),
+                reason: e.to_string(),
+            })?;
         let number = |name: &'static str, default: i64| -> Result<i64, SettingsError> {
             match var(name) {
                 None => Ok(default),
@@ -69,7 +71,8 @@ impl Settings {
             demo_password: var("SUPPLYWATCH_DEMO_PASSWORD").map(SecretString::from),
             session_hours: number("SUPPLYWATCH_SESSION_HOURS", 8)?,
             token_days: number("SUPPLYWATCH_TOKEN_DAYS", 30)?,
-            secure_cookies: var("SUPPLYWATCH_SECURE_COOKIES").is_some_and(|v| v == "true" || v == "1"),
+            secure_cookies: var("SUPPLYWATCH_SECURE_COOKIES")
+                .is_some_and(|v| v == "true" || v == "1"),
             json_logs: var("SUPPLYWATCH_LOG_FORMAT").is_some_and(|v| v == "json"),
         })
     }

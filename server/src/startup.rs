@@ -33,7 +33,7 @@ impl Application {
                 .split_for_parts();
             app.wrap(TracingLogger::default())
                 .configure(http::extractor_errors)
-                .route("/api/openapi.json", api::openapi_json(document))
+                .route("/api/openapi.json", api::openapi_json(&document))
         })
         .listen(listener)?
         .shutdown_timeout(10)

@@ -242,7 +242,13 @@ pub fn price_list_csv() -> String {
             "",
             "",
         ];
-        csv.push_str(&fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(","));
+        csv.push_str(
+            &fields
+                .iter()
+                .map(|f| quote(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         csv.push('\n');
     }
     csv
@@ -263,18 +269,30 @@ mod tests {
     #[test]
     fn every_user_belongs_to_a_demo_organisation() {
         for user in USERS {
-            assert!(ORGANIZATIONS.iter().any(|o| o.name == user.organization), "{}", user.email);
+            assert!(
+                ORGANIZATIONS.iter().any(|o| o.name == user.organization),
+                "{}",
+                user.email
+            );
         }
     }
 
     #[test]
     fn maker_shares_same_spec_groups_with_other_makers() {
         let groups_of = |maker: &str| -> Vec<&str> {
-            DRUGS.iter().filter(|d| d.maker == Some(maker)).map(|d| &d.code[..9]).collect()
+            DRUGS
+                .iter()
+                .filter(|d| d.maker == Some(maker))
+                .map(|d| &d.code[..9])
+                .collect()
         };
         let shared = groups_of("沢井製薬")
             .into_iter()
-            .filter(|g| DRUGS.iter().any(|d| d.code.starts_with(g) && d.maker != Some("沢井製薬")))
+            .filter(|g| {
+                DRUGS
+                    .iter()
+                    .any(|d| d.code.starts_with(g) && d.maker != Some("沢井製薬"))
+            })
             .count();
         assert!(shared >= 2, "only {shared} shared groups");
     }

@@ -14,9 +14,15 @@ use sea_orm_migration::MigratorTrait;
 /// `synchronous=FULL` so that a committed report survives a power cut.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url) {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(parent).map_err(|e| {
-                DbErr::Custom(format!("Failed to create the folder {}: {e}", parent.display()))
+                DbErr::Custom(format!(
+                    "Failed to create the folder {}: {e}",
+                    parent.display()
+                ))
             })?;
         }
     }
@@ -44,7 +50,9 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// The file path of a `sqlite:` URL, if it is one.
 fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -56,7 +64,10 @@ mod tests {
 
     #[test]
     fn sqlite_urls_name_their_file() {
-        assert_eq!(sqlite_path("sqlite://data/sw.db?mode=rwc"), Some("data/sw.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/sw.db?mode=rwc"),
+            Some("data/sw.db")
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://root@localhost/test"), None);
     }

@@ -23,7 +23,9 @@ impl CorporateNumber {
         if digits[0] != expected {
             return Err(FieldError::new(
                 "check_digit",
-                format!("法人番号「{number}」の検査用数字（先頭の1桁）が誤っています（正しくは {expected}）"),
+                format!(
+                    "法人番号「{number}」の検査用数字（先頭の1桁）が誤っています（正しくは {expected}）"
+                ),
             ));
         }
         Ok(Self(number))
@@ -70,7 +72,17 @@ mod tests {
 
     #[test]
     fn twelve_digits_or_letters_are_refused() {
-        assert_eq!(CorporateNumber::parse("180301018771").expect_err("short").code, "format");
-        assert_eq!(CorporateNumber::parse("118030101877A").expect_err("letter").code, "format");
+        assert_eq!(
+            CorporateNumber::parse("180301018771")
+                .expect_err("short")
+                .code,
+            "format"
+        );
+        assert_eq!(
+            CorporateNumber::parse("118030101877A")
+                .expect_err("letter")
+                .code,
+            "format"
+        );
     }
 }

@@ -4,7 +4,8 @@ use chrono::{Datelike, NaiveDate};
 
 /// The Japanese-era form of a date, e.g. 令和7年10月24日 (the first year is 元年).
 pub fn era_date(date: NaiveDate) -> String {
-    let (era, first_year) = if date >= NaiveDate::from_ymd_opt(2019, 5, 1).unwrap_or(NaiveDate::MIN) {
+    let (era, first_year) = if date >= NaiveDate::from_ymd_opt(2019, 5, 1).unwrap_or(NaiveDate::MIN)
+    {
         ("令和", 2019)
     } else if date >= NaiveDate::from_ymd_opt(1989, 1, 8).unwrap_or(NaiveDate::MIN) {
         ("平成", 1989)
@@ -12,7 +13,11 @@ pub fn era_date(date: NaiveDate) -> String {
         ("昭和", 1926)
     };
     let year = date.year() - first_year + 1;
-    let year_text = if year == 1 { "元".to_owned() } else { year.to_string() };
+    let year_text = if year == 1 {
+        "元".to_owned()
+    } else {
+        year.to_string()
+    };
     format!("{era}{year_text}年{}月{}日", date.month(), date.day())
 }
 
@@ -31,7 +36,10 @@ mod tests {
 
     #[test]
     fn reiwa_dates_follow_the_designs_example() {
-        assert_eq!(iso_and_era(day(2025, 10, 24)), "2025-10-24 / 令和7年10月24日");
+        assert_eq!(
+            iso_and_era(day(2025, 10, 24)),
+            "2025-10-24 / 令和7年10月24日"
+        );
     }
 
     #[test]

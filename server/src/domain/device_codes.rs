@@ -51,7 +51,10 @@ impl ApprovalNumber {
             ));
         }
         if number.chars().any(char::is_control) {
-            return Err(FieldError::new("format", "承認番号等に改行や制御文字は使えません"));
+            return Err(FieldError::new(
+                "format",
+                "承認番号等に改行や制御文字は使えません",
+            ));
         }
         Ok(Self(number))
     }
@@ -70,15 +73,34 @@ mod tests {
     fn jmdn_needs_exactly_eight_digits() {
         assert!(JmdnCode::parse("35412000").is_ok());
         assert!(JmdnCode::parse("３５４１２０００").is_ok());
-        assert_eq!(JmdnCode::parse("3541200").expect_err("7 digits").code, "format");
-        assert_eq!(JmdnCode::parse("3541200X").expect_err("letter").code, "format");
+        assert_eq!(
+            JmdnCode::parse("3541200").expect_err("7 digits").code,
+            "format"
+        );
+        assert_eq!(
+            JmdnCode::parse("3541200X").expect_err("letter").code,
+            "format"
+        );
     }
 
     #[test]
     fn approval_numbers_are_checked_for_length() {
         assert!(ApprovalNumber::parse("22000BZX00123000").is_ok());
-        assert_eq!(ApprovalNumber::parse("123").expect_err("short").code, "length");
-        assert_eq!(ApprovalNumber::parse(&"1".repeat(41)).expect_err("long").code, "length");
-        assert_eq!(ApprovalNumber::parse("12345\n678").expect_err("newline").code, "format");
+        assert_eq!(
+            ApprovalNumber::parse("123").expect_err("short").code,
+            "length"
+        );
+        assert_eq!(
+            ApprovalNumber::parse(&"1".repeat(41))
+                .expect_err("long")
+                .code,
+            "length"
+        );
+        assert_eq!(
+            ApprovalNumber::parse("12345\n678")
+                .expect_err("newline")
+                .code,
+            "format"
+        );
     }
 }

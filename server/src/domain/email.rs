@@ -55,7 +55,15 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["", "maker", "maker@", "@demo.example", "a@b", "a b@demo.example", "a@@b.jp"] {
+        for bad in [
+            "",
+            "maker",
+            "maker@",
+            "@demo.example",
+            "a@b",
+            "a b@demo.example",
+            "a@@b.jp",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} should be refused");
         }
     }

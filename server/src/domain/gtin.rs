@@ -24,7 +24,9 @@ impl Gtin {
         if check[0] != expected {
             return Err(FieldError::new(
                 "check_digit",
-                format!("製品コード（GTIN）「{code}」のチェックディジットが誤っています（正しくは {expected}）"),
+                format!(
+                    "製品コード（GTIN）「{code}」のチェックディジットが誤っています（正しくは {expected}）"
+                ),
             ));
         }
         Ok(Self(code))
@@ -72,7 +74,13 @@ mod tests {
 
     #[test]
     fn other_lengths_and_letters_are_refused() {
-        assert_eq!(Gtin::parse("490123456789").expect_err("12 digits").code, "format");
-        assert_eq!(Gtin::parse("490123456789A").expect_err("letter").code, "format");
+        assert_eq!(
+            Gtin::parse("490123456789").expect_err("12 digits").code,
+            "format"
+        );
+        assert_eq!(
+            Gtin::parse("490123456789A").expect_err("letter").code,
+            "format"
+        );
     }
 }

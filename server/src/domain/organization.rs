@@ -55,7 +55,9 @@ impl FromStr for OrganizationKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| FieldError::new("organization_kind", format!("組織の種別「{s}」は不明です")))
+            .ok_or_else(|| {
+                FieldError::new("organization_kind", format!("組織の種別「{s}」は不明です"))
+            })
     }
 }
 

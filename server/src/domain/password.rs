@@ -13,7 +13,7 @@ pub fn check_password_policy(password: &str) -> Result<(), FieldError> {
     if length >= MIN_PASSPHRASE_LENGTH {
         return Ok(());
     }
-    let has_letter = password.chars().any(|c| c.is_alphabetic());
+    let has_letter = password.chars().any(char::is_alphabetic);
     let has_digit = password.chars().any(|c| c.is_ascii_digit());
     let has_symbol = password
         .chars()

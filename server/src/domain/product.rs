@@ -32,7 +32,10 @@ impl ProductKind {
             "drug" => Ok(Self::Drug),
             "device" => Ok(Self::Device),
             "ivd" => Ok(Self::Ivd),
-            other => Err(FieldError::new("product_kind", format!("製品の種別「{other}」は不明です"))),
+            other => Err(FieldError::new(
+                "product_kind",
+                format!("製品の種別「{other}」は不明です"),
+            )),
         }
     }
 
@@ -104,7 +107,9 @@ impl DrugCategory {
             "歯科用薬剤" => Ok(Self::Dental),
             other => Err(FieldError::new(
                 "drug_category",
-                format!("区分「{other}」は内用薬・注射薬・外用薬・歯科用薬剤のいずれでもありません"),
+                format!(
+                    "区分「{other}」は内用薬・注射薬・外用薬・歯科用薬剤のいずれでもありません"
+                ),
             )),
         }
     }
@@ -160,9 +165,14 @@ impl ProductClass {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Originator, Self::LongListed, Self::Generic, Self::Other]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            Self::Originator,
+            Self::LongListed,
+            Self::Generic,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 
     /// Japanese label.
@@ -182,18 +192,39 @@ mod tests {
 
     #[test]
     fn product_codes_are_told_apart_by_shape() {
-        assert!(matches!(ProductCode::parse("1124001F1022"), Ok(ProductCode::Drug(_))));
-        assert!(matches!(ProductCode::parse("4901234567894"), Ok(ProductCode::Device(_))));
+        assert!(matches!(
+            ProductCode::parse("1124001F1022"),
+            Ok(ProductCode::Drug(_))
+        ));
+        assert!(matches!(
+            ProductCode::parse("4901234567894"),
+            Ok(ProductCode::Device(_))
+        ));
         assert!(ProductCode::parse("4901234567895").is_err());
     }
 
     #[test]
     fn an_originator_with_a_generic_is_long_listed() {
-        assert_eq!(ProductClass::from_price_list_flags("先発品", "", "○"), ProductClass::LongListed);
-        assert_eq!(ProductClass::from_price_list_flags("先発品", "", ""), ProductClass::Originator);
-        assert_eq!(ProductClass::from_price_list_flags("", "後発品", ""), ProductClass::Generic);
-        assert_eq!(ProductClass::from_price_list_flags("", "★", ""), ProductClass::Generic);
-        assert_eq!(ProductClass::from_price_list_flags("", "", ""), ProductClass::Other);
+        assert_eq!(
+            ProductClass::from_price_list_flags("先発品", "", "○"),
+            ProductClass::LongListed
+        );
+        assert_eq!(
+            ProductClass::from_price_list_flags("先発品", "", ""),
+            ProductClass::Originator
+        );
+        assert_eq!(
+            ProductClass::from_price_list_flags("", "後発品", ""),
+            ProductClass::Generic
+        );
+        assert_eq!(
+            ProductClass::from_price_list_flags("", "★", ""),
+            ProductClass::Generic
+        );
+        assert_eq!(
+            ProductClass::from_price_list_flags("", "", ""),
+            ProductClass::Other
+        );
     }
 
     #[test]

@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn full_width_letters_and_digits_become_half_width() {
-        assert_eq!(normalize_width(" １１２４００１Ｆ１０２２ "), "1124001F1022");
+        assert_eq!(
+            normalize_width(" １１２４００１Ｆ１０２２ "),
+            "1124001F1022"
+        );
         assert_eq!(normalize_width("ａｂ　c"), "ab c");
     }
 }

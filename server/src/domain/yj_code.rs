@@ -27,7 +27,10 @@ impl YjCode {
         if chars.len() != 12 {
             return Err(FieldError::new(
                 "length",
-                format!("医薬品コード「{input}」は12桁ではありません（{}桁）", chars.len()),
+                format!(
+                    "医薬品コード「{input}」は12桁ではありません（{}桁）",
+                    chars.len()
+                ),
             ));
         }
         let layout_ok = chars[..7].iter().all(char::is_ascii_digit)
@@ -37,7 +40,9 @@ impl YjCode {
         if !layout_ok {
             return Err(FieldError::new(
                 "format",
-                format!("医薬品コード「{input}」の形式が正しくありません（数字7桁・英字1文字・数字4桁）"),
+                format!(
+                    "医薬品コード「{input}」の形式が正しくありません（数字7桁・英字1文字・数字4桁）"
+                ),
             ));
         }
         let expected = check_digit(&chars[..11]);
@@ -45,7 +50,9 @@ impl YjCode {
         if actual != expected {
             return Err(FieldError::new(
                 "check_digit",
-                format!("医薬品コード「{code}」のチェックディジットが誤っています（正しくは {expected}）"),
+                format!(
+                    "医薬品コード「{code}」のチェックディジットが誤っています（正しくは {expected}）"
+                ),
             ));
         }
         Ok(Self(code))
@@ -86,11 +93,8 @@ fn check_digit(body: &[char]) -> u32 {
     let sum: u32 = body
         .iter()
         .rev()
-        .enumerate()
-        .map(|(i, c)| {
-            let weight = 2 + (i as u32 % 6);
-            character_value(*c) * weight
-        })
+        .zip((2..=7).cycle())
+        .map(|(c, weight)| character_value(*c) * weight)
         .sum();
     (11 - sum % 11) % 11 % 10
 }
@@ -152,11 +156,17 @@ mod tests {
     #[test]
     fn wrong_length_and_layout_are_refused() {
         assert_eq!(YjCode::parse("112400").expect_err("short").code, "length");
-        assert_eq!(YjCode::parse("11240011F022").expect_err("layout").code, "format");
+        assert_eq!(
+            YjCode::parse("11240011F022").expect_err("layout").code,
+            "format"
+        );
     }
 
     #[test]
     fn routes_follow_positions_five_to_seven() {
-        assert_eq!(YjCode::parse("2171022F5024").map(|c| c.route()), Ok(Route::Internal));
+        assert_eq!(
+            YjCode::parse("2171022F5024").map(|c| c.route()),
+            Ok(Route::Internal)
+        );
     }
 }

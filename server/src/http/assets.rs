@@ -5,7 +5,11 @@ use actix_web::{HttpResponse, web};
 
 /// (file name, content type, bytes)
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../../../web/static/app.css")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../web/static/app.css"),
+    ),
     (
         "htmx.min.js",
         "text/javascript; charset=utf-8",

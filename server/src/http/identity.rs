@@ -51,7 +51,9 @@ impl FromRequest for ApiUser {
             }
             match session_user(&req, &state).await? {
                 Some(page) => Ok(ApiUser(page.user)),
-                None => Err(unauthenticated("認証情報がありません。Authorization: Bearer トークンを指定してください")),
+                None => Err(unauthenticated(
+                    "認証情報がありません。Authorization: Bearer トークンを指定してください",
+                )),
             }
         })
     }
@@ -69,7 +71,11 @@ impl FromRequest for PageUser {
                 .await
                 .map_err(AppError::page)?
                 .ok_or_else(|| {
-                    let next = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned();
+                    let next = req
+                        .uri()
+                        .path_and_query()
+                        .map_or("/", |p| p.as_str())
+                        .to_owned();
                     AppError::page(ErrorKind::LoginRequired { next })
                 })
         })
@@ -84,7 +90,9 @@ impl FromRequest for MaybePageUser {
         let req = req.clone();
         Box::pin(async move {
             let state = state(&req).map_err(AppError::page)?;
-            Ok(Self(session_user(&req, &state).await.map_err(AppError::page)?))
+            Ok(Self(
+                session_user(&req, &state).await.map_err(AppError::page)?,
+            ))
         })
     }
 }
@@ -111,9 +119,11 @@ async fn session_user(req: &HttpRequest, state: &AppState) -> Result<Option<Page
     let Some(cookie) = req.cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    Ok(auth::session_user(&state.db, cookie.value(), chrono::Utc::now())
-        .await?
-        .map(|(user, csrf_token)| PageUser { user, csrf_token }))
+    Ok(
+        auth::session_user(&state.db, cookie.value(), chrono::Utc::now())
+            .await?
+            .map(|(user, csrf_token)| PageUser { user, csrf_token }),
+    )
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, expiring with the session.

@@ -41,20 +41,36 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route("/login", web::post().to(pages::login::create_session))
     .route("/logout", web::post().to(pages::login::delete_session))
     .route("/products", web::get().to(pages::products::list_products))
-    .route("/products/{code}", web::get().to(pages::products::show_product))
-    .route("/admin/audit-log", web::get().to(pages::admin::list_audit_log))
-    .route("/admin/audit-log.csv", web::get().to(pages::admin::download_audit_log));
+    .route(
+        "/products/{code}",
+        web::get().to(pages::products::show_product),
+    )
+    .route(
+        "/admin/audit-log",
+        web::get().to(pages::admin::list_audit_log),
+    )
+    .route(
+        "/admin/audit-log.csv",
+        web::get().to(pages::admin::download_audit_log),
+    );
 }
 
 /// Turns unreadable JSON bodies and query strings into 400/422 problems instead of plain text.
 pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|err, _| {
-        AppError::bad_request(format!("JSON を読めません: {err}")).into()
-    }))
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(1 << 20)
+            .error_handler(|err, _| {
+                AppError::bad_request(format!("JSON を読めません: {err}")).into()
+            }),
+    )
     .app_data(web::QueryConfig::default().error_handler(|err, _| {
         AppError::bad_request(format!("クエリパラメータが正しくありません: {err}")).into()
     }))
     .app_data(web::FormConfig::default().error_handler(|err, _| {
-        AppError::page(AppError::bad_request(format!("フォームを読めません: {err}"))).into()
+        AppError::page(AppError::bad_request(format!(
+            "フォームを読めません: {err}"
+        )))
+        .into()
     }));
 }

@@ -24,6 +24,10 @@ pub struct OrganizationRef {
     pub kind: OrganizationKind,
 }
 
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes fields by reference"
+)]
 fn serialize_kind<S: serde::Serializer>(kind: &OrganizationKind, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(kind.as_str())
 }
@@ -76,7 +80,11 @@ pub async fn create_organization(
 ) -> Result<OrganizationRef, ServiceError> {
     let mut problems = Vec::new();
     if new.name.trim().is_empty() {
-        problems.push(FieldProblem::new("name", "required", "組織名を入力してください"));
+        problems.push(FieldProblem::new(
+            "name",
+            "required",
+            "組織名を入力してください",
+        ));
     }
     let corporate_number = match new.corporate_number.map(CorporateNumber::parse).transpose() {
         Ok(number) => number,
@@ -175,23 +183,27 @@ pub async fn create_user(
         .one(db)
         .await
         .context("Failed to look up the organisation")?;
-    let org = match org {
-        Some(org) => Some(organization_ref(org)?),
-        None => {
-            problems.push(FieldProblem::new(
-                "organization_id",
-                "not_found",
-                format!("組織 {} は存在しません", new.organization_id),
-            ));
-            None
-        }
+    let org = if let Some(org) = org {
+        Some(organization_ref(org)?)
+    } else {
+        problems.push(FieldProblem::new(
+            "organization_id",
+            "not_found",
+            format!("組織 {} は存在しません", new.organization_id),
+        ));
+        None
     };
     if let Some(org) = &org {
         if !new.role.fits(org.kind) {
             problems.push(FieldProblem::new(
                 "role",
                 "role_mismatch",
-                format!("ロール「{}」は{}「{}」の利用者には設定できません", new.role.label_ja(), org.kind.label_ja(), org.name),
+                format!(
+                    "ロール「{}」は{}「{}」の利用者には設定できません",
+                    new.role.label_ja(),
+                    org.kind.label_ja(),
+                    org.name
+                ),
             ));
         }
     }
@@ -204,7 +216,9 @@ pub async fn create_user(
         .await
         .context("Failed to look up the e-mail")?;
     if taken.is_some() {
-        return Err(ServiceError::Conflict(format!("{email} は既に登録されています")));
+        return Err(ServiceError::Conflict(format!(
+            "{email} は既に登録されています"
+        )));
     }
     let password_hash = hash_password(new.password.to_owned()).await?;
     let created = user::ActiveModel {
@@ -227,7 +241,10 @@ pub async fn create_user(
         actor,
         action: "user.create",
         target: format!("user:{}", created.id),
-        detail: Some(format!("{} ({}) @ {}", created.email, created.role, org.name)),
+        detail: Some(format!(
+            "{} ({}) @ {}",
+            created.email, created.role, org.name
+        )),
         success: true,
     };
     audit::record(db, entry, now).await?;
@@ -257,10 +274,17 @@ pub async fn set_user_active(
     let id = found.id;
     let mut model: user::ActiveModel = found.into();
     model.active = Set(active);
-    model.update(db).await.context("Failed to update the user")?;
+    model
+        .update(db)
+        .await
+        .context("Failed to update the user")?;
     let entry = AuditEntry {
         actor,
-        action: if active { "user.activate" } else { "user.deactivate" },
+        action: if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        },
         target: format!("user:{id}"),
         detail: None,
         success: true,
@@ -308,7 +332,10 @@ pub async fn organizations_of_kind(
 }
 
 /// Builds the context from stored rows.
-pub(crate) fn to_context(found: user::Model, organization: OrganizationRef) -> Result<UserContext, ServiceError> {
+pub(crate) fn to_context(
+    found: user::Model,
+    organization: OrganizationRef,
+) -> Result<UserContext, ServiceError> {
     let role = found
         .role
         .parse::<Role>()

@@ -1,15 +1,14 @@
 //! Logging in: argon2id passwords, lockout after repeated failures, sessions and bearer tokens.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
 use super::accounts::{self, UserContext};
 use super::audit::{self, Actor, AuditEntry};
@@ -21,8 +20,7 @@ pub const MAX_FAILED_ATTEMPTS: i32 = 5;
 /// How long a lock lasts, in minutes.
 pub const LOCK_MINUTES: i64 = 15;
 /// The one message for every failed login, so that it never reveals whether an e-mail exists.
-pub const LOGIN_FAILED_MESSAGE: &str =
-    "メールアドレスまたはパスワードが正しくありません。5回続けて失敗すると、アカウントは15分間ロックされます。";
+pub const LOGIN_FAILED_MESSAGE: &str = "メールアドレスまたはパスワードが正しくありません。5回続けて失敗すると、アカウントは15分間ロックされます。";
 
 /// Hashes a password with argon2id on a blocking thread.
 pub async fn hash_password(password: String) -> Result<String, ServiceError> {
@@ -40,8 +38,9 @@ pub async fn hash_password(password: String) -> Result<String, ServiceError> {
 /// Checks a password against a stored hash on a blocking thread.
 async fn verify_password(password: String, stored: String) -> Result<bool, ServiceError> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| ServiceError::Internal(format!("A stored password hash is malformed: {e}")))?;
+        let parsed = PasswordHash::new(&stored).map_err(|e| {
+            ServiceError::Internal(format!("A stored password hash is malformed: {e}"))
+        })?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
@@ -97,7 +96,10 @@ pub async fn authenticate(
         let attempts = found.failed_attempts + 1;
         let locks = attempts >= MAX_FAILED_ATTEMPTS;
         user::Entity::update_many()
-            .col_expr(user::Column::FailedAttempts, Expr::value(if locks { 0 } else { attempts }))
+            .col_expr(
+                user::Column::FailedAttempts,
+                Expr::value(if locks { 0 } else { attempts }),
+            )
             .col_expr(
                 user::Column::LockedUntil,
                 Expr::value(locks.then(|| now + Duration::minutes(LOCK_MINUTES))),
@@ -118,7 +120,10 @@ pub async fn authenticate(
     model.failed_attempts = Set(0);
     model.locked_until = Set(None);
     model.last_login_at = Set(Some(now));
-    model.update(db).await.context("Failed to record the login")?;
+    model
+        .update(db)
+        .await
+        .context("Failed to record the login")?;
     let entry = AuditEntry {
         actor: &actor,
         action: "login",
@@ -141,12 +146,16 @@ async fn fail<T>(
     let entry = AuditEntry {
         actor,
         action: "login",
-        target: actor.user_id.map_or_else(|| "user:unknown".to_owned(), |id| format!("user:{id}")),
+        target: actor
+            .user_id
+            .map_or_else(|| "user:unknown".to_owned(), |id| format!("user:{id}")),
         detail: Some(reason.to_owned()),
         success: false,
     };
     audit::record(db, entry, now).await?;
-    Err(ServiceError::Unauthenticated(LOGIN_FAILED_MESSAGE.to_owned()))
+    Err(ServiceError::Unauthenticated(
+        LOGIN_FAILED_MESSAGE.to_owned(),
+    ))
 }
 
 /// A new random secret: 32 bytes, URL-safe base64.
@@ -160,8 +169,10 @@ pub fn random_secret() -> String {
 pub fn secret_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 /// A browser session just opened: the cookie's secret and the form token.
@@ -235,7 +246,9 @@ pub async fn close_session(
     let entry = AuditEntry {
         actor,
         action: "logout",
-        target: actor.user_id.map_or_else(String::new, |id| format!("user:{id}")),
+        target: actor
+            .user_id
+            .map_or_else(String::new, |id| format!("user:{id}")),
         detail: None,
         success: true,
     };

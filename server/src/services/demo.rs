@@ -1,9 +1,7 @@
 //! Loads the demo data set (`serve --demo`) into an empty database, through the ordinary services.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use secrecy::{ExposeSecret, SecretString};
 use supplywatch_seed::demo;
 
@@ -38,10 +36,16 @@ pub async fn load_if_empty(
     }
     let password = password.unwrap_or_else(|| SecretString::from(random_password()));
     let actor = Actor::system("demo");
-    let txn = db.begin().await.context("Failed to start loading the demo data")?;
+    let txn = db
+        .begin()
+        .await
+        .context("Failed to start loading the demo data")?;
     let mut org_ids = std::collections::HashMap::new();
     for org in demo::ORGANIZATIONS {
-        let kind = org.kind.parse::<OrganizationKind>().map_err(|e| ServiceError::Internal(e.message))?;
+        let kind = org
+            .kind
+            .parse::<OrganizationKind>()
+            .map_err(|e| ServiceError::Internal(e.message))?;
         let new = NewOrganization {
             kind,
             name: org.name,
@@ -52,10 +56,13 @@ pub async fn load_if_empty(
         org_ids.insert(org.name, created.id);
     }
     for u in demo::USERS {
-        let role = u.role.parse::<Role>().map_err(|e| ServiceError::Internal(e.message))?;
-        let organization_id = *org_ids
-            .get(u.organization)
-            .ok_or_else(|| ServiceError::Internal(format!("demo user {} has no organisation", u.email)))?;
+        let role = u
+            .role
+            .parse::<Role>()
+            .map_err(|e| ServiceError::Internal(e.message))?;
+        let organization_id = *org_ids.get(u.organization).ok_or_else(|| {
+            ServiceError::Internal(format!("demo user {} has no organisation", u.email))
+        })?;
         let new = NewUser {
             email: u.email,
             display_name: u.display_name,
@@ -68,9 +75,20 @@ pub async fn load_if_empty(
     let rows = price_list::parse::parse(demo::price_list_csv().as_bytes()).map_err(|problems| {
         ServiceError::Internal(format!("the demo price list is invalid: {problems:?}"))
     })?;
-    price_list::import(&txn, &rows, demo::PRICE_LIST_EDITION, "demo", &actor, now, &|_| {}).await?;
+    price_list::import(
+        &txn,
+        &rows,
+        demo::PRICE_LIST_EDITION,
+        "demo",
+        &actor,
+        now,
+        &|_| {},
+    )
+    .await?;
     load_devices(&txn, &org_ids, &actor, now).await?;
-    txn.commit().await.context("Failed to commit the demo data")?;
+    txn.commit()
+        .await
+        .context("Failed to commit the demo data")?;
     Ok(Some(DemoAccounts {
         accounts: demo::USERS.iter().map(|u| (u.email, u.role)).collect(),
         password,
@@ -84,9 +102,9 @@ async fn load_devices(
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     for d in demo::DEVICES {
-        let maker_id = *org_ids
-            .get(d.maker)
-            .ok_or_else(|| ServiceError::Internal(format!("demo device {} has no maker", d.gtin)))?;
+        let maker_id = *org_ids.get(d.maker).ok_or_else(|| {
+            ServiceError::Internal(format!("demo device {} has no maker", d.gtin))
+        })?;
         let new = NewDevice {
             kind: ProductKind::parse(d.kind).map_err(|e| ServiceError::Internal(e.message))?,
             gtin: d.gtin,
@@ -120,7 +138,10 @@ mod tests {
     #[test]
     fn random_demo_passwords_meet_the_policy() {
         let password = random_password();
-        assert!(crate::domain::password::check_password_policy(&password).is_ok(), "{password}");
+        assert!(
+            crate::domain::password::check_password_policy(&password).is_ok(),
+            "{password}"
+        );
         assert_ne!(password, random_password());
     }
 }

@@ -35,7 +35,11 @@ pub async fn register_device(
 ) -> Result<(), ServiceError> {
     let mut problems = Vec::new();
     if new.kind == ProductKind::Drug {
-        problems.push(FieldProblem::new("kind", "device_kind", "医療機器（device）または体外診断用医薬品（ivd）を指定してください"));
+        problems.push(FieldProblem::new(
+            "kind",
+            "device_kind",
+            "医療機器（device）または体外診断用医薬品（ivd）を指定してください",
+        ));
     }
     let gtin = Gtin::parse(new.gtin)
         .map_err(|e| problems.push(FieldProblem::from_field_error("product_code", &e)))
@@ -47,14 +51,22 @@ pub async fn register_device(
         .map_err(|e| problems.push(FieldProblem::from_field_error("approval_number", &e)))
         .ok();
     if new.name.trim().is_empty() {
-        problems.push(FieldProblem::new("name", "required", "販売名を入力してください"));
+        problems.push(FieldProblem::new(
+            "name",
+            "required",
+            "販売名を入力してください",
+        ));
     }
     let maker = organization::Entity::find_by_id(new.maker_id)
         .one(db)
         .await
         .context("Failed to look up the maker")?;
     if maker.is_none() {
-        problems.push(FieldProblem::new("maker_id", "not_found", format!("製造販売業者 {} は存在しません", new.maker_id)));
+        problems.push(FieldProblem::new(
+            "maker_id",
+            "not_found",
+            format!("製造販売業者 {} は存在しません", new.maker_id),
+        ));
     }
     let (Some(gtin), Some(jmdn), Some(approval), Some(maker), true) =
         (gtin, jmdn, approval, maker, problems.is_empty())
@@ -65,7 +77,12 @@ pub async fn register_device(
     product::ActiveModel {
         code: Set(gtin.as_str().to_owned()),
         kind: Set(new.kind.as_str().to_owned()),
-        search_text: Set(search_text(&[Some(gtin.as_str()), Some(&name), Some(&maker.name), Some(jmdn.as_str())])),
+        search_text: Set(search_text(&[
+            Some(gtin.as_str()),
+            Some(&name),
+            Some(&maker.name),
+            Some(jmdn.as_str()),
+        ])),
         name: Set(name),
         ingredient: Set(None),
         specification: Set(None),
@@ -121,7 +138,11 @@ pub async fn declare_substitute(
                 .one(db)
                 .await
                 .context("Failed to look up a device")?
-                .ok_or_else(|| ServiceError::NotFound(format!("医療機器・体外診断用医薬品 {code} は登録されていません")))
+                .ok_or_else(|| {
+                    ServiceError::NotFound(format!(
+                        "医療機器・体外診断用医薬品 {code} は登録されていません"
+                    ))
+                })
         }
     };
     let (device, substitute) = (find(device).await?, find(substitute).await?);

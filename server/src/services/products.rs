@@ -119,7 +119,10 @@ pub async fn search(
     let mut condition = Condition::all();
     if let Some(q) = &query.q {
         for word in search_key(q).split_whitespace() {
-            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = word
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             condition = condition.add(
                 Expr::col(product::Column::SearchText)
                     .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
@@ -157,7 +160,9 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<ProductDetail
         .one(db)
         .await
         .context("Failed to load the product")?
-        .ok_or_else(|| ServiceError::NotFound(format!("製品コード {code} の製品は登録されていません")))?;
+        .ok_or_else(|| {
+            ServiceError::NotFound(format!("製品コード {code} の製品は登録されていません"))
+        })?;
     let revisions = product_revision::Entity::find()
         .filter(product_revision::Column::ProductId.eq(found.id))
         .order_by_desc(product_revision::Column::Edition)
@@ -248,7 +253,11 @@ mod tests {
 
     #[test]
     fn search_text_matches_half_width_queries_against_full_width_names() {
-        let stored = search_text(&[Some("2171022F5180"), Some("アムロジピン錠１０ｍｇ「サワイ」"), None]);
+        let stored = search_text(&[
+            Some("2171022F5180"),
+            Some("アムロジピン錠１０ｍｇ「サワイ」"),
+            None,
+        ]);
         assert!(stored.contains(&search_key("10mg")));
         assert!(stored.contains(&search_key("2171022f5180")));
     }

@@ -81,6 +81,10 @@ enum DeviceSubstitutes {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one schema step reads best as one list of tables"
+    )]
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
@@ -222,7 +226,9 @@ impl MigrationTrait for Migration {
             ProductRevisions::Table.into_iden(),
             Products::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -68,9 +68,17 @@ pub async fn create_token(
     body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
     let now = chrono::Utc::now();
-    let user = auth::authenticate(&state.db, &body.email, &body.password, remote_addr(&req), now).await?;
+    let user = auth::authenticate(
+        &state.db,
+        &body.email,
+        &body.password,
+        remote_addr(&req),
+        now,
+    )
+    .await?;
     let days = state.settings.token_days;
-    let token = auth::issue_token(&state.db, &user, days, &user.actor(remote_addr(&req)), now).await?;
+    let token =
+        auth::issue_token(&state.db, &user, days, &user.actor(remote_addr(&req)), now).await?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         token,
         expires_at: (now + chrono::Duration::days(days)).to_rfc3339(),

@@ -29,12 +29,15 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
 /// Serves the OpenAPI document built from the route table.
-pub fn openapi_json(document: utoipa::openapi::OpenApi) -> actix_web::Route {
+pub fn openapi_json(document: &utoipa::openapi::OpenApi) -> actix_web::Route {
     let body = document.to_json().unwrap_or_else(|e| {
         tracing::error!(error = %e, "Failed to serialise the OpenAPI document");
         "{}".to_owned()

@@ -159,7 +159,10 @@ pub async fn list_products(
         maker_id: params.maker_id,
         kind,
         page: params.page.unwrap_or(1).max(1),
-        per_page: params.per_page.unwrap_or(50).clamp(1, products::MAX_PER_PAGE),
+        per_page: params
+            .per_page
+            .unwrap_or(50)
+            .clamp(1, products::MAX_PER_PAGE),
     };
     // No product has a status before supply reports exist, so a status filter matches nothing.
     let (items, total) = if params.shipping_status.is_some() {
@@ -203,7 +206,10 @@ fn product_body(p: ProductSummary) -> ProductBody {
         ingredient: p.ingredient,
         specification: p.specification,
         group_code: p.group_code,
-        maker: p.maker.map(|m| MakerBody { id: m.id, name: m.name }),
+        maker: p.maker.map(|m| MakerBody {
+            id: m.id,
+            name: m.name,
+        }),
         category: p.category,
         product_class: p.product_class.map(str::to_owned),
         price: p.price,

@@ -77,7 +77,9 @@ pub async fn list_audit_log(
 ) -> Result<HttpResponse, AppError> {
     require_admin(&page_user)?;
     let page = params.page.unwrap_or(1).max(1);
-    let (entries, total) = audit::list(&state.db, page, PER_PAGE).await.map_err(AppError::page)?;
+    let (entries, total) = audit::list(&state.db, page, PER_PAGE)
+        .await
+        .map_err(AppError::page)?;
     render(&AuditLogPage {
         nav: Nav::for_user(&page_user),
         rows: entries.into_iter().map(row).collect(),
@@ -93,7 +95,9 @@ pub async fn download_audit_log(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     require_admin(&page_user)?;
-    let (entries, _) = audit::list(&state.db, 1, CSV_LIMIT).await.map_err(AppError::page)?;
+    let (entries, _) = audit::list(&state.db, 1, CSV_LIMIT)
+        .await
+        .map_err(AppError::page)?;
     let rows = entries.into_iter().map(row).map(|r| {
         vec![
             r.occurred_at,
@@ -105,11 +109,22 @@ pub async fn download_audit_log(
             if r.success { "成功" } else { "失敗" }.to_owned(),
         ]
     });
-    let header_row = ["日時（日本時間）", "操作者", "操作", "対象", "詳細", "接続元", "結果"];
+    let header_row = [
+        "日時（日本時間）",
+        "操作者",
+        "操作",
+        "対象",
+        "詳細",
+        "接続元",
+        "結果",
+    ];
     let bytes = supplywatch_reports::csv_excel::write(&header_row, rows)
         .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"audit-log.csv\""))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"audit-log.csv\"",
+        ))
         .body(bytes))
 }

@@ -7,7 +7,11 @@ use crate::http::identity::MaybePageUser;
 
 /// Redirects to the right first page.
 pub async fn show_home(MaybePageUser(user): MaybePageUser) -> HttpResponse {
-    let location = if user.is_some() { "/products" } else { "/login" };
+    let location = if user.is_some() {
+        "/products"
+    } else {
+        "/login"
+    };
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()

@@ -52,7 +52,12 @@ pub struct LogoutForm {
 
 /// Shows the login form with a fresh form token.
 pub async fn new_session_form(query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
-    login_page(String::new(), safe_next(query.next.as_deref()), None, StatusCode::OK)
+    login_page(
+        String::new(),
+        safe_next(query.next.as_deref()),
+        None,
+        StatusCode::OK,
+    )
 }
 
 /// Checks the credentials; on success opens a session and goes to `next`.
@@ -63,12 +68,23 @@ pub async fn create_session(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
-    let cookie_token = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let cookie_token = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     if !tokens_match(&cookie_token, &form.csrf_token) {
         return Err(AppError::page(ErrorKind::CsrfMismatch));
     }
     let now = chrono::Utc::now();
-    let user = match auth::authenticate(&state.db, &form.email, &form.password, remote_addr(&req), now).await {
+    let user = match auth::authenticate(
+        &state.db,
+        &form.email,
+        &form.password,
+        remote_addr(&req),
+        now,
+    )
+    .await
+    {
         Ok(user) => user,
         Err(ServiceError::Unauthenticated(message)) => {
             return login_page(form.email, next, Some(message), StatusCode::UNAUTHORIZED);
@@ -76,11 +92,17 @@ pub async fn create_session(
         Err(other) => return Err(AppError::page(other)),
     };
     let hours = state.settings.session_hours;
-    let session = auth::open_session(&state.db, user.user_id, hours, now).await.map_err(AppError::page)?;
+    let session = auth::open_session(&state.db, user.user_id, hours, now)
+        .await
+        .map_err(AppError::page)?;
     let mut clear_login_token = Cookie::build(LOGIN_CSRF_COOKIE, "").path("/login").finish();
     clear_login_token.make_removal();
     Ok(HttpResponse::SeeOther()
-        .cookie(session_cookie(session.secret, hours, state.settings.secure_cookies))
+        .cookie(session_cookie(
+            session.secret,
+            hours,
+            state.settings.secure_cookies,
+        ))
         .cookie(clear_login_token)
         .insert_header((header::LOCATION, next))
         .finish())
@@ -97,9 +119,14 @@ pub async fn delete_session(
         return Err(AppError::page(ErrorKind::CsrfMismatch));
     }
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        auth::close_session(&state.db, cookie.value(), &actor(&req, &page.user), chrono::Utc::now())
-            .await
-            .map_err(AppError::page)?;
+        auth::close_session(
+            &state.db,
+            cookie.value(),
+            &actor(&req, &page.user),
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(AppError::page)?;
     }
     Ok(HttpResponse::SeeOther()
         .cookie(expired_session_cookie())
@@ -150,7 +177,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_login() {
-        assert_eq!(safe_next(Some("/products/1124001F1022")), "/products/1124001F1022");
+        assert_eq!(
+            safe_next(Some("/products/1124001F1022")),
+            "/products/1124001F1022"
+        );
         assert_eq!(safe_next(Some("//evil.example/")), "/products");
         assert_eq!(safe_next(Some("https://evil.example/")), "/products");
         assert_eq!(safe_next(None), "/products");

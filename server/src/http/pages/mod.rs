@@ -44,7 +44,9 @@ impl Nav {
 /// Renders a template as a UTF-8 HTML response.
 pub fn render(template: &impl Template) -> Result<HttpResponse, AppError> {
     let body = template.render().map_err(AppError::page)?;
-    Ok(HttpResponse::Ok().content_type(ContentType::html()).body(body))
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .body(body))
 }
 
 /// Whether htmx sent the request (then only the partial is returned).
@@ -55,7 +57,10 @@ pub fn is_htmx(req: &HttpRequest) -> bool {
 /// Compares two tokens in constant time.
 pub fn tokens_match(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a.bytes().zip(b.bytes()).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
         && !a.is_empty()
 }
 

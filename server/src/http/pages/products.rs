@@ -55,7 +55,10 @@ pub struct ProductPage {
 impl SearchResults {
     /// The query string of page `page` of the same search.
     fn page_query(&self, page: u64) -> String {
-        format!("q={}&page={page}", crate::http::error::encode_query(&self.q))
+        format!(
+            "q={}&page={page}",
+            crate::http::error::encode_query(&self.q)
+        )
     }
 }
 
@@ -69,7 +72,11 @@ impl ProductPage {
         if self.product.narcotic {
             marks.push("麻薬");
         }
-        if marks.is_empty() { "—".to_owned() } else { marks.join("・") }
+        if marks.is_empty() {
+            "—".to_owned()
+        } else {
+            marks.join("・")
+        }
     }
 
     /// The kind in Japanese.
@@ -94,7 +101,9 @@ pub async fn list_products(
         per_page: PER_PAGE,
         ..ProductQuery::default()
     };
-    let (items, total) = products::search(&state.db, &query).await.map_err(AppError::page)?;
+    let (items, total) = products::search(&state.db, &query)
+        .await
+        .map_err(AppError::page)?;
     let results = SearchResults {
         q,
         items,
@@ -117,7 +126,9 @@ pub async fn show_product(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let product = products::find(&state.db, &code).await.map_err(AppError::page)?;
+    let product = products::find(&state.db, &code)
+        .await
+        .map_err(AppError::page)?;
     render(&ProductPage {
         nav: Nav::for_user(&page_user),
         product,

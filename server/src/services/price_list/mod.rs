@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use super::audit::{self, Actor, AuditEntry};
@@ -96,7 +96,10 @@ pub async fn import<C: ConnectionTrait + TransactionTrait>(
     }
     let updated = changed.len();
     for model in changed {
-        model.update(&txn).await.context("Failed to update a product")?;
+        model
+            .update(&txn)
+            .await
+            .context("Failed to update a product")?;
         done += 1;
         if done % BATCH == 0 {
             progress(done);

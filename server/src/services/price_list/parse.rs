@@ -53,14 +53,25 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<PriceListRow>, Vec<FieldProblem>> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
-        Err(e) => return Err(vec![FieldProblem::new("header", "csv", format!("見出し行を読めません: {e}"))]),
+        Err(e) => {
+            return Err(vec![FieldProblem::new(
+                "header",
+                "csv",
+                format!("見出し行を読めません: {e}"),
+            )]);
+        }
     };
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<FieldProblem> = REQUIRED
         .iter()
         .filter(|name| column(name).is_none())
         .map(|name| {
-            FieldProblem::new(name, "missing_column", format!("列「{name}」が見出し行にありません")).at_row(1)
+            FieldProblem::new(
+                name,
+                "missing_column",
+                format!("列「{name}」が見出し行にありません"),
+            )
+            .at_row(1)
         })
         .collect();
     if !missing.is_empty() {
@@ -91,15 +102,24 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<PriceListRow>, Vec<FieldProblem>> {
                 Ok(parsed) => {
                     if let Some(first) = seen.insert(parsed.code.clone(), row) {
                         problems.push(
-                            FieldProblem::new(CODE, "duplicate", format!("医薬品コード {} が{first}行目と重複しています", parsed.code))
-                                .at_row(row),
+                            FieldProblem::new(
+                                CODE,
+                                "duplicate",
+                                format!(
+                                    "医薬品コード {} が{first}行目と重複しています",
+                                    parsed.code
+                                ),
+                            )
+                            .at_row(row),
                         );
                     }
                     rows.push(parsed);
                 }
                 Err(mut errors) => problems.append(&mut errors),
             },
-            Err(e) => problems.push(FieldProblem::new("row", "csv", format!("CSVとして読めません: {e}")).at_row(row)),
+            Err(e) => problems.push(
+                FieldProblem::new("row", "csv", format!("CSVとして読めません: {e}")).at_row(row),
+            ),
         }
     }
     if problems.is_empty() {
@@ -126,7 +146,11 @@ struct Columns {
 }
 
 impl Columns {
-    fn read(&self, record: &csv::StringRecord, row: usize) -> Result<PriceListRow, Vec<FieldProblem>> {
+    fn read(
+        &self,
+        record: &csv::StringRecord,
+        row: usize,
+    ) -> Result<PriceListRow, Vec<FieldProblem>> {
         let get = |index: Option<usize>| index.and_then(|i| record.get(i)).map_or("", str::trim);
         let optional = |index: Option<usize>| Some(get(index).to_owned()).filter(|v| !v.is_empty());
         let mut problems = Vec::new();
@@ -143,7 +167,12 @@ impl Columns {
         let price = normalize_width(get(self.price));
         if !is_decimal(&price) {
             problems.push(
-                FieldProblem::new("薬価", "decimal", format!("薬価「{price}」は数値ではありません")).at_row(row),
+                FieldProblem::new(
+                    "薬価",
+                    "decimal",
+                    format!("薬価「{price}」は数値ではありません"),
+                )
+                .at_row(row),
             );
         }
         let (Some(code), Some(category), true) = (code, category, problems.is_empty()) else {
@@ -189,7 +218,9 @@ mod tests {
 
     #[test]
     fn a_valid_row_is_read_with_its_flags() {
-        let file = format!("{HEADER}\n内用薬,1124001F1022,エスタゾラム,１ｍｇ１錠,,,,ユーロジン１ｍｇ錠,武田テバ薬品,,先発品,○,6.1,,\n");
+        let file = format!(
+            "{HEADER}\n内用薬,1124001F1022,エスタゾラム,１ｍｇ１錠,,,,ユーロジン１ｍｇ錠,武田テバ薬品,,先発品,○,6.1,,\n"
+        );
         let rows = parse(file.as_bytes()).expect("valid file");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].code.as_str(), "1124001F1022");
@@ -204,20 +235,37 @@ mod tests {
             "{HEADER}\n内用薬,1123001X1013,抱水クロラール,１ｇ,局,,,抱水クロラール,,,,,36.9,,\n漢方,1124001F1022,エスタゾラム,１ｍｇ１錠,,,,ユーロジン,,,,,abc,,\n"
         );
         let problems = parse(file.as_bytes()).expect_err("two bad rows");
-        assert!(problems.iter().any(|p| p.row == Some(2) && p.code == "check_digit" && p.message.contains("1123001X1013") && p.message.contains("正しくは 2")));
-        assert!(problems.iter().any(|p| p.row == Some(3) && p.field == "区分"));
-        assert!(problems.iter().any(|p| p.row == Some(3) && p.field == "薬価"));
+        assert!(problems.iter().any(|p| p.row == Some(2)
+            && p.code == "check_digit"
+            && p.message.contains("1123001X1013")
+            && p.message.contains("正しくは 2")));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.row == Some(3) && p.field == "区分")
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.row == Some(3) && p.field == "薬価")
+        );
     }
 
     #[test]
     fn a_file_without_the_code_column_is_refused() {
         let problems = parse("区分,品名\n内用薬,x\n".as_bytes()).expect_err("missing columns");
-        assert!(problems.iter().any(|p| p.field == CODE && p.code == "missing_column"));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.field == CODE && p.code == "missing_column")
+        );
     }
 
     #[test]
     fn shift_jis_files_are_decoded() {
-        let file = format!("{HEADER}\n内用薬,1124001F1022,エスタゾラム,１ｍｇ１錠,,,,ユーロジン１ｍｇ錠,武田テバ薬品,,先発品,,6.1,,\n");
+        let file = format!(
+            "{HEADER}\n内用薬,1124001F1022,エスタゾラム,１ｍｇ１錠,,,,ユーロジン１ｍｇ錠,武田テバ薬品,,先発品,,6.1,,\n"
+        );
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&file);
         let rows = parse(&sjis).expect("valid Shift_JIS file");
         assert_eq!(rows[0].name, "ユーロジン１ｍｇ錠");
@@ -226,8 +274,13 @@ mod tests {
     #[test]
     fn duplicate_codes_are_refused() {
         let line = "内用薬,1124001F1022,エスタゾラム,１ｍｇ１錠,,,,ユーロジン１ｍｇ錠,武田テバ薬品,,先発品,,6.1,,";
-        let problems = parse(format!("{HEADER}\n{line}\n{line}\n").as_bytes()).expect_err("duplicate");
-        assert!(problems.iter().any(|p| p.code == "duplicate" && p.row == Some(3)));
+        let problems =
+            parse(format!("{HEADER}\n{line}\n{line}\n").as_bytes()).expect_err("duplicate");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.code == "duplicate" && p.row == Some(3))
+        );
     }
 
     #[test]

@@ -1,0 +1,115 @@
+//! `TestApp`: the real server on port 0 over a fresh, migrated database with the demo data.
+
+use anyhow::Context;
+use reqwest::{Client, Response, StatusCode};
+use secrecy::SecretString;
+use serde_json::Value;
+use supplywatch::settings::Settings;
+use supplywatch::startup::Application;
+
+use crate::backends::{Backend, FreshDatabase};
+
+/// A client that keeps cookies and does not follow redirects, like one browser.
+pub fn browser_like_client() -> anyhow::Result<Client> {
+    Ok(Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()?)
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// A connection to the server's database, for checks from outside.
+    pub db: sea_orm::DatabaseConnection,
+    /// An HTTP client that keeps cookies and does not follow redirects.
+    pub client: Client,
+    /// Which backend this app runs on.
+    pub backend: Backend,
+    _database: FreshDatabase,
+}
+
+impl TestApp {
+    /// Starts a server with the demo data (password [`crate::DEMO_PASSWORD`]).
+    pub async fn spawn(backend: &Backend) -> anyhow::Result<Self> {
+        let app = Self::spawn_empty(backend).await?;
+        supplywatch::services::demo::load_if_empty(
+            &app.db,
+            Some(SecretString::from(crate::DEMO_PASSWORD)),
+            chrono::Utc::now(),
+        )
+        .await
+        .context("Failed to load the demo data")?;
+        Ok(app)
+    }
+
+    /// Starts a server over an empty, migrated database.
+    pub async fn spawn_empty(backend: &Backend) -> anyhow::Result<Self> {
+        let database = FreshDatabase::create(backend).await?;
+        let db = supplywatch::db::connect(&database.url)
+            .await
+            .context("Failed to connect")?;
+        supplywatch::db::migrate(&db)
+            .await
+            .context("Failed to migrate")?;
+        let settings = Settings::for_tests(database.url.clone());
+        let application = Application::build(settings, db.clone())?;
+        let base_url = format!("http://127.0.0.1:{}", application.port());
+        tokio::spawn(application.run_until_stopped());
+        let client = browser_like_client()?;
+        Ok(Self {
+            base_url,
+            db,
+            client,
+            backend: backend.clone(),
+            _database: database,
+        })
+    }
+
+    /// The URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Logs in over the API and returns a bearer token.
+    pub async fn token(&self, email: &str) -> anyhow::Result<String> {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({ "email": email, "password": crate::DEMO_PASSWORD }))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status() == StatusCode::OK,
+            "login of {email} gave {}",
+            response.status()
+        );
+        let body: Value = response.json().await?;
+        body["token"]
+            .as_str()
+            .map(str::to_owned)
+            .context("no token in the answer")
+    }
+
+    /// GET with a bearer token.
+    pub async fn get(&self, path: &str, token: &str) -> anyhow::Result<Response> {
+        Ok(self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await?)
+    }
+
+    /// GET with a bearer token, expecting 200 and JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> anyhow::Result<Value> {
+        let response = self.get(path, token).await?;
+        anyhow::ensure!(
+            response.status() == StatusCode::OK,
+            "GET {path} gave {}",
+            response.status()
+        );
+        Ok(response.json().await?)
+    }
+}

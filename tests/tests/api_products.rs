@@ -1,0 +1,214 @@
+//! The product master over the API: search, detail, substitutes, errors, and the OpenAPI document.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use supplywatch_tests::{TestApp, backends};
+
+fn codes(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn products_are_found_by_name_ingredient_code_and_maker() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let token = app.token("ministry@demo.example").await?;
+        let all = app.get_json("/api/v1/products?per_page=5", &token).await?;
+        assert!(all["total"].as_u64().is_some_and(|n| n >= 20), "{all}");
+        assert_eq!(all["items"].as_array().map(Vec::len), Some(5));
+
+        // Half-width words match the price list's full-width names, every word must match.
+        let amlodipine = app.get_json("/api/v1/products?q=%E3%82%A2%E3%83%A0%E3%83%AD%E3%82%B8%E3%83%94%E3%83%B3%20OD%2010mg&per_page=50", &token).await?;
+        let found = codes(&amlodipine);
+        assert!(found.contains(&"2171022F6128".to_owned()), "{found:?}");
+        assert!(
+            found.iter().all(|c| c.starts_with("2171022F6")),
+            "{found:?}"
+        );
+
+        let by_code = app
+            .get_json("/api/v1/products?q=1124001F1022", &token)
+            .await?;
+        assert_eq!(codes(&by_code), vec!["1124001F1022".to_owned()]);
+
+        let by_maker = app
+            .get_json(
+                "/api/v1/products?q=%E6%9D%B1%E5%92%8C%E8%96%AC%E5%93%81&per_page=100",
+                &token,
+            )
+            .await?;
+        assert!(
+            by_maker["items"]
+                .as_array()
+                .is_some_and(|items| !items.is_empty()
+                    && items.iter().all(|i| i["maker"]["name"] == "東和薬品")),
+            "{by_maker}"
+        );
+
+        let maker = app
+            .get_json("/api/v1/me", &app.token("maker@demo.example").await?)
+            .await?;
+        let org = maker["organization"]["id"].as_i64().unwrap_or_default();
+        let own = app
+            .get_json(
+                &format!("/api/v1/products?maker_id={org}&per_page=100"),
+                &token,
+            )
+            .await?;
+        let kinds: BTreeSet<&str> = own["items"]
+            .as_array()
+            .map(|i| i.iter().filter_map(|p| p["kind"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(
+            kinds.contains("drug") && (kinds.contains("device") || kinds.contains("ivd")),
+            "{kinds:?}"
+        );
+        assert!(
+            own["items"]
+                .as_array()
+                .is_some_and(|i| i.iter().all(|p| p["maker"]["id"] == org))
+        );
+        assert!(
+            own["items"][0]["status"].is_null(),
+            "no status before any report"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_drug_lists_its_same_spec_group_and_a_device_its_declared_substitutes()
+-> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let token = app.token("maker@demo.example").await?;
+        let drug = app
+            .get_json("/api/v1/products/2171022F5180", &token)
+            .await?;
+        assert_eq!(drug["name"], "アムロジピン錠１０ｍｇ「サワイ」");
+        assert_eq!(drug["group_code"], "2171022F5");
+        assert_eq!(drug["maker"]["name"], "沢井製薬");
+        let substitutes = codes(&serde_json::json!({ "items": drug["substitutes"] }));
+        assert!(substitutes.len() >= 3, "{substitutes:?}");
+        assert!(
+            substitutes
+                .iter()
+                .all(|c| c.starts_with("2171022F5") && c != "2171022F5180")
+        );
+        assert_eq!(drug["editions"][0]["edition"], "2025-07-16");
+
+        let device = app
+            .get_json("/api/v1/products/4569991000018", &token)
+            .await?;
+        assert_eq!(device["kind"], "device");
+        assert_eq!(device["jmdn"], "70371000");
+        assert_eq!(device["substitutes"][0]["code"], "4569992000017");
+
+        // Full-width input is read as the same code.
+        let full_width = app.get_json("/api/v1/products/%EF%BC%92%EF%BC%91%EF%BC%97%EF%BC%91%EF%BC%90%EF%BC%92%EF%BC%92%EF%BC%A6%EF%BC%95%EF%BC%91%EF%BC%98%EF%BC%90", &token).await?;
+        assert_eq!(full_width["code"], "2171022F5180");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_products_are_404_and_bad_parameters_422_as_problem_json() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let token = app.token("ministry@demo.example").await?;
+        let missing = app.get("/api/v1/products/9999999F9999", &token).await?;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        let body: Value = missing.json().await?;
+        assert_eq!(body["status"], 404);
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("9999999F9999"))
+        );
+
+        let bad_kind = app.get("/api/v1/products?kind=medicine", &token).await?;
+        assert_eq!(bad_kind.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = bad_kind.json().await?;
+        assert_eq!(body["errors"][0]["field"], "kind");
+        assert_eq!(body["errors"][0]["code"], "product_kind");
+
+        let bad_page = app.get("/api/v1/products?page=minus-one", &token).await?;
+        assert_eq!(bad_page.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            bad_page
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Result<()> {
+    let backend = backends()?.remove(0);
+    let app = TestApp::spawn(&backend).await?;
+    let document: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        document["openapi"]
+    );
+    let paths = document["paths"]
+        .as_object()
+        .ok_or_else(|| anyhow::anyhow!("no paths"))?;
+    let listed: BTreeSet<String> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object().into_iter().flat_map(move |ops| {
+                ops.keys()
+                    .map(move |m| format!("{} {path}", m.to_uppercase()))
+            })
+        })
+        .collect();
+    let expected: BTreeSet<String> = [
+        "POST /api/v1/auth/token",
+        "GET /api/v1/me",
+        "GET /api/v1/products",
+        "GET /api/v1/products/{code}",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(listed, expected);
+    // Every documented operation exists on the server (answers something other than 404/405).
+    let token = app.token("ministry@demo.example").await?;
+    for operation in &listed {
+        let (method, path) = operation
+            .split_once(' ')
+            .ok_or_else(|| anyhow::anyhow!("bad operation"))?;
+        let url = app.url(&path.replace("{code}", "1124001F1022"));
+        let request = match method {
+            "POST" => app.client.post(url).json(&serde_json::json!({ "email": "ministry@demo.example", "password": supplywatch_tests::DEMO_PASSWORD })),
+            _ => app.client.get(url).bearer_auth(&token),
+        };
+        let status = request.send().await?.status();
+        assert!(status.is_success(), "{operation} answered {status}");
+    }
+    assert!(document["components"]["schemas"]["ProductBody"].is_object());
+    Ok(())
+}

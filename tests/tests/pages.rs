@@ -1,0 +1,280 @@
+//! The Japanese pages over plain HTTP: login with CSRF protection and session cookies, logout,
+//! redirects, htmx partials and the admin's audit log.
+
+use reqwest::{Response, StatusCode};
+use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+
+/// The value of `name="csrf_token" value="…"` in a page.
+fn csrf_token(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+fn header(response: &Response, name: &str) -> String {
+    response
+        .headers()
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Logs in through the form with the app's client and returns the session's page token.
+async fn log_in(app: &TestApp, email: &str) -> anyhow::Result<String> {
+    log_in_with(app, &app.client, email).await
+}
+
+/// Logs in through the form with `client` and returns the session's page token.
+async fn log_in_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+) -> anyhow::Result<String> {
+    let page = client.get(app.url("/login")).send().await?.text().await?;
+    let token = csrf_token(&page).ok_or_else(|| anyhow::anyhow!("no form token"))?;
+    let response = client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", email),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", &token),
+            ("next", "/products"),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status() == StatusCode::SEE_OTHER,
+        "login gave {}",
+        response.status()
+    );
+    let products = client
+        .get(app.url("/products"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    csrf_token(&products).ok_or_else(|| anyhow::anyhow!("no logout token"))
+}
+
+#[tokio::test]
+async fn the_login_page_is_japanese_and_declares_utf8() -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let response = app.client.get(app.url("/login")).send().await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header(&response, "content-type"),
+        "text/html; charset=utf-8"
+    );
+    let html = response.text().await?;
+    assert!(html.contains("<html lang=\"ja\">") && html.contains("<meta charset=\"utf-8\">"));
+    assert!(
+        html.contains("ログイン") && html.contains("メールアドレス") && html.contains("パスワード")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_login_form_without_its_token_is_refused_and_logs_nobody_in() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let response = app
+            .client
+            .post(app.url("/login"))
+            .form(&[
+                ("email", "ministry@demo.example"),
+                ("password", DEMO_PASSWORD),
+                ("csrf_token", "forged"),
+            ])
+            .send()
+            .await?;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{}",
+            backend.name()
+        );
+        assert!(
+            header(&response, "set-cookie")
+                .find("sw_session=")
+                .is_none()
+        );
+        let after = app.client.get(app.url("/products")).send().await?;
+        assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn logging_in_sets_an_http_only_same_site_session_cookie_and_follows_next()
+-> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let page = app
+            .client
+            .get(app.url("/login?next=/products/1124001F1022"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let token = csrf_token(&page).ok_or_else(|| anyhow::anyhow!("no token"))?;
+        assert!(page.contains("value=\"/products/1124001F1022\""));
+        let response = app
+            .client
+            .post(app.url("/login"))
+            .form(&[
+                ("email", "ministry@demo.example"),
+                ("password", DEMO_PASSWORD),
+                ("csrf_token", token.as_str()),
+                ("next", "/products/1124001F1022"),
+            ])
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(header(&response, "location"), "/products/1124001F1022");
+        let cookies = header(&response, "set-cookie");
+        let session = cookies
+            .lines()
+            .find(|c| c.starts_with("sw_session="))
+            .unwrap_or_default();
+        assert!(
+            session.contains("HttpOnly")
+                && session.contains("SameSite=Lax")
+                && session.contains("Max-Age=28800"),
+            "{session}"
+        );
+        let product = app
+            .client
+            .get(app.url("/products/1124001F1022"))
+            .send()
+            .await?;
+        assert_eq!(product.status(), StatusCode::OK);
+        assert!(product.text().await?.contains("ユーロジン１ｍｇ錠"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_wrong_password_on_the_page_shows_the_common_message() -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let page = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let token = csrf_token(&page).ok_or_else(|| anyhow::anyhow!("no token"))?;
+    let response = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "nobody@demo.example"),
+            ("password", "x"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let html = response.text().await?;
+    assert!(html.contains("メールアドレスまたはパスワードが正しくありません"));
+    assert!(
+        html.contains("value=\"nobody@demo.example\""),
+        "the e-mail is kept in the form"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn logout_needs_the_form_token_and_ends_the_session() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let token = log_in(&app, "maker@demo.example").await?;
+        let forged = app
+            .client
+            .post(app.url("/logout"))
+            .form(&[("csrf_token", "forged")])
+            .send()
+            .await?;
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.client.get(app.url("/products")).send().await?.status(),
+            StatusCode::OK
+        );
+        let logout = app
+            .client
+            .post(app.url("/logout"))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await?;
+        assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+        let after = app.client.get(app.url("/products")).send().await?;
+        assert_eq!(after.status(), StatusCode::SEE_OTHER, "{}", backend.name());
+        assert_eq!(header(&after, "location"), "/login?next=/products");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn htmx_search_returns_only_the_results_table() -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    log_in(&app, "ministry@demo.example").await?;
+    let partial = app
+        .client
+        .get(app.url(
+            "/products?q=%E3%83%AC%E3%83%9C%E3%83%95%E3%83%AD%E3%82%AD%E3%82%B5%E3%82%B7%E3%83%B3",
+        ))
+        .header("HX-Request", "true")
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(!partial.contains("<html"), "a partial, not a page");
+    assert!(partial.contains("レボフロキサシン錠２５０ｍｇ「サワイ」"));
+    assert!(!partial.contains("アムロジピン"));
+    let full = app
+        .client
+        .get(app.url("/products?q=%E3%83%AC%E3%83%9C"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(full.contains("<html") && full.contains("製品検索"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_audit_log_is_for_admins_only_and_downloads_as_csv_for_excel() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        log_in(&app, "ministry@demo.example").await?;
+        assert_eq!(
+            app.client
+                .get(app.url("/admin/audit-log"))
+                .send()
+                .await?
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+
+        let admin = supplywatch_tests::app::browser_like_client()?;
+        log_in_with(&app, &admin, "admin@demo.example").await?;
+        let page = admin.get(app.url("/admin/audit-log")).send().await?;
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await?;
+        assert!(
+            html.contains("監査ログ")
+                && html.contains("ministry@demo.example")
+                && html.contains("admin@demo.example")
+        );
+        let csv = admin.get(app.url("/admin/audit-log.csv")).send().await?;
+        assert_eq!(header(&csv, "content-type"), "text/csv; charset=utf-8");
+        let bytes = csv.bytes().await?;
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+        let text = String::from_utf8(bytes[3..].to_vec())?;
+        assert!(text.starts_with("日時（日本時間）,操作者,操作,対象,詳細,接続元,結果\r\n"));
+        assert!(text.contains("admin@demo.example,login,"));
+    }
+    Ok(())
+}
