@@ -40,10 +40,7 @@ impl Settings {
     /// Reads `SUPPLYWATCH_*` variables; unset ones take their defaults.
     pub fn from_env() -> Result<Self, SettingsError> {
         let var = |name: &'static str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let parse = |name: &'static str, default: &str| -> Result<String, SettingsError> {
-            Ok(var(name).unwrap_or_else(|| default.to_owned()))
-        };
-        let bind_text = parse("SUPPLYWATCH_BIND", "127.0.0.1:8080")?;
+        let bind_text = var("SUPPLYWATCH_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let bind = bind_text
             .parse()
             .map_err(|e: std::net::AddrParseError| SettingsError {

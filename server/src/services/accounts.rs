@@ -13,23 +13,14 @@ use crate::domain::password::check_password_policy;
 use crate::domain::{CorporateNumber, EmailAddress, OrganizationKind, Role};
 
 /// An organisation as the rest of the application sees it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationRef {
     /// Database id.
     pub id: i32,
     /// Name.
     pub name: String,
     /// Kind.
-    #[serde(serialize_with = "serialize_kind")]
     pub kind: OrganizationKind,
-}
-
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde passes fields by reference"
-)]
-fn serialize_kind<S: serde::Serializer>(kind: &OrganizationKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.as_str())
 }
 
 /// The logged-in user and their organisation.

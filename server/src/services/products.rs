@@ -30,7 +30,7 @@ pub struct ProductQuery {
 }
 
 /// A maker as shown beside a product.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MakerRef {
     /// Organisation id.
     pub id: i32,
@@ -39,7 +39,7 @@ pub struct MakerRef {
 }
 
 /// One product in a list.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ProductSummary {
     /// YJ code or GTIN.
     pub code: String,
@@ -66,7 +66,7 @@ pub struct ProductSummary {
 }
 
 /// A product's name and price in one price-list edition.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Revision {
     /// Edition, e.g. `2025-07-16`.
     pub edition: String,
@@ -77,10 +77,9 @@ pub struct Revision {
 }
 
 /// Everything about one product.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ProductDetail {
     /// The list fields.
-    #[serde(flatten)]
     pub summary: ProductSummary,
     /// 薬効分類 (positions 1–4).
     pub therapeutic_class: Option<String>,
