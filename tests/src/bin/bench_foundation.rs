@@ -4,9 +4,10 @@
 //!
 //! Run (release binaries, from the repository root):
 //!     cargo build --release -p supplywatch
-//!     cargo run --release -p supplywatch-tests --bin bench-foundation -- \
-//!         ../shared/data/nhi_price_list_20250716.csv
+//!     cargo run --release -p supplywatch-tests --bin bench-foundation -- <price list CSV>
+//! (the price list is `../shared/data/nhi_price_list_20250716.csv`).
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -66,13 +67,14 @@ fn main() -> anyhow::Result<()> {
     }
     let runtime = tokio::runtime::Runtime::new()?;
     let mut report = String::from("# Foundation benchmark\n\n");
-    report.push_str(&format!(
+    write!(
+        report,
         "Machine: {} cores; binary: release `supplywatch`; price list: `{}` (12,434 rows).\n\n",
         std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
         price_list.display()
-    ));
+    )?;
     for backend in supplywatch_tests::backends()? {
-        report.push_str(&format!("## {}\n\n", backend.name()));
+        write!(report, "## {}\n\n", backend.name())?;
         report.push_str(&runtime.block_on(bench_backend(&backend, &binary, &price_list))?);
     }
     println!("{report}");
@@ -104,30 +106,36 @@ async fn bench_backend(
         stop(&mut child);
         let _ = port;
     }
-    out.push_str(&format!(
-        "- cold start to first `/healthz` 200, fresh database (runs migrations): median {} (min {}, max {}) over {STARTS} starts\n",
-        ms(median(&mut fresh)), ms(min(&fresh)), ms(max(&fresh))
-    ));
-    out.push_str(&format!(
-        "- cold start to first `/healthz` 200, migrated database: median {} (min {}, max {})\n",
+    writeln!(
+        out,
+        "- cold start to first `/healthz` 200, fresh database (runs migrations): median {} (min {}, max {}) over {STARTS} starts",
+        ms(median(&mut fresh)),
+        ms(min(&fresh)),
+        ms(max(&fresh))
+    )?;
+    writeln!(
+        out,
+        "- cold start to first `/healthz` 200, migrated database: median {} (min {}, max {})",
         ms(median(&mut warm)),
         ms(min(&warm)),
         ms(max(&warm))
-    ));
+    )?;
 
     // 2. Import of the real price list through the command line, then the same edition again.
     let dir = tempfile::tempdir()?;
     let database = FreshDatabase::create(backend).await?;
     let first = import(binary, dir.path(), &database.url, price_list)?;
     let again = import(binary, dir.path(), &database.url, price_list)?;
-    out.push_str(&format!(
-        "- `supplywatch import nhi-price-list` of 12,434 rows into an empty database: {} (whole command: start, migrate, parse, validate, one transaction); goal ≤ 5 s\n",
+    writeln!(
+        out,
+        "- `supplywatch import nhi-price-list` of 12,434 rows into an empty database: {} (whole command: start, migrate, parse, validate, one transaction); goal ≤ 5 s",
         ms(first)
-    ));
-    out.push_str(&format!(
-        "- the same edition imported again (nothing changes): {}\n",
+    )?;
+    writeln!(
+        out,
+        "- the same edition imported again (nothing changes): {}",
         ms(again)
-    ));
+    )?;
 
     // 3. Search latency over the full list, through HTTP with a bearer token.
     create_user(binary, dir.path(), &database.url)?;
@@ -138,10 +146,17 @@ async fn bench_backend(
     let p50 = percentile(&mut times, 50);
     let p95 = percentile(&mut times, 95);
     let p99 = percentile(&mut times, 99);
-    out.push_str(&format!(
+    write!(
+        out,
         "- `GET /api/v1/products?q=…&per_page=50` over {} products, {SEARCHES} sequential requests of {} queries (client-measured, loopback): p50 {}, p95 {}, p99 {}, max {}; {} matches in all; goal p95 ≤ 20 ms\n\n",
-        12_434, QUERIES.len(), ms(p50), ms(p95), ms(p99), ms(max(&times)), total_hits
-    ));
+        12_434,
+        QUERIES.len(),
+        ms(p50),
+        ms(p95),
+        ms(p99),
+        ms(max(&times)),
+        total_hits
+    )?;
     Ok(out)
 }
 
