@@ -1,3 +1,4 @@
 //! Pure report writers: data in, bytes out. Nothing here knows about the server or the database.
 
 pub mod csv_excel;
+pub mod status_sheet;

@@ -8,6 +8,7 @@ pub mod gtin;
 pub mod organization;
 pub mod password;
 pub mod product;
+pub mod supply_status;
 pub mod validation;
 pub mod yj_code;
 

@@ -6,6 +6,7 @@ pub mod error;
 pub mod health;
 pub mod identity;
 pub mod pages;
+pub mod upload;
 
 use actix_web::web;
 use sea_orm::DatabaseConnection;
@@ -32,7 +33,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::auth::create_token)
             .service(api::auth::show_me)
             .service(api::products::list_products)
-            .service(api::products::show_product),
+            .service(api::products::show_product)
+            .service(api::supply_status::create_supply_status_report)
+            .service(api::supply_status::upload_supply_status_reports)
+            .service(api::public::list_public_supply_status)
+            .service(api::public::list_publications)
+            .service(api::public::download_publication),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))

@@ -7,9 +7,12 @@ use crate::domain::FieldError;
 pub struct FieldProblem {
     /// The input field (JSON name, or the column name of a file).
     pub field: String,
-    /// 1-based data row of an uploaded file (the header is row 1, so data starts at 2).
+    /// 1-based row of an uploaded file, as a spreadsheet numbers it (the header row included).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<usize>,
+    /// The column's heading in the uploaded file (e.g. `⑬限定出荷／供給停止の理由`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     /// Stable machine code of the rule.
     pub code: String,
     /// Japanese explanation naming the value and the rule.
@@ -22,6 +25,7 @@ impl FieldProblem {
         Self {
             field: field.to_owned(),
             row: None,
+            column: None,
             code: error.code.to_owned(),
             message: error.message.clone(),
         }
@@ -32,6 +36,7 @@ impl FieldProblem {
         Self {
             field: field.to_owned(),
             row: None,
+            column: None,
             code: code.to_owned(),
             message: message.into(),
         }

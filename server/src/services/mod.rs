@@ -5,8 +5,12 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod devices;
+pub mod encoding;
 pub mod price_list;
 pub mod products;
+pub mod publication;
+pub mod receipts;
+pub mod supply_status;
 
 mod error;
 

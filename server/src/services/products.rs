@@ -1,13 +1,15 @@
 //! The product master as users see it: search, detail with edition history and substitutes.
 
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::{Expr, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
+use super::supply_status::history::{self, HistoryEntry, StatusView};
 use super::{DbContext, ServiceError};
-use crate::db::entity::{device_substitute, product, product_revision};
+use crate::db::entity::{device_substitute, product, product_revision, product_status};
+use crate::domain::supply_status::ShippingStatus;
 use crate::domain::validation::normalize_width;
 use crate::domain::{ProductClass, ProductKind};
 
@@ -23,6 +25,8 @@ pub struct ProductQuery {
     pub maker_id: Option<i32>,
     /// Only products of this kind.
     pub kind: Option<ProductKind>,
+    /// Only products whose current ⑫ is this.
+    pub shipping_status: Option<ShippingStatus>,
     /// 1-based page.
     pub page: u64,
     /// Rows per page (1–200).
@@ -63,6 +67,8 @@ pub struct ProductSummary {
     pub product_class: Option<&'static str>,
     /// 薬価, as printed.
     pub price: Option<String>,
+    /// The current supply status (drugs with at least one report).
+    pub status: Option<StatusView>,
 }
 
 /// A product's name and price in one price-list edition.
@@ -97,6 +103,10 @@ pub struct ProductDetail {
     pub revisions: Vec<Revision>,
     /// Same-spec products (drugs) or declared substitutes (devices).
     pub substitutes: Vec<ProductSummary>,
+    /// Supply status reports, newest first.
+    pub history: Vec<HistoryEntry>,
+    /// The maker's organisation id (for ownership checks).
+    pub maker_id: Option<i32>,
 }
 
 /// Lowers and half-widths text for matching, the same way on both sides.
@@ -110,11 +120,8 @@ pub fn search_text(parts: &[Option<&str>]) -> String {
     search_key(&joined.join(" "))
 }
 
-/// Searches the master, ordered by code.
-pub async fn search(
-    db: &impl ConnectionTrait,
-    query: &ProductQuery,
-) -> Result<(Vec<ProductSummary>, u64), ServiceError> {
+/// The filter of a search: every word in `search_text`, the maker, the kind, the status.
+pub(crate) fn condition(query: &ProductQuery) -> Condition {
     let mut condition = Condition::all();
     if let Some(q) = &query.q {
         for word in search_key(q).split_whitespace() {
@@ -123,7 +130,7 @@ pub async fn search(
                 .replace('%', "\\%")
                 .replace('_', "\\_");
             condition = condition.add(
-                Expr::col(product::Column::SearchText)
+                Expr::col((product::Entity, product::Column::SearchText))
                     .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
             );
         }
@@ -134,8 +141,27 @@ pub async fn search(
     if let Some(kind) = query.kind {
         condition = condition.add(product::Column::Kind.eq(kind.as_str()));
     }
+    if let Some(status) = query.shipping_status {
+        condition = condition.add(
+            product::Column::Id.in_subquery(
+                Query::select()
+                    .column(product_status::Column::ProductId)
+                    .from(product_status::Entity)
+                    .and_where(product_status::Column::ShippingStatus.eq(status.code()))
+                    .to_owned(),
+            ),
+        );
+    }
+    condition
+}
+
+/// Searches the master, ordered by code, with each product's current supply status.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    query: &ProductQuery,
+) -> Result<(Vec<ProductSummary>, u64), ServiceError> {
     let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-    let select = product::Entity::find().filter(condition);
+    let select = product::Entity::find().filter(condition(query));
     let total = select
         .clone()
         .count(db)
@@ -148,7 +174,17 @@ pub async fn search(
         .all(db)
         .await
         .context("Failed to search products")?;
-    Ok((rows.into_iter().map(summary).collect(), total))
+    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let mut statuses = history::current(db, &ids).await?;
+    Ok((
+        rows.into_iter()
+            .map(|p| {
+                let status = statuses.remove(&p.id);
+                summary(p, status)
+            })
+            .collect(),
+        total,
+    ))
 }
 
 /// One product by code, with its history and substitutes.
@@ -177,7 +213,11 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<ProductDetail
         })
         .collect();
     let substitutes = substitutes(db, &found).await?;
+    let history = history::of_product(db, found.id).await?;
+    let status = history::current(db, &[found.id]).await?.remove(&found.id);
     Ok(ProductDetail {
+        history,
+        maker_id: found.maker_id,
         therapeutic_class: found.therapeutic_class.clone(),
         pharmacopoeia: found.pharmacopoeia,
         narcotic: found.narcotic,
@@ -186,7 +226,7 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<ProductDetail
         approval_number: found.approval_number.clone(),
         revisions,
         substitutes,
-        summary: summary(found),
+        summary: summary(found, status),
     })
 }
 
@@ -219,10 +259,18 @@ async fn substitutes(
             .await
             .context("Failed to load declared substitutes")?
     };
-    Ok(rows.into_iter().map(summary).collect())
+    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let mut statuses = history::current(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let status = statuses.remove(&p.id);
+            summary(p, status)
+        })
+        .collect())
 }
 
-fn summary(row: product::Model) -> ProductSummary {
+fn summary(row: product::Model, status: Option<StatusView>) -> ProductSummary {
     let kind = ProductKind::parse(&row.kind).map_or("drug", ProductKind::as_str);
     ProductSummary {
         maker: row.maker_id.map(|id| MakerRef {
@@ -243,6 +291,7 @@ fn summary(row: product::Model) -> ProductSummary {
             .and_then(ProductClass::parse)
             .map(ProductClass::label_ja),
         price: row.price,
+        status,
     }
 }
 

@@ -57,7 +57,9 @@ fn main() -> anyhow::Result<()> {
     let price_list = std::env::args()
         .nth(1)
         .map(PathBuf::from)
-        .context("usage: bench-foundation PRICE_LIST.csv")?;
+        .context("usage: bench-foundation PRICE_LIST.csv")?
+        .canonicalize()
+        .context("the price list file cannot be found")?;
     let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/supplywatch");
     if !binary.exists() {
         bail!(

@@ -2,6 +2,7 @@
 
 mod m20261124_000001_create_organizations_and_users;
 mod m20261124_000002_create_products;
+mod m20261124_000003_create_supply_status;
 
 use sea_orm_migration::prelude::*;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_create_organizations_and_users::Migration),
             Box::new(m20261124_000002_create_products::Migration),
+            Box::new(m20261124_000003_create_supply_status::Migration),
         ]
     }
 }

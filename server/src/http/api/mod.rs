@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod products;
+pub mod public;
+pub mod supply_status;
 
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -19,7 +21,9 @@ use utoipa::{Modify, OpenApi};
     security(("bearer" = [])),
     tags(
         (name = "auth", description = "認証"),
-        (name = "products", description = "製品マスタ")
+        (name = "products", description = "製品マスタ"),
+        (name = "supply-status", description = "供給状況報告"),
+        (name = "public", description = "公開情報（認証不要）")
     )
 )]
 pub struct ApiDoc;

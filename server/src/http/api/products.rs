@@ -5,10 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::ProductKind;
+use crate::domain::supply_status::ShippingStatus;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::ApiUser;
 use crate::services::products::{self, ProductDetail, ProductQuery, ProductSummary};
+use crate::services::supply_status::history::{HistoryEntry, StatusView};
 use crate::services::{FieldProblem, ServiceError};
 
 /// Search parameters.
@@ -21,7 +23,7 @@ pub struct ProductListParams {
     pub maker_id: Option<i32>,
     /// `drug`, `device` or `ivd`.
     pub kind: Option<String>,
-    /// Only products in this shipping status (`1`–`5`). Statuses arrive with supply reports.
+    /// Only products whose current ⑫ shipping status is this (`1`–`5`).
     pub shipping_status: Option<String>,
     /// 1-based page (default 1).
     pub page: Option<u64>,
@@ -113,6 +115,33 @@ pub struct SubstituteBody {
     pub maker: Option<String>,
 }
 
+/// One supply status report in a product's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryBody {
+    /// 受付番号.
+    pub receipt_number: String,
+    /// ⑫.
+    pub shipping_status: String,
+    /// ⑯.
+    pub volume_status: Option<String>,
+    /// ⑬.
+    pub reason: Option<String>,
+    /// 原因医薬品.
+    pub causing_product_code: Option<String>,
+    /// ⑭.
+    pub resolution_outlook: Option<String>,
+    /// ⑮.
+    pub resolution_month: Option<String>,
+    /// When it was received (RFC 3339).
+    pub submitted_at: String,
+    /// ⑰ 報告日.
+    pub reported_on: String,
+    /// Who filed it.
+    pub submitted_by: Option<String>,
+    /// What changed against the previous report, in Japanese.
+    pub changes: Vec<String>,
+}
+
 /// One product with its editions and substitutes.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductDetailResponse {
@@ -129,6 +158,8 @@ pub struct ProductDetailResponse {
     pub editions: Vec<EditionBody>,
     /// Same-spec products (drugs) or declared substitutes (devices).
     pub substitutes: Vec<SubstituteBody>,
+    /// Supply status reports, newest first.
+    pub history: Vec<HistoryBody>,
 }
 
 /// Searches the product master.
@@ -154,22 +185,26 @@ pub async fn list_products(
         .map(ProductKind::parse)
         .transpose()
         .map_err(|e| ServiceError::invalid(FieldProblem::from_field_error("kind", &e)))?;
+    let shipping_status = params
+        .shipping_status
+        .as_deref()
+        .map(ShippingStatus::parse)
+        .transpose()
+        .map_err(|e| {
+            ServiceError::invalid(FieldProblem::from_field_error("shipping_status", &e))
+        })?;
     let query = ProductQuery {
         q: params.q,
         maker_id: params.maker_id,
         kind,
+        shipping_status,
         page: params.page.unwrap_or(1).max(1),
         per_page: params
             .per_page
             .unwrap_or(50)
             .clamp(1, products::MAX_PER_PAGE),
     };
-    // No product has a status before supply reports exist, so a status filter matches nothing.
-    let (items, total) = if params.shipping_status.is_some() {
-        (Vec::new(), 0)
-    } else {
-        products::search(&state.db, &query).await?
-    };
+    let (items, total) = products::search(&state.db, &query).await?;
     Ok(web::Json(ProductListResponse {
         items: items.into_iter().map(product_body).collect(),
         total,
@@ -213,7 +248,32 @@ fn product_body(p: ProductSummary) -> ProductBody {
         category: p.category,
         product_class: p.product_class.map(str::to_owned),
         price: p.price,
-        status: None,
+        status: p.status.as_ref().map(status_body),
+    }
+}
+
+fn status_body(s: &StatusView) -> StatusBody {
+    StatusBody {
+        shipping_status: s.shipping_status.code().to_owned(),
+        volume_status: s.volume_status.map(|v| v.code().to_owned()),
+        reason: s.reason.map(|r| r.code().to_owned()),
+        updated_on: s.updated_on.to_string(),
+    }
+}
+
+fn history_body(h: HistoryEntry) -> HistoryBody {
+    HistoryBody {
+        receipt_number: h.receipt_number,
+        shipping_status: h.status.shipping_status.code().to_owned(),
+        volume_status: h.status.volume_status.map(|v| v.code().to_owned()),
+        reason: h.status.reason.map(|r| r.code().to_owned()),
+        causing_product_code: h.status.causing_product_code,
+        resolution_outlook: h.status.resolution_outlook.map(|o| o.code().to_owned()),
+        resolution_month: h.status.resolution_month,
+        submitted_at: h.submitted_at.to_rfc3339(),
+        reported_on: h.status.updated_on.to_string(),
+        submitted_by: h.submitted_by,
+        changes: h.changes,
     }
 }
 
@@ -240,6 +300,7 @@ fn detail_body(d: ProductDetail) -> ProductDetailResponse {
                 maker: s.maker_name,
             })
             .collect(),
+        history: d.history.into_iter().map(history_body).collect(),
         product: product_body(d.summary),
     }
 }

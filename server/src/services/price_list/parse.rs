@@ -36,18 +36,9 @@ pub struct PriceListRow {
 const CODE: &str = "薬価基準収載医薬品コード";
 const REQUIRED: [&str; 7] = ["区分", CODE, "成分名", "規格", "品名", "メーカー名", "薬価"];
 
-/// Decodes UTF-8 (with or without BOM) or, failing that, Shift_JIS (CP932).
-pub fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::SHIFT_JIS.decode(bytes).0.into_owned(),
-    }
-}
-
 /// Parses the whole file; returns every row, or every problem found (row, column, rule).
 pub fn parse(bytes: &[u8]) -> Result<Vec<PriceListRow>, Vec<FieldProblem>> {
-    let text = decode(bytes);
+    let text = crate::services::encoding::decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());

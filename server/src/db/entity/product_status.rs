@@ -1,0 +1,24 @@
+//! Table `product_statuses`: each drug's current status — a copy of its latest report, kept in the
+//! same transaction, so that searches need no scan of the history.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "product_statuses")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub product_id: i32,
+    pub report_id: i32,
+    pub shipping_status: String,
+    pub reason: Option<String>,
+    pub causing_product_code: Option<String>,
+    pub resolution_outlook: Option<String>,
+    pub resolution_month: Option<String>,
+    pub volume_status: Option<String>,
+    pub updated_on: Date,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

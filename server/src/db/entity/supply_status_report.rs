@@ -1,0 +1,32 @@
+//! Table `supply_status_reports`: every 供給状況報告 as filed, immutable, with its receipt number.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "supply_status_reports")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub receipt_number: String,
+    pub product_id: i32,
+    pub maker_id: i32,
+    /// The filing user; none for generated history.
+    pub submitted_by: Option<i32>,
+    pub submitted_at: DateTimeUtc,
+    /// ⑰ 報告日 (Asia/Tokyo).
+    pub reported_on: Date,
+    pub shipping_status: String,
+    pub reason: Option<String>,
+    pub causing_product_code: Option<String>,
+    pub resolution_outlook: Option<String>,
+    pub resolution_month: Option<String>,
+    pub volume_status: Option<String>,
+    /// `form`, `api`, `upload` or `seed`.
+    pub source: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

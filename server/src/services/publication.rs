@@ -1,0 +1,321 @@
+//! The weekly publication: every Friday the public columns ①–⑱ of every drug are frozen, kept
+//! forever, and counted by ⑫ and ⑯ for the trend. Publishing a week twice changes nothing.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use supplywatch_reports::status_sheet::SheetRow;
+
+use super::audit::{self, Actor, AuditEntry};
+use super::supply_status::public::{self, PublicEntry};
+use super::{DbContext, ServiceError};
+use crate::db::entity::{publication, publication_row, status_trend};
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
+
+/// Rows per insert statement.
+const BATCH: usize = 500;
+
+/// The Friday that names the week of `now` in Japan: today on a Friday, else the last Friday.
+pub fn week_ending(now: DateTime<Utc>) -> NaiveDate {
+    let today = now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+    let back =
+        (today.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
+    today - Duration::days(i64::from(back))
+}
+
+/// A publication as listed.
+#[derive(Debug, Clone)]
+pub struct PublicationSummary {
+    /// Id.
+    pub id: i32,
+    /// The Friday of the week.
+    pub week_ending: NaiveDate,
+    /// When it was frozen.
+    pub published_at: DateTime<Utc>,
+    /// Drugs in it.
+    pub row_count: i32,
+    /// Counts by ⑫ (index 0 = code 1) and ⑯ (A+, A, B, C, D), and drugs never reported.
+    pub trend: Option<status_trend::Model>,
+}
+
+/// Freezes this week's publication unless it exists. Returns it and whether it was created now.
+pub async fn publish_week(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(PublicationSummary, bool), ServiceError> {
+    let week = week_ending(now);
+    if let Some(existing) = find_week(db, week).await? {
+        return Ok((existing, false));
+    }
+    let entries = public::all_matching(db, None).await?;
+    let txn = db
+        .begin()
+        .await
+        .context("Failed to start the publication")?;
+    let created = publication::ActiveModel {
+        week_ending: Set(week),
+        published_at: Set(now),
+        row_count: Set(i32::try_from(entries.len()).unwrap_or(i32::MAX)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let created = match created {
+        Ok(created) => created,
+        // Another instance published the same week a moment ago: its publication stands.
+        Err(_) if find_week(db, week).await?.is_some() => {
+            let existing = find_week(db, week)
+                .await?
+                .ok_or_else(|| ServiceError::Internal("publication vanished".into()))?;
+            return Ok((existing, false));
+        }
+        Err(source) => {
+            return Err(ServiceError::Database {
+                context: "Failed to store the publication",
+                source,
+            });
+        }
+    };
+    let rows: Vec<publication_row::ActiveModel> = entries
+        .iter()
+        .zip(0..)
+        .map(|(entry, position)| row_model(created.id, position, &entry.sheet_row(week)))
+        .collect();
+    for chunk in rows.chunks(BATCH) {
+        publication_row::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .context("Failed to store the publication's rows")?;
+    }
+    store_trend(&txn, week, &entries).await?;
+    let entry = AuditEntry {
+        actor,
+        action: "publication.publish",
+        target: format!("publication:{}", created.id),
+        detail: Some(format!("week ending {week}, {} drugs", entries.len())),
+        success: true,
+    };
+    audit::record(&txn, entry, now).await?;
+    txn.commit()
+        .await
+        .context("Failed to commit the publication")?;
+    let summary = find_week(db, week)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("publication not stored".into()))?;
+    Ok((summary, true))
+}
+
+/// Counts by ⑫ and ⑯ for the week (replacing a count stored for it before).
+pub(crate) async fn store_trend(
+    db: &impl ConnectionTrait,
+    week: NaiveDate,
+    entries: &[PublicEntry],
+) -> Result<(), ServiceError> {
+    let shipping = |s: ShippingStatus| {
+        count(
+            entries
+                .iter()
+                .filter(|e| e.status.as_ref().is_some_and(|x| x.shipping_status == s)),
+        )
+    };
+    let volume = |v: VolumeStatus| {
+        count(entries.iter().filter(|e| {
+            e.status
+                .as_ref()
+                .is_some_and(|x| x.volume_status == Some(v))
+        }))
+    };
+    let model = status_trend::ActiveModel {
+        week_ending: Set(week),
+        drugs: Set(count(entries.iter())),
+        shipping1: Set(shipping(ShippingStatus::Normal)),
+        shipping2: Set(shipping(ShippingStatus::LimitedOwn)),
+        shipping3: Set(shipping(ShippingStatus::LimitedByOthers)),
+        shipping4: Set(shipping(ShippingStatus::LimitedOther)),
+        shipping5: Set(shipping(ShippingStatus::Stopped)),
+        volume_a_plus: Set(volume(VolumeStatus::APlus)),
+        volume_a: Set(volume(VolumeStatus::A)),
+        volume_b: Set(volume(VolumeStatus::B)),
+        volume_c: Set(volume(VolumeStatus::C)),
+        volume_d: Set(volume(VolumeStatus::D)),
+    };
+    upsert_trend(db, vec![model]).await
+}
+
+/// Inserts or replaces weekly counts.
+pub(crate) async fn upsert_trend(
+    db: &impl ConnectionTrait,
+    models: Vec<status_trend::ActiveModel>,
+) -> Result<(), ServiceError> {
+    use status_trend::Column as C;
+    for chunk in models.chunks(BATCH) {
+        status_trend::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::column(C::WeekEnding)
+                    .update_columns([
+                        C::Drugs,
+                        C::Shipping1,
+                        C::Shipping2,
+                        C::Shipping3,
+                        C::Shipping4,
+                        C::Shipping5,
+                        C::VolumeAPlus,
+                        C::VolumeA,
+                        C::VolumeB,
+                        C::VolumeC,
+                        C::VolumeD,
+                    ])
+                    .to_owned(),
+            )
+            .exec(db)
+            .await
+            .context("Failed to store the weekly counts")?;
+    }
+    Ok(())
+}
+
+fn count<T>(items: impl Iterator<Item = T>) -> i32 {
+    i32::try_from(items.count()).unwrap_or(i32::MAX)
+}
+
+/// Every publication, newest first.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PublicationSummary>, ServiceError> {
+    let publications = publication::Entity::find()
+        .order_by_desc(publication::Column::WeekEnding)
+        .all(db)
+        .await
+        .context("Failed to list publications")?;
+    let trends = status_trend::Entity::find()
+        .filter(status_trend::Column::WeekEnding.is_in(publications.iter().map(|p| p.week_ending)))
+        .all(db)
+        .await
+        .context("Failed to load the weekly counts")?;
+    Ok(publications
+        .into_iter()
+        .map(|p| PublicationSummary {
+            trend: trends
+                .iter()
+                .find(|t| t.week_ending == p.week_ending)
+                .cloned(),
+            id: p.id,
+            week_ending: p.week_ending,
+            published_at: p.published_at,
+            row_count: p.row_count,
+        })
+        .collect())
+}
+
+async fn find_week(
+    db: &impl ConnectionTrait,
+    week: NaiveDate,
+) -> Result<Option<PublicationSummary>, ServiceError> {
+    Ok(list(db).await?.into_iter().find(|p| p.week_ending == week))
+}
+
+/// One publication and its frozen rows, in the published order.
+pub async fn rows(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(PublicationSummary, Vec<SheetRow>), ServiceError> {
+    let summary = list(db)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| ServiceError::NotFound(format!("公表 {id} はありません")))?;
+    let rows = publication_row::Entity::find()
+        .filter(publication_row::Column::PublicationId.eq(id))
+        .order_by_asc(publication_row::Column::Position)
+        .all(db)
+        .await
+        .context("Failed to load the publication's rows")?
+        .into_iter()
+        .map(sheet_row)
+        .collect();
+    Ok((summary, rows))
+}
+
+fn row_model(publication_id: i32, position: i32, row: &SheetRow) -> publication_row::ActiveModel {
+    let text = |s: &str| Set(Some(s.to_owned()).filter(|s| !s.is_empty()));
+    publication_row::ActiveModel {
+        publication_id: Set(publication_id),
+        position: Set(position),
+        category: text(&row.category),
+        therapeutic_class: text(&row.therapeutic_class),
+        ingredient: text(&row.ingredient),
+        specification: text(&row.specification),
+        code: Set(row.code.clone()),
+        name: Set(row.name.clone()),
+        maker_name: text(&row.maker_name),
+        product_class: text(&row.product_class),
+        basic_drug: text(&row.basic_drug),
+        stable_supply: text(&row.stable_supply),
+        listed_on: Set(row.listed_on),
+        shipping_status: text(&row.shipping_status),
+        reason: text(&row.reason),
+        resolution_outlook: text(&row.resolution_outlook),
+        resolution_month: text(&row.resolution_month),
+        volume_status: text(&row.volume_status),
+        reported_on: Set(row.reported_on),
+        confirmed: text(&row.confirmed),
+        ..Default::default()
+    }
+}
+
+fn sheet_row(row: publication_row::Model) -> SheetRow {
+    SheetRow {
+        category: row.category.unwrap_or_default(),
+        therapeutic_class: row.therapeutic_class.unwrap_or_default(),
+        ingredient: row.ingredient.unwrap_or_default(),
+        specification: row.specification.unwrap_or_default(),
+        code: row.code,
+        name: row.name,
+        maker_name: row.maker_name.unwrap_or_default(),
+        product_class: row.product_class.unwrap_or_default(),
+        basic_drug: row.basic_drug.unwrap_or_default(),
+        stable_supply: row.stable_supply.unwrap_or_default(),
+        listed_on: row.listed_on,
+        shipping_status: row.shipping_status.unwrap_or_default(),
+        reason: row.reason.unwrap_or_default(),
+        resolution_outlook: row.resolution_outlook.unwrap_or_default(),
+        resolution_month: row.resolution_month.unwrap_or_default(),
+        volume_status: row.volume_status.unwrap_or_default(),
+        reported_on: row.reported_on,
+        confirmed: row.confirmed.unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokyo(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        chrono_tz::Asia::Tokyo
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .single()
+            .expect("a valid Tokyo time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_week_is_named_by_its_friday_in_japan() {
+        let friday = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+        assert_eq!(week_ending(tokyo(2026, 11, 20, 17)), friday);
+        assert_eq!(
+            week_ending(tokyo(2026, 11, 24, 9)),
+            friday,
+            "Tuesday belongs to last Friday's week"
+        );
+        assert_eq!(week_ending(tokyo(2026, 11, 26, 23)), friday);
+        // 01:00 on Saturday in Tokyo is still Friday in UTC; Japan's date decides.
+        assert_eq!(week_ending(tokyo(2026, 11, 21, 1)), friday);
+        assert_eq!(
+            week_ending(tokyo(2026, 11, 27, 8)),
+            NaiveDate::from_ymd_opt(2026, 11, 27).expect("date")
+        );
+    }
+}

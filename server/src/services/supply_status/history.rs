@@ -1,0 +1,235 @@
+//! Reading statuses back: each product's current status, and its history of reports with who
+//! filed each one and what changed.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::db::entity::{product_status, supply_status_report, user};
+use crate::domain::supply_status::{Reason, ResolutionOutlook, ShippingStatus, VolumeStatus};
+use crate::services::{DbContext, ServiceError};
+
+/// A status as stored: ⑫–⑯ and the date of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusView {
+    /// ⑫.
+    pub shipping_status: ShippingStatus,
+    /// ⑬.
+    pub reason: Option<Reason>,
+    /// 原因医薬品.
+    pub causing_product_code: Option<String>,
+    /// ⑭.
+    pub resolution_outlook: Option<ResolutionOutlook>,
+    /// ⑮ `YYYY-MM`.
+    pub resolution_month: Option<String>,
+    /// ⑯.
+    pub volume_status: Option<VolumeStatus>,
+    /// ⑰.
+    pub updated_on: NaiveDate,
+}
+
+/// One report in a product's history.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// 受付番号.
+    pub receipt_number: String,
+    /// When it was filed.
+    pub submitted_at: DateTime<Utc>,
+    /// Who filed it (display name), if a person did.
+    pub submitted_by: Option<String>,
+    /// What was reported.
+    pub status: StatusView,
+    /// What changed against the previous report, in Japanese (empty: a confirmation).
+    pub changes: Vec<String>,
+}
+
+impl StatusView {
+    /// Reads stored codes (validated when filed).
+    pub fn from_stored(
+        shipping: &str,
+        reason: Option<&str>,
+        causing: Option<&str>,
+        outlook: Option<&str>,
+        month: Option<&str>,
+        volume: Option<&str>,
+        updated_on: NaiveDate,
+    ) -> Option<Self> {
+        Some(Self {
+            shipping_status: ShippingStatus::parse(shipping).ok()?,
+            reason: reason.and_then(|r| Reason::parse(r).ok()),
+            causing_product_code: causing.map(str::to_owned),
+            resolution_outlook: outlook.and_then(|o| ResolutionOutlook::parse(o).ok()),
+            resolution_month: month.map(str::to_owned),
+            volume_status: volume.and_then(|v| VolumeStatus::parse(v).ok()),
+            updated_on,
+        })
+    }
+
+    fn from_status_row(row: &product_status::Model) -> Option<Self> {
+        Self::from_stored(
+            &row.shipping_status,
+            row.reason.as_deref(),
+            row.causing_product_code.as_deref(),
+            row.resolution_outlook.as_deref(),
+            row.resolution_month.as_deref(),
+            row.volume_status.as_deref(),
+            row.updated_on,
+        )
+    }
+
+    fn from_report(row: &supply_status_report::Model) -> Option<Self> {
+        Self::from_stored(
+            &row.shipping_status,
+            row.reason.as_deref(),
+            row.causing_product_code.as_deref(),
+            row.resolution_outlook.as_deref(),
+            row.resolution_month.as_deref(),
+            row.volume_status.as_deref(),
+            row.reported_on,
+        )
+    }
+
+    /// What differs from `before`, one Japanese line per column.
+    pub fn changes_since(&self, before: &Self) -> Vec<String> {
+        fn label<T: Copy>(value: Option<T>, f: fn(T) -> &'static str) -> &'static str {
+            value.map_or("（空欄）", f)
+        }
+        let mut changes = Vec::new();
+        if self.shipping_status != before.shipping_status {
+            changes.push(format!(
+                "⑫ {} → {}",
+                before.shipping_status.label_ja(),
+                self.shipping_status.label_ja()
+            ));
+        }
+        if self.reason != before.reason {
+            changes.push(format!(
+                "⑬ {} → {}",
+                label(before.reason, Reason::label_ja),
+                label(self.reason, Reason::label_ja)
+            ));
+        }
+        if self.volume_status != before.volume_status {
+            changes.push(format!(
+                "⑯ {} → {}",
+                label(before.volume_status, VolumeStatus::short_ja),
+                label(self.volume_status, VolumeStatus::short_ja)
+            ));
+        }
+        if self.resolution_outlook != before.resolution_outlook
+            || self.resolution_month != before.resolution_month
+        {
+            let show = |o: Option<ResolutionOutlook>, m: &Option<String>| {
+                format!(
+                    "{}{}",
+                    label(o, ResolutionOutlook::label_ja),
+                    m.as_deref().map(|m| format!("（{m}）")).unwrap_or_default()
+                )
+            };
+            changes.push(format!(
+                "⑭⑮ {} → {}",
+                show(before.resolution_outlook, &before.resolution_month),
+                show(self.resolution_outlook, &self.resolution_month)
+            ));
+        }
+        if self.causing_product_code != before.causing_product_code {
+            changes.push(format!(
+                "原因医薬品 {} → {}",
+                before.causing_product_code.as_deref().unwrap_or("（空欄）"),
+                self.causing_product_code.as_deref().unwrap_or("（空欄）")
+            ));
+        }
+        changes
+    }
+}
+
+/// Current statuses of the given products (products without a report are absent).
+pub async fn current(
+    db: &impl ConnectionTrait,
+    product_ids: &[i32],
+) -> Result<HashMap<i32, StatusView>, ServiceError> {
+    let mut found = HashMap::with_capacity(product_ids.len());
+    for chunk in product_ids.chunks(2_000) {
+        let rows = product_status::Entity::find()
+            .filter(product_status::Column::ProductId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("Failed to load current statuses")?;
+        found.extend(
+            rows.iter()
+                .filter_map(|r| Some((r.product_id, StatusView::from_status_row(r)?))),
+        );
+    }
+    Ok(found)
+}
+
+/// Every report of a product, newest first, with who filed it and what changed.
+pub async fn of_product(
+    db: &impl ConnectionTrait,
+    product_id: i32,
+) -> Result<Vec<HistoryEntry>, ServiceError> {
+    let reports = supply_status_report::Entity::find()
+        .filter(supply_status_report::Column::ProductId.eq(product_id))
+        .order_by_asc(supply_status_report::Column::Id)
+        .all(db)
+        .await
+        .context("Failed to load the product's reports")?;
+    let user_ids: Vec<i32> = reports.iter().filter_map(|r| r.submitted_by).collect();
+    let names: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await
+        .context("Failed to load who filed the reports")?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let mut entries: Vec<HistoryEntry> = Vec::with_capacity(reports.len());
+    let mut previous: Option<StatusView> = None;
+    for report in reports {
+        let Some(status) = StatusView::from_report(&report) else {
+            tracing::warn!(receipt = %report.receipt_number, "a stored report has an unreadable status");
+            continue;
+        };
+        let changes = previous.as_ref().map_or_else(
+            || vec![format!("初回報告: {}", status.shipping_status.label_ja())],
+            |before| status.changes_since(before),
+        );
+        previous = Some(status.clone());
+        entries.push(HistoryEntry {
+            receipt_number: report.receipt_number,
+            submitted_at: report.submitted_at,
+            submitted_by: report.submitted_by.and_then(|id| names.get(&id).cloned()),
+            status,
+            changes,
+        });
+    }
+    entries.reverse();
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(shipping: &str, reason: Option<&str>, volume: Option<&str>) -> StatusView {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        StatusView::from_stored(shipping, reason, None, None, None, volume, day)
+            .expect("valid codes")
+    }
+
+    #[test]
+    fn changes_name_each_changed_column_in_japanese() {
+        let before = view("1", None, Some("A"));
+        let after = view("2", Some("3"), Some("B"));
+        assert_eq!(
+            after.changes_since(&before),
+            vec![
+                "⑫ 通常出荷 → 限定出荷（自社の事情）".to_owned(),
+                "⑬ （空欄） → 製造トラブル".to_owned(),
+                "⑯ A 通常 → B 減少".to_owned(),
+            ]
+        );
+        assert!(after.changes_since(&after).is_empty());
+    }
+}

@@ -1,0 +1,298 @@
+//! Reading an uploaded status file — the API's CSV header or the ministry's layout ①–⑱, as CSV
+//! (UTF-8, BOM or Shift_JIS) or XLSX — into rows to validate. Nothing is stored here.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+
+use super::StatusRow;
+use crate::domain::supply_status::StatusInput;
+use crate::services::encoding::decode_text;
+use crate::services::{FieldProblem, ServiceError};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Column {
+    ProductCode,
+    ShippingStatus,
+    Reason,
+    CausingProductCode,
+    ResolutionOutlook,
+    ResolutionMonth,
+    VolumeStatus,
+    /// One of ①–④, ⑥, ⑦: checked against the master.
+    Master(&'static str),
+}
+
+impl Column {
+    /// The API field name used in error messages.
+    fn field(self) -> &'static str {
+        match self {
+            Self::ProductCode => "product_code",
+            Self::ShippingStatus => "shipping_status",
+            Self::Reason => "reason",
+            Self::CausingProductCode => "causing_product_code",
+            Self::ResolutionOutlook => "resolution_outlook",
+            Self::ResolutionMonth => "resolution_month",
+            Self::VolumeStatus => "volume_status",
+            Self::Master(label) => label,
+        }
+    }
+
+    /// Recognises a heading: the API's names, or the ministry's ①–⑱ (by number or by words).
+    fn recognise(heading: &str) -> Option<Self> {
+        let h: String = heading.chars().filter(|c| !c.is_whitespace()).collect();
+        let starts = |p: &str| h.starts_with(p);
+        Some(match h.as_str() {
+            "product_code" => Self::ProductCode,
+            "shipping_status" => Self::ShippingStatus,
+            "reason" => Self::Reason,
+            "causing_product_code" => Self::CausingProductCode,
+            "resolution_outlook" => Self::ResolutionOutlook,
+            "resolution_month" => Self::ResolutionMonth,
+            "volume_status" => Self::VolumeStatus,
+            _ if starts("⑤") || h.contains("YJコード") || h == "薬価基準収載医薬品コード" => {
+                Self::ProductCode
+            }
+            _ if starts("⑫") || h.contains("出荷対応の状況") => Self::ShippingStatus,
+            _ if starts("⑬") => Self::Reason,
+            _ if h.contains("原因医薬品") => Self::CausingProductCode,
+            _ if starts("⑭") => Self::ResolutionOutlook,
+            _ if starts("⑮") => Self::ResolutionMonth,
+            _ if starts("⑯") || h.contains("出荷量の状況") => Self::VolumeStatus,
+            _ if starts("①") => Self::Master("①薬剤区分"),
+            _ if starts("②") => Self::Master("②薬効分類"),
+            _ if starts("③") => Self::Master("③成分名"),
+            _ if starts("④") => Self::Master("④規格単位"),
+            _ if starts("⑥") => Self::Master("⑥品名"),
+            _ if starts("⑦") => Self::Master("⑦製造販売業者名"),
+            _ => return None,
+        })
+    }
+}
+
+/// The rows of a file and the heading of each field's column (for error messages).
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// One row per non-empty data line.
+    pub rows: Vec<StatusRow>,
+    /// Heading in the file for each API field name.
+    pub headings: HashMap<String, String>,
+}
+
+impl ParsedFile {
+    /// Adds the file's column headings to problems found later.
+    pub fn label(&self, error: ServiceError) -> ServiceError {
+        match error {
+            ServiceError::Invalid(problems) => ServiceError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|mut p| {
+                        p.column = self.headings.get(&p.field).cloned().or(p.column);
+                        p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+}
+
+/// Reads XLSX (by its ZIP signature) or CSV.
+pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ServiceError> {
+    let table = if bytes.starts_with(b"PK\x03\x04") {
+        xlsx_table(bytes)?
+    } else {
+        csv_table(bytes)?
+    };
+    rows_from_table(&table)
+}
+
+/// Cells as text, with each row's number in the file.
+type Table = Vec<(usize, Vec<String>)>;
+
+fn csv_table(bytes: &[u8]) -> Result<Table, ServiceError> {
+    let text = decode_text(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut table = Vec::new();
+    // The reader skips blank lines; counting line breaks up to each record's start keeps the
+    // line number a person sees in an editor.
+    let (mut line, mut counted_to) = (1_usize, 0_usize);
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let at = e
+                .position()
+                .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+            ServiceError::invalid(
+                FieldProblem::new("file", "csv", format!("CSVとして読めません: {e}")).at_row(at),
+            )
+        })?;
+        let start = record.position().map_or(counted_to, |p| {
+            usize::try_from(p.byte()).unwrap_or(counted_to)
+        });
+        line += text.as_bytes()[counted_to..start.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted_to = start.max(counted_to);
+        table.push((line, record.iter().map(|c| c.trim().to_owned()).collect()));
+    }
+    Ok(table)
+}
+
+fn xlsx_table(bytes: &[u8]) -> Result<Table, ServiceError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ServiceError::invalid(FieldProblem::new(
+            "file",
+            "xlsx",
+            format!("Excelファイル（.xlsx）として読めません: {e}"),
+        ))
+    };
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|e| unreadable(&e))?;
+    let sheet = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| unreadable(&"シートがありません"))?
+        .map_err(|e| unreadable(&e))?;
+    let first_row = sheet.start().map_or(0, |(row, _)| row as usize);
+    Ok(sheet
+        .rows()
+        .enumerate()
+        .map(|(index, cells)| (first_row + index + 1, cells.iter().map(cell_text).collect()))
+        .collect())
+}
+
+/// A cell as the text a person sees: whole numbers without `.0`, dates as `YYYY-MM`.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map_or_else(|| d.to_string(), |t| t.format("%Y-%m").to_string()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Finds the heading row (the first with a product-code column, within the first 20 rows) and
+/// turns each following non-empty row into a [`StatusRow`].
+fn rows_from_table(table: &Table) -> Result<ParsedFile, ServiceError> {
+    let header_index = table
+        .iter()
+        .take(20)
+        .position(|(_, cells)| {
+            cells
+                .iter()
+                .any(|c| Column::recognise(c) == Some(Column::ProductCode))
+        })
+        .ok_or_else(|| {
+            ServiceError::invalid(FieldProblem::new(
+                "product_code",
+                "missing_column",
+                "見出し行に医薬品コードの列（product_code または ⑤YJコード）がありません",
+            ))
+        })?;
+    let (_, headings) = &table[header_index];
+    let columns: Vec<Option<Column>> = headings.iter().map(|h| Column::recognise(h)).collect();
+    if !columns.contains(&Some(Column::ShippingStatus)) {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "shipping_status",
+            "missing_column",
+            "見出し行に出荷対応の状況の列（shipping_status または ⑫）がありません",
+        )));
+    }
+    let heading_of: HashMap<String, String> = columns
+        .iter()
+        .zip(headings)
+        .filter_map(|(c, h)| Some((c.as_ref()?.field().to_owned(), h.clone())))
+        .collect();
+    let mut rows = Vec::new();
+    for (row_number, cells) in table.iter().skip(header_index + 1) {
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        let mut row = StatusRow {
+            row: Some(*row_number),
+            ..StatusRow::default()
+        };
+        let mut input = StatusInput::default();
+        for (column, value) in columns.iter().zip(cells) {
+            let value = value.clone();
+            match column {
+                Some(Column::ProductCode) => row.product_code = value,
+                Some(Column::ShippingStatus) => input.shipping_status = value,
+                Some(Column::Reason) => input.reason = value,
+                Some(Column::CausingProductCode) => input.causing_product_code = value,
+                Some(Column::ResolutionOutlook) => input.resolution_outlook = value,
+                Some(Column::ResolutionMonth) => input.resolution_month = value,
+                Some(Column::VolumeStatus) => input.volume_status = value,
+                Some(Column::Master(label)) => row.master_columns.push((label, value)),
+                None => {}
+            }
+        }
+        row.input = input;
+        rows.push(row);
+    }
+    Ok(ParsedFile {
+        rows,
+        headings: heading_of,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_csv_header_is_read_row_by_row() -> Result<(), ServiceError> {
+        let file = "product_code,shipping_status,reason,causing_product_code,resolution_outlook,resolution_month,volume_status\n2171022F5180,2,3,,あり,2027-03,B\n\n2171022F6128,1,,,,,A\n";
+        let parsed = parse(file.as_bytes())?;
+        assert_eq!(parsed.rows.len(), 2);
+        assert_eq!(parsed.rows[0].row, Some(2));
+        assert_eq!(
+            parsed.rows[1].row,
+            Some(4),
+            "row numbers count the blank line"
+        );
+        assert_eq!(parsed.rows[0].input.resolution_month, "2027-03");
+        assert_eq!(parsed.rows[1].input.shipping_status, "1");
+        Ok(())
+    }
+
+    #[test]
+    fn the_ministrys_headings_are_recognised_and_master_columns_kept() -> Result<(), ServiceError> {
+        let file = "①薬剤区分,⑤YJコード,⑥品名,⑫出荷対応の状況,⑬限定出荷／供給停止の理由,⑯出荷量の状況\n内用薬,2171022F5180,アムロジピン錠１０ｍｇ「サワイ」,2. 限定出荷（自社の事情）,3,B\n";
+        let parsed = parse(file.as_bytes())?;
+        let row = &parsed.rows[0];
+        assert_eq!(row.product_code, "2171022F5180");
+        assert_eq!(row.input.shipping_status, "2. 限定出荷（自社の事情）");
+        assert_eq!(row.master_columns.len(), 2);
+        assert_eq!(
+            parsed.headings.get("reason").map(String::as_str),
+            Some("⑬限定出荷／供給停止の理由")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_without_a_code_column_is_refused() {
+        let error = parse("name,status\nx,1\n".as_bytes()).expect_err("no code column");
+        assert!(matches!(error, ServiceError::Invalid(p) if p[0].code == "missing_column"));
+    }
+
+    #[test]
+    fn numbers_and_dates_from_excel_read_as_people_see_them() {
+        assert_eq!(cell_text(&Data::Float(2.0)), "2");
+        assert_eq!(cell_text(&Data::Float(6.1)), "6.1");
+        assert_eq!(cell_text(&Data::String(" B ".into())), "B");
+    }
+}
