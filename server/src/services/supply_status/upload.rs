@@ -131,9 +131,13 @@ fn csv_table(bytes: &[u8]) -> Result<Table, ServiceError> {
                 FieldProblem::new("file", "csv", format!("CSVとして読めません: {e}")).at_row(at),
             )
         })?;
-        let start = record.position().map_or(counted_to, |p| {
+        let mut start = record.position().map_or(counted_to, |p| {
             usize::try_from(p.byte()).unwrap_or(counted_to)
         });
+        // A record's position is where reading began, before the blank lines it skipped.
+        while matches!(text.as_bytes().get(start), Some(b'\n' | b'\r')) {
+            start += 1;
+        }
         line += text.as_bytes()[counted_to..start.min(text.len())]
             .iter()
             .filter(|b| **b == b'\n')
