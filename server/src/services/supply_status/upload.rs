@@ -138,10 +138,9 @@ fn csv_table(bytes: &[u8]) -> Result<Table, ServiceError> {
         while matches!(text.as_bytes().get(start), Some(b'\n' | b'\r')) {
             start += 1;
         }
-        line += text.as_bytes()[counted_to..start.min(text.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        line += text
+            .get(counted_to..start.min(text.len()))
+            .map_or(0, |t| t.matches('\n').count());
         counted_to = start.max(counted_to);
         table.push((line, record.iter().map(|c| c.trim().to_owned()).collect()));
     }
