@@ -8,9 +8,10 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use secrecy::ExposeSecret;
 use supplywatch::domain::{OrganizationKind, Role};
+use supplywatch::jobs::Job;
 use supplywatch::services::accounts::{self, NewOrganization, NewUser};
 use supplywatch::services::audit::Actor;
-use supplywatch::services::{ServiceError, demo, price_list};
+use supplywatch::services::{ServiceError, demo, national_seed, price_list};
 use supplywatch::settings::Settings;
 use supplywatch::startup::Application;
 
@@ -32,8 +33,26 @@ enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
-    /// Load the demo data set into an empty database.
-    Seed,
+    /// Load a data set: the demo set (default), or national-scale status history.
+    Seed {
+        /// `demo` (the hand-made set) or `national` (every drug of a real price list, three years).
+        #[arg(long, value_enum, default_value = "demo")]
+        scale: Scale,
+        /// The price list to import first (required with `--scale national`).
+        #[arg(long)]
+        nhi_price_list: Option<PathBuf>,
+        /// Last Friday of the generated history (YYYY-MM-DD); default: this week's Friday.
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+        /// Seed of the generator: equal seeds and inputs give equal data.
+        #[arg(long, default_value_t = 20_250_716)]
+        seed: u64,
+    },
+    /// Run a scheduled job once now (e.g. weekly-publication).
+    RunJob {
+        /// The job's name.
+        name: String,
+    },
     /// Import reference data.
     Import {
         #[command(subcommand)]
@@ -44,6 +63,12 @@ enum Command {
         #[command(subcommand)]
         what: UserCommand,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Scale {
+    Demo,
+    National,
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,11 +135,34 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Seed => seed(&db, &settings).await,
+        Command::Seed {
+            scale: Scale::Demo, ..
+        } => seed(&db, &settings).await,
+        Command::Seed {
+            scale: Scale::National,
+            nhi_price_list,
+            until,
+            seed,
+        } => {
+            let file = nhi_price_list.context("--scale national needs --nhi-price-list FILE")?;
+            seed_national(&db, &file, until, seed).await
+        }
+        Command::RunJob { name } => {
+            let job = Job::by_name(&name).with_context(|| {
+                let names: Vec<&str> = Job::ALL.iter().map(|j| j.name()).collect();
+                format!("no job named {name}; jobs: {}", names.join(", "))
+            })?;
+            let outcome = job.run(&db).await.map_err(explain)?;
+            println!("{outcome}");
+            Ok(())
+        }
         Command::Serve { demo } => {
             if demo {
                 seed(&db, &settings).await?;
             }
+            let _scheduler = supplywatch::jobs::start(db.clone())
+                .await
+                .context("Failed to start the job scheduler")?;
             let app = Application::build(settings.clone(), db)
                 .with_context(|| format!("Failed to listen on {}", settings.bind))?;
             tracing::info!(port = app.port(), database = %redact(&settings.database_url), "SupplyWatch is serving");
@@ -144,6 +192,38 @@ async fn seed(db: &sea_orm::DatabaseConnection, settings: &Settings) -> anyhow::
             println!("  パスワード: {}", accounts.password.expose_secret());
         }
     }
+    Ok(())
+}
+
+async fn seed_national(
+    db: &sea_orm::DatabaseConnection,
+    file: &PathBuf,
+    until: Option<chrono::NaiveDate>,
+    seed: u64,
+) -> anyhow::Result<()> {
+    import_price_list(db, file, None).await?;
+    let until = until
+        .unwrap_or_else(|| supplywatch::services::publication::week_ending(chrono::Utc::now()));
+    println!("全国規模の供給状況の履歴を生成しています（{until} までの3年間、seed {seed}）…");
+    let started = std::time::Instant::now();
+    let summary = national_seed::seed(
+        db,
+        until,
+        seed,
+        &Actor::system("seed national"),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(explain)?;
+    println!(
+        "{}品目・{}件の報告と{}週分の集計を保存しました（{} 〜 {}、{:.1}秒）",
+        summary.products,
+        summary.reports,
+        summary.weeks,
+        summary.span.0,
+        summary.span.1,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -52,6 +52,43 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::get().to(pages::products::show_product),
     )
     .route(
+        "/my/products",
+        web::get().to(pages::my_products::list_my_products),
+    )
+    .route(
+        "/my/products/{code}/edit",
+        web::get().to(pages::my_products::edit_status_form),
+    )
+    .route(
+        "/my/products/{code}/row",
+        web::get().to(pages::my_products::show_status_row),
+    )
+    .route(
+        "/my/products/{code}/status",
+        web::post().to(pages::my_products::create_status_report),
+    )
+    .route(
+        "/my/supply-status/upload",
+        web::get().to(pages::status_upload::new_upload_form),
+    )
+    .route(
+        "/my/supply-status/upload",
+        web::post().to(pages::status_upload::create_upload),
+    )
+    .route(
+        "/my/supply-status/template.csv",
+        web::get().to(pages::status_upload::download_template),
+    )
+    .route("/public", web::get().to(pages::public::list_public_status))
+    .route(
+        "/public/products/{code}",
+        web::get().to(pages::public::show_public_product),
+    )
+    .route(
+        "/public/publications",
+        web::get().to(pages::public::list_publications),
+    )
+    .route(
         "/admin/audit-log",
         web::get().to(pages::admin::list_audit_log),
     )

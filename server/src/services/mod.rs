@@ -6,6 +6,7 @@ pub mod auth;
 pub mod demo;
 pub mod devices;
 pub mod encoding;
+pub mod national_seed;
 pub mod price_list;
 pub mod products;
 pub mod publication;

@@ -187,6 +187,28 @@ pub async fn search(
     ))
 }
 
+/// Every product matching the query (no paging), ordered by code, with current statuses.
+pub async fn list_all(
+    db: &impl ConnectionTrait,
+    query: &ProductQuery,
+) -> Result<Vec<ProductSummary>, ServiceError> {
+    let rows = product::Entity::find()
+        .filter(condition(query))
+        .order_by_asc(product::Column::Code)
+        .all(db)
+        .await
+        .context("Failed to list products")?;
+    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let mut statuses = history::current(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let status = statuses.remove(&p.id);
+            summary(p, status)
+        })
+        .collect())
+}
+
 /// One product by code, with its history and substitutes.
 pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<ProductDetail, ServiceError> {
     let code = normalize_width(code).to_ascii_uppercase();

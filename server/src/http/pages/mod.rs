@@ -3,7 +3,11 @@
 pub mod admin;
 pub mod home;
 pub mod login;
+pub mod my_products;
 pub mod products;
+pub mod public;
+pub mod status_upload;
+pub mod supply_form;
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse};
@@ -24,6 +28,8 @@ pub struct Nav {
     pub role_label: &'static str,
     /// Whether to show the admin menu.
     pub is_admin: bool,
+    /// Whether to show the maker's menu.
+    pub is_maker: bool,
     /// Token of the logout form.
     pub csrf_token: String,
 }
@@ -36,6 +42,7 @@ impl Nav {
             organization: page.user.organization.name.clone(),
             role_label: page.user.role.label_ja(),
             is_admin: page.user.role == Role::Admin,
+            is_maker: page.user.role == Role::Manufacturer,
             csrf_token: page.csrf_token.clone(),
         }
     }

@@ -1,0 +1,213 @@
+//! The maker's 「自社製品」 page: every own product with its current status, updated in place (htmx).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::supply_form::StatusForm;
+use super::{Nav, is_htmx, render, tokens_match};
+use crate::domain::Role;
+use crate::domain::supply_status::StatusInput;
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::{PageUser, actor};
+use crate::services::products::{self, ProductQuery, ProductSummary};
+use crate::services::supply_status::{self, Source, StatusRow};
+use crate::services::{FieldProblem, ServiceError};
+
+/// The status form as posted.
+#[derive(Debug, Deserialize)]
+pub struct StatusFormData {
+    csrf_token: String,
+    shipping_status: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    causing_product_code: String,
+    #[serde(default)]
+    resolution_outlook: String,
+    #[serde(default)]
+    resolution_month: String,
+    #[serde(default)]
+    volume_status: String,
+}
+
+/// The page.
+#[derive(Template)]
+#[template(path = "my/products.html")]
+pub struct MyProductsPage {
+    nav: Nav,
+    products: Vec<ProductSummary>,
+    /// The row partial shows a receipt after an update; the full page never does.
+    receipt: Option<String>,
+}
+
+/// One product's row as shown (htmx partial after an update).
+#[derive(Template)]
+#[template(path = "my/status_row.html")]
+pub struct StatusRowPartial {
+    p: ProductSummary,
+    receipt: Option<String>,
+}
+
+/// One product's row as a form (htmx partial).
+#[derive(Template)]
+#[template(path = "my/status_form_row.html")]
+pub struct StatusFormRowPartial {
+    p: ProductSummary,
+    form: StatusForm,
+    problems: Vec<FieldProblem>,
+    csrf_token: String,
+}
+
+fn require_maker(page: &PageUser) -> Result<(), AppError> {
+    if page.user.role == Role::Manufacturer {
+        Ok(())
+    } else {
+        Err(AppError::page(ServiceError::Forbidden(
+            "このページは製造販売業者の利用者のみ使えます".into(),
+        )))
+    }
+}
+
+async fn own_products(state: &AppState, page: &PageUser) -> Result<Vec<ProductSummary>, AppError> {
+    let query = ProductQuery {
+        maker_id: Some(page.user.organization.id),
+        kind: Some(crate::domain::ProductKind::Drug),
+        ..ProductQuery::default()
+    };
+    products::list_all(&state.db, &query)
+        .await
+        .map_err(AppError::page)
+}
+
+async fn own_product(
+    state: &AppState,
+    page: &PageUser,
+    code: &str,
+) -> Result<ProductSummary, AppError> {
+    let detail = products::find(&state.db, code)
+        .await
+        .map_err(AppError::page)?;
+    if detail.maker_id != Some(page.user.organization.id) {
+        return Err(AppError::page(ServiceError::Forbidden(format!(
+            "{code} は自社の製品ではありません"
+        ))));
+    }
+    Ok(detail.summary)
+}
+
+/// Lists the maker's own drugs with their status.
+pub async fn list_my_products(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let products = own_products(&state, &page).await?;
+    render(&MyProductsPage {
+        nav: Nav::for_user(&page),
+        products,
+        receipt: None,
+    })
+}
+
+/// The edit form of one row (htmx), pre-filled with the current status.
+pub async fn edit_status_form(
+    page: PageUser,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let p = own_product(&state, &page, &code).await?;
+    let form = StatusForm::current(&p.code, p.status.as_ref());
+    render(&StatusFormRowPartial {
+        p,
+        form,
+        problems: Vec::new(),
+        csrf_token: page.csrf_token.clone(),
+    })
+}
+
+/// One row back in display form (htmx "cancel").
+pub async fn show_status_row(
+    page: PageUser,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let p = own_product(&state, &page, &code).await?;
+    render(&StatusRowPartial { p, receipt: None })
+}
+
+/// Files the status of one product. htmx gets the updated row (or the form with its errors);
+/// without JavaScript the browser returns to the page.
+pub async fn create_status_report(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    form: web::Form<StatusFormData>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let form = form.into_inner();
+    if !tokens_match(&page.csrf_token, &form.csrf_token) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    let input = StatusInput {
+        shipping_status: form.shipping_status,
+        reason: form.reason,
+        causing_product_code: form.causing_product_code,
+        resolution_outlook: form.resolution_outlook,
+        resolution_month: form.resolution_month,
+        volume_status: form.volume_status,
+    };
+    let row = StatusRow {
+        row: None,
+        product_code: code.clone(),
+        input: input.clone(),
+        master_columns: Vec::new(),
+    };
+    let result = supply_status::file_one(
+        &state.db,
+        &page.user,
+        row,
+        Source::Form,
+        &actor(&req, &page.user),
+        chrono::Utc::now(),
+    )
+    .await;
+    match result {
+        Ok(receipt) => {
+            if !is_htmx(&req) {
+                return Ok(HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/my/products"))
+                    .finish());
+            }
+            let p = own_product(&state, &page, &code).await?;
+            render(&StatusRowPartial {
+                p,
+                receipt: Some(receipt.receipt_number),
+            })
+        }
+        Err(ServiceError::Invalid(problems)) => {
+            let p = own_product(&state, &page, &code).await?;
+            let form = StatusForm::new(&p.code, &input);
+            let partial = StatusFormRowPartial {
+                p,
+                form,
+                problems,
+                csrf_token: page.csrf_token.clone(),
+            };
+            if is_htmx(&req) {
+                // htmx swaps only successful responses; the errors are the content here.
+                return render(&partial);
+            }
+            let body = partial.render().map_err(AppError::page)?;
+            Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/html; charset=utf-8")
+                .body(body))
+        }
+        Err(other) => Err(AppError::page(other)),
+    }
+}

@@ -1,0 +1,175 @@
+//! The maker's whole-file upload page: validate everything, show every error, or apply all rows.
+
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{Nav, render, tokens_match};
+use crate::domain::supply_status::VolumeStatus;
+use crate::domain::{ProductKind, Role};
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::{PageUser, actor};
+use crate::http::upload;
+use crate::services::products::{self, ProductQuery};
+use crate::services::supply_status::{self, BatchSummary};
+use crate::services::{FieldProblem, ServiceError};
+
+/// The upload page, with the outcome of the last upload.
+#[derive(Template)]
+#[template(path = "my/upload.html")]
+pub struct UploadPage {
+    nav: Nav,
+    csrf_token: String,
+    file_name: String,
+    summary: Option<BatchSummary>,
+    problems: Vec<FieldProblem>,
+}
+
+fn require_maker(page: &PageUser) -> Result<(), AppError> {
+    if page.user.role == Role::Manufacturer {
+        Ok(())
+    } else {
+        Err(AppError::page(ServiceError::Forbidden(
+            "このページは製造販売業者の利用者のみ使えます".into(),
+        )))
+    }
+}
+
+/// The empty upload form.
+pub async fn new_upload_form(page: PageUser) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    render(&UploadPage {
+        nav: Nav::for_user(&page),
+        csrf_token: page.csrf_token.clone(),
+        file_name: String::new(),
+        summary: None,
+        problems: Vec::new(),
+    })
+}
+
+/// Checks the whole file and applies it, or shows every error (status 422) and applies nothing.
+pub async fn create_upload(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let upload = upload::read(payload).await;
+    let mut view = UploadPage {
+        nav: Nav::for_user(&page),
+        csrf_token: page.csrf_token.clone(),
+        file_name: String::new(),
+        summary: None,
+        problems: Vec::new(),
+    };
+    let outcome = match upload {
+        Ok(upload) => {
+            if !tokens_match(
+                &page.csrf_token,
+                upload.fields.get("csrf_token").map_or("", String::as_str),
+            ) {
+                return Err(AppError::page(ErrorKind::CsrfMismatch));
+            }
+            view.file_name = upload.file_name.clone();
+            apply(&req, &page, &state, &upload.bytes).await
+        }
+        Err(AppError {
+            kind: ErrorKind::Service(error),
+            ..
+        }) => Err(error),
+        Err(other) => return Err(AppError::page(other)),
+    };
+    match outcome {
+        Ok(summary) => {
+            view.summary = Some(summary);
+            render(&view)
+        }
+        Err(ServiceError::Invalid(problems)) => {
+            view.problems = problems;
+            let body = view.render().map_err(AppError::page)?;
+            Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/html; charset=utf-8")
+                .body(body))
+        }
+        Err(other) => Err(AppError::page(other)),
+    }
+}
+
+async fn apply(
+    req: &HttpRequest,
+    page: &PageUser,
+    state: &AppState,
+    bytes: &[u8],
+) -> Result<BatchSummary, ServiceError> {
+    let mut parsed = supply_status::upload::parse(bytes)?;
+    let rows = std::mem::take(&mut parsed.rows);
+    supply_status::file_batch(
+        &state.db,
+        &page.user,
+        rows,
+        &actor(req, &page.user),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| parsed.label(e))
+}
+
+/// A CSV of the maker's own drugs with their current status, in the upload's layout: download,
+/// edit in Excel, upload.
+pub async fn download_template(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let query = ProductQuery {
+        maker_id: Some(page.user.organization.id),
+        kind: Some(ProductKind::Drug),
+        ..ProductQuery::default()
+    };
+    let own = products::list_all(&state.db, &query)
+        .await
+        .map_err(AppError::page)?;
+    let rows = own.into_iter().map(|p| {
+        let s = p.status.as_ref();
+        vec![
+            p.code.clone(),
+            s.map_or("1", |s| s.shipping_status.code()).to_owned(),
+            s.and_then(|s| s.reason)
+                .map(|r| r.code().to_owned())
+                .unwrap_or_default(),
+            s.and_then(|s| s.causing_product_code.clone())
+                .unwrap_or_default(),
+            s.and_then(|s| s.resolution_outlook)
+                .map(|o| o.code().to_owned())
+                .unwrap_or_default(),
+            s.and_then(|s| s.resolution_month.clone())
+                .unwrap_or_default(),
+            s.map_or(Some("A"), |s| s.volume_status.map(VolumeStatus::code))
+                .unwrap_or_default()
+                .to_owned(),
+            p.name,
+        ]
+    });
+    let header_row = [
+        "product_code",
+        "shipping_status",
+        "reason",
+        "causing_product_code",
+        "resolution_outlook",
+        "resolution_month",
+        "volume_status",
+        "⑥品名",
+    ];
+    let bytes = supplywatch_reports::csv_excel::write(&header_row, rows)
+        .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"supply-status-template.csv\"",
+        ))
+        .body(bytes))
+}
