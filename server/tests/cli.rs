@@ -182,3 +182,128 @@ async fn user_create_refuses_a_weak_password_and_a_bad_corporate_number() -> any
     assert!(String::from_utf8_lossy(&bad_number.stderr).contains("正しくは 1"));
     Ok(())
 }
+
+/// The first `rows` data rows of the real price list, if it is present (CI requires it).
+fn price_list_head(
+    dir: &tempfile::TempDir,
+    rows: usize,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let source = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/nhi_price_list_20250716.csv");
+    if !source.exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI: the price list is missing at {}",
+            source.display()
+        );
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(source)?;
+    let head: Vec<&str> = text.lines().take(rows + 1).collect();
+    let file = dir.path().join("nhi_price_list_20250716.csv");
+    std::fs::write(&file, head.join("\n") + "\n")?;
+    Ok(Some(file))
+}
+
+async fn dump_reports(dir: &tempfile::TempDir) -> anyhow::Result<Vec<String>> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    use supplywatch::db::entity::supply_status_report;
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("data/supplywatch.db").display()
+    );
+    let db = supplywatch::db::connect(&url).await?;
+    Ok(supply_status_report::Entity::find()
+        .order_by_asc(supply_status_report::Column::Id)
+        .all(&db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {:?} {:?}",
+                r.receipt_number,
+                r.product_id,
+                r.reported_on,
+                r.shipping_status,
+                r.reason,
+                r.volume_status
+            )
+        })
+        .collect())
+}
+
+#[tokio::test]
+async fn seed_national_is_deterministic_and_refuses_a_second_run() -> anyhow::Result<()> {
+    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let Some(file_one) = price_list_head(&one, 2_000)? else {
+        return Ok(());
+    };
+    let file_two =
+        price_list_head(&two, 2_000)?.ok_or_else(|| anyhow::anyhow!("price list vanished"))?;
+    let args = |file: &std::path::Path| {
+        vec![
+            "seed".to_owned(),
+            "--scale".into(),
+            "national".into(),
+            "--nhi-price-list".into(),
+            file.to_string_lossy().into_owned(),
+            "--until".into(),
+            "2025-12-26".into(),
+        ]
+    };
+    for (dir, file) in [(&one, &file_one), (&two, &file_two)] {
+        let a = args(file);
+        let output = supplywatch(dir, &a.iter().map(String::as_str).collect::<Vec<_>>(), None)?;
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("156週分の集計"),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+    let (first, second) = (dump_reports(&one).await?, dump_reports(&two).await?);
+    assert!(
+        first.len() > 2_000,
+        "every drug with a maker has a first report, plus changes: {}",
+        first.len()
+    );
+    assert_eq!(first, second, "equal inputs give equal history");
+    assert!(
+        first.iter().any(|r| r.starts_with("R2023-"))
+            && first.iter().any(|r| r.starts_with("R2025-"))
+    );
+    let a = args(&file_one);
+    let again = supplywatch(
+        &one,
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        None,
+    )?;
+    assert!(!again.status.success(), "a second run would mix histories");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("既にある"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn run_job_publishes_the_week_once() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let first = supplywatch(&dir, &["run-job", "weekly-publication"], None)?;
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("公表を作成しました"));
+    let second = supplywatch(&dir, &["run-job", "weekly-publication"], None)?;
+    assert!(String::from_utf8_lossy(&second.stdout).contains("作成済み"));
+    let unknown = supplywatch(&dir, &["run-job", "nightly"], None)?;
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("weekly-publication"),
+        "lists the jobs"
+    );
+    Ok(())
+}

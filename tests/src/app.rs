@@ -102,6 +102,57 @@ impl TestApp {
             .await?)
     }
 
+    /// POST JSON with a bearer token; returns the status and the JSON body (null when empty).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &Value,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let response = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await?;
+        let status = response.status();
+        let text = response.text().await?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    }
+
+    /// Uploads `bytes` as the multipart field `file`; returns the status and the JSON body.
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let response = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await?;
+        let status = response.status();
+        let text = response.text().await?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    }
+
+    /// The current ⑫ of a product as the API reports it (`None` before any report).
+    pub async fn shipping_status(&self, code: &str, token: &str) -> anyhow::Result<Option<String>> {
+        let product = self
+            .get_json(&format!("/api/v1/products/{code}"), token)
+            .await?;
+        Ok(product["status"]["shipping_status"]
+            .as_str()
+            .map(str::to_owned))
+    }
+
     /// GET with a bearer token, expecting 200 and JSON.
     pub async fn get_json(&self, path: &str, token: &str) -> anyhow::Result<Value> {
         let response = self.get(path, token).await?;

@@ -80,3 +80,142 @@ async fn the_ministry_logs_in_searches_a_product_and_opens_it() -> anyhow::Resul
     );
     browser.close().await
 }
+
+/// Logs `email` in through the login page.
+async fn log_in(browser: &Browser, app: &TestApp, email: &str) -> anyhow::Result<()> {
+    let c = &browser.client;
+    c.goto(&app.url("/login")).await?;
+    c.find(Locator::Css("input[name=email]"))
+        .await?
+        .send_keys(email)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(DEMO_PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit].primary"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for("input#q").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let c = &browser.client;
+    log_in(&browser, &app, "maker@demo.example").await?;
+    c.goto(&app.url("/my/products")).await?;
+    browser
+        .wait_for("#row-2171022F5180 button")
+        .await?
+        .click()
+        .await?;
+    let form = browser.wait_for("#row-2171022F5180 form").await?;
+    form.find(Locator::Css("select[name=shipping_status]"))
+        .await?
+        .select_by_value("2")
+        .await?;
+    form.find(Locator::Css("select[name=reason]"))
+        .await?
+        .select_by_value("")
+        .await?;
+    form.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    // Without a reason the row comes back as the form with the error, in Japanese.
+    let error = browser
+        .wait_for("#row-2171022F5180 .problems")
+        .await?
+        .text()
+        .await?;
+    assert!(error.contains("⑬理由を入力してください"), "{error}");
+    let form = browser.wait_for("#row-2171022F5180 form").await?;
+    form.find(Locator::Css("select[name=reason]"))
+        .await?
+        .select_by_value("3")
+        .await?;
+    form.find(Locator::Css("select[name=volume_status]"))
+        .await?
+        .select_by_value("B")
+        .await?;
+    // A month picker takes keystrokes in the browser's locale; set the value as a picker would.
+    c.execute("document.querySelector('#row-2171022F5180 input[name=resolution_month]').value = '2027-03';", vec![]).await?;
+    form.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let flash = browser
+        .wait_for("#row-2171022F5180 .flash")
+        .await?
+        .text()
+        .await?;
+    assert!(flash.contains("受付番号 R"), "{flash}");
+    let badge = c
+        .find(Locator::Css("#row-2171022F5180 .badge"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(badge, "限定出荷");
+    browser.screenshot("maker-status-updated").await?;
+
+    c.goto(&app.url("/public?q=2171022F5180")).await?;
+    let row = browser
+        .wait_for("#public-results tbody tr")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        row.contains("限定出荷（自社の事情）")
+            && row.contains("製造トラブル")
+            && row.contains("B 減少"),
+        "{row}"
+    );
+    browser.screenshot("public-status").await?;
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_maker_uploads_a_file_with_an_error_and_sees_the_table() -> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let c = &browser.client;
+    log_in(&browser, &app, "maker@demo.example").await?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("status.csv");
+    std::fs::write(
+        &file,
+        "product_code,shipping_status,reason,causing_product_code,resolution_outlook,resolution_month,volume_status\n2171022F5180,2,,,,,B\n2171022F5075,5,3,,,,C\n",
+    )?;
+    c.goto(&app.url("/my/supply-status/upload")).await?;
+    browser
+        .wait_for("input[type=file]")
+        .await?
+        .send_keys(&file.to_string_lossy())
+        .await?;
+    c.find(Locator::Css("form.upload-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let table = browser
+        .wait_for("#upload-errors table")
+        .await?
+        .text()
+        .await?;
+    assert!(table.contains("⑬理由を入力してください"), "{table}");
+    assert!(
+        table.contains("自社（沢井製薬）の製品ではありません"),
+        "{table}"
+    );
+    let rows = c.find_all(Locator::Css("#upload-errors tbody tr")).await?;
+    assert_eq!(rows.len(), 2);
+    browser.screenshot("upload-errors").await?;
+    browser.close().await
+}
