@@ -102,7 +102,18 @@ pub async fn seed(
         })
         .collect();
     supply_status::upsert_statuses(&txn, current).await?;
-    let trend = weekly_trend(&generated, &statuses, drugs.len(), &params);
+    // The denominator is every listed drug, as in the weekly publication (統一名収載品 included).
+    let all_drugs = product::Entity::find()
+        .filter(product::Column::Kind.eq("drug"))
+        .count(db)
+        .await
+        .context("Failed to count the drugs")?;
+    let trend = weekly_trend(
+        &generated,
+        &statuses,
+        usize::try_from(all_drugs).unwrap_or(usize::MAX),
+        &params,
+    );
     let weeks = trend.len();
     publication::upsert_trend(&txn, trend).await?;
     let entry = AuditEntry {

@@ -161,20 +161,36 @@ pub async fn search(
     query: &ProductQuery,
 ) -> Result<(Vec<ProductSummary>, u64), ServiceError> {
     let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-    let select = product::Entity::find().filter(condition(query));
-    let total = select
-        .clone()
-        .count(db)
-        .await
-        .context("Failed to count products")?;
-    let rows = select
+    // One scan finds the page's ids and the total together (COUNT(*) OVER ()): the substring
+    // match is the expensive part, so it runs once; the rows are then fetched by primary key.
+    let page: Vec<(i32, i64)> = product::Entity::find()
+        .select_only()
+        .column(product::Column::Id)
+        .expr(Expr::cust("COUNT(*) OVER ()"))
+        .filter(condition(query))
         .order_by_asc(product::Column::Code)
         .offset(query.page.max(1).saturating_sub(1) * per_page)
         .limit(per_page)
+        .into_tuple()
         .all(db)
         .await
         .context("Failed to search products")?;
-    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
+    let total = match page.first() {
+        Some((_, total)) => u64::try_from(*total).unwrap_or_default(),
+        // Past the last page the window has no row to carry the total.
+        None => product::Entity::find()
+            .filter(condition(query))
+            .count(db)
+            .await
+            .context("Failed to count products")?,
+    };
+    let ids: Vec<i32> = page.iter().map(|(id, _)| *id).collect();
+    let rows = product::Entity::find()
+        .filter(product::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(product::Column::Code)
+        .all(db)
+        .await
+        .context("Failed to load products")?;
     let mut statuses = history::current(db, &ids).await?;
     Ok((
         rows.into_iter()

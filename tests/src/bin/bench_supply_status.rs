@@ -285,6 +285,10 @@ async fn measure_http(port: u16, csv: &[u8], xlsx: &[u8]) -> anyhow::Result<Stri
             "/api/v1/public/supply-status",
         ),
         ("`GET /public?q=…` (HTML page, 50 rows)", "/public"),
+        (
+            "`GET /api/v1/public/supply-status?q=…&per_page=50` (JSON page)",
+            "/api/v1/public/supply-status?per_page=50",
+        ),
     ] {
         let mut times = Vec::new();
         for i in 0..SEARCHES + 20 {

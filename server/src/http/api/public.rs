@@ -5,10 +5,13 @@ use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::ProductKind;
 use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::services::products::{self, ProductQuery, ProductSummary};
 use crate::services::publication::{self, PublicationSummary};
-use crate::services::supply_status::public::{self, PublicEntry};
+use crate::services::supply_status::history::StatusView;
+use crate::services::supply_status::public;
 use crate::services::{FieldProblem, ServiceError};
 
 /// Output formats.
@@ -32,6 +35,10 @@ pub struct PublicStatusParams {
     pub q: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<Format>,
+    /// JSON only: rows per page (1–200); without it every match is returned.
+    pub per_page: Option<u64>,
+    /// JSON only: 1-based page, with `per_page`.
+    pub page: Option<u64>,
 }
 
 /// One drug's public status.
@@ -122,14 +129,40 @@ pub async fn list_public_supply_status(
     state: web::Data<AppState>,
     params: web::Query<PublicStatusParams>,
 ) -> Result<HttpResponse, AppError> {
+    let format = params.format.unwrap_or_default();
+    if let (Format::Json, Some(per_page)) = (format, params.per_page) {
+        let query = ProductQuery {
+            q: params.q.clone(),
+            kind: Some(ProductKind::Drug),
+            page: params.page.unwrap_or(1).max(1),
+            per_page,
+            ..ProductQuery::default()
+        };
+        let (items, total) = products::search(&state.db, &query).await?;
+        return Ok(HttpResponse::Ok().json(PublicStatusResponse {
+            total: usize::try_from(total).unwrap_or(usize::MAX),
+            items: items.iter().map(summary_item).collect(),
+        }));
+    }
     let entries = public::all_matching(&state.db, params.q.as_deref()).await?;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Tokyo)
         .date_naive();
-    match params.format.unwrap_or_default() {
+    match format {
         Format::Json => Ok(HttpResponse::Ok().json(PublicStatusResponse {
             total: entries.len(),
-            items: entries.iter().map(item).collect(),
+            items: entries
+                .iter()
+                .map(|e| {
+                    item(
+                        &e.product.code,
+                        &e.product.name,
+                        e.product.ingredient.as_ref(),
+                        e.product.maker_name.as_ref(),
+                        e.status.as_ref(),
+                    )
+                })
+                .collect(),
         })),
         format => {
             let rows: Vec<_> = entries.iter().map(|e| e.sheet_row(today)).collect();
@@ -229,13 +262,18 @@ fn download(
         .body(bytes))
 }
 
-fn item(entry: &PublicEntry) -> PublicStatusItem {
-    let s = entry.status.as_ref();
+fn item(
+    code: &str,
+    name: &str,
+    ingredient: Option<&String>,
+    maker_name: Option<&String>,
+    s: Option<&StatusView>,
+) -> PublicStatusItem {
     PublicStatusItem {
-        code: entry.product.code.clone(),
-        name: entry.product.name.clone(),
-        ingredient: entry.product.ingredient.clone(),
-        maker_name: entry.product.maker_name.clone(),
+        code: code.to_owned(),
+        name: name.to_owned(),
+        ingredient: ingredient.cloned(),
+        maker_name: maker_name.cloned(),
         shipping_status: s.map(|s| s.shipping_status.code().to_owned()),
         reason: s.and_then(|s| s.reason).map(|r| r.code().to_owned()),
         resolution_outlook: s
@@ -245,6 +283,16 @@ fn item(entry: &PublicEntry) -> PublicStatusItem {
         volume_status: s.and_then(|s| s.volume_status).map(|v| v.code().to_owned()),
         updated_on: s.map(|s| s.updated_on.to_string()),
     }
+}
+
+fn summary_item(p: &ProductSummary) -> PublicStatusItem {
+    item(
+        &p.code,
+        &p.name,
+        p.ingredient.as_ref(),
+        p.maker_name.as_ref(),
+        p.status.as_ref(),
+    )
 }
 
 fn publication_item(p: &PublicationSummary) -> PublicationItem {
