@@ -1,0 +1,203 @@
+//! Subcommands of the `supplywatch` binary. Each opens the database, migrates, and calls a service.
+
+mod import;
+mod seed;
+mod users;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use supplywatch::jobs::Job;
+use supplywatch::services::ServiceError;
+use supplywatch::settings::Settings;
+use supplywatch::startup::Application;
+
+/// SupplyWatch — 医療用医薬品・医療機器・体外診断用医薬品の供給状況モニタリング
+#[derive(Debug, Parser)]
+#[command(name = "supplywatch", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web application and the API on SUPPLYWATCH_BIND.
+    Serve {
+        /// Load the demo data set into an empty database and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load a data set: the demo set (default), or national-scale status history.
+    Seed {
+        /// `demo` (the hand-made set) or `national` (every drug of a real price list, three years).
+        #[arg(long, value_enum, default_value = "demo")]
+        scale: Scale,
+        /// The price list to import first (required with `--scale national`).
+        #[arg(long)]
+        nhi_price_list: Option<PathBuf>,
+        /// Last Friday of the generated history (YYYY-MM-DD); default: this week's Friday.
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+        /// Seed of the generator: equal seeds and inputs give equal data.
+        #[arg(long, default_value_t = 20_250_716)]
+        seed: u64,
+    },
+    /// Run a scheduled job once now (e.g. weekly-publication).
+    RunJob {
+        /// The job's name.
+        name: String,
+    },
+    /// Import reference data.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Scale {
+    Demo,
+    National,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ImportCommand {
+    /// Import an edition of the ministry's price list (薬価基準収載品目リスト, CSV).
+    NhiPriceList {
+        /// The CSV file (UTF-8 or Shift_JIS).
+        file: PathBuf,
+        /// Edition date (YYYY-MM-DD); default: the 8 digits in the file name, else today.
+        #[arg(long)]
+        edition: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum UserCommand {
+    /// Create a user; the password is read from standard input (or generated and printed).
+    Create {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// manufacturer, wholesaler, ministry, association or admin.
+        #[arg(long)]
+        role: String,
+        /// Organisation name; created if it does not exist.
+        #[arg(long)]
+        organization: String,
+        /// Organisation kind when it differs from the role (admins: default ministry).
+        #[arg(long)]
+        organization_kind: Option<String>,
+        /// 法人番号 of a new organisation.
+        #[arg(long)]
+        corporate_number: Option<String>,
+    },
+    /// Deactivate a user: no more logins, tokens stop working.
+    Deactivate {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// Runs one subcommand.
+pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    let db = supplywatch::db::connect(&settings.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "Failed to open the database {}",
+                redact(&settings.database_url)
+            )
+        })?;
+    supplywatch::db::migrate(&db)
+        .await
+        .context("Failed to migrate the database")?;
+    match cli.command {
+        Command::Migrate => {
+            println!(
+                "マイグレーションを適用しました（{}）",
+                redact(&settings.database_url)
+            );
+            Ok(())
+        }
+        Command::Seed {
+            scale: Scale::Demo, ..
+        } => seed::demo(&db, &settings).await,
+        Command::Seed {
+            scale: Scale::National,
+            nhi_price_list,
+            until,
+            seed,
+        } => {
+            let file = nhi_price_list.context("--scale national needs --nhi-price-list FILE")?;
+            seed::national(&db, &file, until, seed).await
+        }
+        Command::RunJob { name } => {
+            let job = Job::by_name(&name).with_context(|| {
+                let names: Vec<&str> = Job::ALL.iter().map(|j| j.name()).collect();
+                format!("no job named {name}; jobs: {}", names.join(", "))
+            })?;
+            let outcome = job.run(&db).await.map_err(explain)?;
+            println!("{outcome}");
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            if demo {
+                seed::demo(&db, &settings).await?;
+            }
+            let _scheduler = supplywatch::jobs::start(db.clone())
+                .await
+                .context("Failed to start the job scheduler")?;
+            let app = Application::build(settings.clone(), db)
+                .with_context(|| format!("Failed to listen on {}", settings.bind))?;
+            tracing::info!(port = app.port(), database = %redact(&settings.database_url), "SupplyWatch is serving");
+            println!("SupplyWatch: http://{}:{}/", settings.bind.ip(), app.port());
+            app.run_until_stopped()
+                .await
+                .context("The server stopped with an error")
+        }
+        Command::Import {
+            what: ImportCommand::NhiPriceList { file, edition },
+        } => import::price_list(&db, &file, edition).await,
+        Command::User { what } => users::run(&db, what).await,
+    }
+}
+
+/// A service error as a readable message, listing every field problem.
+pub(super) fn explain(error: ServiceError) -> anyhow::Error {
+    match error {
+        ServiceError::Invalid(problems) => {
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("[{}] {}", p.field, p.message))
+                .collect();
+            anyhow::anyhow!("入力内容に誤りがあります:\n  {}", lines.join("\n  "))
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// The database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,62 @@
+//! `seed`: the demo set, or the national-scale history.
+
+use std::path::PathBuf;
+
+use secrecy::ExposeSecret;
+use supplywatch::services::audit::Actor;
+use supplywatch::services::{demo as demo_set, national_seed};
+use supplywatch::settings::Settings;
+
+use super::explain;
+
+pub(super) async fn demo(
+    db: &sea_orm::DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let loaded = demo_set::load_if_empty(db, settings.demo_password.clone(), chrono::Utc::now())
+        .await
+        .map_err(explain)?;
+    match loaded {
+        None => println!("デモデータ: 既に利用者がいるため読み込みませんでした"),
+        Some(accounts) => {
+            println!("デモデータを読み込みました。デモアカウント（パスワードは共通）:");
+            for (email, role) in &accounts.accounts {
+                println!("  {email:<28} {role}");
+            }
+            println!("  パスワード: {}", accounts.password.expose_secret());
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn national(
+    db: &sea_orm::DatabaseConnection,
+    file: &PathBuf,
+    until: Option<chrono::NaiveDate>,
+    seed: u64,
+) -> anyhow::Result<()> {
+    super::import::price_list(db, file, None).await?;
+    let until = until
+        .unwrap_or_else(|| supplywatch::services::publication::week_ending(chrono::Utc::now()));
+    println!("全国規模の供給状況の履歴を生成しています（{until} までの3年間、seed {seed}）…");
+    let started = std::time::Instant::now();
+    let summary = national_seed::seed(
+        db,
+        until,
+        seed,
+        &Actor::system("seed national"),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(explain)?;
+    println!(
+        "{}品目・{}件の報告と{}週分の集計を保存しました（{} 〜 {}、{:.1}秒）",
+        summary.products,
+        summary.reports,
+        summary.weeks,
+        summary.span.0,
+        summary.span.1,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

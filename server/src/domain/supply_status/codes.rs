@@ -1,0 +1,148 @@
+//! The coded values of the ministry's form: ⑫ 出荷対応, ⑬ 理由, ⑭ 見込み, ⑯ 出荷量.
+
+use std::fmt;
+
+use crate::domain::validation::{FieldError, normalize_width};
+
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident, $field_ja:literal, { $($variant:ident = $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $(
+                #[doc = $label]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value, in code order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The code of the ministry's form.
+            pub fn code(self) -> &'static str {
+                match self { $(Self::$variant => $code,)+ }
+            }
+
+            /// The Japanese label of the ministry's form.
+            pub fn label_ja(self) -> &'static str {
+                match self { $(Self::$variant => $label,)+ }
+            }
+
+            /// Reads a code (`2`), a label (`限定出荷（自社の事情）`) or both (`2.限定出荷…`),
+            /// full- or half-width.
+            pub fn parse(input: &str) -> Result<Self, FieldError> {
+                let text = normalize_width(input);
+                let text = text.trim_end_matches(".0");
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| {
+                        // Labels compare in the same half-width form as the input: （） → ().
+                        let label = normalize_width(v.label_ja());
+                        text == v.code()
+                            || text == label
+                            || text
+                                .strip_prefix(v.code())
+                                .is_some_and(|rest| rest.trim_start_matches(['.', ':', ' ']) == label)
+                    })
+                    .ok_or_else(|| {
+                        let allowed: Vec<String> = Self::ALL.iter().map(|v| format!("{} {}", v.code(), v.label_ja())).collect();
+                        FieldError::new(
+                            "code",
+                            format!("{}「{}」は使えません（{}）", $field_ja, input.trim(), allowed.join("・")),
+                        )
+                    })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.label_ja())
+            }
+        }
+    };
+}
+
+coded_enum!(
+    /// ⑫ 出荷対応の状況.
+    ShippingStatus, "⑫出荷対応の状況", {
+        Normal = "1", "通常出荷";
+        LimitedOwn = "2", "限定出荷（自社の事情）";
+        LimitedByOthers = "3", "限定出荷（他社品の影響）";
+        LimitedOther = "4", "限定出荷（その他）";
+        Stopped = "5", "供給停止";
+    }
+);
+
+coded_enum!(
+    /// ⑬ 限定出荷/供給停止の理由.
+    Reason, "⑬理由", {
+        DemandIncrease = "1", "需要増";
+        RawMaterials = "2", "原材料調達上の問題";
+        ManufacturingTrouble = "3", "製造トラブル";
+        QualityTrouble = "4", "品質トラブル";
+        AdministrativeAction = "5", "行政処分";
+        PriceListDeletion = "6", "薬価削除";
+        NotApplicable = "7", "－";
+        Other = "8", "その他";
+    }
+);
+
+coded_enum!(
+    /// ⑯ 出荷量の状況, against the previous fiscal year's monthly average.
+    VolumeStatus, "⑯出荷量の状況", {
+        APlus = "A+", "出荷量増加（概ね110%以上）";
+        A = "A", "出荷量通常（概ね90%以上110%未満）";
+        B = "B", "出荷量減少（概ね90%未満）";
+        C = "C", "出荷停止";
+        D = "D", "販売中止（薬価削除予定）";
+    }
+);
+
+coded_enum!(
+    /// ⑭ 限定出荷の解除見込み / 供給停止の解消見込み.
+    ResolutionOutlook, "⑭解除・解消見込み", {
+        Expected = "あり", "あり";
+        NotExpected = "なし", "なし";
+        Undecided = "未定", "未定";
+    }
+);
+
+impl ShippingStatus {
+    /// Whether this is any kind of 限定出荷 or 供給停止.
+    pub fn is_short(self) -> bool {
+        self != Self::Normal
+    }
+
+    /// Short label for badges.
+    pub fn badge_ja(self) -> &'static str {
+        match self {
+            Self::Normal => "通常出荷",
+            Self::LimitedOwn | Self::LimitedByOthers | Self::LimitedOther => "限定出荷",
+            Self::Stopped => "供給停止",
+        }
+    }
+
+    /// CSS class of the badge.
+    pub fn css_class(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::LimitedOwn | Self::LimitedByOthers | Self::LimitedOther => "limited",
+            Self::Stopped => "stopped",
+        }
+    }
+}
+
+impl VolumeStatus {
+    /// Short label: the code and a short Japanese word.
+    pub fn short_ja(self) -> &'static str {
+        match self {
+            Self::APlus => "A+ 増加",
+            Self::A => "A 通常",
+            Self::B => "B 減少",
+            Self::C => "C 出荷停止",
+            Self::D => "D 販売中止",
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Storing checked reports in one transaction: receipt numbers, the immutable reports, each
+//! product's current status, and the audit entry.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
+};
+
+use super::check::CheckedRow;
+use super::{Receipt, Source};
+use crate::db::entity::{product_status, supply_status_report};
+use crate::domain::supply_status::SupplyStatus;
+use crate::services::accounts::UserContext;
+use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::{DbContext, ServiceError, receipts};
+
+/// Rows per insert statement.
+const BATCH: usize = 500;
+
+/// Stores checked rows in one transaction: receipt numbers, reports, current statuses, audit.
+pub(super) async fn apply(
+    db: &DatabaseConnection,
+    user: &UserContext,
+    rows: Vec<CheckedRow>,
+    source: Source,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<Receipt>, ServiceError> {
+    let reported_on = now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+    let txn = db
+        .begin()
+        .await
+        .context("Failed to start storing the reports")?;
+    let numbers = receipts::allocate(&txn, rows.len(), now).await?;
+    let models: Vec<supply_status_report::ActiveModel> = rows
+        .iter()
+        .zip(&numbers)
+        .map(|(row, number)| {
+            report_model(
+                number,
+                row.product.id,
+                user.organization.id,
+                Some(user.user_id),
+                &row.status,
+                now,
+                reported_on,
+                source,
+            )
+        })
+        .collect();
+    for chunk in models.chunks(BATCH) {
+        supply_status_report::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .context("Failed to store supply status reports")?;
+    }
+    let ids = report_ids(&txn, &numbers).await?;
+    let statuses: Vec<product_status::ActiveModel> = rows
+        .iter()
+        .zip(&numbers)
+        .filter_map(|(row, number)| {
+            Some(status_model(
+                row.product.id,
+                *ids.get(number)?,
+                &row.status,
+                reported_on,
+            ))
+        })
+        .collect();
+    upsert_statuses(&txn, statuses).await?;
+    let target = if rows.len() == 1 {
+        rows[0].product.code.clone()
+    } else {
+        format!("{} products", rows.len())
+    };
+    let entry = AuditEntry {
+        actor,
+        action: "supply_status.file",
+        target,
+        detail: Some(format!(
+            "{} report(s) via {}: {}",
+            rows.len(),
+            source.as_str(),
+            numbers.first().cloned().unwrap_or_default()
+        )),
+        success: true,
+    };
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await.context("Failed to commit the reports")?;
+    Ok(rows
+        .into_iter()
+        .zip(numbers)
+        .map(|(row, receipt_number)| Receipt {
+            receipt_number,
+            product_code: row.product.code,
+            status: row.status,
+            submitted_at: now,
+            reported_on,
+        })
+        .collect())
+}
+
+/// The ids of reports just inserted, by receipt number (one contiguous block).
+pub(crate) async fn report_ids(
+    db: &impl ConnectionTrait,
+    numbers: &[String],
+) -> Result<HashMap<String, i32>, ServiceError> {
+    let (Some(first), Some(last)) = (numbers.first(), numbers.last()) else {
+        return Ok(HashMap::new());
+    };
+    Ok(supply_status_report::Entity::find()
+        .select_only()
+        .column(supply_status_report::Column::ReceiptNumber)
+        .column(supply_status_report::Column::Id)
+        .filter(supply_status_report::Column::ReceiptNumber.between(first.clone(), last.clone()))
+        .into_tuple::<(String, i32)>()
+        .all(db)
+        .await
+        .context("Failed to read back report ids")?
+        .into_iter()
+        .collect())
+}
+
+/// Inserts or replaces current statuses (one row per product).
+pub(crate) async fn upsert_statuses(
+    db: &impl ConnectionTrait,
+    statuses: Vec<product_status::ActiveModel>,
+) -> Result<(), ServiceError> {
+    use product_status::Column as C;
+    for chunk in statuses.chunks(BATCH) {
+        product_status::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::column(C::ProductId)
+                    .update_columns([
+                        C::ReportId,
+                        C::ShippingStatus,
+                        C::Reason,
+                        C::CausingProductCode,
+                        C::ResolutionOutlook,
+                        C::ResolutionMonth,
+                        C::VolumeStatus,
+                        C::UpdatedOn,
+                    ])
+                    .to_owned(),
+            )
+            .exec(db)
+            .await
+            .context("Failed to update current statuses")?;
+    }
+    Ok(())
+}
+
+/// The stored form of one report.
+#[expect(clippy::too_many_arguments, reason = "a row has this many columns")]
+pub(crate) fn report_model(
+    receipt_number: &str,
+    product_id: i32,
+    maker_id: i32,
+    submitted_by: Option<i32>,
+    status: &SupplyStatus,
+    submitted_at: DateTime<Utc>,
+    reported_on: NaiveDate,
+    source: Source,
+) -> supply_status_report::ActiveModel {
+    supply_status_report::ActiveModel {
+        receipt_number: Set(receipt_number.to_owned()),
+        product_id: Set(product_id),
+        maker_id: Set(maker_id),
+        submitted_by: Set(submitted_by),
+        submitted_at: Set(submitted_at),
+        reported_on: Set(reported_on),
+        shipping_status: Set(status.shipping_status.code().to_owned()),
+        reason: Set(status.reason.map(|r| r.code().to_owned())),
+        causing_product_code: Set(status
+            .causing_product_code
+            .as_ref()
+            .map(|c| c.as_str().to_owned())),
+        resolution_outlook: Set(status.resolution_outlook.map(|o| o.code().to_owned())),
+        resolution_month: Set(status.resolution_month.map(|m| m.to_string())),
+        volume_status: Set(status.volume_status.map(|v| v.code().to_owned())),
+        source: Set(source.as_str().to_owned()),
+        ..Default::default()
+    }
+}
+
+/// The current-status row of a product after report `report_id`.
+pub(crate) fn status_model(
+    product_id: i32,
+    report_id: i32,
+    status: &SupplyStatus,
+    updated_on: NaiveDate,
+) -> product_status::ActiveModel {
+    product_status::ActiveModel {
+        product_id: Set(product_id),
+        report_id: Set(report_id),
+        shipping_status: Set(status.shipping_status.code().to_owned()),
+        reason: Set(status.reason.map(|r| r.code().to_owned())),
+        causing_product_code: Set(status
+            .causing_product_code
+            .as_ref()
+            .map(|c| c.as_str().to_owned())),
+        resolution_outlook: Set(status.resolution_outlook.map(|o| o.code().to_owned())),
+        resolution_month: Set(status.resolution_month.map(|m| m.to_string())),
+        volume_status: Set(status.volume_status.map(|v| v.code().to_owned())),
+        updated_on: Set(updated_on),
+    }
+}
