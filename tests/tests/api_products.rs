@@ -78,9 +78,10 @@ async fn products_are_found_by_name_ingredient_code_and_maker() -> anyhow::Resul
                 .as_array()
                 .is_some_and(|i| i.iter().all(|p| p["maker"]["id"] == org))
         );
+        let status = &own["items"][0]["status"];
         assert!(
-            own["items"][0]["status"].is_null(),
-            "no status before any report"
+            status["shipping_status"].is_string() && status["updated_on"].is_string(),
+            "{status}"
         );
     }
     Ok(())

@@ -95,6 +95,17 @@ async fn the_weekly_publication_freezes_every_drug_once_per_week() -> anyhow::Re
         app.post_json("/api/v1/supply-status-reports", &maker, &report)
             .await?;
 
+        let live_status: Value = app
+            .client
+            .get(app.url("/api/v1/public/supply-status"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let stopped = live_status["items"].as_array().map_or(0, |i| {
+            i.iter().filter(|x| x["shipping_status"] == "5").count()
+        });
+        assert!(stopped >= 1);
         let first = Job::WeeklyPublication.run(&app.db).await?;
         assert!(first.contains("作成しました"), "{first}");
         let again = Job::WeeklyPublication.run(&app.db).await?;
@@ -114,7 +125,7 @@ async fn the_weekly_publication_freezes_every_drug_once_per_week() -> anyhow::Re
             backend.name()
         );
         assert_eq!(items[0]["row_count"], 19);
-        assert_eq!(items[0]["shipping_status_counts"]["5"], 1);
+        assert_eq!(items[0]["shipping_status_counts"]["5"], stopped);
 
         // Later reports do not change a frozen publication.
         let recovered =

@@ -72,8 +72,10 @@ pub struct DemoDevice {
 }
 
 mod drugs;
+mod history;
 
 pub use drugs::DRUGS;
+pub use history::{DemoStatusReport, STATUS_HISTORY};
 
 /// The edition the demo drugs come from.
 pub const PRICE_LIST_EDITION: &str = "2025-07-16";
@@ -295,6 +297,25 @@ mod tests {
             })
             .count();
         assert!(shared >= 2, "only {shared} shared groups");
+    }
+
+    #[test]
+    fn the_status_history_names_demo_drugs_oldest_first() {
+        for report in STATUS_HISTORY {
+            assert!(
+                DRUGS.iter().any(|d| d.code == report.code),
+                "{}",
+                report.code
+            );
+            if !report.causing_product_code.is_empty() {
+                assert_eq!(report.shipping_status, "3", "{}", report.code);
+            }
+        }
+        assert!(
+            STATUS_HISTORY
+                .windows(2)
+                .all(|w| w[0].days_ago >= w[1].days_ago)
+        );
     }
 
     #[test]

@@ -8,8 +8,9 @@ use supplywatch_seed::demo;
 use super::accounts::{self, NewOrganization, NewUser};
 use super::audit::Actor;
 use super::devices::{self, NewDevice};
-use super::{DbContext, ServiceError, price_list};
-use crate::db::entity::user;
+use super::supply_status::{self, Source};
+use super::{DbContext, ServiceError, price_list, receipts};
+use crate::db::entity::{supply_status_report, user};
 use crate::domain::{OrganizationKind, ProductKind, Role};
 
 /// What was loaded: the accounts and their shared password, to print at start.
@@ -86,6 +87,7 @@ pub async fn load_if_empty(
     )
     .await?;
     load_devices(&txn, &org_ids, &actor, now).await?;
+    load_status_history(&txn, now).await?;
     txn.commit()
         .await
         .context("Failed to commit the demo data")?;
@@ -123,6 +125,78 @@ async fn load_devices(
         devices::declare_substitute(db, device, substitute, ministry, actor, now).await?;
     }
     Ok(())
+}
+
+/// Files the demo's few months of status history, each report dated in the past and filed by
+/// the maker's demo account where it has one.
+async fn load_status_history(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    use crate::db::entity::product;
+    use crate::domain::supply_status::{StatusInput, validate};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut latest = std::collections::HashMap::new();
+    for entry in demo::STATUS_HISTORY {
+        let filed_at = now - chrono::Duration::days(i64::from(entry.days_ago));
+        let reported_on = filed_at.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+        let month = (entry.months_ahead > 0)
+            .then(|| reported_on.checked_add_months(chrono::Months::new(entry.months_ahead)))
+            .flatten()
+            .map(|d| d.format("%Y-%m").to_string())
+            .unwrap_or_default();
+        let input = StatusInput {
+            shipping_status: entry.shipping_status.into(),
+            reason: entry.reason.into(),
+            causing_product_code: entry.causing_product_code.into(),
+            resolution_outlook: entry.resolution_outlook.into(),
+            resolution_month: month,
+            volume_status: entry.volume_status.into(),
+        };
+        let status = validate(&input).map_err(|e| {
+            ServiceError::Internal(format!(
+                "demo history {}: {:?}",
+                entry.code,
+                e.first().map(|(f, m)| (f, &m.message))
+            ))
+        })?;
+        let found = product::Entity::find()
+            .filter(product::Column::Code.eq(entry.code))
+            .one(db)
+            .await
+            .context("Failed to look up a demo drug")?
+            .ok_or_else(|| ServiceError::Internal(format!("demo drug {} missing", entry.code)))?;
+        let maker_id = found.maker_id.ok_or_else(|| {
+            ServiceError::Internal(format!("demo drug {} has no maker", entry.code))
+        })?;
+        let filer = user::Entity::find()
+            .filter(user::Column::OrganizationId.eq(maker_id))
+            .one(db)
+            .await
+            .context("Failed to look up the maker's demo account")?
+            .map(|u| u.id);
+        let number = receipts::allocate(db, 1, filed_at).await?.remove(0);
+        let model = supply_status::report_model(
+            &number,
+            found.id,
+            maker_id,
+            filer,
+            &status,
+            filed_at,
+            reported_on,
+            Source::Form,
+        );
+        let id = supply_status_report::Entity::insert(model)
+            .exec(db)
+            .await
+            .context("Failed to store a demo report")?
+            .last_insert_id;
+        latest.insert(
+            found.id,
+            supply_status::status_model(found.id, id, &status, reported_on),
+        );
+    }
+    supply_status::upsert_statuses(db, latest.into_values().collect()).await
 }
 
 /// A random password that meets the policy (letters, digits and symbols, 20 characters).
