@@ -71,8 +71,8 @@ pub const STATUS_HISTORY: &[DemoStatusReport] = &[
         ..report("2171022F5180", 45, "2", "3", "B")
     },
     report("6241013F2250", 40, "5", "8", "C"),
-    report("6241013F2250", 12, "5", "8", "D"),
     report("2171022F5180", 14, "1", "", "A"),
+    report("6241013F2250", 12, "5", "8", "D"),
     report("2171022F5075", 7, "1", "", "A"),
     DemoStatusReport {
         resolution_outlook: "未定",
