@@ -20,6 +20,9 @@ pub struct Settings {
     pub token_days: i64,
     /// Mark cookies `Secure` (`SUPPLYWATCH_SECURE_COOKIES=true` behind HTTPS; default false).
     pub secure_cookies: bool,
+    /// Days after a 第一報 without 追加報告 before a case is flagged overdue
+    /// (`SUPPLYWATCH_CASE_OVERDUE_DAYS`, default 14).
+    pub case_overdue_days: i64,
     /// Log as JSON lines (`SUPPLYWATCH_LOG_FORMAT=json`) instead of human-readable text.
     pub json_logs: bool,
 }
@@ -68,6 +71,7 @@ impl Settings {
             demo_password: var("SUPPLYWATCH_DEMO_PASSWORD").map(SecretString::from),
             session_hours: number("SUPPLYWATCH_SESSION_HOURS", 8)?,
             token_days: number("SUPPLYWATCH_TOKEN_DAYS", 30)?,
+            case_overdue_days: number("SUPPLYWATCH_CASE_OVERDUE_DAYS", 14)?,
             secure_cookies: var("SUPPLYWATCH_SECURE_COOKIES")
                 .is_some_and(|v| v == "true" || v == "1"),
             json_logs: var("SUPPLYWATCH_LOG_FORMAT").is_some_and(|v| v == "json"),
@@ -82,6 +86,7 @@ impl Settings {
             demo_password: None,
             session_hours: 8,
             token_days: 30,
+            case_overdue_days: 14,
             secure_cookies: false,
             json_logs: false,
         }

@@ -196,6 +196,13 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         "GET /api/v1/public/supply-status",
         "GET /api/v1/public/publications",
         "GET /api/v1/public/publications/{id}",
+        "POST /api/v1/supply-risk-reports",
+        "GET /api/v1/supply-risk-reports",
+        "POST /api/v1/device-reports",
+        "POST /api/v1/termination-notices",
+        "GET /api/v1/cases",
+        "GET /api/v1/cases/{id}",
+        "POST /api/v1/cases/{id}/transitions",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -205,6 +212,12 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
     supplywatch::jobs::Job::WeeklyPublication
         .run(&app.db)
         .await?;
+    let maker = app.token("maker@demo.example").await?;
+    let risk = serde_json::json!({"product_code": "2171022F5180"});
+    let (status, _) = app
+        .post_json("/api/v1/supply-risk-reports", &maker, &risk)
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "case 1 exists for the probes");
     let token = app.token("ministry@demo.example").await?;
     for operation in &listed {
         let (method, path) = operation

@@ -1,13 +1,16 @@
 //! Pure rules of the domain: codes, roles, password policy. No I/O, no framework imports.
 
+pub mod case_flow;
 pub mod corporate_number;
 pub mod dates;
 pub mod device_codes;
+pub mod device_report;
 pub mod email;
 pub mod gtin;
 pub mod organization;
 pub mod password;
 pub mod product;
+pub mod supply_risk;
 pub mod supply_status;
 pub mod validation;
 pub mod yj_code;

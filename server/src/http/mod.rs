@@ -38,7 +38,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::supply_status::upload_supply_status_reports)
             .service(api::public::list_public_supply_status)
             .service(api::public::list_publications)
-            .service(api::public::download_publication),
+            .service(api::public::download_publication)
+            .service(api::cases::create_supply_risk_report)
+            .service(api::cases::list_supply_risk_reports)
+            .service(api::cases::create_device_report)
+            .service(api::cases::create_termination_notice)
+            .service(api::cases::list_cases)
+            .service(api::cases::show_case)
+            .service(api::cases::create_transition),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod demo;
 pub mod devices;
 pub mod encoding;

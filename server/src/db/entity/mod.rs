@@ -2,6 +2,10 @@
 
 pub mod api_token;
 pub mod audit_log;
+pub mod case;
+pub mod case_report;
+pub mod case_supporter;
+pub mod case_transition;
 pub mod contact;
 pub mod device_substitute;
 pub mod organization;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
 pub mod auth;
+pub mod cases;
 pub mod products;
 pub mod public;
 pub mod supply_status;
@@ -23,7 +24,8 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "認証"),
         (name = "products", description = "製品マスタ"),
         (name = "supply-status", description = "供給状況報告"),
-        (name = "public", description = "公開情報（認証不要）")
+        (name = "public", description = "公開情報（認証不要）"),
+        (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）")
     )
 )]
 pub struct ApiDoc;

@@ -1,0 +1,28 @@
+//! Table `cases`: one supply problem (事案), its flow, state and the ministry's judgements.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// `A` (供給不安・欠品) or `B` (供給終了).
+    pub flow: String,
+    pub state: String,
+    pub product_id: i32,
+    /// The reporting maker.
+    pub maker_id: i32,
+    pub impact: Option<String>,
+    pub decision: Option<String>,
+    /// The reporting maker consented to cooperation requests.
+    pub consented: bool,
+    pub opened_at: DateTimeUtc,
+    pub state_entered_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,286 @@
+//! The named values of a case: flows, states, impacts, decisions, report kinds, actions, parties.
+
+use crate::domain::validation::FieldError;
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(
+                #[doc = $label]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value, in the order of the flow.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// Stable name used in the API and the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $code,)+ }
+            }
+
+            /// Japanese label for people.
+            pub fn label_ja(self) -> &'static str {
+                match self { $(Self::$variant => $label,)+ }
+            }
+
+            /// Reads the stable name (surrounding blanks ignored); `None` for anything else.
+            pub fn parse(input: &str) -> Option<Self> {
+                let text = input.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str() == text)
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// Which of the two flows of DESIGN §4 a case follows.
+    Flow {
+        A = "A", "供給不安・欠品";
+        B = "B", "供給終了";
+    }
+);
+
+named_enum!(
+    /// Where a case stands in its flow.
+    CaseState {
+        Reported = "reported", "報告受付";
+        Assessing = "assessing", "影響評価中";
+        AdditionalReported = "additional_reported", "追加報告受付（判断待ち）";
+        ResponseNeeded = "response_needed", "対応必要";
+        Monitoring = "monitoring", "経過観察";
+        Announced = "announced", "周知済み";
+        Resolved = "resolved", "解決";
+        Terminated = "terminated", "供給終了";
+    }
+);
+
+named_enum!(
+    /// Impact on clinical practice (臨床現場への影響).
+    Impact {
+        Large = "large", "大";
+        PossiblyLarge = "possibly_large", "大の可能性";
+        Small = "small", "小";
+    }
+);
+
+named_enum!(
+    /// The ministry's decision on further action after a 追加報告 or 再報告.
+    Decision {
+        ResponseNeeded = "response_needed", "対応必要";
+        Monitoring = "monitoring", "経過観察";
+    }
+);
+
+named_enum!(
+    /// What kind of report a maker files on a case.
+    ReportKind {
+        First = "first", "第一報";
+        Additional = "additional", "追加報告";
+        Simplified = "simplified", "簡易報告";
+        ReReport = "re_report", "再報告";
+        TerminationNotice = "termination_notice", "供給終了届出書（様式10-3）";
+        SupplyRisk = "supply_risk", "供給不安報告";
+    }
+);
+
+named_enum!(
+    /// Who is acting on a case, relative to it.
+    Party {
+        Ministry = "ministry", "厚生労働省";
+        ReportingMaker = "reporting_maker", "報告した製造販売業者";
+        Other = "other", "その他の利用者";
+    }
+);
+
+impl CaseState {
+    /// Whether the case is closed: nothing more can happen to it.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Resolved | Self::Terminated)
+    }
+}
+
+impl Decision {
+    /// The state the case moves to with this decision.
+    pub fn state(self) -> CaseState {
+        match self {
+            Self::ResponseNeeded => CaseState::ResponseNeeded,
+            Self::Monitoring => CaseState::Monitoring,
+        }
+    }
+}
+
+/// A step taken on a case through `POST /cases/{id}/transitions` (DESIGN §9.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseAction {
+    /// The ministry judges the impact on clinical practice (影響の判断).
+    JudgeImpact(Impact),
+    /// The ministry decides on further action (対応方針の決定).
+    Decide(Decision),
+    /// The reporting maker consents to cooperation requests (協力依頼への同意).
+    Consent,
+    /// The reporting maker reports progress (対応状況報告).
+    ReportProgress,
+    /// The reporting maker has told institutions of the end of supply (周知).
+    Announce,
+    /// The ministry closes the case as resolved.
+    Resolve,
+}
+
+impl CaseAction {
+    /// One of each action, in the order of the flow (impact and decision are placeholders).
+    pub const EACH: [Self; 6] = [
+        Self::JudgeImpact(Impact::Large),
+        Self::Decide(Decision::ResponseNeeded),
+        Self::Consent,
+        Self::ReportProgress,
+        Self::Announce,
+        Self::Resolve,
+    ];
+
+    /// Stable action name used in the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::JudgeImpact(_) => "judge_impact",
+            Self::Decide(_) => "decide",
+            Self::Consent => "consent",
+            Self::ReportProgress => "report_progress",
+            Self::Announce => "announce",
+            Self::Resolve => "resolve",
+        }
+    }
+
+    /// Japanese label of the action.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::JudgeImpact(_) => "影響の判断",
+            Self::Decide(_) => "対応方針の決定",
+            Self::Consent => "協力依頼への同意",
+            Self::ReportProgress => "対応状況報告",
+            Self::Announce => "供給終了の周知",
+            Self::Resolve => "解決として終結",
+        }
+    }
+
+    /// Who may take this action.
+    pub fn taken_by(self) -> Party {
+        match self {
+            Self::JudgeImpact(_) | Self::Decide(_) | Self::Resolve => Party::Ministry,
+            Self::Consent | Self::ReportProgress | Self::Announce => Party::ReportingMaker,
+        }
+    }
+}
+
+/// Anything that can move a case: an action, or a report filed on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseEvent {
+    /// A step of the workflow.
+    Action(CaseAction),
+    /// A report filed by the reporting maker; `termination` = its 事象区分 is 供給終了
+    /// (always false for a 供給不安報告).
+    Report {
+        /// The kind of report.
+        kind: ReportKind,
+        /// Whether the report announces the end of supply.
+        termination: bool,
+    },
+}
+
+impl CaseEvent {
+    /// The action name, or the report kind's stable name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Action(action) => action.name(),
+            Self::Report { kind, .. } => kind.as_str(),
+        }
+    }
+
+    /// Japanese label of the action or report.
+    pub fn label_ja(&self) -> &'static str {
+        match self {
+            Self::Action(action) => action.label_ja(),
+            Self::Report { kind, .. } => kind.label_ja(),
+        }
+    }
+
+    /// Who may cause this event: reports always come from the reporting maker.
+    pub fn taken_by(&self) -> Party {
+        match self {
+            Self::Action(action) => action.taken_by(),
+            Self::Report { .. } => Party::ReportingMaker,
+        }
+    }
+}
+
+/// The Japanese label of an action or report name (as carried by errors); the name itself if unknown.
+pub fn event_label_ja(name: &str) -> &str {
+    CaseAction::EACH
+        .iter()
+        .find(|a| a.name() == name)
+        .map(|a| a.label_ja())
+        .or_else(|| ReportKind::parse(name).map(ReportKind::label_ja))
+        .unwrap_or(name)
+}
+
+impl CaseAction {
+    /// Reads the body of a transition request (`action`, with `impact` for `judge_impact` and
+    /// `decision` for `decide`); an error names the field at fault.
+    pub fn from_parts(
+        action: &str,
+        impact: Option<&str>,
+        decision: Option<&str>,
+    ) -> Result<Self, (&'static str, FieldError)> {
+        fn given(value: Option<&str>) -> Option<&str> {
+            value.map(str::trim).filter(|v| !v.is_empty())
+        }
+        match action.trim() {
+            "judge_impact" => {
+                let text = given(impact).ok_or_else(|| {
+                    let e = FieldError::new(
+                        "required",
+                        "影響の判断には impact（large・possibly_large・small）が必要です",
+                    );
+                    ("impact", e)
+                })?;
+                Impact::parse(text).map(Self::JudgeImpact).ok_or_else(|| {
+                    let e = FieldError::new(
+                        "code",
+                        format!("impact「{text}」は使えません（large・possibly_large・small）"),
+                    );
+                    ("impact", e)
+                })
+            }
+            "decide" => {
+                let text = given(decision).ok_or_else(|| {
+                    let e = FieldError::new(
+                        "required",
+                        "対応方針の決定には decision（response_needed・monitoring）が必要です",
+                    );
+                    ("decision", e)
+                })?;
+                Decision::parse(text).map(Self::Decide).ok_or_else(|| {
+                    let e = FieldError::new(
+                        "code",
+                        format!("decision「{text}」は使えません（response_needed・monitoring）"),
+                    );
+                    ("decision", e)
+                })
+            }
+            other => Self::EACH
+                .into_iter()
+                .filter(|a| !matches!(a, Self::JudgeImpact(_) | Self::Decide(_)))
+                .find(|a| a.name() == other)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = Self::EACH.iter().map(|a| a.name()).collect();
+                    let e = FieldError::new(
+                        "code",
+                        format!("操作「{other}」は不明です（{}）", names.join("・")),
+                    );
+                    ("action", e)
+                }),
+        }
+    }
+}

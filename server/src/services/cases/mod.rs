@@ -1,0 +1,359 @@
+//! The ministry's cases (事案): confidential reports grouped by supply problem, their workflow
+//! and who may see them. Nothing here is ever shown publicly.
+
+pub mod actions;
+pub mod filing;
+mod store;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::accounts::UserContext;
+use super::{DbContext, ServiceError};
+use crate::db::entity::{
+    case, case_report, case_supporter, case_transition, organization, product, user,
+};
+use crate::domain::Role;
+use crate::domain::case_flow::{self, CaseSnapshot, CaseState, Flow, Impact, Party};
+
+/// A case as a list shows it.
+#[derive(Debug, Clone)]
+pub struct CaseSummary {
+    /// Id.
+    pub id: i32,
+    /// Flow A or B.
+    pub flow: Flow,
+    /// Current state.
+    pub state: CaseState,
+    /// The product's code, name and kind.
+    pub product_code: String,
+    /// 品名 / 販売名.
+    pub product_name: String,
+    /// `drug`, `device` or `ivd`.
+    pub product_kind: String,
+    /// The reporting maker.
+    pub maker_id: i32,
+    /// Its name.
+    pub maker_name: String,
+    /// The impact as last judged.
+    pub impact: Option<Impact>,
+    /// Whether the maker consented to cooperation requests.
+    pub consented: bool,
+    /// When the case was opened.
+    pub opened_at: DateTime<Utc>,
+    /// Whole days the case has waited in its state.
+    pub days_in_state: i64,
+    /// Whether the 追加報告 is overdue.
+    pub overdue: bool,
+}
+
+/// One report of a case.
+#[derive(Debug, Clone)]
+pub struct CaseReportView {
+    /// 受付番号.
+    pub receipt_number: String,
+    /// Report kind (`supply_risk`, `first`, …).
+    pub kind: String,
+    /// Event type of device reports.
+    pub event_type: Option<String>,
+    /// When filed.
+    pub submitted_at: DateTime<Utc>,
+    /// Who filed it.
+    pub submitted_by: Option<String>,
+    /// The fields as filed (name → text).
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One recorded step.
+#[derive(Debug, Clone)]
+pub struct TransitionView {
+    /// Action or report name.
+    pub event: String,
+    /// `ministry` or `reporting_maker`.
+    pub party: String,
+    /// State before (none when the case was opened).
+    pub from_state: Option<String>,
+    /// State after.
+    pub to_state: String,
+    /// Flow after.
+    pub to_flow: String,
+    /// Who.
+    pub user: Option<String>,
+    /// Note given with the step.
+    pub note: Option<String>,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// A case with its reports, its history and what the viewer may do next.
+#[derive(Debug, Clone)]
+pub struct CaseDetail {
+    /// The list fields.
+    pub summary: CaseSummary,
+    /// Reports, oldest first.
+    pub reports: Vec<CaseReportView>,
+    /// Steps, oldest first.
+    pub transitions: Vec<TransitionView>,
+    /// Action names the viewer may take now.
+    pub allowed_actions: Vec<&'static str>,
+}
+
+/// Filters of the ministry's list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Only this flow.
+    pub flow: Option<Flow>,
+    /// Only this state.
+    pub state: Option<CaseState>,
+    /// Only this product kind (`drug`, `device`, `ivd`).
+    pub product_kind: Option<String>,
+    /// Only this maker.
+    pub maker_id: Option<i32>,
+}
+
+/// The party a user is on a case: the ministry, its reporting maker, or anyone else.
+pub fn party(user: &UserContext, case: &case::Model) -> Party {
+    match user.role {
+        Role::Ministry => Party::Ministry,
+        Role::Manufacturer if user.organization.id == case.maker_id => Party::ReportingMaker,
+        _ => Party::Other,
+    }
+}
+
+/// Whether `user` may see `case`: the ministry and operators, the reporting maker, and
+/// associations asked to support it.
+async fn may_see(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+    case: &case::Model,
+) -> Result<bool, ServiceError> {
+    Ok(match user.role {
+        Role::Ministry | Role::Admin => true,
+        Role::Manufacturer => user.organization.id == case.maker_id,
+        Role::Association => case_supporter::Entity::find_by_id((case.id, user.organization.id))
+            .one(db)
+            .await
+            .context("Failed to check the case's supporters")?
+            .is_some(),
+        Role::Wholesaler => false,
+    })
+}
+
+/// The snapshot the workflow reasons about.
+pub(crate) fn snapshot(case: &case::Model) -> Result<CaseSnapshot, ServiceError> {
+    let bad =
+        || ServiceError::Internal(format!("case {} has an unreadable flow or state", case.id));
+    Ok(CaseSnapshot {
+        flow: Flow::parse(&case.flow).ok_or_else(bad)?,
+        state: CaseState::parse(&case.state).ok_or_else(bad)?,
+        impact: case.impact.as_deref().and_then(Impact::parse),
+        consented: case.consented,
+    })
+}
+
+/// A case the user may see, or 404 (a case the user may not see does not exist for them).
+pub(crate) async fn visible_case(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+    id: i32,
+) -> Result<case::Model, ServiceError> {
+    let found = case::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("Failed to load the case")?;
+    match found {
+        Some(found) if may_see(db, user, &found).await? => Ok(found),
+        _ => Err(ServiceError::NotFound(format!("事案 {id} はありません"))),
+    }
+}
+
+/// The cases the user may see, newest first, filtered.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+    filter: &CaseFilter,
+    overdue_days: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseSummary>, ServiceError> {
+    let mut select = case::Entity::find().order_by_desc(case::Column::Id);
+    match user.role {
+        Role::Ministry | Role::Admin => {}
+        Role::Manufacturer => {
+            select = select.filter(case::Column::MakerId.eq(user.organization.id));
+        }
+        Role::Association => {
+            let ids: Vec<i32> = case_supporter::Entity::find()
+                .filter(case_supporter::Column::OrganizationId.eq(user.organization.id))
+                .all(db)
+                .await
+                .context("Failed to load supported cases")?
+                .into_iter()
+                .map(|s| s.case_id)
+                .collect();
+            select = select.filter(case::Column::Id.is_in(ids));
+        }
+        Role::Wholesaler => return Err(ServiceError::Forbidden("事案は閲覧できません".into())),
+    }
+    if let Some(flow) = filter.flow {
+        select = select.filter(case::Column::Flow.eq(flow.as_str()));
+    }
+    if let Some(state) = filter.state {
+        select = select.filter(case::Column::State.eq(state.as_str()));
+    }
+    if let Some(maker) = filter.maker_id {
+        select = select.filter(case::Column::MakerId.eq(maker));
+    }
+    let cases = select.all(db).await.context("Failed to list cases")?;
+    let mut summaries = summaries(db, &cases, overdue_days, now).await?;
+    if let Some(kind) = &filter.product_kind {
+        summaries.retain(|c| &c.product_kind == kind);
+    }
+    Ok(summaries)
+}
+
+/// One case with everything the viewer may see of it.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+    id: i32,
+    overdue_days: i64,
+    now: DateTime<Utc>,
+) -> Result<CaseDetail, ServiceError> {
+    let found = visible_case(db, user, id).await?;
+    let snapshot = snapshot(&found)?;
+    let reports = case_report::Entity::find()
+        .filter(case_report::Column::CaseId.eq(id))
+        .order_by_asc(case_report::Column::Id)
+        .all(db)
+        .await
+        .context("Failed to load the case's reports")?;
+    let transitions = case_transition::Entity::find()
+        .filter(case_transition::Column::CaseId.eq(id))
+        .order_by_asc(case_transition::Column::Id)
+        .all(db)
+        .await
+        .context("Failed to load the case's steps")?;
+    let user_ids: Vec<i32> = reports
+        .iter()
+        .filter_map(|r| r.submitted_by)
+        .chain(transitions.iter().filter_map(|t| t.user_id))
+        .collect();
+    let names: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await
+        .context("Failed to load names")?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let summary = summaries(db, std::slice::from_ref(&found), overdue_days, now)
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::Internal("a case vanished".into()))?;
+    Ok(CaseDetail {
+        summary,
+        reports: reports
+            .into_iter()
+            .map(|r| CaseReportView {
+                fields: serde_json::from_str(&r.fields).unwrap_or_default(),
+                submitted_by: r.submitted_by.and_then(|id| names.get(&id).cloned()),
+                receipt_number: r.receipt_number,
+                kind: r.kind,
+                event_type: r.event_type,
+                submitted_at: r.submitted_at,
+            })
+            .collect(),
+        transitions: transitions
+            .into_iter()
+            .map(|t| TransitionView {
+                user: t.user_id.and_then(|id| names.get(&id).cloned()),
+                event: t.event,
+                party: t.party,
+                from_state: t.from_state,
+                to_state: t.to_state,
+                to_flow: t.to_flow,
+                note: t.note,
+                occurred_at: t.occurred_at,
+            })
+            .collect(),
+        allowed_actions: case_flow::allowed_actions(&snapshot, party(user, &found)),
+    })
+}
+
+async fn summaries(
+    db: &impl ConnectionTrait,
+    cases: &[case::Model],
+    overdue_days: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseSummary>, ServiceError> {
+    let products: HashMap<i32, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(cases.iter().map(|c| c.product_id)))
+        .all(db)
+        .await
+        .context("Failed to load the cases' products")?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let makers: HashMap<i32, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(cases.iter().map(|c| c.maker_id)))
+        .all(db)
+        .await
+        .context("Failed to load the cases' makers")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    cases
+        .iter()
+        .map(|c| {
+            let snap = snapshot(c)?;
+            let days_in_state = (now - c.state_entered_at).num_days();
+            let p = products.get(&c.product_id);
+            Ok(CaseSummary {
+                id: c.id,
+                flow: snap.flow,
+                state: snap.state,
+                product_code: p.map(|p| p.code.clone()).unwrap_or_default(),
+                product_name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                product_kind: p.map(|p| p.kind.clone()).unwrap_or_default(),
+                maker_id: c.maker_id,
+                maker_name: makers.get(&c.maker_id).cloned().unwrap_or_default(),
+                impact: snap.impact,
+                consented: snap.consented,
+                opened_at: c.opened_at,
+                days_in_state,
+                overdue: case_flow::is_overdue(&snap, days_in_state, overdue_days),
+            })
+        })
+        .collect()
+}
+
+/// Records that an association was asked to support a case, so that its users may see it.
+/// (Cooperation requests, which make this call, come with the substitute-maker workflow.)
+pub async fn add_supporter(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    organization_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let org = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await
+        .context("Failed to look up the association")?;
+    if org.is_none_or(|o| o.kind != crate::domain::OrganizationKind::Association.as_str()) {
+        return Err(ServiceError::NotFound(format!(
+            "業界団体 {organization_id} はありません"
+        )));
+    }
+    case_supporter::ActiveModel {
+        case_id: Set(case_id),
+        organization_id: Set(organization_id),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .context("Failed to record the supporting association")?;
+    Ok(())
+}
