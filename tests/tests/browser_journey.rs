@@ -219,3 +219,144 @@ async fn a_maker_uploads_a_file_with_an_error_and_sees_the_table() -> anyhow::Re
     browser.screenshot("upload-errors").await?;
     browser.close().await
 }
+
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one journey across two users, step by step"
+)]
+async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let c = &browser.client;
+    // The maker files a 第一報 with blanks.
+    log_in(&browser, &app, "maker@demo.example").await?;
+    c.goto(&app.url("/my/device-reports/new?kind=first"))
+        .await?;
+    browser.wait_for("#device-report-form").await?;
+    assert!(
+        c.find_all(Locator::Css("#device-report-form .required"))
+            .await?
+            .len()
+            <= 4,
+        "a 第一報 requires only kind, product and event type"
+    );
+    c.find(Locator::Css("select[name=event_type]"))
+        .await?
+        .select_by_value("stockout")
+        .await?;
+    c.find(Locator::Css("#device-report-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let state = browser.wait_for("#case-state").await?.text().await?;
+    assert_eq!(state, "報告受付");
+    let case_url = c.current_url().await?;
+    // Then a 追加報告: the form marks every field required, and a blank one is refused.
+    c.goto(&app.url("/my/device-reports/new?kind=additional"))
+        .await?;
+    browser.wait_for("#device-report-form").await?;
+    let required = c
+        .find_all(Locator::Css("#device-report-form .required"))
+        .await?
+        .len();
+    assert!(required >= 12, "{required} fields marked 必須");
+    c.find(Locator::Css("select[name=event_type]"))
+        .await?
+        .select_by_value("stockout")
+        .await?;
+    let values = [
+        ("reason", "3"),
+        ("reason_text", "滅菌設備の故障"),
+        ("occurred_on", "2026-11"),
+        ("clinical_impact", "large"),
+        ("impact_basis", "主要取引先への聞き取り"),
+        ("recovery_month", "2027-03"),
+        ("stock_months", "1"),
+        (
+            "shipments_last_12_months",
+            "10,10,10,10,10,10,10,10,10,10,10,4",
+        ),
+        ("alternatives", "デモ輸液セット スタンダード"),
+        ("information_provided", "あり"),
+        ("information_provided_on", "2026-11-20"),
+    ];
+    for (name, value) in values {
+        c.find(Locator::Css(&format!("#device-report-form [name={name}]")))
+            .await?
+            .send_keys(value)
+            .await?;
+    }
+    c.find(Locator::Css("#device-report-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    let error = browser.wait_for(".field-error").await?.text().await?;
+    assert!(error.contains("情報提供の内容"), "{error}");
+    browser.screenshot("device-report-errors").await?;
+    c.find(Locator::Css(
+        "#device-report-form [name=information_content]",
+    ))
+    .await?
+    .send_keys("取引先へ出荷調整を連絡")
+    .await?;
+    c.find(Locator::Css("#device-report-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        browser.wait_for("#case-state").await?.text().await?,
+        "追加報告受付（判断待ち）"
+    );
+
+    // The ministry judges nothing more here but decides; the maker consents.
+    c.goto(&app.url("/login")).await?;
+    c.delete_all_cookies().await?;
+    log_in(&browser, &app, "ministry@demo.example").await?;
+    c.goto(case_url.as_str()).await?;
+    let decide = browser
+        .wait_for("#actions form input[value=decide]")
+        .await?;
+    let form = decide.find(Locator::XPath("..")).await?;
+    form.find(Locator::Css("select[name=decision]"))
+        .await?
+        .select_by_value("response_needed")
+        .await?;
+    form.find(Locator::Css("input[name=note]"))
+        .await?
+        .send_keys("学会と協議")
+        .await?;
+    form.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        browser.wait_for("#case-state").await?.text().await?,
+        "対応必要"
+    );
+    c.goto(&app.url("/cases")).await?;
+    browser.wait_for("#cases").await?;
+    browser.screenshot("ministry-cases").await?;
+
+    c.delete_all_cookies().await?;
+    log_in(&browser, &app, "maker@demo.example").await?;
+    c.goto(case_url.as_str()).await?;
+    browser
+        .wait_for("#actions form input[value=consent]")
+        .await?
+        .find(Locator::XPath(".."))
+        .await?
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for("#transitions").await?;
+    let page = c.source().await?;
+    assert!(page.contains("同意済み"), "the consent is recorded");
+    let steps = c.find_all(Locator::Css("#transitions li")).await?;
+    assert_eq!(steps.len(), 4, "第一報, 追加報告, 決定, 同意");
+    browser.screenshot("case-page").await?;
+    browser.close().await
+}

@@ -278,3 +278,40 @@ async fn the_audit_log_is_for_admins_only_and_downloads_as_csv_for_excel() -> an
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_filed_report_downloads_as_a_form_for_its_maker_only() -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let token = app.token("maker@demo.example").await?;
+    let body = serde_json::json!({"product_code": "2171022F5180", "details": "原薬の入荷遅延", "market_share": "30"});
+    let (status, filed) = app
+        .post_json("/api/v1/supply-risk-reports", &token, &body)
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let path = format!(
+        "/cases/{}/reports/{}.xlsx",
+        filed["case_id"],
+        filed["receipt_number"].as_str().unwrap_or_default()
+    );
+    log_in(&app, "maker@demo.example").await?;
+    let download = app.client.get(app.url(&path)).send().await?;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(
+        header(&download, "content-type"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(download.bytes().await?.starts_with(b"PK"));
+    let other = supplywatch_tests::app::browser_like_client()?;
+    log_in_with(&app, &other, "maker2@demo.example").await?;
+    assert_eq!(
+        other.get(app.url(&path)).send().await?.status(),
+        StatusCode::NOT_FOUND,
+        "another maker cannot see it"
+    );
+    let page = other
+        .get(app.url(&format!("/cases/{}", filed["case_id"])))
+        .send()
+        .await?;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    Ok(())
+}

@@ -27,6 +27,10 @@ pub struct AppState {
 
 /// The route table: every URL of the application. API routes added with `service` are also
 /// collected into the OpenAPI document, so the document lists exactly these.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the one route table: every URL in one place"
+)]
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
@@ -85,6 +89,32 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         "/my/supply-status/template.csv",
         web::get().to(pages::status_upload::download_template),
+    )
+    .route("/cases", web::get().to(pages::cases::list_cases))
+    .route("/cases/{id}", web::get().to(pages::cases::show_case))
+    .route(
+        "/cases/{id}/steps",
+        web::post().to(pages::cases::create_step),
+    )
+    .route(
+        "/cases/{id}/reports/{receipt}.xlsx",
+        web::get().to(pages::case_reports::download_report),
+    )
+    .route(
+        "/my/device-reports/new",
+        web::get().to(pages::case_reports::new_device_report_form),
+    )
+    .route(
+        "/my/device-reports",
+        web::post().to(pages::case_reports::create_device_report),
+    )
+    .route(
+        "/my/supply-risk-reports/new",
+        web::get().to(pages::case_reports::new_supply_risk_form),
+    )
+    .route(
+        "/my/supply-risk-reports",
+        web::post().to(pages::case_reports::create_supply_risk),
     )
     .route("/public", web::get().to(pages::public::list_public_status))
     .route(

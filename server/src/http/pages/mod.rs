@@ -1,6 +1,8 @@
 //! Server-rendered Japanese pages (askama templates under `web/templates`, htmx for partial updates).
 
 pub mod admin;
+pub mod case_reports;
+pub mod cases;
 pub mod home;
 pub mod login;
 pub mod my_products;
@@ -30,6 +32,8 @@ pub struct Nav {
     pub is_admin: bool,
     /// Whether to show the maker's menu.
     pub is_maker: bool,
+    /// Whether to show the cases (everyone but wholesalers).
+    pub shows_cases: bool,
     /// Token of the logout form.
     pub csrf_token: String,
 }
@@ -43,6 +47,7 @@ impl Nav {
             role_label: page.user.role.label_ja(),
             is_admin: page.user.role == Role::Admin,
             is_maker: page.user.role == Role::Manufacturer,
+            shows_cases: page.user.role != Role::Wholesaler,
             csrf_token: page.csrf_token.clone(),
         }
     }

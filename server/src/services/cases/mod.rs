@@ -113,6 +113,12 @@ pub struct CaseFilter {
     pub maker_id: Option<i32>,
 }
 
+/// The Japanese label of a report field (様式10-2/10-3 or 供給不安報告), or its name.
+pub fn field_label(name: &str) -> &str {
+    crate::domain::device_report::FieldSpec::find(name)
+        .map_or_else(|| crate::domain::supply_risk::label(name), |s| s.label_ja)
+}
+
 /// The party a user is on a case: the ministry, its reporting maker, or anyone else.
 pub fn party(user: &UserContext, case: &case::Model) -> Party {
     match user.role {

@@ -1,0 +1,380 @@
+//! The maker's forms for confidential reports: 様式10-2 / 様式10-3 for devices and IVDs (the
+//! required fields marked for the chosen kind) and the drug 供給不安報告; and the download of a
+//! filed report as a filled-in form (XLSX).
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{Nav, render, tokens_match};
+use crate::domain::device_report::{DeviceEventType, DeviceReportKind, FIELDS, Requirement};
+use crate::domain::{ProductKind, Role};
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::{PageUser, actor};
+use crate::services::cases::{self, filing};
+use crate::services::products::{self, ProductQuery, ProductSummary};
+use crate::services::{FieldProblem, ServiceError};
+
+/// One input of a report form.
+pub struct FormField {
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    required: bool,
+    value: String,
+    error: Option<String>,
+}
+
+/// The 様式10-2 / 10-3 form.
+#[derive(Template)]
+#[template(path = "my/device_report_form.html")]
+pub struct DeviceReportPage {
+    nav: Nav,
+    csrf_token: String,
+    kind_label: &'static str,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    products: Vec<(String, String, bool)>,
+    event_types: Vec<(&'static str, &'static str, bool)>,
+    fields: Vec<FormField>,
+    problems: Vec<FieldProblem>,
+}
+
+/// The 供給不安報告 form.
+#[derive(Template)]
+#[template(path = "my/supply_risk_form.html")]
+pub struct SupplyRiskPage {
+    nav: Nav,
+    csrf_token: String,
+    products: Vec<(String, String, bool)>,
+    fields: Vec<FormField>,
+    problems: Vec<FieldProblem>,
+}
+
+/// Which kind the form shows.
+#[derive(Debug, Deserialize)]
+pub struct KindQuery {
+    kind: Option<String>,
+    product_code: Option<String>,
+}
+
+fn require_maker(page: &PageUser) -> Result<(), AppError> {
+    if page.user.role == Role::Manufacturer {
+        Ok(())
+    } else {
+        Err(AppError::page(ServiceError::Forbidden(
+            "このページは製造販売業者の利用者のみ使えます".into(),
+        )))
+    }
+}
+
+async fn own(
+    state: &AppState,
+    page: &PageUser,
+    drugs: bool,
+) -> Result<Vec<ProductSummary>, AppError> {
+    let query = ProductQuery {
+        maker_id: Some(page.user.organization.id),
+        ..ProductQuery::default()
+    };
+    let all = products::list_all(&state.db, &query)
+        .await
+        .map_err(AppError::page)?;
+    Ok(all
+        .into_iter()
+        .filter(|p| (p.kind == ProductKind::Drug.as_str()) == drugs)
+        .collect())
+}
+
+fn error_for(problems: &[FieldProblem], name: &str) -> Option<String> {
+    problems
+        .iter()
+        .find(|p| p.field == name)
+        .map(|p| p.message.clone())
+}
+
+fn device_page(
+    page: &PageUser,
+    kind: DeviceReportKind,
+    own: &[ProductSummary],
+    values: &BTreeMap<String, String>,
+    problems: Vec<FieldProblem>,
+) -> DeviceReportPage {
+    let chosen = values.get("product_code").cloned().unwrap_or_default();
+    let event = values.get("event_type").cloned().unwrap_or_default();
+    DeviceReportPage {
+        nav: Nav::for_user(page),
+        csrf_token: page.csrf_token.clone(),
+        kind_label: kind.label_ja(),
+        kinds: DeviceReportKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_ja(), *k == kind))
+            .collect(),
+        products: own
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone(), p.code == chosen))
+            .collect(),
+        event_types: DeviceEventType::ALL
+            .iter()
+            .map(|e| (e.as_str(), e.label_ja(), e.as_str() == event))
+            .collect(),
+        fields: FIELDS
+            .iter()
+            .filter(|spec| {
+                spec.name != "event_type" && spec.requirement(kind) != Requirement::NotApplicable
+            })
+            .map(|spec| FormField {
+                name: spec.name,
+                label: spec.label_ja,
+                hint: spec.hint_ja,
+                required: spec.requirement(kind) == Requirement::Required,
+                value: values.get(spec.name).cloned().unwrap_or_default(),
+                error: error_for(&problems, spec.name),
+            })
+            .collect(),
+        problems,
+    }
+}
+
+/// The 様式10-2 / 10-3 form for the chosen kind (htmx swaps the whole form when the kind changes).
+pub async fn new_device_report_form(
+    page: PageUser,
+    state: web::Data<AppState>,
+    query: web::Query<KindQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let kind = DeviceReportKind::parse(query.kind.as_deref().unwrap_or("first"))
+        .unwrap_or(DeviceReportKind::First);
+    let own = own(&state, &page, false).await?;
+    let mut values = BTreeMap::new();
+    if let Some(code) = &query.product_code {
+        values.insert("product_code".to_owned(), code.clone());
+    }
+    render(&device_page(&page, kind, &own, &values, Vec::new()))
+}
+
+/// Files a 様式10-2 / 10-3 from the form; on success, to the case.
+pub async fn create_device_report(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let values = form.into_inner();
+    let kind = DeviceReportKind::parse(values.get("kind").map_or("", String::as_str))
+        .unwrap_or(DeviceReportKind::First);
+    let (code, fields) = split_form(&page, &values)?;
+    let result = filing::file_device_report(
+        &state.db,
+        &page.user,
+        kind,
+        &code,
+        &fields,
+        &actor(&req, &page.user),
+        chrono::Utc::now(),
+    )
+    .await;
+    let problems = match outcome(result)? {
+        Ok(redirect) => return Ok(redirect),
+        Err(problems) => problems,
+    };
+    let own = own(&state, &page, false).await?;
+    unprocessable(&device_page(&page, kind, &own, &values, problems))
+}
+
+/// The 供給不安報告 form (every field optional).
+pub async fn new_supply_risk_form(
+    page: PageUser,
+    state: web::Data<AppState>,
+    query: web::Query<KindQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let own = own(&state, &page, true).await?;
+    let mut values = BTreeMap::new();
+    if let Some(code) = &query.product_code {
+        values.insert("product_code".to_owned(), code.clone());
+    }
+    render(&risk_page(&page, &own, &values, Vec::new()))
+}
+
+/// Files a 供給不安報告 from the form; on success, to the case.
+pub async fn create_supply_risk(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    form: web::Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    require_maker(&page)?;
+    let values = form.into_inner();
+    let (code, fields) = split_form(&page, &values)?;
+    let result = filing::file_supply_risk(
+        &state.db,
+        &page.user,
+        &code,
+        &fields,
+        &actor(&req, &page.user),
+        chrono::Utc::now(),
+    )
+    .await;
+    let problems = match outcome(result)? {
+        Ok(redirect) => return Ok(redirect),
+        Err(problems) => problems,
+    };
+    let own = own(&state, &page, true).await?;
+    unprocessable(&risk_page(&page, &own, &values, problems))
+}
+
+fn risk_page(
+    page: &PageUser,
+    own: &[ProductSummary],
+    values: &BTreeMap<String, String>,
+    problems: Vec<FieldProblem>,
+) -> SupplyRiskPage {
+    let chosen = values.get("product_code").cloned().unwrap_or_default();
+    SupplyRiskPage {
+        nav: Nav::for_user(page),
+        csrf_token: page.csrf_token.clone(),
+        products: own
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone(), p.code == chosen))
+            .collect(),
+        fields: crate::domain::supply_risk::FIELDS
+            .iter()
+            .map(|(name, label, _)| FormField {
+                name,
+                label,
+                hint: "",
+                required: false,
+                value: values.get(*name).cloned().unwrap_or_default(),
+                error: error_for(&problems, name),
+            })
+            .collect(),
+        problems,
+    }
+}
+
+/// Checks the form token; returns the product code and the non-blank report fields.
+fn split_form(
+    page: &PageUser,
+    values: &BTreeMap<String, String>,
+) -> Result<(String, BTreeMap<String, String>), AppError> {
+    if !tokens_match(
+        &page.csrf_token,
+        values.get("csrf_token").map_or("", String::as_str),
+    ) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    let code = values.get("product_code").cloned().unwrap_or_default();
+    let fields = values
+        .iter()
+        .filter(|(k, v)| {
+            !matches!(k.as_str(), "csrf_token" | "kind" | "product_code") && !v.trim().is_empty()
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Ok((code, fields))
+}
+
+/// A redirect to the filed report's case, or the problems to show on the form again.
+fn outcome(
+    result: Result<filing::Filed, ServiceError>,
+) -> Result<Result<HttpResponse, Vec<FieldProblem>>, AppError> {
+    match result {
+        Ok(filed) => Ok(Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/cases/{}", filed.case_id)))
+            .finish())),
+        Err(ServiceError::Invalid(problems)) => Ok(Err(problems)),
+        Err(ServiceError::Conflict(message)) => Ok(Err(vec![FieldProblem::new(
+            "kind",
+            "transition_not_allowed",
+            message,
+        )])),
+        Err(other) => Err(AppError::page(other)),
+    }
+}
+
+fn unprocessable(page: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = page.render().map_err(AppError::page)?;
+    Ok(HttpResponse::UnprocessableEntity()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// A filed report as a filled-in form (XLSX), for the maker's records.
+pub async fn download_report(
+    page: PageUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i32, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (case_id, receipt) = path.into_inner();
+    let detail = cases::detail(
+        &state.db,
+        &page.user,
+        case_id,
+        state.settings.case_overdue_days,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(AppError::page)?;
+    let report = detail
+        .reports
+        .iter()
+        .find(|r| r.receipt_number == receipt)
+        .ok_or_else(|| {
+            AppError::page(ServiceError::NotFound(format!(
+                "受付番号 {receipt} の報告はこの事案にありません"
+            )))
+        })?;
+    let label = |name: &str| cases::field_label(name).to_owned();
+    let mut rows = vec![
+        ("受付番号".to_owned(), report.receipt_number.clone()),
+        (
+            "提出日時".to_owned(),
+            report
+                .submitted_at
+                .with_timezone(&chrono_tz::Asia::Tokyo)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        ),
+        ("企業名".to_owned(), detail.summary.maker_name.clone()),
+        (
+            "担当者".to_owned(),
+            report.submitted_by.clone().unwrap_or_default(),
+        ),
+        ("製品コード".to_owned(), detail.summary.product_code.clone()),
+        (
+            "販売名・品名".to_owned(),
+            detail.summary.product_name.clone(),
+        ),
+    ];
+    if let Some(event) = &report.event_type {
+        rows.push((
+            "事象区分".to_owned(),
+            DeviceEventType::parse(event)
+                .map_or_else(|_| event.clone(), |e| e.label_ja().to_owned()),
+        ));
+    }
+    rows.extend(report.fields.iter().map(|(k, v)| {
+        (
+            label(k),
+            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+        )
+    }));
+    let title = format!(
+        "{}（事案 {case_id}）",
+        crate::domain::case_flow::event_label_ja(&report.kind)
+    );
+    let bytes = supplywatch_reports::form_sheet::write_xlsx(&title, &rows)
+        .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{receipt}.xlsx\""),
+        ))
+        .body(bytes))
+}

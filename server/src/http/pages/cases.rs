@@ -1,0 +1,254 @@
+//! The case pages: the list (ministry: every case, with filters and waiting times; makers: their
+//! own; associations: those they support), one case with its reports and steps, and the step form.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{Nav, render, tokens_match};
+use crate::domain::Role;
+use crate::domain::case_flow::{CaseAction, CaseState, Flow, event_label_ja};
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::{PageUser, actor};
+use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary};
+use crate::services::{FieldProblem, ServiceError};
+
+/// List filters as typed in the form (blank = any).
+#[derive(Debug, Deserialize, Default)]
+pub struct CaseListQuery {
+    #[serde(default)]
+    flow: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    kind: String,
+}
+
+/// An option of a filter.
+pub struct FilterOption {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+/// The list page.
+#[derive(Template)]
+#[template(path = "cases/index.html")]
+pub struct CaseListPage {
+    nav: Nav,
+    cases: Vec<CaseSummary>,
+    flows: Vec<FilterOption>,
+    states: Vec<FilterOption>,
+    kinds: Vec<FilterOption>,
+    is_ministry: bool,
+}
+
+/// One case.
+#[derive(Template)]
+#[template(path = "cases/show.html")]
+pub struct CasePage {
+    nav: Nav,
+    case: CaseDetail,
+    csrf_token: String,
+    problems: Vec<FieldProblem>,
+}
+
+impl CasePage {
+    fn may(&self, action: &str) -> bool {
+        self.case.allowed_actions.contains(&action)
+    }
+
+    fn event_label(name: &str) -> &str {
+        event_label_ja(name)
+    }
+
+    fn state_label(name: &str) -> &'static str {
+        CaseState::parse(name).map_or("—", CaseState::label_ja)
+    }
+
+    fn field_label(name: &str) -> &str {
+        cases::field_label(name)
+    }
+
+    fn tokyo(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&chrono_tz::Asia::Tokyo)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+/// The step form.
+#[derive(Debug, Deserialize)]
+pub struct StepForm {
+    csrf_token: String,
+    action: String,
+    #[serde(default)]
+    impact: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    current: &str,
+) -> Vec<FilterOption> {
+    all.iter()
+        .map(|v| FilterOption {
+            value: value(*v),
+            label: label(*v),
+            selected: value(*v) == current,
+        })
+        .collect()
+}
+
+/// A form value, unless blank.
+fn given(s: &str) -> Option<&str> {
+    Some(s).filter(|s| !s.trim().is_empty())
+}
+
+/// Lists the cases the user may see.
+pub async fn list_cases(
+    page: PageUser,
+    state: web::Data<AppState>,
+    query: web::Query<CaseListQuery>,
+) -> Result<HttpResponse, AppError> {
+    if page.user.role == Role::Wholesaler {
+        return Err(AppError::page(ServiceError::Forbidden(
+            "事案は閲覧できません".into(),
+        )));
+    }
+    let filter = CaseFilter {
+        flow: Flow::parse(&query.flow),
+        state: CaseState::parse(&query.state),
+        product_kind: Some(query.kind.clone()).filter(|k| !k.is_empty()),
+        maker_id: None,
+    };
+    let cases = cases::list(
+        &state.db,
+        &page.user,
+        &filter,
+        state.settings.case_overdue_days,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(AppError::page)?;
+    let kinds = [
+        ("drug", "医療用医薬品"),
+        ("device", "医療機器"),
+        ("ivd", "体外診断用医薬品"),
+    ];
+    render(&CaseListPage {
+        nav: Nav::for_user(&page),
+        cases,
+        flows: options(Flow::ALL, Flow::as_str, Flow::label_ja, &query.flow),
+        states: options(
+            CaseState::ALL,
+            CaseState::as_str,
+            CaseState::label_ja,
+            &query.state,
+        ),
+        kinds: kinds
+            .iter()
+            .map(|(v, l)| FilterOption {
+                value: v,
+                label: l,
+                selected: *v == query.kind,
+            })
+            .collect(),
+        is_ministry: page.user.role == Role::Ministry,
+    })
+}
+
+/// Shows one case.
+pub async fn show_case(
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let case = cases::detail(
+        &state.db,
+        &page.user,
+        *id,
+        state.settings.case_overdue_days,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(AppError::page)?;
+    render(&CasePage {
+        nav: Nav::for_user(&page),
+        case,
+        csrf_token: page.csrf_token.clone(),
+        problems: Vec::new(),
+    })
+}
+
+/// Takes a step from the case page; back to the case, or the case with the problem shown.
+pub async fn create_step(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<StepForm>,
+) -> Result<HttpResponse, AppError> {
+    if !tokens_match(&page.csrf_token, &form.csrf_token) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    let result =
+        match CaseAction::from_parts(&form.action, given(&form.impact), given(&form.decision)) {
+            Ok(action) => {
+                cases::actions::take(
+                    &state.db,
+                    &page.user,
+                    *id,
+                    action,
+                    given(&form.note),
+                    &actor(&req, &page.user),
+                    chrono::Utc::now(),
+                )
+                .await
+            }
+            Err((field, e)) => Err(ServiceError::invalid(FieldProblem::from_field_error(
+                field, &e,
+            ))),
+        };
+    let problems = match result {
+        Ok(()) => {
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/cases/{id}")))
+                .finish());
+        }
+        Err(ServiceError::Invalid(problems)) => problems,
+        Err(ServiceError::Conflict(message)) => vec![FieldProblem::new(
+            "action",
+            "transition_not_allowed",
+            message,
+        )],
+        Err(other) => return Err(AppError::page(other)),
+    };
+    let case = cases::detail(
+        &state.db,
+        &page.user,
+        *id,
+        state.settings.case_overdue_days,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(AppError::page)?;
+    let body = CasePage {
+        nav: Nav::for_user(&page),
+        case,
+        csrf_token: page.csrf_token.clone(),
+        problems,
+    }
+    .render()
+    .map_err(AppError::page)?;
+    Ok(HttpResponse::UnprocessableEntity()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
