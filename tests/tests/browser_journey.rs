@@ -280,14 +280,18 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
             "10,10,10,10,10,10,10,10,10,10,10,4",
         ),
         ("alternatives", "デモ輸液セット スタンダード"),
-        ("information_provided", "あり"),
+        ("information_provided", "true"),
         ("information_provided_on", "2026-11-20"),
     ];
     for (name, value) in values {
-        c.find(Locator::Css(&format!("#device-report-form [name={name}]")))
-            .await?
-            .send_keys(value)
+        let input = c
+            .find(Locator::Css(&format!("#device-report-form [name={name}]")))
             .await?;
+        if input.tag_name().await? == "select" {
+            input.select_by_value(value).await?;
+        } else {
+            input.send_keys(value).await?;
+        }
     }
     c.find(Locator::Css("#device-report-form button[type=submit]"))
         .await?

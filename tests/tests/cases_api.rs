@@ -408,3 +408,55 @@ async fn confidential_reports_and_cases_never_leak() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_first_report_left_without_additional_report_is_flagged_overdue() -> anyhow::Result<()> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use supplywatch::db::entity::case;
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let maker = app.token("maker@demo.example").await?;
+        let ministry = app.token("ministry@demo.example").await?;
+        let first = json!({"kind": "first", "product_code": DEVICE, "event_type": "stockout"});
+        let (_, filed) = app
+            .post_json("/api/v1/device-reports", &maker, &first)
+            .await?;
+        let id = i32::try_from(filed["case_id"].as_i64().unwrap_or_default())?;
+        let fresh = app
+            .get_json("/api/v1/cases?state=reported", &ministry)
+            .await?;
+        assert_eq!(fresh["items"][0]["overdue"], false);
+        // Fifteen days pass without a 追加報告 (the limit is 14).
+        case::Entity::update_many()
+            .col_expr(
+                case::Column::StateEnteredAt,
+                Expr::value(chrono::Utc::now() - chrono::Duration::days(15)),
+            )
+            .filter(case::Column::Id.eq(id))
+            .exec(&app.db)
+            .await?;
+        let late = app
+            .get_json("/api/v1/cases?flow=A&kind=device", &ministry)
+            .await?;
+        assert_eq!(
+            (
+                late["items"][0]["overdue"].as_bool(),
+                late["items"][0]["days_in_state"].as_i64()
+            ),
+            (Some(true), Some(15)),
+            "{} on {}",
+            late,
+            backend.name()
+        );
+        let none = app.get_json("/api/v1/cases?kind=drug", &ministry).await?;
+        assert_eq!(
+            none["items"].as_array().map(Vec::len),
+            Some(0),
+            "filtered by product kind"
+        );
+        let bad = app.get("/api/v1/cases?state=sleeping", &ministry).await?;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    Ok(())
+}

@@ -10,7 +10,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Nav, render, tokens_match};
+use crate::domain::case_flow::Impact;
 use crate::domain::device_report::{DeviceEventType, DeviceReportKind, FIELDS, Requirement};
+use crate::domain::supply_status::Reason;
 use crate::domain::{ProductKind, Role};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
@@ -41,6 +43,18 @@ pub struct DeviceReportPage {
     event_types: Vec<(&'static str, &'static str, bool)>,
     fields: Vec<FormField>,
     problems: Vec<FieldProblem>,
+    /// Choices of the coded fields: (field, [(value, label)]).
+    choices: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
+}
+
+impl DeviceReportPage {
+    /// The choices of a coded field, if it is one.
+    fn choices_of(&self, name: &str) -> Option<&[(&'static str, &'static str)]> {
+        self.choices
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c.as_slice())
+    }
 }
 
 /// The 供給不安報告 form.
@@ -136,6 +150,26 @@ fn device_page(
             })
             .collect(),
         problems,
+        choices: vec![
+            (
+                "reason",
+                Reason::ALL
+                    .iter()
+                    .map(|r| (r.code(), r.label_ja()))
+                    .collect(),
+            ),
+            (
+                "clinical_impact",
+                Impact::ALL
+                    .iter()
+                    .map(|i| (i.as_str(), i.label_ja()))
+                    .collect(),
+            ),
+            (
+                "information_provided",
+                vec![("true", "あり"), ("false", "なし")],
+            ),
+        ],
     }
 }
 

@@ -24,6 +24,7 @@ pub struct CaseListQuery {
     state: String,
     #[serde(default)]
     kind: String,
+    maker_id: Option<i32>,
 }
 
 /// An option of a filter.
@@ -42,6 +43,8 @@ pub struct CaseListPage {
     flows: Vec<FilterOption>,
     states: Vec<FilterOption>,
     kinds: Vec<FilterOption>,
+    /// Makers with cases: (id, name, selected).
+    makers: Vec<(i32, String, bool)>,
     is_ministry: bool,
 }
 
@@ -127,17 +130,22 @@ pub async fn list_cases(
         flow: Flow::parse(&query.flow),
         state: CaseState::parse(&query.state),
         product_kind: Some(query.kind.clone()).filter(|k| !k.is_empty()),
-        maker_id: None,
+        maker_id: query.maker_id,
     };
-    let cases = cases::list(
-        &state.db,
-        &page.user,
-        &filter,
-        state.settings.case_overdue_days,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(AppError::page)?;
+    let now = chrono::Utc::now();
+    let days = state.settings.case_overdue_days;
+    let cases = cases::list(&state.db, &page.user, &filter, days, now)
+        .await
+        .map_err(AppError::page)?;
+    let mut makers: Vec<(i32, String, bool)> =
+        cases::list(&state.db, &page.user, &CaseFilter::default(), days, now)
+            .await
+            .map_err(AppError::page)?
+            .into_iter()
+            .map(|c| (c.maker_id, c.maker_name, Some(c.maker_id) == query.maker_id))
+            .collect();
+    makers.sort();
+    makers.dedup();
     let kinds = [
         ("drug", "医療用医薬品"),
         ("device", "医療機器"),
@@ -146,6 +154,7 @@ pub async fn list_cases(
     render(&CaseListPage {
         nav: Nav::for_user(&page),
         cases,
+        makers,
         flows: options(Flow::ALL, Flow::as_str, Flow::label_ja, &query.flow),
         states: options(
             CaseState::ALL,
