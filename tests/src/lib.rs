@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod backends;
+pub mod bench;
 pub mod browser;
 pub mod shared_data;
 

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod download;
 pub mod error;
 pub mod health;
 pub mod identity;

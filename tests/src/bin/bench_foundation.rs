@@ -9,11 +9,12 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use supplywatch_tests::backends::{Backend, FreshDatabase};
+use supplywatch_tests::bench::{ms, percentile, run, start, stop};
 
 const STARTS: usize = 5;
 const SEARCHES: usize = 600;
@@ -111,14 +112,14 @@ async fn bench_backend(
     writeln!(
         out,
         "- cold start to first `/healthz` 200, fresh database (runs migrations): median {} (min {}, max {}) over {STARTS} starts",
-        ms(median(&mut fresh)),
+        ms(percentile(&mut fresh, 50)),
         ms(min(&fresh)),
         ms(max(&fresh))
     )?;
     writeln!(
         out,
         "- cold start to first `/healthz` 200, migrated database: median {} (min {}, max {})",
-        ms(median(&mut warm)),
+        ms(percentile(&mut warm, 50)),
         ms(min(&warm)),
         ms(max(&warm))
     )?;
@@ -126,8 +127,18 @@ async fn bench_backend(
     // 2. Import of the real price list through the command line, then the same edition again.
     let dir = tempfile::tempdir()?;
     let database = FreshDatabase::create(backend).await?;
-    let first = import(binary, dir.path(), &database.url, price_list)?;
-    let again = import(binary, dir.path(), &database.url, price_list)?;
+    let first = run(
+        binary,
+        dir.path(),
+        &database.url,
+        &["import", "nhi-price-list", &price_list.to_string_lossy()],
+    )?;
+    let again = run(
+        binary,
+        dir.path(),
+        &database.url,
+        &["import", "nhi-price-list", &price_list.to_string_lossy()],
+    )?;
     writeln!(
         out,
         "- `supplywatch import nhi-price-list` of 12,434 rows into an empty database: {} (whole command: start, migrate, parse, validate, one transaction); goal ≤ 5 s",
@@ -160,57 +171,6 @@ async fn bench_backend(
         total_hits
     )?;
     Ok(out)
-}
-
-async fn start(binary: &Path, dir: &Path, url: &str) -> anyhow::Result<(Child, u16, Duration)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let started = Instant::now();
-    let child = Command::new(binary)
-        .arg("serve")
-        .current_dir(dir)
-        .env("SUPPLYWATCH_BIND", format!("127.0.0.1:{port}"))
-        .env("SUPPLYWATCH_DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let client = reqwest::Client::new();
-    let health = format!("http://127.0.0.1:{port}/healthz");
-    while started.elapsed() < Duration::from_secs(30) {
-        if client
-            .get(&health)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Ok((child, port, started.elapsed()));
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    bail!("the server did not answer /healthz within 30 s")
-}
-
-fn stop(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn import(binary: &Path, dir: &Path, url: &str, price_list: &Path) -> anyhow::Result<Duration> {
-    let started = Instant::now();
-    let output = Command::new(binary)
-        .args(["import", "nhi-price-list"])
-        .arg(price_list)
-        .current_dir(dir)
-        .env("SUPPLYWATCH_DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()?;
-    let elapsed = started.elapsed();
-    if !output.status.success() {
-        bail!("import failed: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    Ok(elapsed)
 }
 
 fn create_user(binary: &Path, dir: &Path, url: &str) -> anyhow::Result<()> {
@@ -276,24 +236,10 @@ async fn search_latency(port: u16) -> anyhow::Result<(Vec<Duration>, u64)> {
     Ok((times, hits))
 }
 
-fn median(times: &mut [Duration]) -> Duration {
-    percentile(times, 50)
-}
-
-fn percentile(times: &mut [Duration], p: usize) -> Duration {
-    times.sort();
-    let index = (times.len() * p).div_ceil(100).saturating_sub(1);
-    times.get(index).copied().unwrap_or_default()
-}
-
 fn min(times: &[Duration]) -> Duration {
     times.iter().min().copied().unwrap_or_default()
 }
 
 fn max(times: &[Duration]) -> Duration {
     times.iter().max().copied().unwrap_or_default()
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }

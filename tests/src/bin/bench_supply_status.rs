@@ -10,7 +10,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -23,6 +22,7 @@ use supplywatch::services::audit::Actor;
 use supplywatch::services::price_list;
 use supplywatch_reports::status_sheet::{SheetRow, write_xlsx};
 use supplywatch_tests::backends::{Backend, FreshDatabase};
+use supplywatch_tests::bench::{ms, percentile, run, start, stop};
 
 const FILE_ROWS: usize = 16_000;
 const UPLOADS: usize = 3;
@@ -59,10 +59,7 @@ fn main() -> anyhow::Result<()> {
         .context("usage: bench-supply-status PRICE_LIST.csv")?
         .canonicalize()
         .context("the price list file cannot be found")?;
-    let binary = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/supplywatch");
-    if !binary.exists() {
-        bail!("build the server first: cargo build --release -p supplywatch");
-    }
+    let binary = supplywatch_tests::bench::release_binary()?;
     let runtime = tokio::runtime::Runtime::new()?;
     let mut report = String::from("# Supply status benchmark\n\n");
     writeln!(
@@ -121,7 +118,7 @@ async fn bench_backend(
     )?;
 
     let (csv, xlsx) = prepare_bench_maker(url).await?;
-    let (mut child, port) = start(binary, dir.path(), url).await?;
+    let (mut child, port, _) = start(binary, dir.path(), url).await?;
     let result = measure_http(port, &csv, &xlsx).await;
     stop(&mut child);
     out.push_str(&result?);
@@ -307,7 +304,7 @@ async fn measure_http(port: u16, csv: &[u8], xlsx: &[u8]) -> anyhow::Result<Stri
             }
         }
         times.sort();
-        let p = |q: usize| times[(times.len() * q).div_ceil(100) - 1];
+        let mut p = |q: usize| percentile(&mut times, q);
         writeln!(
             out,
             "- public search {label} over the national set, {SEARCHES} sequential requests of {} queries: p50 {}, p95 {}, p99 {}; goal p95 ≤ 20 ms",
@@ -318,59 +315,6 @@ async fn measure_http(port: u16, csv: &[u8], xlsx: &[u8]) -> anyhow::Result<Stri
         )?;
     }
     Ok(out)
-}
-
-fn run(binary: &Path, dir: &Path, url: &str, args: &[&str]) -> anyhow::Result<()> {
-    let output = Command::new(binary)
-        .args(args)
-        .current_dir(dir)
-        .env("SUPPLYWATCH_DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()?;
-    if !output.status.success() {
-        bail!(
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
-}
-
-async fn start(binary: &Path, dir: &Path, url: &str) -> anyhow::Result<(Child, u16)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let child = Command::new(binary)
-        .arg("serve")
-        .current_dir(dir)
-        .env("SUPPLYWATCH_BIND", format!("127.0.0.1:{port}"))
-        .env("SUPPLYWATCH_DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let client = reqwest::Client::new();
-    for _ in 0..3000 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Ok((child, port));
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    bail!("the server did not start")
-}
-
-fn stop(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn secs(d: Duration) -> String {

@@ -1,13 +1,12 @@
 //! The unauthenticated public API: live supply status (JSON, CSV, XLSX) and the weekly publications.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::ProductKind;
-use crate::http::AppState;
 use crate::http::error::AppError;
+use crate::http::{AppState, download};
 use crate::services::products::{self, ProductQuery, ProductSummary};
 use crate::services::publication::{self, PublicationSummary};
 use crate::services::supply_status::history::StatusView;
@@ -244,22 +243,20 @@ fn download(
     let (bytes, content_type, extension) = match format {
         Format::Csv => (
             write_csv(rows).map_err(|e| ServiceError::Internal(e.to_string()))?,
-            "text/csv; charset=utf-8",
+            download::CSV,
             "csv",
         ),
         _ => (
             write_xlsx(title, rows).map_err(|e| ServiceError::Internal(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            download::XLSX,
             "xlsx",
         ),
     };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_stem}.{extension}\""),
-        ))
-        .body(bytes))
+    Ok(download::attachment(
+        content_type,
+        &format!("{file_stem}.{extension}"),
+        bytes,
+    ))
 }
 
 fn item(

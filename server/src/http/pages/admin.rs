@@ -1,6 +1,5 @@
 //! The administrator's pages: the audit log, on screen and as CSV for Excel.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -8,9 +7,9 @@ use serde::Deserialize;
 use super::{Nav, render};
 use crate::db::entity::audit_log;
 use crate::domain::Role;
-use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::PageUser;
+use crate::http::{AppState, download};
 use crate::services::{ServiceError, audit};
 
 /// Entries per page on screen.
@@ -118,13 +117,5 @@ pub async fn download_audit_log(
         "接続元",
         "結果",
     ];
-    let bytes = supplywatch_reports::csv_excel::write(&header_row, rows)
-        .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"audit-log.csv\"",
-        ))
-        .body(bytes))
+    download::csv("audit-log.csv", &header_row, rows).map_err(AppError::page)
 }

@@ -14,9 +14,9 @@ use crate::domain::case_flow::Impact;
 use crate::domain::device_report::{DeviceEventType, DeviceReportKind, FIELDS, Requirement};
 use crate::domain::supply_status::Reason;
 use crate::domain::{ProductKind, Role};
-use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
+use crate::http::{AppState, download};
 use crate::services::cases::{self, filing};
 use crate::services::products::{self, ProductQuery, ProductSummary};
 use crate::services::{FieldProblem, ServiceError};
@@ -404,11 +404,9 @@ pub async fn download_report(
     );
     let bytes = supplywatch_reports::form_sheet::write_xlsx(&title, &rows)
         .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{receipt}.xlsx\""),
-        ))
-        .body(bytes))
+    Ok(download::attachment(
+        download::XLSX,
+        &format!("{receipt}.xlsx"),
+        bytes,
+    ))
 }

@@ -1,17 +1,16 @@
 //! The maker's whole-file upload page: validate everything, show every error, or apply all rows.
 
 use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Nav, render, tokens_match};
 use crate::domain::supply_status::VolumeStatus;
 use crate::domain::{ProductKind, Role};
-use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
 use crate::http::upload;
+use crate::http::{AppState, download};
 use crate::services::products::{self, ProductQuery};
 use crate::services::supply_status::{self, BatchSummary};
 use crate::services::{FieldProblem, ServiceError};
@@ -163,13 +162,5 @@ pub async fn download_template(
         "volume_status",
         "⑥品名",
     ];
-    let bytes = supplywatch_reports::csv_excel::write(&header_row, rows)
-        .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"supply-status-template.csv\"",
-        ))
-        .body(bytes))
+    download::csv("supply-status-template.csv", &header_row, rows).map_err(AppError::page)
 }
