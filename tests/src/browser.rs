@@ -9,16 +9,22 @@ use fantoccini::{Client, ClientBuilder, Locator};
 // chromedriver listens on plain HTTP on loopback: no TLS stack is needed to talk to it.
 use hyper_util::client::legacy::connect::HttpConnector;
 use tokio::process::{Child, Command};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// Where chromedriver and Chromium are expected.
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// One browser at a time: journeys are long, and parallel Chromiums on a 2-core machine make
+/// each other time out.
+static ONE_AT_A_TIME: Semaphore = Semaphore::const_new(1);
 
 /// A browser session; closes the browser and chromedriver when dropped.
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
     _driver: Child,
+    _turn: SemaphorePermit<'static>,
 }
 
 impl Browser {
@@ -34,6 +40,7 @@ impl Browser {
             eprintln!("note: chromium/chromedriver not installed; skipping the browser journey");
             return Ok(None);
         }
+        let turn = ONE_AT_A_TIME.acquire().await?;
         let port = free_port()?;
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -66,6 +73,7 @@ impl Browser {
                     return Ok(Some(Self {
                         client,
                         _driver: driver,
+                        _turn: turn,
                     }));
                 }
                 Err(e) => last_error = Some(e),
@@ -79,7 +87,7 @@ impl Browser {
     pub async fn wait_for(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(css))
             .await
             .with_context(|| format!("no element matches {css}"))

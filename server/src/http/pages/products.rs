@@ -2,32 +2,13 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
+use super::search::{SearchParams, SearchResults};
 use super::{Nav, is_htmx, render};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::PageUser;
-use crate::services::products::{self, ProductDetail, ProductQuery, ProductSummary};
-
-/// Rows per page of the search page.
-const PER_PAGE: u64 = 50;
-
-/// Search form fields.
-#[derive(Debug, Deserialize)]
-pub struct SearchParams {
-    q: Option<String>,
-    page: Option<u64>,
-}
-
-/// One page of search results, shown by the page and by the htmx partial.
-pub struct SearchResults {
-    q: String,
-    items: Vec<ProductSummary>,
-    total: u64,
-    page: u64,
-    pages: u64,
-}
+use crate::services::products::{self, ProductDetail};
 
 /// The search results table (the htmx partial).
 #[derive(Template)]
@@ -50,16 +31,6 @@ pub struct ProductSearchPage {
 pub struct ProductPage {
     nav: Nav,
     product: ProductDetail,
-}
-
-impl SearchResults {
-    /// The query string of page `page` of the same search.
-    fn page_query(&self, page: u64) -> String {
-        format!(
-            "q={}&page={page}",
-            crate::http::error::encode_query(&self.q)
-        )
-    }
 }
 
 impl ProductPage {
@@ -93,24 +64,7 @@ pub async fn list_products(
     state: web::Data<AppState>,
     params: web::Query<SearchParams>,
 ) -> Result<HttpResponse, AppError> {
-    let q = params.q.clone().unwrap_or_default();
-    let page = params.page.unwrap_or(1).max(1);
-    let query = ProductQuery {
-        q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
-        page,
-        per_page: PER_PAGE,
-        ..ProductQuery::default()
-    };
-    let (items, total) = products::search(&state.db, &query)
-        .await
-        .map_err(AppError::page)?;
-    let results = SearchResults {
-        q,
-        items,
-        total,
-        page,
-        pages: total.div_ceil(PER_PAGE).max(1),
-    };
+    let results = SearchResults::load(&state, &params, None).await?;
     if is_htmx(&req) {
         return render(&ProductResultsPartial { results });
     }

@@ -3,56 +3,22 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
+use super::search::{SearchParams, SearchResults};
 use super::{Nav, is_htmx, render};
 use crate::domain::ProductKind;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::MaybePageUser;
 use crate::services::ServiceError;
-use crate::services::products::{self, ProductDetail, ProductQuery, ProductSummary};
+use crate::services::products::{self, ProductDetail};
 use crate::services::publication::{self, PublicationSummary};
-
-/// Rows per page.
-const PER_PAGE: u64 = 50;
-
-/// Search form fields.
-#[derive(Debug, Deserialize)]
-pub struct SearchParams {
-    q: Option<String>,
-    page: Option<u64>,
-}
-
-/// One page of public results.
-pub struct PublicResults {
-    q: String,
-    items: Vec<ProductSummary>,
-    total: u64,
-    page: u64,
-    pages: u64,
-}
-
-impl PublicResults {
-    /// The query string of page `page` of the same search.
-    fn page_query(&self, page: u64) -> String {
-        format!(
-            "q={}&page={page}",
-            crate::http::error::encode_query(&self.q)
-        )
-    }
-
-    /// The CSV download of the same search.
-    fn download_query(&self) -> String {
-        crate::http::error::encode_query(&self.q)
-    }
-}
 
 /// The results table (htmx partial).
 #[derive(Template)]
 #[template(path = "public/results.html")]
-pub struct PublicResultsPartial {
-    results: PublicResults,
+pub struct SearchResultsPartial {
+    results: SearchResults,
 }
 
 /// The public search page.
@@ -60,7 +26,7 @@ pub struct PublicResultsPartial {
 #[template(path = "public/index.html")]
 pub struct PublicSearchPage {
     nav: Nav,
-    results: PublicResults,
+    results: SearchResults,
 }
 
 /// A drug's public page with its history.
@@ -90,27 +56,9 @@ pub async fn list_public_status(
     state: web::Data<AppState>,
     params: web::Query<SearchParams>,
 ) -> Result<HttpResponse, AppError> {
-    let q = params.q.clone().unwrap_or_default();
-    let page = params.page.unwrap_or(1).max(1);
-    let query = ProductQuery {
-        q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
-        kind: Some(ProductKind::Drug),
-        page,
-        per_page: PER_PAGE,
-        ..ProductQuery::default()
-    };
-    let (items, total) = products::search(&state.db, &query)
-        .await
-        .map_err(AppError::page)?;
-    let results = PublicResults {
-        q,
-        items,
-        total,
-        page,
-        pages: total.div_ceil(PER_PAGE).max(1),
-    };
+    let results = SearchResults::load(&state, &params, Some(ProductKind::Drug)).await?;
     if is_htmx(&req) {
-        return render(&PublicResultsPartial { results });
+        return render(&SearchResultsPartial { results });
     }
     render(&PublicSearchPage {
         nav: nav(&user),
