@@ -93,6 +93,24 @@ impl Browser {
             .with_context(|| format!("no element matches {css}"))
     }
 
+    /// Waits until the element matching `css` reads `expected`. Polls afresh each time, so it
+    /// also works across a page load that replaces the element (no stale references).
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> anyhow::Result<()> {
+        let mut last = String::new();
+        for _ in 0..200 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if text == expected {
+                        return Ok(());
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css} reads {last:?}, not {expected:?}")
+    }
+
     /// Saves a PNG of the page under `target/screenshots/NAME.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");

@@ -251,8 +251,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?
         .click()
         .await?;
-    let state = browser.wait_for("#case-state").await?.text().await?;
-    assert_eq!(state, "報告受付");
+    browser.wait_for_text("#case-state", "報告受付").await?;
     let case_url = c.current_url().await?;
     // Then a 追加報告: the form marks every field required, and a blank one is refused.
     c.goto(&app.url("/my/device-reports/new?kind=additional"))
@@ -310,10 +309,9 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?
         .click()
         .await?;
-    assert_eq!(
-        browser.wait_for("#case-state").await?.text().await?,
-        "追加報告受付（判断待ち）"
-    );
+    browser
+        .wait_for_text("#case-state", "追加報告受付（判断待ち）")
+        .await?;
 
     // The ministry judges nothing more here but decides; the maker consents.
     c.goto(&app.url("/login")).await?;
@@ -336,10 +334,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?
         .click()
         .await?;
-    assert_eq!(
-        browser.wait_for("#case-state").await?.text().await?,
-        "対応必要"
-    );
+    browser.wait_for_text("#case-state", "対応必要").await?;
     c.goto(&app.url("/cases")).await?;
     browser.wait_for("#cases").await?;
     browser.screenshot("ministry-cases").await?;
@@ -356,9 +351,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?
         .click()
         .await?;
-    browser.wait_for("#transitions").await?;
-    let page = c.source().await?;
-    assert!(page.contains("同意済み"), "the consent is recorded");
+    browser.wait_for_text("#consent", "同意済み").await?;
     let steps = c.find_all(Locator::Css("#transitions li")).await?;
     assert_eq!(steps.len(), 4, "第一報, 追加報告, 決定, 同意");
     browser.screenshot("case-page").await?;
