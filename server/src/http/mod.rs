@@ -99,7 +99,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .route(
         "/cases/{id}/reports/{receipt}.xlsx",
-        web::get().to(pages::case_reports::download_report),
+        web::get().to(pages::report_download::download_report),
     )
     .route(
         "/my/device-reports/new",

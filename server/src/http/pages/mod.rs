@@ -8,6 +8,7 @@ pub mod login;
 pub mod my_products;
 pub mod products;
 pub mod public;
+pub mod report_download;
 pub mod search;
 pub mod status_upload;
 pub mod supply_form;
