@@ -253,6 +253,28 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?;
     browser.wait_for_text("#case-state", "報告受付").await?;
     let case_url = c.current_url().await?;
+    // The ministry judges the impact of the 第一報.
+    c.delete_all_cookies().await?;
+    log_in(&browser, &app, "ministry@demo.example").await?;
+    c.goto(case_url.as_str()).await?;
+    let judge = browser
+        .wait_for("#actions form input[value=judge_impact]")
+        .await?
+        .find(Locator::XPath(".."))
+        .await?;
+    judge
+        .find(Locator::Css("select[name=impact]"))
+        .await?
+        .select_by_value("possibly_large")
+        .await?;
+    judge
+        .find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for_text("#case-state", "影響評価中").await?;
+    c.delete_all_cookies().await?;
+    log_in(&browser, &app, "maker@demo.example").await?;
     // Then a 追加報告: the form marks every field required, and a blank one is refused.
     c.goto(&app.url("/my/device-reports/new?kind=additional"))
         .await?;
@@ -313,7 +335,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .wait_for_text("#case-state", "追加報告受付（判断待ち）")
         .await?;
 
-    // The ministry judges nothing more here but decides; the maker consents.
+    // The ministry decides; the maker consents.
     c.goto(&app.url("/login")).await?;
     c.delete_all_cookies().await?;
     log_in(&browser, &app, "ministry@demo.example").await?;
@@ -353,7 +375,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?;
     browser.wait_for_text("#consent", "同意済み").await?;
     let steps = c.find_all(Locator::Css("#transitions li")).await?;
-    assert_eq!(steps.len(), 4, "第一報, 追加報告, 決定, 同意");
+    assert_eq!(steps.len(), 5, "第一報, 影響の判断, 追加報告, 決定, 同意");
     browser.screenshot("case-page").await?;
     browser.close().await
 }

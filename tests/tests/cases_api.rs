@@ -460,3 +460,51 @@ async fn a_first_report_left_without_additional_report_is_flagged_overdue() -> a
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn each_report_kind_requires_the_fields_of_its_column() -> anyhow::Result<()> {
+    use supplywatch::domain::device_report::{DeviceReportKind, FIELDS, Requirement};
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let maker = app.token("maker@demo.example").await?;
+    for kind in DeviceReportKind::ALL {
+        let (path, body) = if kind == DeviceReportKind::TerminationNotice {
+            (
+                "/api/v1/termination-notices",
+                json!({"product_code": IVD, "event_type": "termination"}),
+            )
+        } else {
+            (
+                "/api/v1/device-reports",
+                json!({"kind": kind.as_str(), "product_code": IVD, "event_type": "termination"}),
+            )
+        };
+        let (status, answer) = app.post_json(path, &maker, &body).await?;
+        let mut missing: Vec<&str> = answer["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|x| x["field"].as_str()).collect())
+            .unwrap_or_default();
+        missing.sort_unstable();
+        let mut required: Vec<&str> = FIELDS
+            .iter()
+            .filter(|f| {
+                f.name != "event_type"
+                    && !f.only_if_information_provided
+                    && f.requirement(kind) == Requirement::Required
+            })
+            .map(|f| f.name)
+            .collect();
+        required.sort_unstable();
+        if required.is_empty() {
+            assert_eq!(status, StatusCode::CREATED, "{}: {answer}", kind.as_str());
+        } else {
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}: {answer}",
+                kind.as_str()
+            );
+            assert_eq!(missing, required, "{}", kind.as_str());
+        }
+    }
+    Ok(())
+}
