@@ -252,7 +252,8 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<ProductDetail
         .collect();
     let substitutes = substitutes(db, &found).await?;
     let history = history::of_product(db, found.id).await?;
-    let status = history::current(db, &[found.id]).await?.remove(&found.id);
+    // The current status is the latest report, which the history already holds.
+    let status = history.first().map(|entry| entry.status.clone());
     Ok(ProductDetail {
         history,
         maker_id: found.maker_id,

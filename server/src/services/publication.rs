@@ -67,13 +67,10 @@ pub async fn publish_week(
     let created = match created {
         Ok(created) => created,
         // Another instance published the same week a moment ago: its publication stands.
-        Err(_) if find_week(db, week).await?.is_some() => {
-            let existing = find_week(db, week)
-                .await?
-                .ok_or_else(|| ServiceError::Internal("publication vanished".into()))?;
-            return Ok((existing, false));
-        }
         Err(source) => {
+            if let Some(existing) = find_week(db, week).await? {
+                return Ok((existing, false));
+            }
             return Err(ServiceError::Database {
                 context: "Failed to store the publication",
                 source,
@@ -103,10 +100,7 @@ pub async fn publish_week(
     txn.commit()
         .await
         .context("Failed to commit the publication")?;
-    let summary = find_week(db, week)
-        .await?
-        .ok_or_else(|| ServiceError::Internal("publication not stored".into()))?;
-    Ok((summary, true))
+    Ok((summary(db, created).await?, true))
 }
 
 /// Counts by ⑫ and ⑯ for the week (replacing a count stored for it before).
@@ -209,11 +203,38 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PublicationSummary>, 
         .collect())
 }
 
+/// The publication of `week`, if it was published.
 async fn find_week(
     db: &impl ConnectionTrait,
     week: NaiveDate,
 ) -> Result<Option<PublicationSummary>, ServiceError> {
-    Ok(list(db).await?.into_iter().find(|p| p.week_ending == week))
+    let found = publication::Entity::find()
+        .filter(publication::Column::WeekEnding.eq(week))
+        .one(db)
+        .await
+        .context("Failed to look up the week's publication")?;
+    match found {
+        Some(p) => summary(db, p).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A stored publication with its weekly counts.
+async fn summary(
+    db: &impl ConnectionTrait,
+    p: publication::Model,
+) -> Result<PublicationSummary, ServiceError> {
+    let trend = status_trend::Entity::find_by_id(p.week_ending)
+        .one(db)
+        .await
+        .context("Failed to load the weekly counts")?;
+    Ok(PublicationSummary {
+        trend,
+        id: p.id,
+        week_ending: p.week_ending,
+        published_at: p.published_at,
+        row_count: p.row_count,
+    })
 }
 
 /// One publication and its frozen rows, in the published order.
@@ -221,11 +242,12 @@ pub async fn rows(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<(PublicationSummary, Vec<SheetRow>), ServiceError> {
-    let summary = list(db)
-        .await?
-        .into_iter()
-        .find(|p| p.id == id)
+    let found = publication::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("Failed to load the publication")?
         .ok_or_else(|| ServiceError::NotFound(format!("公表 {id} はありません")))?;
+    let summary = summary(db, found).await?;
     let rows = publication_row::Entity::find()
         .filter(publication_row::Column::PublicationId.eq(id))
         .order_by_asc(publication_row::Column::Position)
