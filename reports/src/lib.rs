@@ -1,5 +1,6 @@
 //! Pure report writers: data in, bytes out. Nothing here knows about the server or the database.
 
+pub mod caps_sheet;
 pub mod csv_excel;
 pub mod form_sheet;
 pub mod status_sheet;

@@ -1,5 +1,6 @@
 //! Pure rules of the domain: codes, roles, password policy. No I/O, no framework imports.
 
+pub mod allocation;
 pub mod case_flow;
 pub mod corporate_number;
 pub mod dates;

@@ -50,7 +50,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::cases::create_termination_notice)
             .service(api::cases::list_cases)
             .service(api::cases::show_case)
-            .service(api::cases::create_transition),
+            .service(api::cases::create_transition)
+            // Allocation caps (DESIGN §6).
+            .service(api::allocation_data::upload_shipments)
+            .service(api::allocation_data::upload_purchase_history)
+            .service(api::allocation_plans::create_allocation_plan)
+            .service(api::allocation_plans::list_allocation_plans)
+            .service(api::allocation_plans::show_allocation_plan)
+            .service(api::allocation_plans::create_allocation_computation)
+            .service(api::allocation_plans::list_allocation_caps)
+            .service(api::allocation_plans::download_month_caps)
+            .service(api::allocation_plans::create_reserve_request)
+            .service(api::allocation_plans::list_reserve_requests)
+            .service(api::allocation_plans::grant_reserve_request),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))

@@ -1,6 +1,7 @@
 //! Use cases shared by the HTTP layer, the CLI, jobs and the demo loader. Transactions live here.
 
 pub mod accounts;
+pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod cases;

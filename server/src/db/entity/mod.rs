@@ -20,3 +20,12 @@ pub mod session;
 pub mod status_trend;
 pub mod supply_status_report;
 pub mod user;
+// Allocation caps (DESIGN §6).
+pub mod allocation_computation;
+pub mod allocation_plan;
+pub mod allocation_plan_product;
+pub mod allocation_result;
+pub mod customer;
+pub mod data_upload;
+pub mod reserve_request;
+pub mod shipment;

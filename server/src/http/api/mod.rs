@@ -1,5 +1,8 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
+pub mod allocation_data;
+pub mod allocation_plans;
+mod allocation_views;
 pub mod auth;
 pub mod cases;
 pub mod products;
@@ -25,7 +28,8 @@ use utoipa::{Modify, OpenApi};
         (name = "products", description = "製品マスタ"),
         (name = "supply-status", description = "供給状況報告"),
         (name = "public", description = "公開情報（認証不要）"),
-        (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）")
+        (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）"),
+        (name = "allocation", description = "出荷数量・販売実績・配分計画と上限量")
     )
 )]
 pub struct ApiDoc;

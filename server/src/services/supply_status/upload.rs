@@ -170,7 +170,7 @@ fn xlsx_table(bytes: &[u8]) -> Result<Table, ServiceError> {
 }
 
 /// A cell as the text a person sees: whole numbers without `.0`, dates as `YYYY-MM`.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),

@@ -1,0 +1,187 @@
+//! Hand-worked examples and properties of the cap arithmetic.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn claims<'a>(rows: &'a [(&'a str, u64)]) -> Vec<Claim<'a>> {
+    rows.iter()
+        .map(|(code, baseline)| Claim {
+            customer_code: code,
+            baseline: *baseline,
+        })
+        .collect()
+}
+
+fn totals(planned: u64, baseline: u64, reserve: i64) -> PlanTotals {
+    PlanTotals::new(
+        planned,
+        baseline,
+        ReservePercent::new(reserve).expect("a valid percentage"),
+    )
+    .expect("a non-zero baseline")
+}
+
+#[test]
+fn the_worked_example_of_the_module_gives_7_7_1_0() {
+    let plan = totals(730, 1000, 0);
+    let rows = [("C001", 10), ("C002", 10), ("C003", 1), ("C004", 0)];
+    let supply = plan.wholesaler_supply(21);
+    assert_eq!(supply, 15);
+    assert_eq!(apportion(supply, &claims(&rows)), [7, 7, 1, 0]);
+    assert_eq!(quota(supply, 10, 21).to_decimal(3), "7.142");
+    assert_eq!(plan.coverage_ratio().to_string(), "0.7300");
+}
+
+#[test]
+fn equal_remainders_go_to_the_larger_baseline_then_the_smaller_code() {
+    // S = 3 over h = 2, 1, 1, 1, 1 (H = 6): floors 1, 0, 0, 0, 0; remainders 0, 3, 3, 3, 3.
+    // Two units left: all four small customers tie on remainder and baseline, so by code.
+    let rows = [("A", 2), ("E", 1), ("B", 1), ("D", 1), ("C", 1)];
+    assert_eq!(apportion(3, &claims(&rows)), [1, 0, 1, 0, 1]);
+    // S = 5 over h = 3, 3, 2, 2 (H = 10): quotas 1.5, 1.5, 1, 1 → floors 1,1,1,1, remainders
+    // 5, 5, 0, 0: the one unit left goes by code between the two h = 3.
+    let rows = [("Z", 3), ("Y", 3), ("X", 2), ("W", 2)];
+    assert_eq!(apportion(5, &claims(&rows)), [1, 2, 1, 1]);
+    // Remainder ties broken by the larger baseline: S = 4, h = 3 and 1 plus h = 6 (H = 10):
+    // shares 12, 4, 24 → floors 1, 0, 2; remainders 2, 4, 4 → the unit goes to h = 6.
+    let rows = [("A", 3), ("B", 1), ("C", 6)];
+    assert_eq!(apportion(4, &claims(&rows)), [1, 0, 3]);
+}
+
+#[test]
+fn codes_compare_by_bytes_so_digits_come_before_letters() {
+    let rows = [("a1", 1), ("A1", 1), ("01", 1)];
+    assert_eq!(apportion(1, &claims(&rows)), [0, 0, 1]);
+    assert_eq!(apportion(2, &claims(&rows)), [0, 1, 1]);
+}
+
+#[test]
+fn zero_baselines_get_nothing_and_an_all_zero_wholesaler_gets_nothing() {
+    assert_eq!(apportion(0, &claims(&[("A", 0), ("B", 0)])), [0, 0]);
+    assert_eq!(apportion(9, &claims(&[("A", 0), ("B", 0)])), [0, 0]);
+    assert_eq!(apportion(5, &claims(&[("A", 0), ("B", 4)])), [0, 5]);
+    assert_eq!(totals(500, 1000, 0).wholesaler_supply(0), 0);
+}
+
+#[test]
+fn the_reserve_is_held_back_from_the_supply_and_counted_per_wholesaler() {
+    // P = 800, B = 1000, H = 250: without reserve 200; with 10 % reserve ⌊800·250·90 ÷ 100000⌋ = 180.
+    let plan = totals(800, 1000, 10);
+    assert_eq!(plan.wholesaler_supply(250), 180);
+    assert_eq!(plan.wholesaler_reserve(250), 20);
+    // Odd numbers: P = 7, B = 3, H = 5 → without reserve ⌊35/3⌋ = 11; with 15 %: ⌊7·5·85 ÷ 300⌋ = 9.
+    let plan = totals(7, 3, 15);
+    assert_eq!(plan.wholesaler_supply(5), 9);
+    assert_eq!(plan.wholesaler_reserve(5), 2);
+    assert_eq!(totals(7, 3, 100).wholesaler_supply(5), 0);
+}
+
+#[test]
+fn a_ratio_above_one_gives_more_than_the_baseline() {
+    // r = 1.5: a wholesaler with H = 7 gets ⌊1.5 × 7⌋ = 10, shared 5 : 2 → quotas 7.14, 2.86.
+    let plan = totals(1500, 1000, 0);
+    assert_eq!(plan.coverage_ratio().to_string(), "1.5000");
+    let supply = plan.wholesaler_supply(7);
+    assert_eq!(supply, 10);
+    assert_eq!(apportion(supply, &claims(&[("A", 5), ("B", 2)])), [7, 3]);
+}
+
+#[test]
+fn a_plan_without_baseline_shipments_is_refused_and_a_reserve_over_100_is_refused() {
+    assert_eq!(
+        PlanTotals::new(100, 0, ReservePercent::ZERO),
+        Err(AllocationError::NoBaselineShipments)
+    );
+    assert!(ReservePercent::new(101).is_err());
+    assert!(ReservePercent::new(-1).is_err());
+    assert_eq!(ReservePercent::new(100).map(ReservePercent::get), Ok(100));
+}
+
+#[test]
+fn national_sized_numbers_do_not_overflow() {
+    let plan = totals(u64::MAX / 2, u64::MAX / 3, 0);
+    let supply = plan.wholesaler_supply(u64::MAX / 4);
+    let caps = apportion(supply, &claims(&[("A", u64::MAX / 8), ("B", u64::MAX / 8)]));
+    assert_eq!(caps.iter().sum::<u128>(), supply);
+}
+
+fn claim_rows() -> impl Strategy<Value = Vec<(String, u64)>> {
+    prop::collection::vec(("[0-9A-Z]{1,4}", 0u64..5_000), 1..60).prop_map(|mut rows| {
+        rows.sort();
+        rows.dedup_by(|a, b| a.0 == b.0);
+        rows
+    })
+}
+
+proptest! {
+    #[test]
+    fn caps_add_up_to_the_supply_and_stay_within_one_unit_of_the_quota(
+        rows in claim_rows(), supply in 0u128..100_000
+    ) {
+        let refs: Vec<(&str, u64)> = rows.iter().map(|(c, h)| (c.as_str(), *h)).collect();
+        let claims = claims(&refs);
+        let caps = apportion(supply, &claims);
+        let total: u128 = claims.iter().map(|c| u128::from(c.baseline)).sum();
+        if total == 0 {
+            prop_assert!(caps.iter().all(|c| *c == 0));
+        } else {
+            prop_assert_eq!(caps.iter().sum::<u128>(), supply);
+            for (claim, cap) in claims.iter().zip(&caps) {
+                // |cap − S·h/H| < 1  ⇔  |cap·H − S·h| < H
+                let share = supply * u128::from(claim.baseline);
+                prop_assert!((cap * total).abs_diff(share) < total);
+                if claim.baseline == 0 {
+                    prop_assert_eq!(*cap, 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_larger_baseline_never_gets_a_smaller_cap(rows in claim_rows(), supply in 0u128..100_000) {
+        let refs: Vec<(&str, u64)> = rows.iter().map(|(c, h)| (c.as_str(), *h)).collect();
+        let claims = claims(&refs);
+        let caps = apportion(supply, &claims);
+        for (a, cap_a) in claims.iter().zip(&caps) {
+            for (b, cap_b) in claims.iter().zip(&caps) {
+                if a.baseline > b.baseline {
+                    prop_assert!(cap_a >= cap_b, "{:?}→{} vs {:?}→{}", a, cap_a, b, cap_b);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_result_does_not_depend_on_the_order_of_the_customers(
+        rows in claim_rows(), supply in 0u128..100_000, seed in any::<u64>()
+    ) {
+        let refs: Vec<(&str, u64)> = rows.iter().map(|(c, h)| (c.as_str(), *h)).collect();
+        let forward = apportion(supply, &claims(&refs));
+        let mut shuffled: Vec<usize> = (0..refs.len()).collect();
+        // A deterministic shuffle from the seed (rotate and reverse).
+        let len = shuffled.len();
+        shuffled.rotate_left(usize::try_from(seed % len as u64).unwrap_or(0));
+        if seed % 2 == 0 { shuffled.reverse(); }
+        let permuted: Vec<(&str, u64)> = shuffled.iter().map(|i| refs[*i]).collect();
+        let again = apportion(supply, &claims(&permuted));
+        for (position, original) in shuffled.iter().enumerate() {
+            prop_assert_eq!(again[position], forward[*original]);
+        }
+    }
+
+    #[test]
+    fn the_supply_grows_with_the_wholesalers_baseline_and_never_exceeds_its_quota(
+        planned in 0u64..1_000_000, baseline in 1u64..1_000_000, h in 0u64..1_000_000,
+        reserve in 0i64..=100
+    ) {
+        let plan = totals(planned, baseline, reserve);
+        let s = plan.wholesaler_supply(h);
+        prop_assert!(plan.wholesaler_supply(h + 1) >= s);
+        prop_assert!(s * u128::from(baseline) <= u128::from(planned) * u128::from(h));
+        prop_assert_eq!(
+            s + plan.wholesaler_reserve(h),
+            u128::from(planned) * u128::from(h) / u128::from(baseline)
+        );
+    }
+}

@@ -1,0 +1,426 @@
+//! `/api/v1/allocation-plans`: the ministry makes and recomputes plans; the ministry and
+//! wholesalers read them and download caps (JSON, CSV, XLSX) — a wholesaler only its own
+//! customers; wholesalers record and grant reserve requests.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::allocation_views::{
+    CapsResponse, PlanResponse, caps_response, caps_xlsx, plan_response,
+};
+use crate::http::AppState;
+use crate::http::api::public::Format;
+use crate::http::download;
+use crate::http::error::AppError;
+use crate::http::identity::{ApiUser, actor};
+use crate::services::allocation::{NewPlan, Scope, caps, export, listing, plans, reserve};
+
+/// A new plan (DESIGN §9.1).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreatePlan {
+    /// Name shown to wholesalers.
+    pub name: String,
+    /// The products of the group (YJ codes), e.g. several groups of 鎮咳薬.
+    #[serde(default)]
+    pub product_codes: Vec<String>,
+    /// Or a same-spec group: the first 9 characters of a YJ code.
+    pub group_code: Option<String>,
+    /// `YYYY-MM`.
+    pub target_month: String,
+    /// `YYYY-MM`; default the same month a year earlier.
+    pub baseline_month: Option<String>,
+    /// 0–100, default 0.
+    pub reserve_percent: Option<i64>,
+}
+
+/// Which version.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionParams {
+    /// A version number; the newest when absent.
+    pub version: Option<i32>,
+}
+
+/// Caps: format, version and a customer search.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CapsParams {
+    /// `json` (default), `csv` or `xlsx`.
+    pub format: Option<Format>,
+    /// A version number; the newest when absent.
+    pub version: Option<i32>,
+    /// Part of a customer's code or name.
+    pub q: Option<String>,
+}
+
+/// The month export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthParams {
+    /// The target month `YYYY-MM`.
+    pub month: String,
+}
+
+/// Plans the caller may see.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanList {
+    /// Newest first.
+    pub items: Vec<PlanResponse>,
+}
+
+/// A reserve request as the wholesaler records it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateReserveRequest {
+    /// The customer's code.
+    pub customer_code: String,
+    /// Its name.
+    pub customer_name: String,
+    /// Sales packages asked for.
+    pub requested: i64,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A grant.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct GrantReserve {
+    /// Sales packages granted (0 to withdraw).
+    pub granted: i64,
+}
+
+/// A recorded request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReserveRequestItem {
+    /// Id.
+    pub id: i32,
+    /// The customer's code.
+    pub customer_code: String,
+    /// Its name.
+    pub customer_name: String,
+    /// Asked for.
+    pub requested: i64,
+    /// Granted, once decided.
+    pub granted: Option<i64>,
+    /// Why.
+    pub note: Option<String>,
+}
+
+/// A plan's requests.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReserveRequestList {
+    /// Oldest first.
+    pub items: Vec<ReserveRequestItem>,
+}
+
+/// Makes a plan and computes its first version.
+#[utoipa::path(
+    tag = "allocation",
+    request_body = CreatePlan,
+    responses(
+        (status = 201, description = "Made and computed", body = PlanResponse),
+        (status = 403, description = "Not the ministry", content_type = "application/problem+json"),
+        (status = 422, description = "Unknown products, bad months, or no baseline shipments", content_type = "application/problem+json")
+    )
+)]
+#[post("/allocation-plans")]
+pub async fn create_allocation_plan(
+    req: HttpRequest,
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    body: web::Json<CreatePlan>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let new = NewPlan {
+        name: body.name,
+        product_codes: body.product_codes,
+        group_code: body.group_code,
+        target_month: body.target_month,
+        baseline_month: body.baseline_month,
+        reserve_percent: body.reserve_percent,
+    };
+    let id = plans::create(
+        &state.db,
+        &user,
+        new,
+        &actor(&req, &user),
+        chrono::Utc::now(),
+    )
+    .await?;
+    let view = caps::show(&state.db, Scope::of(&user)?, id, None).await?;
+    Ok(HttpResponse::Created().json(plan_response(&view)))
+}
+
+/// Plans: all for the ministry; for a wholesaler, those affecting it.
+#[utoipa::path(
+    tag = "allocation",
+    responses((status = 200, description = "Plans, newest first", body = PlanList))
+)]
+#[get("/allocation-plans")]
+pub async fn list_allocation_plans(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&user)?;
+    let mut items = Vec::new();
+    for item in listing::list(&state.db, scope).await? {
+        items.push(plan_response(
+            &caps::show(&state.db, scope, item.plan.id, None).await?,
+        ));
+    }
+    Ok(HttpResponse::Ok().json(PlanList { items }))
+}
+
+/// One plan at a version, with the wholesalers' figures the caller may see.
+#[utoipa::path(
+    tag = "allocation",
+    params(("id" = i32, Path, description = "Plan id"), VersionParams),
+    responses(
+        (status = 200, description = "The plan", body = PlanResponse),
+        (status = 404, description = "No such plan or version", content_type = "application/problem+json")
+    )
+)]
+#[get("/allocation-plans/{id}")]
+pub async fn show_allocation_plan(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+    params: web::Query<VersionParams>,
+) -> Result<HttpResponse, AppError> {
+    let view = caps::show(
+        &state.db,
+        Scope::of(&user)?,
+        path.into_inner(),
+        params.version,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(plan_response(&view)))
+}
+
+/// Computes a new version from the data as they are now; earlier versions stay downloadable.
+#[utoipa::path(
+    tag = "allocation",
+    params(("id" = i32, Path, description = "Plan id")),
+    responses(
+        (status = 201, description = "The new version", body = PlanResponse),
+        (status = 403, description = "Not the ministry", content_type = "application/problem+json")
+    )
+)]
+#[post("/allocation-plans/{id}/computations")]
+pub async fn create_allocation_computation(
+    req: HttpRequest,
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let version = plans::recompute(
+        &state.db,
+        &user,
+        id,
+        &actor(&req, &user),
+        chrono::Utc::now(),
+    )
+    .await?;
+    let view = caps::show(&state.db, Scope::of(&user)?, id, Some(version)).await?;
+    Ok(HttpResponse::Created().json(plan_response(&view)))
+}
+
+/// Caps of a plan: a wholesaler gets its own customers; the ministry all, with `wholesaler_id`.
+/// CSV (UTF-8 with BOM) has the header `customer_code,customer_name,baseline_quantity,
+/// coverage_ratio,quota,cap`.
+#[utoipa::path(
+    tag = "allocation",
+    params(("id" = i32, Path, description = "Plan id"), CapsParams),
+    responses(
+        (status = 200, description = "JSON, or CSV/XLSX with `format`", content(
+            (CapsResponse = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )),
+        (status = 403, description = "Neither the ministry nor a wholesaler", content_type = "application/problem+json")
+    )
+)]
+#[get("/allocation-plans/{id}/caps")]
+pub async fn list_allocation_caps(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+    params: web::Query<CapsParams>,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&user)?;
+    let view = caps::show(&state.db, scope, path.into_inner(), params.version).await?;
+    let rows = caps::rows(&state.db, scope, &view, params.q.as_deref()).await?;
+    let file = format!("caps_plan{}_v{}", view.plan.id, view.computation.version);
+    Ok(match params.format.unwrap_or_default() {
+        Format::Json => HttpResponse::Ok().json(caps_response(&view, &rows, scope)),
+        Format::Csv => download::attachment(
+            download::CSV,
+            &format!("{file}.csv"),
+            export::plan_csv(&rows, view.coverage_ratio(), scope == Scope::All),
+        ),
+        Format::Xlsx => download::attachment(
+            download::XLSX,
+            &format!("{file}.xlsx"),
+            caps_xlsx(&view, &rows)?,
+        ),
+    })
+}
+
+/// Every plan of a target month in one CSV (plan by plan, streamed): for a wholesaler its own
+/// customers, `plan_id,plan_name,customer_code,…,cap`; for the ministry with `wholesaler_id`.
+#[utoipa::path(
+    tag = "allocation",
+    params(MonthParams),
+    responses(
+        (status = 200, description = "CSV, UTF-8 with BOM", content_type = "text/csv"),
+        (status = 403, description = "Neither the ministry nor a wholesaler", content_type = "application/problem+json")
+    )
+)]
+#[get("/allocation-caps")]
+pub async fn download_month_caps(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    params: web::Query<MonthParams>,
+) -> Result<HttpResponse, AppError> {
+    let scope = Scope::of(&user)?;
+    let month = crate::services::allocation::values::parse_month(&params.month).map_err(|m| {
+        crate::services::ServiceError::invalid(crate::services::FieldProblem::new(
+            "month", "month", m,
+        ))
+    })?;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        if let Err(e) = export::stream_month(&db, scope, month, sender).await {
+            tracing::error!(error = %e, cause = ?e, "the caps export stopped");
+        }
+    });
+    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver
+            .recv()
+            .await
+            .map(|chunk| (Ok::<_, actix_web::Error>(web::Bytes::from(chunk)), receiver))
+    });
+    Ok(HttpResponse::Ok()
+        .content_type(download::CSV)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"caps_{}.csv\"", params.month.trim()),
+        ))
+        .streaming(body))
+}
+
+/// Records a customer without history asking for part of the reserve (wholesaler).
+#[utoipa::path(
+    tag = "allocation",
+    params(("id" = i32, Path, description = "Plan id")),
+    request_body = CreateReserveRequest,
+    responses(
+        (status = 201, description = "Recorded", body = ReserveRequestItem),
+        (status = 409, description = "Already recorded", content_type = "application/problem+json"),
+        (status = 422, description = "The customer has history, or bad values", content_type = "application/problem+json")
+    )
+)]
+#[post("/allocation-plans/{id}/reserve-requests")]
+pub async fn create_reserve_request(
+    req: HttpRequest,
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+    body: web::Json<CreateReserveRequest>,
+) -> Result<HttpResponse, AppError> {
+    let plan_id = path.into_inner();
+    let body = body.into_inner();
+    let new = reserve::NewRequest {
+        customer_code: body.customer_code,
+        customer_name: body.customer_name,
+        requested: body.requested,
+        note: body.note,
+    };
+    let id = reserve::create(
+        &state.db,
+        &user,
+        plan_id,
+        new,
+        &actor(&req, &user),
+        chrono::Utc::now(),
+    )
+    .await?;
+    let item = request_items(&state, Scope::of(&user)?, plan_id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id);
+    Ok(HttpResponse::Created().json(item))
+}
+
+/// A plan's reserve requests (a wholesaler's own; all for the ministry).
+#[utoipa::path(
+    tag = "allocation",
+    params(("id" = i32, Path, description = "Plan id")),
+    responses((status = 200, description = "Requests", body = ReserveRequestList))
+)]
+#[get("/allocation-plans/{id}/reserve-requests")]
+pub async fn list_reserve_requests(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let items = request_items(&state, Scope::of(&user)?, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(ReserveRequestList { items }))
+}
+
+/// Grants from the wholesaler's reserve; never beyond it.
+#[utoipa::path(
+    tag = "allocation",
+    params(("id" = i32, Path, description = "Plan id"), ("request_id" = i32, Path, description = "Request id")),
+    request_body = GrantReserve,
+    responses(
+        (status = 200, description = "Granted", body = ReserveRequestItem),
+        (status = 422, description = "Beyond the reserve or the request", content_type = "application/problem+json")
+    )
+)]
+#[post("/allocation-plans/{id}/reserve-requests/{request_id}/grant")]
+pub async fn grant_reserve_request(
+    req: HttpRequest,
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i32, i32)>,
+    body: web::Json<GrantReserve>,
+) -> Result<HttpResponse, AppError> {
+    let (plan_id, request_id) = path.into_inner();
+    reserve::grant(
+        &state.db,
+        &user,
+        plan_id,
+        request_id,
+        body.granted,
+        &actor(&req, &user),
+        chrono::Utc::now(),
+    )
+    .await?;
+    let item = request_items(&state, Scope::of(&user)?, plan_id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == request_id);
+    Ok(HttpResponse::Ok().json(item))
+}
+
+async fn request_items(
+    state: &AppState,
+    scope: Scope,
+    plan_id: i32,
+) -> Result<Vec<ReserveRequestItem>, AppError> {
+    Ok(reserve::list(&state.db, scope, plan_id)
+        .await?
+        .into_iter()
+        .map(|r| ReserveRequestItem {
+            id: r.request.id,
+            customer_code: r.customer_code,
+            customer_name: r.customer_name,
+            requested: r.request.requested,
+            granted: r.request.granted,
+            note: r.request.note,
+        })
+        .collect())
+}

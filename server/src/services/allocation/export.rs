@@ -1,0 +1,230 @@
+//! Caps as CSV (UTF-8 with BOM, a header row, opens in Excel): one plan's rows, and the export
+//! of every plan of a month, written plan by plan into chunks so that a wholesaler's millions of
+//! rows stream out in constant memory.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use tokio::sync::mpsc::Sender;
+
+use super::caps::{self, CapRow, Scope, customers_by_id, ratio};
+use super::packed;
+use crate::db::entity::{allocation_computation, allocation_plan, allocation_result, customer};
+use crate::domain::allocation::{Fraction, quota};
+use crate::services::{DbContext, ServiceError};
+
+/// The columns of a plan's caps for a wholesaler (DESIGN §9.1), in order.
+pub const COLUMNS: [&str; 6] = [
+    "customer_code",
+    "customer_name",
+    "baseline_quantity",
+    "coverage_ratio",
+    "quota",
+    "cap",
+];
+
+/// Decimals of the ratio and of the quota (cut, not rounded).
+pub const RATIO_PLACES: u32 = 4;
+/// Decimals of the quota.
+pub const QUOTA_PLACES: u32 = 3;
+
+/// Bytes per chunk of a streamed export.
+const CHUNK: usize = 256 * 1024;
+
+/// The UTF-8 byte order mark Excel needs to read UTF-8 CSV.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One CSV field, quoted when it holds a comma, quote or line break.
+fn field(out: &mut Vec<u8>, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// Writes one row: `[prefix,]code,name,baseline,ratio,quota,cap`.
+fn write_row(
+    out: &mut Vec<u8>,
+    prefix: &[&str],
+    code: &str,
+    name: &str,
+    baseline: u64,
+    ratio: &str,
+    quota: Fraction,
+    cap: u64,
+) {
+    for p in prefix {
+        field(out, p);
+        out.push(b',');
+    }
+    field(out, code);
+    out.push(b',');
+    field(out, name);
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, ",{baseline},{ratio},");
+    let _ = quota.write_decimal(out, QUOTA_PLACES);
+    let _ = writeln!(out, ",{cap}");
+}
+
+fn header(out: &mut Vec<u8>, prefix: &[&str]) {
+    out.extend_from_slice(BOM);
+    let names: Vec<&str> = prefix.iter().copied().chain(COLUMNS).collect();
+    out.extend_from_slice(names.join(",").as_bytes());
+    out.push(b'\n');
+}
+
+/// One plan's rows as CSV; with `wholesaler_id` first for the ministry.
+pub fn plan_csv(rows: &[CapRow], ratio: Fraction, with_wholesaler: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + rows.len() * 48);
+    header(
+        &mut out,
+        if with_wholesaler {
+            &["wholesaler_id"]
+        } else {
+            &[]
+        },
+    );
+    let ratio = ratio.to_decimal(RATIO_PLACES);
+    for r in rows {
+        let id = r.wholesaler_id.to_string();
+        let prefix: &[&str] = if with_wholesaler { &[id.as_str()] } else { &[] };
+        write_row(
+            &mut out,
+            prefix,
+            &r.customer_code,
+            &r.customer_name,
+            r.baseline,
+            &ratio,
+            r.quota,
+            r.cap,
+        );
+    }
+    out
+}
+
+/// Streams every plan whose target month is `month` (newest version of each) as one CSV with
+/// `plan_id,plan_name` first (and `wholesaler_id` for the ministry). Returns the rows written.
+pub async fn stream_month(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    month: i32,
+    sender: Sender<Vec<u8>>,
+) -> Result<u64, ServiceError> {
+    let plans = allocation_plan::Entity::find()
+        .filter(allocation_plan::Column::TargetMonth.eq(month))
+        .order_by_asc(allocation_plan::Column::Id)
+        .all(db)
+        .await
+        .context("Failed to list the month's plans")?;
+    // A wholesaler's customers are read once; for the ministry, per part.
+    let own_customers: Option<HashMap<i32, (String, String)>> = match scope {
+        Scope::Wholesaler(w) => Some(
+            customer::Entity::find()
+                .filter(customer::Column::WholesalerId.eq(w))
+                .all(db)
+                .await
+                .context("Failed to read customers")?
+                .into_iter()
+                .map(|c| (c.id, (c.code, c.name)))
+                .collect(),
+        ),
+        Scope::All => None,
+    };
+    let prefix_names: &[&str] = match scope {
+        Scope::All => &["plan_id", "plan_name", "wholesaler_id"],
+        Scope::Wholesaler(_) => &["plan_id", "plan_name"],
+    };
+    let mut out = Vec::with_capacity(CHUNK + 4096);
+    header(&mut out, prefix_names);
+    let mut written = 0u64;
+    for plan in plans {
+        let Some(computation) = allocation_computation::Entity::find()
+            .filter(allocation_computation::Column::PlanId.eq(plan.id))
+            .order_by_desc(allocation_computation::Column::Version)
+            .one(db)
+            .await
+            .context("Failed to read the plan's version")?
+        else {
+            continue;
+        };
+        let ratio_text = ratio(&computation).to_decimal(RATIO_PLACES);
+        let plan_id = plan.id.to_string();
+        let mut parts = allocation_result::Entity::find()
+            .filter(allocation_result::Column::ComputationId.eq(computation.id));
+        if let Scope::Wholesaler(w) = scope {
+            parts = parts.filter(allocation_result::Column::WholesalerId.eq(w));
+        }
+        for part in parts
+            .order_by_asc(allocation_result::Column::WholesalerId)
+            .all(db)
+            .await
+            .context("Failed to read the caps")?
+        {
+            let unpacked = packed::unpack(&part.caps)?;
+            let fetched;
+            let names = if let Some(own) = &own_customers {
+                own
+            } else {
+                fetched =
+                    customers_by_id(db, unpacked.iter().map(|c| c.customer_id).collect()).await?;
+                &fetched
+            };
+            let supply = u128::try_from(part.supply).unwrap_or(0);
+            let h_w = u64::try_from(part.baseline_total).unwrap_or(0);
+            let wholesaler = part.wholesaler_id.to_string();
+            let prefix: Vec<&str> = match scope {
+                Scope::All => vec![&plan_id, &plan.name, &wholesaler],
+                Scope::Wholesaler(_) => vec![&plan_id, &plan.name],
+            };
+            for c in unpacked {
+                let (code, name) = names
+                    .get(&c.customer_id)
+                    .map_or(("", ""), |(code, name)| (code.as_str(), name.as_str()));
+                write_row(
+                    &mut out,
+                    &prefix,
+                    code,
+                    name,
+                    c.baseline,
+                    &ratio_text,
+                    quota(supply, c.baseline, h_w),
+                    c.cap,
+                );
+                written += 1;
+                if out.len() >= CHUNK {
+                    let full = std::mem::replace(&mut out, Vec::with_capacity(CHUNK + 4096));
+                    if sender.send(full).await.is_err() {
+                        return Ok(written);
+                    }
+                }
+            }
+        }
+        // Reserve grants of the plan follow its apportioned rows.
+        for r in caps::grant_rows(db, scope, plan.id).await? {
+            let wholesaler = r.wholesaler_id.to_string();
+            let prefix: Vec<&str> = match scope {
+                Scope::All => vec![&plan_id, &plan.name, &wholesaler],
+                Scope::Wholesaler(_) => vec![&plan_id, &plan.name],
+            };
+            write_row(
+                &mut out,
+                &prefix,
+                &r.customer_code,
+                &r.customer_name,
+                0,
+                &ratio_text,
+                r.quota,
+                r.cap,
+            );
+            written += 1;
+        }
+    }
+    if !out.is_empty() {
+        let _ = sender.send(out).await;
+    }
+    Ok(written)
+}

@@ -1,0 +1,21 @@
+//! Allocation caps for wholesalers (上限量の目安, DESIGN §6): makers' shipment totals and
+//! wholesalers' purchase history come in as whole files; the ministry's plans are computed into
+//! immutable versions; wholesalers read and download their own customers' caps and grant
+//! reserve to customers without history.
+
+mod bulk;
+pub mod caps;
+pub mod export;
+pub mod listing;
+mod packed;
+pub mod plans;
+pub mod purchases;
+pub mod reserve;
+pub mod shipments;
+mod table_file;
+pub mod uploads;
+pub mod values;
+
+pub use caps::{CapRow, CapSource, PlanView, Scope};
+pub use plans::NewPlan;
+pub use uploads::UploadOutcome;

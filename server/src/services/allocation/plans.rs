@@ -1,0 +1,495 @@
+//! The ministry's allocation plans: a product group, a target and a baseline month and a reserve
+//! share. Making a plan computes its first version; each recompute is a new immutable version
+//! holding P, B, every wholesaler's H_w, S_w and reserve, and every customer's cap.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait, Value,
+};
+
+use super::packed::{self, PackedCap};
+use super::shipments::{self, MonthTotals};
+use super::uploads::{self, UploadKind};
+use super::values::{month_text, parse_month, year_before};
+use crate::db::entity::{
+    allocation_computation, allocation_plan, allocation_plan_product, allocation_result, product,
+};
+use crate::domain::Role;
+use crate::domain::allocation::{self, Claim, PlanTotals, ReservePercent};
+use crate::domain::product::ProductCode;
+use crate::services::accounts::UserContext;
+use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::{DbContext, FieldProblem, ServiceError};
+
+/// What the ministry asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewPlan {
+    /// A name, e.g. 「カルボシステイン錠 2025年6月」.
+    pub name: String,
+    /// An explicit list of products (e.g. 鎮咳薬 of several groups).
+    pub product_codes: Vec<String>,
+    /// Or a same-spec group: the first 9 characters of a YJ code.
+    pub group_code: Option<String>,
+    /// `YYYY-MM`.
+    pub target_month: String,
+    /// `YYYY-MM`; the same month a year earlier when blank.
+    pub baseline_month: Option<String>,
+    /// 0–100; 0 when absent.
+    pub reserve_percent: Option<i64>,
+}
+
+/// A plan checked against the master.
+struct CheckedPlan {
+    name: String,
+    group_code: Option<String>,
+    product_ids: Vec<i32>,
+    target_month: i32,
+    baseline_month: i32,
+    reserve: ReservePercent,
+}
+
+/// Only the ministry (and administrators) make and recompute plans.
+pub fn require_planner(user: &UserContext) -> Result<(), ServiceError> {
+    if matches!(user.role, Role::Ministry | Role::Admin) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "配分計画を作成できるのは厚生労働省の利用者のみです".into(),
+        ))
+    }
+}
+
+/// Makes a plan and computes its first version, in one transaction; returns the plan's id.
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &UserContext,
+    new: NewPlan,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<i32, ServiceError> {
+    require_planner(user)?;
+    let plan = check(db, new).await?;
+    let totals = totals_of(
+        db,
+        &plan.product_ids,
+        plan.target_month,
+        plan.baseline_month,
+        plan.reserve,
+    )
+    .await?;
+    let txn = db.begin().await.context("Failed to begin the plan")?;
+    let model = allocation_plan::ActiveModel {
+        name: Set(plan.name.clone()),
+        group_code: Set(plan.group_code.clone()),
+        target_month: Set(plan.target_month),
+        baseline_month: Set(plan.baseline_month),
+        reserve_percent: Set(i32::from(plan.reserve.get())),
+        created_by: Set(Some(user.user_id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("Failed to store the plan")?;
+    allocation_plan_product::Entity::insert_many(plan.product_ids.iter().map(|id| {
+        allocation_plan_product::ActiveModel {
+            plan_id: Set(model.id),
+            product_id: Set(*id),
+        }
+    }))
+    .exec(&txn)
+    .await
+    .context("Failed to store the plan's products")?;
+    let version = compute(&txn, &model, &plan.product_ids, totals, 1, user, now).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor,
+            action: "allocation_plan.create",
+            target: format!("allocation_plan:{}", model.id),
+            detail: Some(format!(
+                "{}: 製品 {} 件、P={} B={}、卸 {} 社",
+                plan.name,
+                plan.product_ids.len(),
+                totals.planned,
+                totals.baseline,
+                version.wholesalers
+            )),
+            success: true,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await.context("Failed to commit the plan")?;
+    Ok(model.id)
+}
+
+/// Computes a new version of `plan_id` from the data as they are now; earlier versions stay.
+pub async fn recompute(
+    db: &DatabaseConnection,
+    user: &UserContext,
+    plan_id: i32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<i32, ServiceError> {
+    require_planner(user)?;
+    let plan = find(db, plan_id).await?;
+    let product_ids = plan_products(db, plan_id).await?;
+    let reserve = ReservePercent::new(i64::from(plan.reserve_percent))
+        .map_err(|e| ServiceError::Internal(e.message))?;
+    let totals = totals_of(
+        db,
+        &product_ids,
+        plan.target_month,
+        plan.baseline_month,
+        reserve,
+    )
+    .await?;
+    let txn = db.begin().await.context("Failed to begin the recompute")?;
+    let latest = allocation_computation::Entity::find()
+        .filter(allocation_computation::Column::PlanId.eq(plan_id))
+        .order_by_desc(allocation_computation::Column::Version)
+        .one(&txn)
+        .await
+        .context("Failed to read the plan's versions")?
+        .map_or(0, |c| c.version);
+    let version = compute(&txn, &plan, &product_ids, totals, latest + 1, user, now).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor,
+            action: "allocation_plan.recompute",
+            target: format!("allocation_plan:{plan_id}"),
+            detail: Some(format!(
+                "第{}版: P={} B={}",
+                version.version, totals.planned, totals.baseline
+            )),
+            success: true,
+        },
+        now,
+    )
+    .await?;
+    txn.commit()
+        .await
+        .context("Failed to commit the recompute")?;
+    Ok(version.version)
+}
+
+/// A plan by id, or 404.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    plan_id: i32,
+) -> Result<allocation_plan::Model, ServiceError> {
+    allocation_plan::Entity::find_by_id(plan_id)
+        .one(db)
+        .await
+        .context("Failed to read the plan")?
+        .ok_or_else(|| ServiceError::NotFound(format!("配分計画 {plan_id} はありません")))
+}
+
+/// The product ids of a plan.
+pub async fn plan_products(
+    db: &impl ConnectionTrait,
+    plan_id: i32,
+) -> Result<Vec<i32>, ServiceError> {
+    Ok(allocation_plan_product::Entity::find()
+        .filter(allocation_plan_product::Column::PlanId.eq(plan_id))
+        .all(db)
+        .await
+        .context("Failed to read the plan's products")?
+        .into_iter()
+        .map(|p| p.product_id)
+        .collect())
+}
+
+async fn check(db: &DatabaseConnection, new: NewPlan) -> Result<CheckedPlan, ServiceError> {
+    let mut problems = Vec::new();
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        problems.push(FieldProblem::new(
+            "name",
+            "required",
+            "計画名を 200 文字以内で入力してください",
+        ));
+    }
+    let target_month = parse_month(&new.target_month)
+        .map_err(|m| problems.push(FieldProblem::new("target_month", "month", m)))
+        .ok();
+    let baseline_month = match new.baseline_month.as_deref().map(str::trim) {
+        None | Some("") => target_month.map(year_before),
+        Some(text) => parse_month(text)
+            .map_err(|m| problems.push(FieldProblem::new("baseline_month", "month", m)))
+            .ok(),
+    };
+    let reserve = ReservePercent::new(new.reserve_percent.unwrap_or(0))
+        .map_err(|e| problems.push(FieldProblem::from_field_error("reserve_percent", &e)))
+        .ok();
+    let group_code = new
+        .group_code
+        .map(|g| crate::domain::validation::normalize_width(&g))
+        .filter(|g| !g.is_empty());
+    let product_ids =
+        products_of(db, &new.product_codes, group_code.as_deref(), &mut problems).await?;
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let (Some(target_month), Some(baseline_month), Some(reserve)) =
+        (target_month, baseline_month, reserve)
+    else {
+        return Err(ServiceError::Internal("plan check lost a problem".into()));
+    };
+    Ok(CheckedPlan {
+        name,
+        group_code,
+        product_ids,
+        target_month,
+        baseline_month,
+        reserve,
+    })
+}
+
+/// The product ids named by the list or the group; unknown codes are problems.
+async fn products_of(
+    db: &DatabaseConnection,
+    codes: &[String],
+    group_code: Option<&str>,
+    problems: &mut Vec<FieldProblem>,
+) -> Result<Vec<i32>, ServiceError> {
+    let mut ids = Vec::new();
+    if let Some(group) = group_code {
+        let found = product::Entity::find()
+            .filter(product::Column::GroupCode.eq(group))
+            .order_by_asc(product::Column::Code)
+            .all(db)
+            .await
+            .context("Failed to read the group")?;
+        if found.is_empty() {
+            problems.push(FieldProblem::new(
+                "group_code",
+                "unknown_group",
+                format!("同一規格グループ「{group}」（YJコード先頭9桁）の製品がありません"),
+            ));
+        }
+        ids.extend(found.iter().map(|p| p.id));
+    }
+    let mut parsed = Vec::new();
+    for code in codes {
+        match ProductCode::parse(code) {
+            Ok(c) => parsed.push(c.as_str().to_owned()),
+            Err(e) => problems.push(FieldProblem::from_field_error("product_codes", &e)),
+        }
+    }
+    if !parsed.is_empty() {
+        let found: HashMap<String, i32> = product::Entity::find()
+            .filter(product::Column::Code.is_in(parsed.clone()))
+            .all(db)
+            .await
+            .context("Failed to read the products")?
+            .into_iter()
+            .map(|p| (p.code, p.id))
+            .collect();
+        for code in &parsed {
+            match found.get(code) {
+                Some(id) => ids.push(*id),
+                None => problems.push(FieldProblem::new(
+                    "product_codes",
+                    "unknown_product",
+                    format!("製品コード「{code}」は製品マスタにありません"),
+                )),
+            }
+        }
+    }
+    if group_code.is_none() && codes.is_empty() {
+        problems.push(FieldProblem::new(
+            "product_codes",
+            "required",
+            "対象製品（product_codes）か同一規格グループ（group_code）を指定してください",
+        ));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// P and B of the group; refuses a plan the arithmetic cannot serve.
+async fn totals_of(
+    db: &impl ConnectionTrait,
+    product_ids: &[i32],
+    target_month: i32,
+    baseline_month: i32,
+    reserve: ReservePercent,
+) -> Result<PlanTotals, ServiceError> {
+    let target: MonthTotals = shipments::month_totals(db, product_ids, target_month).await?;
+    let baseline: MonthTotals = shipments::month_totals(db, product_ids, baseline_month).await?;
+    let mut problems = Vec::new();
+    if target.products_with_data == 0 {
+        problems.push(FieldProblem::new(
+            "target_month",
+            "no_planned_shipments",
+            format!(
+                "対象月 {} の出荷予定・出荷実績が対象製品のどれにも登録されていません。製造販売業者に出荷予定の登録を依頼してください",
+                month_text(target_month)
+            ),
+        ));
+    }
+    if baseline.actual == 0 {
+        problems.push(FieldProblem::new(
+            "baseline_month",
+            "no_baseline_shipments",
+            format!(
+                "基準月 {} の出荷実績が対象製品の合計で 0 のため、カバー率（予定 ÷ 基準月実績）を計算できません。基準月を変えるか、出荷実績の登録を依頼してください",
+                month_text(baseline_month)
+            ),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    PlanTotals::new(target.planned_else_actual, baseline.actual, reserve).map_err(|e| {
+        ServiceError::invalid(FieldProblem::new(
+            "baseline_month",
+            "no_baseline_shipments",
+            e.to_string(),
+        ))
+    })
+}
+
+/// What one computation stored.
+#[derive(Debug, Clone, Copy)]
+struct Computed {
+    version: i32,
+    wholesalers: usize,
+}
+
+/// One customer's baseline as read for a computation.
+struct Baseline {
+    wholesaler_id: i32,
+    customer_id: i32,
+    code: String,
+    quantity: u64,
+}
+
+/// Reads every wholesaler's customers' baselines, apportions and stores version `version`.
+async fn compute(
+    txn: &DatabaseTransaction,
+    plan: &allocation_plan::Model,
+    product_ids: &[i32],
+    totals: PlanTotals,
+    version: i32,
+    user: &UserContext,
+    now: DateTime<Utc>,
+) -> Result<Computed, ServiceError> {
+    let baselines = read_baselines(txn, product_ids, plan.baseline_month).await?;
+    let mut by_wholesaler: Vec<(i32, Vec<Baseline>)> = Vec::new();
+    for b in baselines {
+        match by_wholesaler.last_mut() {
+            Some((w, list)) if *w == b.wholesaler_id => list.push(b),
+            _ => by_wholesaler.push((b.wholesaler_id, vec![b])),
+        }
+    }
+    let customers: usize = by_wholesaler.iter().map(|(_, l)| l.len()).sum();
+    let computation = allocation_computation::ActiveModel {
+        plan_id: Set(plan.id),
+        version: Set(version),
+        planned_total: Set(i64::try_from(totals.planned).unwrap_or(i64::MAX)),
+        baseline_total: Set(i64::try_from(totals.baseline).unwrap_or(i64::MAX)),
+        shipment_upload_id: Set(uploads::latest(txn, UploadKind::Shipments).await?),
+        purchase_upload_id: Set(uploads::latest(txn, UploadKind::PurchaseHistory).await?),
+        wholesalers: Set(i32::try_from(by_wholesaler.len()).unwrap_or(i32::MAX)),
+        customers: Set(i64::try_from(customers).unwrap_or(i64::MAX)),
+        computed_by: Set(Some(user.user_id)),
+        computed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .context("Failed to store the computation")?;
+    let mut results = Vec::with_capacity(by_wholesaler.len());
+    for (wholesaler_id, mut list) in by_wholesaler {
+        list.sort_unstable_by(|a, b| a.code.as_bytes().cmp(b.code.as_bytes()));
+        let claims: Vec<Claim<'_>> = list
+            .iter()
+            .map(|b| Claim {
+                customer_code: &b.code,
+                baseline: b.quantity,
+            })
+            .collect();
+        let h_w: u64 = list.iter().map(|b| b.quantity).sum();
+        let supply = totals.wholesaler_supply(h_w);
+        let caps = allocation::apportion(supply, &claims);
+        let packed_caps: Vec<PackedCap> = list
+            .iter()
+            .zip(&caps)
+            .map(|(b, cap)| PackedCap {
+                customer_id: b.customer_id,
+                baseline: b.quantity,
+                cap: u64::try_from(*cap).unwrap_or(u64::MAX),
+            })
+            .collect();
+        let big = |v: u128| i64::try_from(v).unwrap_or(i64::MAX);
+        results.push(allocation_result::ActiveModel {
+            computation_id: Set(computation.id),
+            wholesaler_id: Set(wholesaler_id),
+            baseline_total: Set(i64::try_from(h_w).unwrap_or(i64::MAX)),
+            supply: Set(big(supply)),
+            reserve: Set(big(totals.wholesaler_reserve(h_w))),
+            customers: Set(i32::try_from(list.len()).unwrap_or(i32::MAX)),
+            caps: Set(packed::pack(&packed_caps)),
+        });
+    }
+    let wholesalers = results.len();
+    for chunk in results.chunks(100) {
+        allocation_result::Entity::insert_many(chunk.to_vec())
+            .exec(txn)
+            .await
+            .context("Failed to store the caps")?;
+    }
+    Ok(Computed {
+        version,
+        wholesalers,
+    })
+}
+
+/// Σ purchases of the group in the baseline month, per (wholesaler, customer), ordered by
+/// wholesaler.
+async fn read_baselines(
+    txn: &DatabaseTransaction,
+    product_ids: &[i32],
+    month: i32,
+) -> Result<Vec<Baseline>, ServiceError> {
+    let backend = txn.get_database_backend();
+    let mark = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let list: Vec<String> = (0..product_ids.len()).map(|i| mark(i + 2)).collect();
+    let sql = format!(
+        "SELECT p.wholesaler_id, p.customer_id, c.code, CAST(SUM(p.quantity) AS BIGINT) AS quantity \
+         FROM purchases p JOIN customers c ON c.id = p.customer_id \
+         WHERE p.month = {} AND p.product_id IN ({}) \
+         GROUP BY p.wholesaler_id, p.customer_id, c.code ORDER BY p.wholesaler_id",
+        mark(1),
+        list.join(",")
+    );
+    let mut values: Vec<Value> = vec![month.into()];
+    values.extend(product_ids.iter().map(|id| Value::from(*id)));
+    let rows = txn
+        .query_all(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .context("Failed to read the baseline purchases")?;
+    rows.into_iter()
+        .map(|row| {
+            let quantity: i64 = row.try_get("", "quantity")?;
+            Ok(Baseline {
+                wholesaler_id: row.try_get("", "wholesaler_id")?,
+                customer_id: row.try_get("", "customer_id")?,
+                code: row.try_get("", "code")?,
+                quantity: u64::try_from(quantity).unwrap_or(0),
+            })
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+        .context("Failed to read a baseline purchase")
+}
