@@ -91,7 +91,8 @@ impl PlanTotals {
         Fraction::new(u128::from(self.planned), u128::from(self.baseline))
     }
 
-    /// S_w = ⌊P × H_w × (100 − reserve%) ÷ (B × 100)⌋ for a wholesaler that sold H_w.
+    /// S_w = ⌊P × H_w × (100 − reserve%) ÷ (B × 100)⌋ for a wholesaler that sold H_w. Exact in
+    /// 128 bits while P × H_w < 3 × 10^36 (uploads cap a row at 10^12 packages).
     pub fn wholesaler_supply(self, wholesaler_baseline: u64) -> u128 {
         u128::from(self.planned)
             * u128::from(wholesaler_baseline)

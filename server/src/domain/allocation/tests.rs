@@ -100,9 +100,13 @@ fn a_plan_without_baseline_shipments_is_refused_and_a_reserve_over_100_is_refuse
 
 #[test]
 fn national_sized_numbers_do_not_overflow() {
-    let plan = totals(u64::MAX / 2, u64::MAX / 3, 0);
-    let supply = plan.wholesaler_supply(u64::MAX / 4);
-    let caps = apportion(supply, &claims(&[("A", u64::MAX / 8), ("B", u64::MAX / 8)]));
+    // Far beyond a nation's month (uploads accept at most 10^12 packages per row).
+    let plan = totals(4_000_000_000_000_000, 3_000_000_000_000_000, 0);
+    let supply = plan.wholesaler_supply(2_000_000_000_000_000);
+    let caps = apportion(
+        supply,
+        &claims(&[("A", 1_000_000_000_000_000), ("B", 999_999_999_999_999)]),
+    );
     assert_eq!(caps.iter().sum::<u128>(), supply);
 }
 

@@ -151,19 +151,25 @@ where
             } else {
                 Box::new(SkipBom::new(file))
             };
+            let lines = LineBreaks::default();
             let mut csv = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .buffer_capacity(1 << 20)
-                .from_reader(source);
+                .from_reader(CountLines {
+                    inner: source,
+                    lines: lines.clone(),
+                });
             let mut record = csv::StringRecord::new();
             loop {
                 match csv.read_record(&mut record) {
                     Ok(false) => break,
                     Ok(true) => {
-                        let row = record
-                            .position()
-                            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                        // The record ends just before the reader's position; blank lines before
+                        // it are skipped by the reader, so count back from its end.
+                        let end = csv.position().byte().saturating_sub(1);
+                        let inner_breaks = record.as_slice().matches('\n').count();
+                        let row = lines.line_at(end).saturating_sub(inner_breaks);
                         let width = record.len();
                         if !visit(row, &record, width)? {
                             break;
@@ -223,6 +229,52 @@ fn missing_heading<C>(required: &[(C, &str)]) -> ServiceError {
     ))
 }
 
+/// Line breaks seen so far, to number rows as an editor does (blank lines included), which the
+/// CSV reader's own count does not: the offsets of breaks not yet passed by the reader's records
+/// (bounded by its read-ahead buffer) and how many breaks lie before them.
+#[derive(Debug, Clone, Default)]
+struct LineBreaks(std::rc::Rc<std::cell::RefCell<LineState>>);
+
+#[derive(Debug, Default)]
+struct LineState {
+    pending: std::collections::VecDeque<u64>,
+    passed: usize,
+    offset: u64,
+}
+
+impl LineBreaks {
+    /// The 1-based line on which the byte at `offset` lies.
+    fn line_at(&self, offset: u64) -> usize {
+        let mut state = self.0.borrow_mut();
+        while state.pending.front().is_some_and(|b| *b < offset) {
+            state.pending.pop_front();
+            state.passed += 1;
+        }
+        state.passed + 1
+    }
+}
+
+/// Notes the offset of every line break that passes through.
+struct CountLines<R> {
+    inner: R,
+    lines: LineBreaks,
+}
+
+impl<R: Read> Read for CountLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.lines.0.borrow_mut();
+        let start = state.offset;
+        for (i, byte) in buf[..n].iter().enumerate() {
+            if *byte == b'\n' {
+                state.pending.push_back(start + i as u64);
+            }
+        }
+        state.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// Skips a leading UTF-8 byte order mark.
 struct SkipBom<R> {
     inner: R,
@@ -259,6 +311,10 @@ impl<R: Read> Read for SkipBom<R> {
             0
         };
         let rest = &head[start..filled];
+        if rest.is_empty() {
+            // Only the mark so far: reading on (returning 0 would mean the end of the file).
+            return self.inner.read(buf);
+        }
         let n = rest.len().min(buf.len());
         buf[..n].copy_from_slice(&rest[..n]);
         if n < rest.len() {
