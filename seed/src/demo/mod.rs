@@ -71,6 +71,7 @@ pub struct DemoDevice {
     pub approval_number: &'static str,
 }
 
+pub mod allocation;
 mod drugs;
 mod history;
 

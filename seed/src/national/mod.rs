@@ -7,6 +7,7 @@
 //! more (A+). The ⑫ mix follows the published trend: about 23% of items not in normal supply in
 //! 2023, falling smoothly to the 2025 mix (86% / 4% / 4% / 1% / 5%).
 
+pub mod allocation;
 mod mix;
 mod rng;
 mod sim;

@@ -143,7 +143,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             seed,
         } => {
             let file = nhi_price_list.context("--scale national needs --nhi-price-list FILE")?;
-            seed::national(&db, &file, until, seed).await
+            seed::national(&db, &file, until, seed).await?;
+            seed::national_allocation(&db, &settings, until, seed).await
         }
         Command::RunJob { name } => {
             let job = Job::by_name(&name).with_context(|| {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use secrecy::ExposeSecret;
 use supplywatch::services::audit::Actor;
-use supplywatch::services::{demo as demo_set, national_seed};
+use supplywatch::services::{demo as demo_set, national_allocation, national_seed};
 use supplywatch::settings::Settings;
 
 use super::explain;
@@ -57,6 +57,47 @@ pub(super) async fn national(
         summary.span.0,
         summary.span.1,
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+pub(super) async fn national_allocation(
+    db: &sea_orm::DatabaseConnection,
+    settings: &Settings,
+    until: Option<chrono::NaiveDate>,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let until = until
+        .unwrap_or_else(|| supplywatch::services::publication::week_ending(chrono::Utc::now()));
+    let password = settings
+        .demo_password
+        .as_ref()
+        .map_or_else(demo_set::random_password, |p| p.expose_secret().to_owned());
+    println!("全国規模の配分データ（卸60社・得意先・販売実績・出荷数量）を生成しています…");
+    let started = std::time::Instant::now();
+    let summary = national_allocation::seed(
+        db,
+        until,
+        seed,
+        &password,
+        &Actor::system("seed national"),
+        chrono::Utc::now(),
+        |done, name, rows| println!("  卸 {done:>2}/60 {name}: 販売実績 {rows} 行"),
+    )
+    .await
+    .map_err(explain)?;
+    println!(
+        "卸{}社・得意先{}件・販売実績{}行（基準月 {}）と{}品目の出荷数量（対象月 {}）を保存しました（{:.1}秒）",
+        summary.wholesalers,
+        summary.customers,
+        summary.purchases,
+        supplywatch::services::allocation::values::month_text(summary.baseline_month),
+        summary.products.len(),
+        supplywatch::services::allocation::values::month_text(summary.target_month),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  卸のアカウント: w01@wholesaler.national.example 〜 w60@…（パスワード: {password}）"
     );
     Ok(())
 }

@@ -138,6 +138,51 @@ pub fn routes(cfg: &mut ServiceConfig) {
         "/public/publications",
         web::get().to(pages::public::list_publications),
     )
+    // Allocation caps (DESIGN §6).
+    .route(
+        "/my/shipments/upload",
+        web::get().to(pages::data_upload::new_shipments_form),
+    )
+    .route(
+        "/my/shipments/upload",
+        web::post().to(pages::data_upload::create_shipments_upload),
+    )
+    .route(
+        "/my/purchase-history/upload",
+        web::get().to(pages::data_upload::new_purchase_history_form),
+    )
+    .route(
+        "/my/purchase-history/upload",
+        web::post().to(pages::data_upload::create_purchase_history_upload),
+    )
+    .route(
+        "/allocation-plans",
+        web::get().to(pages::allocation_plans::list_plans),
+    )
+    .route(
+        "/allocation-plans",
+        web::post().to(pages::allocation_plans::create_plan),
+    )
+    .route(
+        "/allocation-plans/{id}",
+        web::get().to(pages::allocation_plans::show_plan),
+    )
+    .route(
+        "/allocation-plans/{id}/customers",
+        web::get().to(pages::allocation_plans::list_customer_caps),
+    )
+    .route(
+        "/allocation-plans/{id}/computations",
+        web::post().to(pages::allocation_plans::create_computation),
+    )
+    .route(
+        "/allocation-plans/{id}/reserve-requests",
+        web::post().to(pages::allocation_plans::create_reserve_request),
+    )
+    .route(
+        "/allocation-plans/{id}/reserve-requests/{request_id}/grant",
+        web::post().to(pages::allocation_plans::grant_reserve_request),
+    )
     .route(
         "/admin/audit-log",
         web::get().to(pages::admin::list_audit_log),

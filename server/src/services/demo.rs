@@ -56,6 +56,7 @@ pub async fn load_if_empty(
         let created = accounts::create_organization(&txn, &new, &actor, now).await?;
         org_ids.insert(org.name, created.id);
     }
+    let mut ministry_user = None;
     for u in demo::USERS {
         let role = u
             .role
@@ -71,7 +72,10 @@ pub async fn load_if_empty(
             organization_id,
             password: password.expose_secret(),
         };
-        accounts::create_user(&txn, &new, &actor, now).await?;
+        let created = accounts::create_user(&txn, &new, &actor, now).await?;
+        if role == Role::Ministry {
+            ministry_user = Some(created);
+        }
     }
     let rows = price_list::parse::parse(demo::price_list_csv().as_bytes()).map_err(|problems| {
         ServiceError::Internal(format!("the demo price list is invalid: {problems:?}"))
@@ -88,6 +92,9 @@ pub async fn load_if_empty(
     .await?;
     load_devices(&txn, &org_ids, &actor, now).await?;
     load_status_history(&txn, now).await?;
+    let ministry_user = ministry_user
+        .ok_or_else(|| ServiceError::Internal("the demo has no ministry user".into()))?;
+    super::demo_allocation::load(&txn, &org_ids, &ministry_user, &actor, now).await?;
     txn.commit()
         .await
         .context("Failed to commit the demo data")?;
@@ -200,7 +207,7 @@ async fn load_status_history(
 }
 
 /// A random password that meets the policy (letters, digits and symbols, 20 characters).
-fn random_password() -> String {
+pub fn random_password() -> String {
     let secret = super::auth::random_secret().replace(['-', '_'], "x");
     format!("Demo-{}-7", &secret[..14])
 }

@@ -1,8 +1,10 @@
 //! Server-rendered Japanese pages (askama templates under `web/templates`, htmx for partial updates).
 
 pub mod admin;
+pub mod allocation_plans;
 pub mod case_reports;
 pub mod cases;
+pub mod data_upload;
 pub mod home;
 pub mod login;
 pub mod my_products;
@@ -36,6 +38,10 @@ pub struct Nav {
     pub is_maker: bool,
     /// Whether to show the cases (everyone but wholesalers).
     pub shows_cases: bool,
+    /// Whether to show the wholesaler's menu (caps, purchase history).
+    pub is_wholesaler: bool,
+    /// Whether to show the allocation plans (ministry and administrators).
+    pub plans_allocations: bool,
     /// Token of the logout form.
     pub csrf_token: String,
 }
@@ -50,6 +56,8 @@ impl Nav {
             is_admin: page.user.role == Role::Admin,
             is_maker: page.user.role == Role::Manufacturer,
             shows_cases: page.user.role != Role::Wholesaler,
+            is_wholesaler: page.user.role == Role::Wholesaler,
+            plans_allocations: matches!(page.user.role, Role::Ministry | Role::Admin),
             csrf_token: page.csrf_token.clone(),
         }
     }

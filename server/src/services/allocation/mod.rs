@@ -3,7 +3,7 @@
 //! immutable versions; wholesalers read and download their own customers' caps and grant
 //! reserve to customers without history.
 
-mod bulk;
+pub(crate) mod bulk;
 pub mod caps;
 pub mod export;
 pub mod listing;

@@ -70,17 +70,30 @@ pub async fn create(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<i32, ServiceError> {
+    let txn = db.begin().await.context("Failed to begin the plan")?;
+    let id = create_in(&txn, user, new, actor, now).await?;
+    txn.commit().await.context("Failed to commit the plan")?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction (the demo loader's).
+pub async fn create_in(
+    txn: &DatabaseTransaction,
+    user: &UserContext,
+    new: NewPlan,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<i32, ServiceError> {
     require_planner(user)?;
-    let plan = check(db, new).await?;
+    let plan = check(txn, new).await?;
     let totals = totals_of(
-        db,
+        txn,
         &plan.product_ids,
         plan.target_month,
         plan.baseline_month,
         plan.reserve,
     )
     .await?;
-    let txn = db.begin().await.context("Failed to begin the plan")?;
     let model = allocation_plan::ActiveModel {
         name: Set(plan.name.clone()),
         group_code: Set(plan.group_code.clone()),
@@ -91,7 +104,7 @@ pub async fn create(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .context("Failed to store the plan")?;
     allocation_plan_product::Entity::insert_many(plan.product_ids.iter().map(|id| {
@@ -100,12 +113,12 @@ pub async fn create(
             product_id: Set(*id),
         }
     }))
-    .exec(&txn)
+    .exec(txn)
     .await
     .context("Failed to store the plan's products")?;
-    let version = compute(&txn, &model, &plan.product_ids, totals, 1, user, now).await?;
+    let version = compute(txn, &model, &plan.product_ids, totals, 1, user, now).await?;
     audit::record(
-        &txn,
+        txn,
         AuditEntry {
             actor,
             action: "allocation_plan.create",
@@ -123,7 +136,6 @@ pub async fn create(
         now,
     )
     .await?;
-    txn.commit().await.context("Failed to commit the plan")?;
     Ok(model.id)
 }
 
@@ -205,7 +217,7 @@ pub async fn plan_products(
         .collect())
 }
 
-async fn check(db: &DatabaseConnection, new: NewPlan) -> Result<CheckedPlan, ServiceError> {
+async fn check(db: &impl ConnectionTrait, new: NewPlan) -> Result<CheckedPlan, ServiceError> {
     let mut problems = Vec::new();
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -253,7 +265,7 @@ async fn check(db: &DatabaseConnection, new: NewPlan) -> Result<CheckedPlan, Ser
 
 /// The product ids named by the list or the group; unknown codes are problems.
 async fn products_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     codes: &[String],
     group_code: Option<&str>,
     problems: &mut Vec<FieldProblem>,

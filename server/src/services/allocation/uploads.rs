@@ -43,7 +43,7 @@ pub struct UploadOutcome {
     pub customers: usize,
 }
 
-/// Writes the record of an upload inside its transaction; returns its id.
+/// Writes the record of a user's upload inside its transaction; returns its id.
 pub async fn record(
     txn: &impl ConnectionTrait,
     kind: UploadKind,
@@ -52,10 +52,32 @@ pub async fn record(
     rows: u64,
     now: DateTime<Utc>,
 ) -> Result<i32, ServiceError> {
+    record_for(
+        txn,
+        kind,
+        user.organization.id,
+        Some(user.user_id),
+        file_name,
+        rows,
+        now,
+    )
+    .await
+}
+
+/// Writes the record of an upload for an organisation (by a user, or by the seed without one).
+pub async fn record_for(
+    txn: &impl ConnectionTrait,
+    kind: UploadKind,
+    organization_id: i32,
+    user_id: Option<i32>,
+    file_name: &str,
+    rows: u64,
+    now: DateTime<Utc>,
+) -> Result<i32, ServiceError> {
     let model = data_upload::ActiveModel {
         kind: Set(kind.as_str().to_owned()),
-        organization_id: Set(user.organization.id),
-        user_id: Set(Some(user.user_id)),
+        organization_id: Set(organization_id),
+        user_id: Set(user_id),
         file_name: Set(file_name.chars().take(200).collect()),
         rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
         created_at: Set(now),

@@ -1,0 +1,240 @@
+//! The upload pages of the allocation data: a maker's shipment totals (`/my/shipments/upload`)
+//! and a wholesaler's purchase history (`/my/purchase-history/upload`). The browser shows the
+//! transfer's progress; the whole file is checked before anything is stored, and every error is
+//! listed by row and column.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{Nav, is_htmx, render, tokens_match};
+use crate::db::entity::data_upload;
+use crate::domain::Role;
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::{PageUser, actor};
+use crate::http::upload;
+use crate::services::allocation::uploads::{self, UploadKind};
+use crate::services::allocation::{UploadOutcome, purchases, shipments};
+use crate::services::{FieldProblem, ServiceError};
+
+/// What is uploaded on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    /// A maker's 出荷数量.
+    Shipments,
+    /// A wholesaler's 販売実績.
+    PurchaseHistory,
+}
+
+impl DataKind {
+    fn upload_kind(self) -> UploadKind {
+        match self {
+            Self::Shipments => UploadKind::Shipments,
+            Self::PurchaseHistory => UploadKind::PurchaseHistory,
+        }
+    }
+
+    /// The page's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Shipments => "出荷数量（実績・予定）のアップロード",
+            Self::PurchaseHistory => "販売実績（得意先別）のアップロード",
+        }
+    }
+
+    /// Where the form posts.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Shipments => "/my/shipments/upload",
+            Self::PurchaseHistory => "/my/purchase-history/upload",
+        }
+    }
+
+    /// The CSV header expected.
+    pub fn header(self) -> String {
+        match self {
+            Self::Shipments => shipments::HEADER.join(","),
+            Self::PurchaseHistory => purchases::HEADER.join(","),
+        }
+    }
+
+    fn role(self) -> Role {
+        match self {
+            Self::Shipments => Role::Manufacturer,
+            Self::PurchaseHistory => Role::Wholesaler,
+        }
+    }
+
+    /// What the "distinct" count of an upload counts.
+    pub fn distinct_label(self) -> &'static str {
+        match self {
+            Self::Shipments => "製品",
+            Self::PurchaseHistory => "得意先",
+        }
+    }
+}
+
+/// The page, or (for htmx) only its outcome.
+#[derive(Template)]
+#[template(path = "allocation/data_upload.html")]
+pub struct DataUploadPage {
+    nav: Nav,
+    csrf_token: String,
+    kind: DataKind,
+    outcome: Outcome,
+    recent: Vec<data_upload::Model>,
+}
+
+/// The outcome partial alone (htmx).
+#[derive(Template)]
+#[template(path = "allocation/data_upload_outcome.html")]
+pub struct DataUploadOutcome {
+    kind: DataKind,
+    outcome: Outcome,
+}
+
+/// What the last upload gave.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    file_name: String,
+    accepted: Option<UploadOutcome>,
+    problems: Vec<FieldProblem>,
+}
+
+impl DataUploadPage {
+    fn tokyo(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&chrono_tz::Asia::Tokyo)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+fn require(page: &PageUser, kind: DataKind) -> Result<(), AppError> {
+    if page.user.role == kind.role() {
+        Ok(())
+    } else {
+        Err(AppError::page(ServiceError::Forbidden(format!(
+            "このページは{}の利用者のみ使えます",
+            kind.role().label_ja()
+        ))))
+    }
+}
+
+async fn page_of(
+    state: &AppState,
+    page: &PageUser,
+    kind: DataKind,
+    outcome: Outcome,
+) -> Result<DataUploadPage, AppError> {
+    let recent = uploads::list_for(&state.db, page.user.organization.id, kind.upload_kind(), 10)
+        .await
+        .map_err(AppError::page)?;
+    Ok(DataUploadPage {
+        nav: Nav::for_user(page),
+        csrf_token: page.csrf_token.clone(),
+        kind,
+        outcome,
+        recent,
+    })
+}
+
+/// The maker's shipment form.
+pub async fn new_shipments_form(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    new_upload_form(&page, &state, DataKind::Shipments).await
+}
+
+/// The wholesaler's purchase-history form.
+pub async fn new_purchase_history_form(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    new_upload_form(&page, &state, DataKind::PurchaseHistory).await
+}
+
+/// A maker's shipment file.
+pub async fn create_shipments_upload(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    create_upload(&req, &page, &state, DataKind::Shipments, payload).await
+}
+
+/// A wholesaler's purchase-history file.
+pub async fn create_purchase_history_upload(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    create_upload(&req, &page, &state, DataKind::PurchaseHistory, payload).await
+}
+
+/// The empty form with the organisation's recent uploads.
+async fn new_upload_form(
+    page: &PageUser,
+    state: &AppState,
+    kind: DataKind,
+) -> Result<HttpResponse, AppError> {
+    require(page, kind)?;
+    render(&page_of(state, page, kind, Outcome::default()).await?)
+}
+
+/// Checks and stores the file; shows every problem (status 422 without htmx) or the rows stored.
+async fn create_upload(
+    req: &HttpRequest,
+    page: &PageUser,
+    state: &AppState,
+    kind: DataKind,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    require(page, kind)?;
+    let file = upload::read_to_file(payload)
+        .await
+        .map_err(AppError::page)?;
+    if !tokens_match(
+        &page.csrf_token,
+        file.fields.get("csrf_token").map_or("", String::as_str),
+    ) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    let path = file.file.path();
+    let (user, actor, now) = (&page.user, actor(req, &page.user), chrono::Utc::now());
+    let result = match kind {
+        DataKind::Shipments => {
+            shipments::upload(&state.db, user, path, &file.file_name, &actor, now).await
+        }
+        DataKind::PurchaseHistory => {
+            purchases::upload(&state.db, user, path, &file.file_name, &actor, now).await
+        }
+    };
+    let mut outcome = Outcome {
+        file_name: file.file_name.clone(),
+        ..Outcome::default()
+    };
+    let refused = match result {
+        Ok(accepted) => {
+            outcome.accepted = Some(accepted);
+            false
+        }
+        Err(ServiceError::Invalid(problems)) => {
+            outcome.problems = problems;
+            true
+        }
+        Err(other) => return Err(AppError::page(other)),
+    };
+    if is_htmx(req) {
+        // htmx swaps only successful answers: the refusal is a 200 fragment listing the errors.
+        return render(&DataUploadOutcome { kind, outcome });
+    }
+    let mut response = render(&page_of(state, page, kind, outcome).await?)?;
+    if refused {
+        *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
