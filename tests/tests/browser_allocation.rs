@@ -1,0 +1,193 @@
+//! In a real headless Chromium: a wholesaler finds its customers' caps and uploads its purchase
+//! history (first with errors, then corrected); the ministry makes a plan with the form.
+
+use fantoccini::Locator;
+use supplywatch_tests::browser::Browser;
+use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+
+async fn log_in(browser: &Browser, app: &TestApp, email: &str) -> anyhow::Result<()> {
+    let c = &browser.client;
+    c.goto(&app.url("/login")).await?;
+    c.find(Locator::Css("input[name=email]"))
+        .await?
+        .send_keys(email)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(DEMO_PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit].primary"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for(".user-name").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads() -> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let c = &browser.client;
+    log_in(&browser, &app, "wholesaler@demo.example").await?;
+    c.find(Locator::Css(".main-nav a[href='/allocation-plans']"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for("#plans td a").await?.click().await?;
+    browser.wait_for("#caps").await?;
+    let text = c
+        .find(Locator::Css("#customer-caps .result-count"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(
+        text, "得意先 6 件",
+        "the demo wholesaler's six customers, not the other's"
+    );
+    let page = c.source().await?;
+    assert!(
+        page.contains("札幌中央病院") && !page.contains("福岡南病院"),
+        "only its own customers"
+    );
+    browser.screenshot("allocation-wholesaler-plan").await?;
+    c.find(Locator::Css("#customer-q"))
+        .await?
+        .send_keys("薬局")
+        .await?;
+    browser
+        .wait_for_text(
+            "#customer-caps .result-count",
+            "「薬局」に該当する得意先 3 件",
+        )
+        .await?;
+    let rows = c.find_all(Locator::Css("#caps tbody tr")).await?;
+    assert_eq!(rows.len(), 3);
+    let csv = c
+        .find(Locator::Css("a[href*='format=csv']"))
+        .await?
+        .attr("href")
+        .await?;
+    assert!(csv.is_some_and(|h| h.starts_with("/api/v1/allocation-plans/")));
+    c.set_window_size(390, 844).await?;
+    browser
+        .screenshot("allocation-wholesaler-plan-phone")
+        .await?;
+    let overflow: bool = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+            vec![],
+        )
+        .await?
+        .as_bool()
+        .unwrap_or(true);
+    let wide = c
+        .execute(
+            "return Array.from(document.querySelectorAll('.card')).filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.id || e.className).join(' ');",
+            vec![],
+        )
+        .await?;
+    assert!(
+        !overflow,
+        "no sideways scrolling of the page at phone width (wide cards: {wide})"
+    );
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_corrected_file_is_stored()
+-> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let c = &browser.client;
+    let dir = tempfile::tempdir()?;
+    let bad = dir.path().join("販売実績_誤り.csv");
+    std::fs::write(
+        &bad,
+        "customer_code,customer_name,product_code,month,quantity\nC1,甲病院,2171022F5180,2018-05,10\nC2,乙薬局,2171022F5181,2018-05,x\n",
+    )?;
+    let good = dir.path().join("販売実績.csv");
+    std::fs::write(
+        &good,
+        "customer_code,customer_name,product_code,month,quantity\nC1,甲病院,2171022F5180,2018-05,10\nC2,乙薬局,2171022F5180,2018-05,4\n",
+    )?;
+    log_in(&browser, &app, "wholesaler@demo.example").await?;
+    c.goto(&app.url("/my/purchase-history/upload")).await?;
+    c.find(Locator::Css("input[type=file]"))
+        .await?
+        .send_keys(&bad.display().to_string())
+        .await?;
+    c.find(Locator::Css("#data-upload-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for("#upload-errors").await?;
+    let cells = c.find_all(Locator::Css("#upload-errors tbody tr")).await?;
+    assert_eq!(cells.len(), 2, "the check digit and the quantity of row 3");
+    assert!(c.source().await?.contains("何も反映していません"));
+    browser.screenshot("allocation-upload-errors").await?;
+    c.find(Locator::Css("input[type=file]"))
+        .await?
+        .send_keys(&good.display().to_string())
+        .await?;
+    c.find(Locator::Css("#data-upload-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for("#upload-result").await?;
+    let result = c.find(Locator::Css("#upload-result")).await?.text().await?;
+    assert!(
+        result.contains("2 行（得意先 2 件）を反映しました"),
+        "{result}"
+    );
+    browser.screenshot("allocation-upload-done").await?;
+    browser.close().await
+}
+
+#[tokio::test]
+async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share()
+-> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let c = &browser.client;
+    log_in(&browser, &app, "ministry@demo.example").await?;
+    c.goto(&app.url("/allocation-plans")).await?;
+    let demo_plan = c.find(Locator::Css("#plans td a")).await?.text().await?;
+    c.find(Locator::Css("#plan-form input[name=name]"))
+        .await?
+        .send_keys("アムロジピン錠10mg 予備10%")
+        .await?;
+    c.find(Locator::Css("#plan-form input[name=group_code]"))
+        .await?
+        .send_keys("2171022F5")
+        .await?;
+    // The demo's shipments are for this month, as its plan's name says (…YYYY-MM).
+    let month = demo_plan.rsplit(' ').next().unwrap_or_default().to_owned();
+    c.execute(
+        "document.querySelector('#plan-form input[name=target_month]').value = arguments[0];",
+        vec![serde_json::Value::String(month)],
+    )
+    .await?;
+    c.find(Locator::Css("#plan-form input[name=reserve_percent]"))
+        .await?
+        .send_keys("10")
+        .await?;
+    c.find(Locator::Css("#plan-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for("#wholesalers").await?;
+    let rows = c.find_all(Locator::Css("#wholesalers tbody tr")).await?;
+    assert_eq!(rows.len(), 2, "both demo wholesalers");
+    let figures = c.find(Locator::Css("#plan-figures")).await?.text().await?;
+    // P = 300 + 120, B = 460 + 140: r = 420 / 600.
+    assert!(figures.contains("0.7000"), "{figures}");
+    browser.screenshot("allocation-ministry-plan").await?;
+    browser.close().await
+}
