@@ -1,5 +1,5 @@
 //! A plan's allocation caps as an Excel workbook: the plan's figures on top (P, B, r, each
-//! wholesaler's H_w and S_w, so any customer can recompute its cap), then one row per customer
+//! wholesaler's `H_w` and `S_w`, so any customer can recompute its cap), then one row per customer
 //! with Japanese headings, numbers as numbers, an autofilter and frozen headings.
 
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
@@ -25,7 +25,7 @@ pub struct CapsSheetPlan {
     pub coverage_ratio: String,
     /// 予備 %.
     pub reserve_percent: u8,
-    /// (wholesaler name, H_w, S_w, reserve) of each wholesaler shown.
+    /// (wholesaler name, `H_w`, `S_w`, reserve) of each wholesaler shown.
     pub wholesalers: Vec<(String, u64, u64, u64)>,
 }
 

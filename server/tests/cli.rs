@@ -249,6 +249,8 @@ async fn seed_national_is_deterministic_and_refuses_a_second_run() -> anyhow::Re
             file.to_string_lossy().into_owned(),
             "--until".into(),
             "2025-12-26".into(),
+            "--allocation-products".into(),
+            "2".into(),
         ]
     };
     for (dir, file) in [(&one, &file_one), (&two, &file_two)] {
@@ -259,10 +261,11 @@ async fn seed_national_is_deterministic_and_refuses_a_second_run() -> anyhow::Re
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("156週分の集計"), "{stdout}");
         assert!(
-            String::from_utf8_lossy(&output.stdout).contains("156週分の集計"),
-            "{}",
-            String::from_utf8_lossy(&output.stdout)
+            stdout.contains("卸60社・得意先"),
+            "the allocation data follow: {stdout}"
         );
     }
     let (first, second) = (dump_reports(&one).await?, dump_reports(&two).await?);

@@ -1,6 +1,8 @@
 //! Allocation caps end to end: makers' shipments and wholesalers' purchase history in, the
 //! ministry's plan, each wholesaler's caps out — exact to the unit, on SQLite and PostgreSQL.
 
+use std::fmt::Write as _;
+
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use supplywatch_tests::{TestApp, backends};
@@ -43,7 +45,7 @@ async fn history(
     let token = app.token(wholesaler).await?;
     let mut csv = String::from("customer_code,customer_name,product_code,month,quantity\n");
     for (code, name, quantity) in rows {
-        csv.push_str(&format!("{code},\"{name}\",{PRODUCT},2018-05,{quantity}\n"));
+        let _ = writeln!(csv, "{code},\"{name}\",{PRODUCT},2018-05,{quantity}");
     }
     let (status, body) = upload_csv(app, "/api/v1/purchase-history/upload", &token, &csv).await?;
     anyhow::ensure!(

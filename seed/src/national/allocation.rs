@@ -238,9 +238,9 @@ pub fn generate(products: usize, seed: u64) -> AllocationSet {
     for (product, total) in sold.iter_mut().enumerate() {
         let p = product as u64;
         let mut start = 0usize;
-        for (kind, count, per_mille, (lo, hi)) in FACILITIES {
-            let _ = kind;
-            for f in start..start + count as usize {
+        for (_, count, per_mille, (lo, hi)) in FACILITIES {
+            let end = start + count as usize;
+            for (f, (main, second)) in suppliers.iter().enumerate().take(end).skip(start) {
                 let h = hash3(seed ^ p, 5, f as u64);
                 if (h % 1000) as u32 >= per_mille {
                     continue;
@@ -248,10 +248,9 @@ pub fn generate(products: usize, seed: u64) -> AllocationSet {
                 let mut rng = Rng::new(h);
                 // Skewed towards the low end: the smaller of two draws.
                 let quantity = rng.between(lo, hi).min(rng.between(lo, hi));
-                let (main, second) = suppliers[f];
                 let wholesaler = match second {
-                    Some(s) if rng.chance(400) => s,
-                    _ => main,
+                    Some(s) if rng.chance(400) => *s,
+                    _ => *main,
                 };
                 purchases[wholesaler].push(Purchase {
                     facility: u32::try_from(f).unwrap_or(u32::MAX),

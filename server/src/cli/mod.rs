@@ -45,6 +45,9 @@ enum Command {
         /// Seed of the generator: equal seeds and inputs give equal data.
         #[arg(long, default_value_t = 20_250_716)]
         seed: u64,
+        /// Short products of the allocation data (≈40,000 purchase rows each); 0: none.
+        #[arg(long, default_value_t = supplywatch::services::national_allocation::SHORT_PRODUCTS)]
+        allocation_products: usize,
     },
     /// Run a scheduled job once now (e.g. weekly-publication).
     RunJob {
@@ -141,10 +144,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             nhi_price_list,
             until,
             seed,
+            allocation_products,
         } => {
             let file = nhi_price_list.context("--scale national needs --nhi-price-list FILE")?;
             seed::national(&db, &file, until, seed).await?;
-            seed::national_allocation(&db, &settings, until, seed).await
+            if allocation_products == 0 {
+                return Ok(());
+            }
+            seed::national_allocation(&db, &settings, until, seed, allocation_products).await
         }
         Command::RunJob { name } => {
             let job = Job::by_name(&name).with_context(|| {

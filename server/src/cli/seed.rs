@@ -66,6 +66,7 @@ pub(super) async fn national_allocation(
     settings: &Settings,
     until: Option<chrono::NaiveDate>,
     seed: u64,
+    products: usize,
 ) -> anyhow::Result<()> {
     let until = until
         .unwrap_or_else(|| supplywatch::services::publication::week_ending(chrono::Utc::now()));
@@ -73,12 +74,15 @@ pub(super) async fn national_allocation(
         .demo_password
         .as_ref()
         .map_or_else(demo_set::random_password, |p| p.expose_secret().to_owned());
-    println!("全国規模の配分データ（卸60社・得意先・販売実績・出荷数量）を生成しています…");
+    println!(
+        "全国規模の配分データ（卸60社・得意先・限定出荷{products}品目の販売実績・出荷数量）を生成しています…"
+    );
     let started = std::time::Instant::now();
     let summary = national_allocation::seed(
         db,
         until,
         seed,
+        products,
         &password,
         &Actor::system("seed national"),
         chrono::Utc::now(),

@@ -20,7 +20,7 @@ use super::{DbContext, ServiceError};
 use crate::db::entity::{product, shipment};
 use crate::domain::{OrganizationKind, Role};
 
-/// Short products in the national set.
+/// Short products in the national set (≈40,000 purchase rows each).
 pub const SHORT_PRODUCTS: usize = 300;
 
 /// What was stored.
@@ -40,9 +40,12 @@ pub struct AllocationSummary {
     pub target_month: i32,
 }
 
-/// The 300 short products: drugs with a maker in same-spec groups of several makers' products,
+/// The `count` short products: drugs with a maker in same-spec groups of several products,
 /// spread evenly over the price list.
-async fn short_products(db: &impl ConnectionTrait) -> Result<Vec<product::Model>, ServiceError> {
+pub async fn short_products(
+    db: &impl ConnectionTrait,
+    count: usize,
+) -> Result<Vec<product::Model>, ServiceError> {
     let drugs = product::Entity::find()
         .filter(product::Column::Kind.eq("drug"))
         .filter(product::Column::MakerId.is_not_null())
@@ -65,27 +68,33 @@ async fn short_products(db: &impl ConnectionTrait) -> Result<Vec<product::Model>
                 > Some(1)
         })
         .collect();
-    if shared.len() < SHORT_PRODUCTS {
+    if shared.len() < count {
         return Err(ServiceError::Conflict(format!(
-            "同一規格の製品が {SHORT_PRODUCTS} 品目に足りません（{}品目）。薬価基準の全品目を取り込んでください",
+            "同一規格の製品が {count} 品目に足りません（{}品目）。薬価基準の全品目を取り込んでください",
             shared.len()
         )));
     }
-    let step = shared.len() / SHORT_PRODUCTS;
+    let step = (shared.len() / count.max(1)).max(1);
     Ok(shared
         .iter()
         .step_by(step)
-        .take(SHORT_PRODUCTS)
+        .take(count)
         .map(|p| (*p).clone())
         .collect())
 }
 
-/// Stores the set for the month of `until` (target) and a year earlier (baseline); refuses a
-/// database that already holds purchases. `progress` hears of each wholesaler stored.
+/// Stores the set of `product_count` short products for the month of `until` (target) and a year
+/// earlier (baseline); refuses a database that already has customers. `progress` hears of each
+/// wholesaler stored.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the seed's knobs, passed once from the command line"
+)]
 pub async fn seed(
     db: &DatabaseConnection,
     until: NaiveDate,
     seed: u64,
+    product_count: usize,
     password: &str,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -101,9 +110,8 @@ pub async fn seed(
             "得意先が既にあるため、全国規模の配分データは生成しません".into(),
         ));
     }
-    let products = short_products(db).await?;
-    let target_month = i32::try_from(until.year()).unwrap_or(2025) * 100
-        + i32::try_from(until.month()).unwrap_or(1);
+    let products = short_products(db, product_count).await?;
+    let target_month = until.year() * 100 + i32::try_from(until.month()).unwrap_or(1);
     let baseline_month = target_month - 100;
     let set = allocation::generate(products.len(), seed);
     let mut customers = 0;
@@ -247,22 +255,21 @@ async fn store_shipments(
     let mut models = Vec::new();
     for (i, p) in products.iter().enumerate() {
         let Some(maker) = p.maker_id else { continue };
-        let upload = match upload_of_maker.get(&maker) {
-            Some(id) => *id,
-            None => {
-                let id = uploads::record_for(
-                    &txn,
-                    UploadKind::Shipments,
-                    maker,
-                    None,
-                    "seed national",
-                    0,
-                    now,
-                )
-                .await?;
-                upload_of_maker.insert(maker, id);
-                id
-            }
+        let upload = if let Some(id) = upload_of_maker.get(&maker) {
+            *id
+        } else {
+            let id = uploads::record_for(
+                &txn,
+                UploadKind::Shipments,
+                maker,
+                None,
+                "seed national",
+                0,
+                now,
+            )
+            .await?;
+            upload_of_maker.insert(maker, id);
+            id
         };
         for (month, kind, quantity) in [
             (baseline_month, "actual", set.baseline_shipments[i]),

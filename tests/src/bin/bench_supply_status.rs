@@ -102,6 +102,8 @@ async fn bench_backend(
             &price_list.to_string_lossy(),
             "--until",
             "2025-12-26",
+            "--allocation-products",
+            "0",
         ],
     )?;
     writeln!(

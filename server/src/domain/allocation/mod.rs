@@ -91,8 +91,8 @@ impl PlanTotals {
         Fraction::new(u128::from(self.planned), u128::from(self.baseline))
     }
 
-    /// S_w = ⌊P × H_w × (100 − reserve%) ÷ (B × 100)⌋ for a wholesaler that sold H_w. Exact in
-    /// 128 bits while P × H_w < 3 × 10^36 (uploads cap a row at 10^12 packages).
+    /// `S_w` = ⌊P × `H_w` × (100 − reserve%) ÷ (B × 100)⌋ for a wholesaler that sold `H_w`. Exact in
+    /// 128 bits while P × `H_w` < 3 × 10^36 (uploads cap a row at 10^12 packages).
     pub fn wholesaler_supply(self, wholesaler_baseline: u64) -> u128 {
         u128::from(self.planned)
             * u128::from(wholesaler_baseline)
@@ -101,7 +101,7 @@ impl PlanTotals {
     }
 
     /// The units held back from this wholesaler for customers without history:
-    /// ⌊P × H_w ÷ B⌋ − S_w.
+    /// ⌊P × `H_w` ÷ B⌋ − `S_w`.
     pub fn wholesaler_reserve(self, wholesaler_baseline: u64) -> u128 {
         let without_reserve =
             u128::from(self.planned) * u128::from(wholesaler_baseline) / u128::from(self.baseline);
@@ -109,7 +109,7 @@ impl PlanTotals {
     }
 }
 
-/// One customer's claim: its code (for the last tie-break) and baseline purchases h_c.
+/// One customer's claim: its code (for the last tie-break) and baseline purchases `h_c`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Claim<'a> {
     /// The customer's code at its wholesaler (医療機関コード, 薬局コード or the wholesaler's own).

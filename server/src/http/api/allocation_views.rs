@@ -25,11 +25,11 @@ pub struct WholesalerFigures {
     pub wholesaler_id: i32,
     /// Its name.
     pub wholesaler_name: String,
-    /// H_w: its customers' purchases of the group in the baseline month.
+    /// `H_w`: its customers' purchases of the group in the baseline month.
     pub baseline_total: i64,
-    /// S_w = ⌊P × H_w × (100 − reserve%) ÷ (B × 100)⌋.
+    /// `S_w` = ⌊P × `H_w` × (100 − reserve%) ÷ (B × 100)⌋.
     pub supply: i64,
-    /// Units held back for customers without history: ⌊P × H_w ÷ B⌋ − S_w.
+    /// Units held back for customers without history: ⌊P × `H_w` ÷ B⌋ − `S_w`.
     pub reserve: i64,
     /// Customers with a baseline.
     pub customers: i32,
@@ -79,11 +79,11 @@ pub struct CapItem {
     pub customer_code: String,
     /// Its name.
     pub customer_name: String,
-    /// h_c.
+    /// `h_c`.
     pub baseline_quantity: u64,
     /// r, cut to 4 decimals.
     pub coverage_ratio: String,
-    /// S_w × h_c ÷ H_w, cut to 3 decimals.
+    /// `S_w` × `h_c` ÷ `H_w`, cut to 3 decimals.
     pub quota: String,
     /// The cap in sales packages.
     pub cap: u64,

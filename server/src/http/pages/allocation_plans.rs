@@ -69,12 +69,20 @@ impl CustomerTable {
 }
 
 impl PlanListPage {
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama passes template values by reference"
+    )]
     fn month(key: &i32) -> String {
         month_text(*key)
     }
 }
 
 impl PlanPage {
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama passes template values by reference"
+    )]
     fn month(key: &i32) -> String {
         month_text(*key)
     }

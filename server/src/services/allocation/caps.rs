@@ -64,9 +64,9 @@ pub struct WholesalerPart {
     pub wholesaler_id: i32,
     /// Its name.
     pub wholesaler_name: String,
-    /// H_w.
+    /// `H_w`.
     pub baseline_total: i64,
-    /// S_w.
+    /// `S_w`.
     pub supply: i64,
     /// Its reserve.
     pub reserve: i64,
@@ -206,9 +206,9 @@ pub struct CapRow {
     pub customer_code: String,
     /// Its name.
     pub customer_name: String,
-    /// h_c.
+    /// `h_c`.
     pub baseline: u64,
-    /// S_w·h_c ÷ H_w.
+    /// `S_w`·`h_c` ÷ `H_w`.
     pub quota: Fraction,
     /// The cap (or the reserve granted).
     pub cap: u64,
@@ -219,9 +219,9 @@ pub struct CapRow {
 /// A wholesaler's figures the rows derive from.
 #[derive(Debug, Clone, Copy)]
 pub struct PartFigures {
-    /// H_w.
+    /// `H_w`.
     pub baseline_total: u64,
-    /// S_w.
+    /// `S_w`.
     pub supply: u64,
 }
 

@@ -46,28 +46,28 @@ fn field(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// Writes one row: `[prefix,]code,name,baseline,ratio,quota,cap`.
-fn write_row(
-    out: &mut Vec<u8>,
-    prefix: &[&str],
-    code: &str,
-    name: &str,
+/// One customer's line of a download.
+struct Line<'a> {
+    code: &'a str,
+    name: &'a str,
     baseline: u64,
-    ratio: &str,
     quota: Fraction,
     cap: u64,
-) {
+}
+
+/// Writes one row: `[prefix,]code,name,baseline,ratio,quota,cap`.
+fn write_row(out: &mut Vec<u8>, prefix: &[&str], ratio: &str, line: &Line<'_>) {
     for p in prefix {
         field(out, p);
         out.push(b',');
     }
-    field(out, code);
+    field(out, line.code);
     out.push(b',');
-    field(out, name);
+    field(out, line.name);
     // Writing into a Vec cannot fail.
-    let _ = write!(out, ",{baseline},{ratio},");
-    let _ = quota.write_decimal(out, QUOTA_PLACES);
-    let _ = writeln!(out, ",{cap}");
+    let _ = write!(out, ",{},{ratio},", line.baseline);
+    let _ = line.quota.write_decimal(out, QUOTA_PLACES);
+    let _ = writeln!(out, ",{}", line.cap);
 }
 
 fn header(out: &mut Vec<u8>, prefix: &[&str]) {
@@ -75,6 +75,16 @@ fn header(out: &mut Vec<u8>, prefix: &[&str]) {
     let names: Vec<&str> = prefix.iter().copied().chain(COLUMNS).collect();
     out.extend_from_slice(names.join(",").as_bytes());
     out.push(b'\n');
+}
+
+fn line_of(r: &CapRow) -> Line<'_> {
+    Line {
+        code: &r.customer_code,
+        name: &r.customer_name,
+        baseline: r.baseline,
+        quota: r.quota,
+        cap: r.cap,
+    }
 }
 
 /// One plan's rows as CSV; with `wholesaler_id` first for the ministry.
@@ -92,18 +102,43 @@ pub fn plan_csv(rows: &[CapRow], ratio: Fraction, with_wholesaler: bool) -> Vec<
     for r in rows {
         let id = r.wholesaler_id.to_string();
         let prefix: &[&str] = if with_wholesaler { &[id.as_str()] } else { &[] };
-        write_row(
-            &mut out,
-            prefix,
-            &r.customer_code,
-            &r.customer_name,
-            r.baseline,
-            &ratio,
-            r.quota,
-            r.cap,
-        );
+        write_row(&mut out, prefix, &ratio, &line_of(r));
     }
     out
+}
+
+/// A month export being written: the chunk in progress, where it goes, and the rows so far.
+struct MonthWriter {
+    out: Vec<u8>,
+    sender: Sender<Vec<u8>>,
+    written: u64,
+    scope: Scope,
+}
+
+impl MonthWriter {
+    /// Adds a row; hands the chunk over when full. `false` once the client has gone.
+    async fn row(&mut self, prefix: &[&str], ratio: &str, line: &Line<'_>) -> bool {
+        write_row(&mut self.out, prefix, ratio, line);
+        self.written += 1;
+        if self.out.len() < CHUNK {
+            return true;
+        }
+        let full = std::mem::replace(&mut self.out, Vec::with_capacity(CHUNK + 4096));
+        self.sender.send(full).await.is_ok()
+    }
+
+    /// `plan_id,plan_name[,wholesaler_id]` of a row.
+    fn prefix<'a>(
+        &self,
+        plan_id: &'a str,
+        plan_name: &'a str,
+        wholesaler: &'a str,
+    ) -> Vec<&'a str> {
+        match self.scope {
+            Scope::All => vec![plan_id, plan_name, wholesaler],
+            Scope::Wholesaler(_) => vec![plan_id, plan_name],
+        }
+    }
 }
 
 /// Streams every plan whose target month is `month` (newest version of each) as one CSV with
@@ -134,97 +169,92 @@ pub async fn stream_month(
         ),
         Scope::All => None,
     };
+    let mut writer = MonthWriter {
+        out: Vec::with_capacity(CHUNK + 4096),
+        sender,
+        written: 0,
+        scope,
+    };
     let prefix_names: &[&str] = match scope {
         Scope::All => &["plan_id", "plan_name", "wholesaler_id"],
         Scope::Wholesaler(_) => &["plan_id", "plan_name"],
     };
-    let mut out = Vec::with_capacity(CHUNK + 4096);
-    header(&mut out, prefix_names);
-    let mut written = 0u64;
+    header(&mut writer.out, prefix_names);
     for plan in plans {
-        let Some(computation) = allocation_computation::Entity::find()
-            .filter(allocation_computation::Column::PlanId.eq(plan.id))
-            .order_by_desc(allocation_computation::Column::Version)
-            .one(db)
-            .await
-            .context("Failed to read the plan's version")?
-        else {
-            continue;
-        };
-        let ratio_text = ratio(&computation).to_decimal(RATIO_PLACES);
-        let plan_id = plan.id.to_string();
-        let mut parts = allocation_result::Entity::find()
-            .filter(allocation_result::Column::ComputationId.eq(computation.id));
-        if let Scope::Wholesaler(w) = scope {
-            parts = parts.filter(allocation_result::Column::WholesalerId.eq(w));
+        if !write_plan(db, &mut writer, &plan, own_customers.as_ref()).await? {
+            return Ok(writer.written);
         }
-        for part in parts
-            .order_by_asc(allocation_result::Column::WholesalerId)
-            .all(db)
-            .await
-            .context("Failed to read the caps")?
-        {
-            let unpacked = packed::unpack(&part.caps)?;
-            let fetched;
-            let names = if let Some(own) = &own_customers {
-                own
-            } else {
-                fetched =
-                    customers_by_id(db, unpacked.iter().map(|c| c.customer_id).collect()).await?;
-                &fetched
+    }
+    if !writer.out.is_empty() {
+        let _ = writer.sender.send(std::mem::take(&mut writer.out)).await;
+    }
+    Ok(writer.written)
+}
+
+/// One plan's rows (its newest version, then its reserve grants); `false` once the client has gone.
+async fn write_plan(
+    db: &impl ConnectionTrait,
+    writer: &mut MonthWriter,
+    plan: &allocation_plan::Model,
+    own_customers: Option<&HashMap<i32, (String, String)>>,
+) -> Result<bool, ServiceError> {
+    let Some(computation) = allocation_computation::Entity::find()
+        .filter(allocation_computation::Column::PlanId.eq(plan.id))
+        .order_by_desc(allocation_computation::Column::Version)
+        .one(db)
+        .await
+        .context("Failed to read the plan's version")?
+    else {
+        return Ok(true);
+    };
+    let ratio_text = ratio(&computation).to_decimal(RATIO_PLACES);
+    let plan_id = plan.id.to_string();
+    let mut parts = allocation_result::Entity::find()
+        .filter(allocation_result::Column::ComputationId.eq(computation.id));
+    if let Scope::Wholesaler(w) = writer.scope {
+        parts = parts.filter(allocation_result::Column::WholesalerId.eq(w));
+    }
+    for part in parts
+        .order_by_asc(allocation_result::Column::WholesalerId)
+        .all(db)
+        .await
+        .context("Failed to read the caps")?
+    {
+        let unpacked = packed::unpack(&part.caps)?;
+        let fetched;
+        let names = if let Some(own) = own_customers {
+            own
+        } else {
+            fetched = customers_by_id(db, unpacked.iter().map(|c| c.customer_id).collect()).await?;
+            &fetched
+        };
+        let supply = u128::try_from(part.supply).unwrap_or(0);
+        let h_w = u64::try_from(part.baseline_total).unwrap_or(0);
+        let wholesaler = part.wholesaler_id.to_string();
+        let prefix = writer.prefix(&plan_id, &plan.name, &wholesaler);
+        for c in unpacked {
+            let (code, name) = names
+                .get(&c.customer_id)
+                .map_or(("", ""), |(code, name)| (code.as_str(), name.as_str()));
+            let line = Line {
+                code,
+                name,
+                baseline: c.baseline,
+                quota: quota(supply, c.baseline, h_w),
+                cap: c.cap,
             };
-            let supply = u128::try_from(part.supply).unwrap_or(0);
-            let h_w = u64::try_from(part.baseline_total).unwrap_or(0);
-            let wholesaler = part.wholesaler_id.to_string();
-            let prefix: Vec<&str> = match scope {
-                Scope::All => vec![&plan_id, &plan.name, &wholesaler],
-                Scope::Wholesaler(_) => vec![&plan_id, &plan.name],
-            };
-            for c in unpacked {
-                let (code, name) = names
-                    .get(&c.customer_id)
-                    .map_or(("", ""), |(code, name)| (code.as_str(), name.as_str()));
-                write_row(
-                    &mut out,
-                    &prefix,
-                    code,
-                    name,
-                    c.baseline,
-                    &ratio_text,
-                    quota(supply, c.baseline, h_w),
-                    c.cap,
-                );
-                written += 1;
-                if out.len() >= CHUNK {
-                    let full = std::mem::replace(&mut out, Vec::with_capacity(CHUNK + 4096));
-                    if sender.send(full).await.is_err() {
-                        return Ok(written);
-                    }
-                }
+            if !writer.row(&prefix, &ratio_text, &line).await {
+                return Ok(false);
             }
         }
-        // Reserve grants of the plan follow its apportioned rows.
-        for r in caps::grant_rows(db, scope, plan.id).await? {
-            let wholesaler = r.wholesaler_id.to_string();
-            let prefix: Vec<&str> = match scope {
-                Scope::All => vec![&plan_id, &plan.name, &wholesaler],
-                Scope::Wholesaler(_) => vec![&plan_id, &plan.name],
-            };
-            write_row(
-                &mut out,
-                &prefix,
-                &r.customer_code,
-                &r.customer_name,
-                0,
-                &ratio_text,
-                r.quota,
-                r.cap,
-            );
-            written += 1;
+    }
+    // Reserve grants of the plan follow its apportioned rows.
+    for r in caps::grant_rows(db, writer.scope, plan.id).await? {
+        let wholesaler = r.wholesaler_id.to_string();
+        let prefix = writer.prefix(&plan_id, &plan.name, &wholesaler);
+        if !writer.row(&prefix, &ratio_text, &line_of(&r)).await {
+            return Ok(false);
         }
     }
-    if !out.is_empty() {
-        let _ = sender.send(out).await;
-    }
-    Ok(written)
+    Ok(true)
 }

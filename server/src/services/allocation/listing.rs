@@ -17,7 +17,7 @@ pub struct PlanListItem {
     pub plan: allocation_plan::Model,
     /// Its newest version.
     pub computation: allocation_computation::Model,
-    /// For a wholesaler: its S_w in that version.
+    /// For a wholesaler: its `S_w` in that version.
     pub own_supply: Option<i64>,
 }
 

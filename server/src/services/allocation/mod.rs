@@ -7,7 +7,7 @@ pub(crate) mod bulk;
 pub mod caps;
 pub mod export;
 pub mod listing;
-mod packed;
+pub mod packed;
 pub mod plans;
 pub mod purchases;
 pub mod reserve;

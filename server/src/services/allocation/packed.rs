@@ -11,7 +11,7 @@ use crate::services::ServiceError;
 pub struct PackedCap {
     /// The customer.
     pub customer_id: i32,
-    /// h_c: its baseline purchases of the group.
+    /// `h_c`: its baseline purchases of the group.
     pub baseline: u64,
     /// Its cap.
     pub cap: u64,

@@ -1,6 +1,6 @@
 //! The ministry's allocation plans: a product group, a target and a baseline month and a reserve
 //! share. Making a plan computes its first version; each recompute is a new immutable version
-//! holding P, B, every wholesaler's H_w, S_w and reserve, and every customer's cap.
+//! holding P, B, every wholesaler's `H_w`, `S_w` and reserve, and every customer's cap.
 
 use std::collections::HashMap;
 

@@ -202,18 +202,18 @@ fn check(
             problem(column, field, "customer", message.clone());
         }
         let product = match ProductCode::parse(c.product_code) {
-            Ok(code) => match products.get(code.as_str()) {
-                Some(id) => Some(*id),
-                None => {
+            Ok(code) => {
+                let id = products.get(code.as_str()).copied();
+                if id.is_none() {
                     problem(
                         Column::ProductCode,
                         "product_code",
                         "unknown_product",
                         format!("製品コード「{}」は製品マスタにありません", c.product_code),
                     );
-                    None
                 }
-            },
+                id
+            }
             Err(e) => {
                 problem(Column::ProductCode, "product_code", e.code, e.message);
                 None

@@ -54,7 +54,7 @@ pub fn sniff(path: &Path) -> Result<Format, ServiceError> {
     open(path)?
         .take(64 * 1024)
         .read_to_end(&mut head)
-        .map_err(unreadable)?;
+        .map_err(|e| unreadable(&e))?;
     if head.starts_with(b"PK\x03\x04") {
         return Ok(Format::Xlsx);
     }
@@ -184,10 +184,10 @@ where
 }
 
 fn open(path: &Path) -> Result<File, ServiceError> {
-    File::open(path).map_err(unreadable)
+    File::open(path).map_err(|e| unreadable(&e))
 }
 
-fn unreadable(e: io::Error) -> ServiceError {
+fn unreadable(e: &io::Error) -> ServiceError {
     ServiceError::Internal(format!("Failed to read the uploaded file: {e}"))
 }
 
@@ -373,7 +373,8 @@ impl<R: Read> Read for ShiftJisReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::fmt::Write as _;
+    use std::io::Write as _;
 
     #[derive(Debug, Clone, Copy, PartialEq)]
     enum Col {
@@ -389,7 +390,9 @@ mod tests {
         }
     }
 
-    fn rows_of(bytes: &[u8]) -> anyhow::Result<(Format, Vec<(usize, String, String)>)> {
+    type Rows = Vec<(usize, String, String)>;
+
+    fn rows_of(bytes: &[u8]) -> anyhow::Result<(Format, Rows)> {
         let mut file = tempfile::NamedTempFile::new()?;
         file.write_all(bytes)?;
         let format = sniff(file.path())?;
@@ -432,7 +435,7 @@ mod tests {
     fn a_long_shift_jis_file_decodes_across_buffer_boundaries() -> anyhow::Result<()> {
         let mut text = String::from("code,name\n");
         for i in 0..20_000 {
-            text.push_str(&format!("C{i},医療法人社団 第{i}病院\n"));
+            let _ = writeln!(text, "C{i},医療法人社団 第{i}病院");
         }
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
         let (_, rows) = rows_of(&sjis)?;

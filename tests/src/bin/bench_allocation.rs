@@ -1,0 +1,457 @@
+//! Benchmark of allocation caps at national scale (issue 6), with a written report: the 60
+//! wholesalers' purchase-history files (≈12 million rows) uploaded over HTTP, 300 plans computed
+//! end to end, the same computation as one PostgreSQL query with window functions (the peer
+//! baseline, checked to give the same caps), and the largest wholesaler's month of caps
+//! (≈3.6 million rows) downloaded as CSV while the server's memory is sampled — on SQLite, and
+//! on PostgreSQL when `SUPPLYWATCH_TEST_POSTGRES_URL` is set.
+//!
+//! Run (release binaries, from the repository root):
+//!     cargo build --release -p supplywatch -p supplywatch-tests
+//!     target/release/bench-allocation <price list CSV>
+//! (the price list is `../shared/data/nhi_price_list_20250716.csv`).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
+use serde_json::{Value, json};
+use supplywatch::db::entity::{allocation_computation, allocation_plan, allocation_result};
+use supplywatch::domain::{OrganizationKind, Role};
+use supplywatch::services::accounts::{self, NewOrganization, NewUser};
+use supplywatch::services::allocation::packed;
+use supplywatch::services::audit::Actor;
+use supplywatch::services::national_allocation::{SHORT_PRODUCTS, short_products};
+use supplywatch_seed::national::allocation::{self, AllocationSet};
+use supplywatch_tests::backends::{Backend, FreshDatabase};
+use supplywatch_tests::bench::{start, stop};
+
+const PASSWORD: &str = "Bench-pass-2026!";
+const MINISTRY: &str = "bench@ministry.example";
+/// The seed's default: the data set the seed stored.
+const SEED: u64 = 20_250_716;
+const UNTIL: &str = "2025-12-26";
+const TARGET: &str = "2025-12";
+const BASELINE: &str = "2024-12";
+
+fn main() -> anyhow::Result<()> {
+    let price_list = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .context("usage: bench-allocation PRICE_LIST.csv")?
+        .canonicalize()
+        .context("the price list file cannot be found")?;
+    let binary = supplywatch_tests::bench::release_binary()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let mut report = String::from("# Allocation benchmark\n\n");
+    writeln!(
+        report,
+        "Machine: {} cores; release binaries; national allocation set (60 wholesalers, 243,000 facilities, {SHORT_PRODUCTS} short products).\n",
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+    )?;
+    for backend in supplywatch_tests::backends()? {
+        writeln!(report, "## {}\n", backend.name())?;
+        let section = runtime.block_on(bench_backend(&backend, &binary, &price_list))?;
+        print!("{section}");
+        report.push_str(&section);
+    }
+    println!("{report}");
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench/allocation.md");
+    std::fs::create_dir_all(out.parent().unwrap_or(Path::new(".")))?;
+    std::fs::write(&out, report)?;
+    Ok(())
+}
+
+#[expect(clippy::cast_precision_loss, reason = "a size for the report")]
+fn megabytes(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+#[expect(clippy::cast_precision_loss, reason = "a rate for the report")]
+fn rate(rows: u64, d: Duration) -> String {
+    format!("{:.0} rows/s", rows as f64 / d.as_secs_f64())
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "the benchmark reads best as its four steps in order"
+)]
+async fn bench_backend(
+    backend: &Backend,
+    binary: &Path,
+    price_list: &Path,
+) -> anyhow::Result<String> {
+    let mut out = String::new();
+    let dir = tempfile::tempdir()?;
+    let database = FreshDatabase::create(backend).await?;
+    let url = database.url.as_str();
+
+    let started = Instant::now();
+    let seeded = Command::new(binary)
+        .args(["seed", "--scale", "national", "--nhi-price-list"])
+        .arg(price_list)
+        .args(["--until", UNTIL])
+        .current_dir(dir.path())
+        .env("SUPPLYWATCH_DATABASE_URL", url)
+        .env("SUPPLYWATCH_DEMO_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .output()?;
+    if !seeded.status.success() {
+        bail!("seed failed: {}", String::from_utf8_lossy(&seeded.stderr));
+    }
+    writeln!(
+        out,
+        "- `seed --scale national` (price list, three years of status history, and the allocation set with ≈12M purchase rows): {}",
+        secs(started.elapsed())
+    )?;
+
+    let db = supplywatch::db::connect(url).await?;
+    add_ministry_user(&db).await?;
+    let products: Vec<String> = short_products(&db, SHORT_PRODUCTS)
+        .await?
+        .into_iter()
+        .map(|p| p.code)
+        .collect();
+    let set = allocation::generate(products.len(), SEED);
+    let files = write_files(dir.path(), &set, &products)?;
+    let total_rows: u64 = files.iter().map(|(_, rows, _)| *rows).sum();
+
+    let (mut server, port, _) = start(binary, dir.path(), url).await?;
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+
+    // 1. Every wholesaler's file again (each key replaced), one after another.
+    let mut largest = (0u64, Duration::ZERO);
+    let started = Instant::now();
+    for (email, rows, path) in &files {
+        let token = token(&client, &base, email).await?;
+        let bytes = std::fs::read(path)?;
+        let began = Instant::now();
+        let file = reqwest::multipart::Part::bytes(bytes).file_name("purchases.csv");
+        let response = client
+            .post(format!("{base}/api/v1/purchase-history/upload"))
+            .bearer_auth(&token)
+            .multipart(reqwest::multipart::Form::new().part("file", file))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            bail!(
+                "upload of {email} gave {}: {}",
+                response.status(),
+                response.text().await?
+            );
+        }
+        if *rows > largest.0 {
+            largest = (*rows, began.elapsed());
+        }
+    }
+    let elapsed = started.elapsed();
+    writeln!(
+        out,
+        "- purchase-history upload over HTTP, all 60 wholesalers one after another ({total_rows} rows, every key replaced): {} → **{}**; goal ≥ {} rows/s",
+        secs(elapsed),
+        rate(total_rows, elapsed),
+        if backend == &Backend::Sqlite {
+            "200,000"
+        } else {
+            "300,000"
+        }
+    )?;
+    writeln!(
+        out,
+        "  - the largest wholesaler's file alone ({} rows): {} → {}",
+        largest.0,
+        secs(largest.1),
+        rate(largest.0, largest.1)
+    )?;
+
+    // 2. 300 plans, one product each, through the API (check, compute, store every cap).
+    let ministry = token(&client, &base, MINISTRY).await?;
+    let started = Instant::now();
+    let mut slowest = Duration::ZERO;
+    for code in &products {
+        let began = Instant::now();
+        let response = client
+            .post(format!("{base}/api/v1/allocation-plans"))
+            .bearer_auth(&ministry)
+            .json(&json!({"name": format!("{code} {TARGET}"), "product_codes": [code], "target_month": TARGET, "baseline_month": BASELINE}))
+            .send()
+            .await?;
+        if response.status() != reqwest::StatusCode::CREATED {
+            bail!(
+                "plan for {code} gave {}: {}",
+                response.status(),
+                response.text().await?
+            );
+        }
+        slowest = slowest.max(began.elapsed());
+    }
+    let ours = started.elapsed();
+    writeln!(
+        out,
+        "- computing caps for {} plans end to end (300 `POST /api/v1/allocation-plans`, each reading its baseline, apportioning every wholesaler's customers and storing the version): **{}**; slowest plan {}; goal ≤ 5 s",
+        products.len(),
+        secs(ours),
+        secs(slowest)
+    )?;
+
+    // 3. The peer baseline: the same caps from one SQL query (PostgreSQL), compared with ours.
+    if db.get_database_backend() == DbBackend::Postgres {
+        let (peer, theirs) = sql_caps(&db).await?;
+        let mine = stored_checksums(&db).await?;
+        let differing = theirs
+            .iter()
+            .filter(|(k, v)| mine.get(k) != Some(v))
+            .count();
+        writeln!(
+            out,
+            "- the same computation as one PostgreSQL query with window functions (caps of every customer of every plan, summed per plan and wholesaler): **{}**; ours / query = {:.2}; {} (plan, wholesaler) results compared, {differing} differ",
+            secs(peer),
+            ours.as_secs_f64() / peer.as_secs_f64(),
+            theirs.len()
+        )?;
+    }
+
+    // 4. The largest wholesaler's month of caps, on a freshly started server.
+    stop(&mut server);
+    let (mut server, port, _) = start(binary, dir.path(), url).await?;
+    let base = format!("http://127.0.0.1:{port}");
+    let pid = server.id();
+    let idle = rss_kib(pid, "VmRSS")?;
+    let w01 = token(&client, &base, &files[0].0).await?;
+    let sampler = tokio::spawn(async move {
+        let mut peak = 0;
+        loop {
+            match rss_kib(pid, "VmRSS") {
+                Ok(kib) => peak = peak.max(kib),
+                Err(_) => return peak,
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let started = Instant::now();
+    let response = client
+        .get(format!("{base}/api/v1/allocation-caps?month={TARGET}"))
+        .bearer_auth(&w01)
+        .send()
+        .await?;
+    let mut response = response;
+    let (mut lines, mut bytes) = (0u64, 0u64);
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len() as u64;
+        lines += chunk.split(|b| *b == b'\n').count() as u64 - 1;
+    }
+    let download = started.elapsed();
+    let hwm = rss_kib(pid, "VmHWM")?;
+    stop(&mut server);
+    let peak = sampler.await.unwrap_or(0).max(hwm);
+    let rows = lines.saturating_sub(1);
+    writeln!(
+        out,
+        "- the largest wholesaler's month of caps as CSV (`GET /api/v1/allocation-caps?month={TARGET}`, {rows} rows, {:.0} MB): {} → **{}**; goal ≥ 500,000 rows/s",
+        megabytes(bytes),
+        secs(download),
+        rate(rows, download)
+    )?;
+    writeln!(
+        out,
+        "  - server memory: {:.0} MB at rest, peak {:.0} MB during the download (VmHWM of a freshly started server); goal < 200 MB\n",
+        megabytes(idle * 1024),
+        megabytes(peak * 1024)
+    )?;
+    Ok(out)
+}
+
+async fn token(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
+    let body: Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    body["token"]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no token for {email}: {body}"))
+}
+
+async fn add_ministry_user(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    let (now, actor) = (chrono::Utc::now(), Actor::system("bench"));
+    let org = accounts::create_organization(
+        db,
+        &NewOrganization {
+            kind: OrganizationKind::Ministry,
+            name: "ベンチマーク省",
+            corporate_number: None,
+            contacts: &[],
+        },
+        &actor,
+        now,
+    )
+    .await?;
+    accounts::create_user(
+        db,
+        &NewUser {
+            email: MINISTRY,
+            display_name: "計測",
+            role: Role::Ministry,
+            organization_id: org.id,
+            password: PASSWORD,
+        },
+        &actor,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// One CSV file per wholesaler, as its system would send it: (login, rows, path), largest first.
+fn write_files(
+    dir: &Path,
+    set: &AllocationSet,
+    products: &[String],
+) -> anyhow::Result<Vec<(String, u64, PathBuf)>> {
+    let mut files = Vec::new();
+    for (w, rows) in set.wholesalers.iter().zip(&set.purchases) {
+        let path = dir.join(format!("{}.csv", w.email));
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        writeln!(
+            file,
+            "customer_code,customer_name,product_code,month,quantity"
+        )?;
+        for p in rows {
+            let f = &set.facilities[p.facility as usize];
+            writeln!(
+                file,
+                "{},{},{},{BASELINE},{}",
+                f.code,
+                f.name,
+                products[usize::from(p.product)],
+                p.quantity
+            )?;
+        }
+        file.flush()?;
+        files.push((w.email.clone(), rows.len() as u64, path));
+    }
+    files.sort_by_key(|f| std::cmp::Reverse(f.1));
+    Ok(files)
+}
+
+/// Σ cap × customer id per (plan, wholesaler), from the stored versions.
+async fn stored_checksums(
+    db: &sea_orm::DatabaseConnection,
+) -> anyhow::Result<HashMap<(i32, i32), (i64, i64)>> {
+    let plans: HashMap<i32, i32> = allocation_computation::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.plan_id))
+        .collect();
+    let month = allocation_plan::Entity::find()
+        .filter(allocation_plan::Column::TargetMonth.eq(202_512))
+        .all(db)
+        .await?;
+    let wanted: std::collections::HashSet<i32> = month.iter().map(|p| p.id).collect();
+    let mut sums = HashMap::new();
+    for r in allocation_result::Entity::find().all(db).await? {
+        let plan = plans.get(&r.computation_id).copied().unwrap_or_default();
+        if !wanted.contains(&plan) {
+            continue;
+        }
+        let caps = packed::unpack(&r.caps)?;
+        let total: u64 = caps.iter().map(|c| c.cap).sum();
+        let checksum: u64 = caps
+            .iter()
+            .map(|c| c.cap * u64::try_from(c.customer_id).unwrap_or(0))
+            .sum();
+        sums.insert(
+            (plan, r.wholesaler_id),
+            (i64::try_from(total)?, i64::try_from(checksum)?),
+        );
+    }
+    Ok(sums)
+}
+
+/// DESIGN §6 as one query: per plan P and B, per wholesaler H and S, per customer the floor and
+/// remainder, ranked by remainder, baseline and code (byte order); the top `S − Σ floor` get one
+/// more. Returns its time and Σ cap, Σ cap × customer id per (plan, wholesaler).
+async fn sql_caps(
+    db: &sea_orm::DatabaseConnection,
+) -> anyhow::Result<(Duration, HashMap<(i32, i32), (i64, i64)>)> {
+    let sql = r#"
+WITH plans AS (
+  SELECT id AS plan_id, target_month, baseline_month, reserve_percent FROM allocation_plans WHERE target_month = 202512
+), totals AS (
+  SELECT pl.plan_id, pl.reserve_percent,
+         SUM(COALESCE(tp.quantity, ta.quantity, 0))::numeric AS p, SUM(COALESCE(ba.quantity, 0))::numeric AS b
+  FROM plans pl JOIN allocation_plan_products app ON app.plan_id = pl.plan_id
+  LEFT JOIN shipments tp ON tp.product_id = app.product_id AND tp.month = pl.target_month AND tp.kind = 'planned'
+  LEFT JOIN shipments ta ON ta.product_id = app.product_id AND ta.month = pl.target_month AND ta.kind = 'actual'
+  LEFT JOIN shipments ba ON ba.product_id = app.product_id AND ba.month = pl.baseline_month AND ba.kind = 'actual'
+  GROUP BY pl.plan_id, pl.reserve_percent
+), h AS (
+  SELECT pl.plan_id, pu.wholesaler_id, pu.customer_id, c.code, SUM(pu.quantity)::numeric AS h
+  FROM plans pl JOIN allocation_plan_products app ON app.plan_id = pl.plan_id
+  JOIN purchases pu ON pu.product_id = app.product_id AND pu.month = pl.baseline_month
+  JOIN customers c ON c.id = pu.customer_id
+  GROUP BY pl.plan_id, pu.wholesaler_id, pu.customer_id, c.code
+), s AS (
+  SELECT h.*, SUM(h.h) OVER w AS hw,
+         floor(t.p * SUM(h.h) OVER w * (100 - t.reserve_percent) / (t.b * 100)) AS s
+  FROM h JOIN totals t USING (plan_id)
+  WINDOW w AS (PARTITION BY h.plan_id, h.wholesaler_id)
+), q AS (
+  SELECT s.*, CASE WHEN hw = 0 THEN 0 ELSE floor(s * h / hw) END AS fl,
+         CASE WHEN hw = 0 THEN 0 ELSE mod(s * h, hw) END AS rem
+  FROM s
+), r AS (
+  SELECT q.*, s - SUM(fl) OVER (PARTITION BY plan_id, wholesaler_id) AS left_over,
+         ROW_NUMBER() OVER (PARTITION BY plan_id, wholesaler_id ORDER BY rem DESC, h DESC, code COLLATE "C") AS rank
+  FROM q
+)
+SELECT plan_id, wholesaler_id,
+       SUM(fl + CASE WHEN rem > 0 AND rank <= left_over THEN 1 ELSE 0 END)::bigint AS total,
+       SUM((fl + CASE WHEN rem > 0 AND rank <= left_over THEN 1 ELSE 0 END) * customer_id)::bigint AS checksum
+FROM r GROUP BY plan_id, wholesaler_id"#;
+    let started = Instant::now();
+    let rows = db
+        .query_all(Statement::from_string(DbBackend::Postgres, sql))
+        .await?;
+    let elapsed = started.elapsed();
+    let mut sums = HashMap::new();
+    for row in rows {
+        let plan: i32 = row.try_get("", "plan_id")?;
+        let wholesaler: i32 = row.try_get("", "wholesaler_id")?;
+        sums.insert(
+            (plan, wholesaler),
+            (row.try_get("", "total")?, row.try_get("", "checksum")?),
+        );
+    }
+    Ok((elapsed, sums))
+}
+
+/// A line of `/proc/PID/status` in KiB.
+fn rss_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(field)?
+                .trim_start_matches(':')
+                .trim()
+                .strip_suffix("kB")?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .with_context(|| format!("no {field} for {pid}"))
+}
