@@ -203,6 +203,17 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         "GET /api/v1/cases",
         "GET /api/v1/cases/{id}",
         "POST /api/v1/cases/{id}/transitions",
+        "POST /api/v1/shipments/upload",
+        "POST /api/v1/purchase-history/upload",
+        "POST /api/v1/allocation-plans",
+        "GET /api/v1/allocation-plans",
+        "GET /api/v1/allocation-plans/{id}",
+        "POST /api/v1/allocation-plans/{id}/computations",
+        "GET /api/v1/allocation-plans/{id}/caps",
+        "GET /api/v1/allocation-caps",
+        "POST /api/v1/allocation-plans/{id}/reserve-requests",
+        "GET /api/v1/allocation-plans/{id}/reserve-requests",
+        "POST /api/v1/allocation-plans/{id}/reserve-requests/{request_id}/grant",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -223,7 +234,12 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         let (method, path) = operation
             .split_once(' ')
             .ok_or_else(|| anyhow::anyhow!("bad operation"))?;
-        let url = app.url(&path.replace("{code}", "1124001F1022").replace("{id}", "1"));
+        let url = app.url(
+            &path
+                .replace("{code}", "1124001F1022")
+                .replace("{id}", "1")
+                .replace("{request_id}", "1"),
+        );
         let request = match method {
             "POST" => app
                 .client

@@ -101,18 +101,21 @@ const SUFFIXES: [&str; 8] = [
 /// Wholesalers in the set.
 pub const WHOLESALERS: usize = 60;
 
-/// Market shares in basis points (1/100 %): the largest four 30 %, 22 %, 18 %, 15 % (85 %), the
-/// other 56 sharing 15 % in decreasing steps.
+/// Shares are counted in units of 1/100,000 of the market.
+const SHARE_UNITS: u32 = 100_000;
+
+/// Market shares: the largest four 30 %, 22 %, 18 %, 15 % (85 %), the other 56 sharing 15 % in
+/// decreasing steps (the smallest about 0.01 %).
 fn shares() -> [u32; WHOLESALERS] {
     let mut shares = [0u32; WHOLESALERS];
-    shares[..4].copy_from_slice(&[3000, 2200, 1800, 1500]);
-    // Weights 56, 55, …, 1 over 1,500 basis points; the rounding rest goes to the fifth.
+    shares[..4].copy_from_slice(&[30_000, 22_000, 18_000, 15_000]);
+    // Weights 56, 55, …, 1 over 15 % of the market; the rounding rest goes to the fifth.
     let weights: u32 = (1..=56).sum();
     for (i, share) in shares.iter_mut().enumerate().skip(4) {
-        *share = 1500 * (60 - u32::try_from(i).unwrap_or(60)) / weights;
+        *share = 15_000 * (60 - u32::try_from(i).unwrap_or(60)) / weights;
     }
     let total: u32 = shares.iter().sum();
-    shares[4] += 10_000 - total;
+    shares[4] += SHARE_UNITS - total;
     shares
 }
 
@@ -125,8 +128,8 @@ pub struct WholesalerSpec {
     pub corporate_number: String,
     /// Login of its allocation clerk.
     pub email: String,
-    /// Its market share in basis points.
-    pub share_bp: u32,
+    /// Its market share in 1/100,000 of the market.
+    pub share: u32,
 }
 
 /// One customer facility.
@@ -186,7 +189,7 @@ pub fn generate(products: usize, seed: u64) -> AllocationSet {
             name: format!("{}{}株式会社", REGIONS[i / 8 % 8], SUFFIXES[i % 8]),
             corporate_number: corporate_number(700_000_000_000 + i as u64 * 7_919),
             email: format!("w{:02}@wholesaler.national.example", i + 1),
-            share_bp: shares[i],
+            share: shares[i],
         })
         .collect();
     let mut facilities = Vec::new();
@@ -218,7 +221,7 @@ pub fn generate(products: usize, seed: u64) -> AllocationSet {
         })
         .collect();
     let pick = |r: u64| {
-        let point = u32::try_from(r % 10_000).unwrap_or(0);
+        let point = u32::try_from(r % u64::from(SHARE_UNITS)).unwrap_or(0);
         cumulative
             .iter()
             .position(|c| point < *c)
@@ -288,9 +291,13 @@ mod tests {
     #[test]
     fn shares_add_up_and_the_largest_four_hold_85_percent() {
         let s = shares();
-        assert_eq!(s.iter().sum::<u32>(), 10_000);
-        assert_eq!(s[..4].iter().sum::<u32>(), 8_500);
+        assert_eq!(s.iter().sum::<u32>(), SHARE_UNITS);
+        assert_eq!(s[..4].iter().sum::<u32>(), 85_000);
         assert!(s.windows(2).skip(4).all(|w| w[0] >= w[1]));
+        assert!(
+            s.iter().all(|share| *share > 0),
+            "every wholesaler has customers"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::http::api::public::Format;
 use crate::http::download;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
+use crate::services::allocation::values::month_text;
 use crate::services::allocation::{NewPlan, Scope, caps, export, listing, plans, reserve};
 
 /// A new plan (DESIGN §9.1).
@@ -62,11 +63,34 @@ pub struct MonthParams {
     pub month: String,
 }
 
+/// One plan in the list (its newest version).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanSummary {
+    /// Id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// `YYYY-MM`.
+    pub target_month: String,
+    /// `YYYY-MM`.
+    pub baseline_month: String,
+    /// 0–100.
+    pub reserve_percent: i32,
+    /// The newest version.
+    pub version: i32,
+    /// r cut to 4 decimals.
+    pub coverage_ratio_text: String,
+    /// Wholesalers with a share.
+    pub wholesalers: i32,
+    /// For a wholesaler: its own supply S in the newest version.
+    pub own_supply: Option<i64>,
+}
+
 /// Plans the caller may see.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanList {
     /// Newest first.
-    pub items: Vec<PlanResponse>,
+    pub items: Vec<PlanSummary>,
 }
 
 /// A reserve request as the wholesaler records it.
@@ -161,13 +185,21 @@ pub async fn list_allocation_plans(
     ApiUser(user): ApiUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = Scope::of(&user)?;
-    let mut items = Vec::new();
-    for item in listing::list(&state.db, scope).await? {
-        items.push(plan_response(
-            &caps::show(&state.db, scope, item.plan.id, None).await?,
-        ));
-    }
+    let items = listing::list(&state.db, Scope::of(&user)?)
+        .await?
+        .into_iter()
+        .map(|item| PlanSummary {
+            id: item.plan.id,
+            coverage_ratio_text: item.coverage_ratio().to_decimal(export::RATIO_PLACES),
+            target_month: month_text(item.plan.target_month),
+            baseline_month: month_text(item.plan.baseline_month),
+            reserve_percent: item.plan.reserve_percent,
+            version: item.computation.version,
+            wholesalers: item.computation.wholesalers,
+            own_supply: item.own_supply,
+            name: item.plan.name,
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(PlanList { items }))
 }
 
