@@ -125,43 +125,91 @@ pub struct Claim<'a> {
 /// Σ caps = `supply` whenever some h > 0; every cap is within one unit of its quota; a customer
 /// with h = 0 gets 0.
 pub fn apportion(supply: u128, claims: &[Claim<'_>]) -> Vec<u128> {
-    let total: u128 = claims.iter().map(|c| u128::from(c.baseline)).sum();
-    if total == 0 {
-        return vec![0; claims.len()];
+    let baselines: Vec<u64> = claims.iter().map(|c| c.baseline).collect();
+    let (mut caps, tie) = apportion_by_baseline(supply, &baselines);
+    if let Some(tie) = tie {
+        tie.resolve(&mut caps, |i| claims[i].customer_code);
     }
-    let mut caps: Vec<u128> = Vec::with_capacity(claims.len());
-    let mut remainders: Vec<(u128, usize)> = Vec::new();
+    caps
+}
+
+/// Customers tied at the cut-off of the left-over units — equal remainder and equal baseline —
+/// of whom `units` get one more unit, smallest customer code first. Only these need their codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tie {
+    /// Indices into the baselines given, all tied.
+    pub candidates: Vec<usize>,
+    /// How many of them get one more unit (fewer than the candidates).
+    pub units: usize,
+}
+
+impl Tie {
+    /// Gives the units to the candidates with the smallest codes (byte order).
+    pub fn resolve<'a>(mut self, caps: &mut [u128], code_of: impl Fn(usize) -> &'a str) {
+        self.candidates
+            .sort_unstable_by(|a, b| code_of(*a).as_bytes().cmp(code_of(*b).as_bytes()));
+        for index in self.candidates.iter().take(self.units) {
+            caps[*index] += 1;
+        }
+    }
+}
+
+/// [`apportion`] in two steps, so that customer codes are read only where they decide: the caps
+/// with every left-over unit placed by remainder and baseline, and the [`Tie`] (if any) that only
+/// the codes can settle.
+pub fn apportion_by_baseline(supply: u128, baselines: &[u64]) -> (Vec<u128>, Option<Tie>) {
+    let total: u128 = baselines.iter().copied().map(u128::from).sum();
+    if total == 0 {
+        return (vec![0; baselines.len()], None);
+    }
+    let mut caps: Vec<u128> = Vec::with_capacity(baselines.len());
+    // (remainder, baseline, index) of every customer with a remainder.
+    let mut remainders: Vec<(u128, u64, usize)> = Vec::new();
     let mut given: u128 = 0;
-    for (index, claim) in claims.iter().enumerate() {
-        let share = supply * u128::from(claim.baseline);
+    for (index, baseline) in baselines.iter().enumerate() {
+        let share = supply * u128::from(*baseline);
         let cap = share / total;
-        let remainder = share % total;
         given += cap;
         caps.push(cap);
-        if remainder > 0 {
-            remainders.push((remainder, index));
+        if share % total > 0 {
+            remainders.push((share % total, *baseline, index));
         }
     }
     // Σ remainders = (S − Σ⌊…⌋) × H and each remainder < H, so there are more customers with a
     // remainder than units left: every left-over unit finds a customer with h > 0.
     let left = usize::try_from(supply - given).unwrap_or(usize::MAX);
-    let order = |a: &(u128, usize), b: &(u128, usize)| {
-        b.0.cmp(&a.0)
-            .then_with(|| claims[b.1].baseline.cmp(&claims[a.1].baseline))
-            .then_with(|| {
-                claims[a.1]
-                    .customer_code
-                    .as_bytes()
-                    .cmp(claims[b.1].customer_code.as_bytes())
-            })
-    };
-    if left > 0 && left < remainders.len() {
-        remainders.select_nth_unstable_by(left - 1, order);
+    if left == 0 {
+        return (caps, None);
     }
-    for (_, index) in remainders.iter().take(left) {
-        caps[*index] += 1;
+    let better = |a: &(u128, u64, usize), b: &(u128, u64, usize)| b.0.cmp(&a.0).then(b.1.cmp(&a.1));
+    let cut = left.min(remainders.len()) - 1;
+    let (_, &mut cutoff, _) = remainders.select_nth_unstable_by(cut, better);
+    let mut tied = Vec::new();
+    let mut placed = 0;
+    for r in &remainders {
+        match better(r, &cutoff) {
+            std::cmp::Ordering::Less => {
+                caps[r.2] += 1;
+                placed += 1;
+            }
+            std::cmp::Ordering::Equal => tied.push(r.2),
+            std::cmp::Ordering::Greater => {}
+        }
     }
-    caps
+    let units = left.min(remainders.len()) - placed;
+    if units == tied.len() {
+        for index in tied {
+            caps[index] += 1;
+        }
+        return (caps, None);
+    }
+    (
+        caps,
+        Some(Tie {
+            candidates: tied,
+            units,
+        }),
+    )
 }
 
 /// The quota S·h ÷ H of one customer, exact.

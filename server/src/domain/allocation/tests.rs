@@ -50,6 +50,22 @@ fn equal_remainders_go_to_the_larger_baseline_then_the_smaller_code() {
 }
 
 #[test]
+fn only_customers_tied_at_the_cut_off_need_their_codes() {
+    // S = 3 over h = 2, 1, 1, 1, 1: the h = 2 customer's floor is 1; two units left among four
+    // customers with equal remainder and baseline: a tie of four for two units.
+    let (caps, tie) = apportion_by_baseline(3, &[2, 1, 1, 1, 1]);
+    assert_eq!(caps, [1, 0, 0, 0, 0]);
+    assert_eq!(
+        tie.as_ref().map(|t| (t.candidates.len(), t.units)),
+        Some((4, 2))
+    );
+    // The larger remainders are placed without codes: S = 4 over h = 3, 1, 6 (see above).
+    assert_eq!(apportion_by_baseline(4, &[3, 1, 6]), (vec![1, 0, 3], None));
+    // A tie that takes every candidate needs no codes either.
+    assert_eq!(apportion_by_baseline(2, &[1, 1]), (vec![1, 1], None));
+}
+
+#[test]
 fn codes_compare_by_bytes_so_digits_come_before_letters() {
     let rows = [("a1", 1), ("A1", 1), ("01", 1)];
     assert_eq!(apportion(1, &claims(&rows)), [0, 0, 1]);

@@ -254,6 +254,7 @@ pub async fn rows(
             baseline_total: u64::try_from(result.baseline_total).unwrap_or(0),
             supply: u64::try_from(result.supply).unwrap_or(0),
         };
+        let first = rows.len();
         for cap in caps {
             let (code, name) = names.get(&cap.customer_id).cloned().unwrap_or_default();
             if needle.as_ref().is_some_and(|n| {
@@ -275,6 +276,9 @@ pub async fn rows(
                 source: CapSource::History,
             });
         }
+        // Stored in customer id order; shown in code order.
+        rows[first..]
+            .sort_unstable_by(|a, b| a.customer_code.as_bytes().cmp(b.customer_code.as_bytes()));
     }
     for grant in grant_rows(db, scope, view.plan.id).await? {
         if needle.as_ref().is_some_and(|n| {

@@ -191,6 +191,10 @@ pub async fn stream_month(
     Ok(writer.written)
 }
 
+fn code_of(names: &HashMap<i32, (String, String)>, id: i32) -> &str {
+    names.get(&id).map_or("", |(code, _)| code.as_str())
+}
+
 /// One plan's rows (its newest version, then its reserve grants); `false` once the client has gone.
 async fn write_plan(
     db: &impl ConnectionTrait,
@@ -232,6 +236,12 @@ async fn write_plan(
         let h_w = u64::try_from(part.baseline_total).unwrap_or(0);
         let wholesaler = part.wholesaler_id.to_string();
         let prefix = writer.prefix(&plan_id, &plan.name, &wholesaler);
+        let mut unpacked = unpacked;
+        unpacked.sort_unstable_by(|a, b| {
+            code_of(names, a.customer_id)
+                .as_bytes()
+                .cmp(code_of(names, b.customer_id).as_bytes())
+        });
         for c in unpacked {
             let (code, name) = names
                 .get(&c.customer_id)

@@ -5,6 +5,7 @@
 
 pub(crate) mod bulk;
 pub mod caps;
+mod computation;
 pub mod export;
 pub mod listing;
 pub mod packed;

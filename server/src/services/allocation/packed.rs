@@ -1,7 +1,7 @@
 //! The caps of one wholesaler in one computation, packed into bytes: a national computation
 //! holds ≈12 million customer caps, which as one row each would take about a minute to write,
 //! while packed per (computation, wholesaler) they are written in about a second and read back
-//! whole for a download. Format 1: a version byte, then per customer (in customer-code order)
+//! whole for a download. Format 1: a version byte, then per customer (in customer id order)
 //! its id as 4 bytes little-endian, its baseline and its cap as LEB128 varints.
 
 use crate::services::ServiceError;

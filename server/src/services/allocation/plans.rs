@@ -7,18 +7,17 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait, Value,
+    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use super::packed::{self, PackedCap};
+use super::computation;
 use super::shipments::{self, MonthTotals};
-use super::uploads::{self, UploadKind};
 use super::values::{month_text, parse_month, year_before};
 use crate::db::entity::{
-    allocation_computation, allocation_plan, allocation_plan_product, allocation_result, product,
+    allocation_computation, allocation_plan, allocation_plan_product, product,
 };
 use crate::domain::Role;
-use crate::domain::allocation::{self, Claim, PlanTotals, ReservePercent};
+use crate::domain::allocation::{PlanTotals, ReservePercent};
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
@@ -116,7 +115,8 @@ pub async fn create_in(
     .exec(txn)
     .await
     .context("Failed to store the plan's products")?;
-    let version = compute(txn, &model, &plan.product_ids, totals, 1, user, now).await?;
+    let version =
+        computation::compute(txn, &model, &plan.product_ids, totals, 1, user, now).await?;
     audit::record(
         txn,
         AuditEntry {
@@ -168,7 +168,8 @@ pub async fn recompute(
         .await
         .context("Failed to read the plan's versions")?
         .map_or(0, |c| c.version);
-    let version = compute(&txn, &plan, &product_ids, totals, latest + 1, user, now).await?;
+    let version =
+        computation::compute(&txn, &plan, &product_ids, totals, latest + 1, user, now).await?;
     audit::record(
         &txn,
         AuditEntry {
@@ -367,141 +368,4 @@ async fn totals_of(
             e.to_string(),
         ))
     })
-}
-
-/// What one computation stored.
-#[derive(Debug, Clone, Copy)]
-struct Computed {
-    version: i32,
-    wholesalers: usize,
-}
-
-/// One customer's baseline as read for a computation.
-struct Baseline {
-    wholesaler_id: i32,
-    customer_id: i32,
-    code: String,
-    quantity: u64,
-}
-
-/// Reads every wholesaler's customers' baselines, apportions and stores version `version`.
-async fn compute(
-    txn: &DatabaseTransaction,
-    plan: &allocation_plan::Model,
-    product_ids: &[i32],
-    totals: PlanTotals,
-    version: i32,
-    user: &UserContext,
-    now: DateTime<Utc>,
-) -> Result<Computed, ServiceError> {
-    let baselines = read_baselines(txn, product_ids, plan.baseline_month).await?;
-    let mut by_wholesaler: Vec<(i32, Vec<Baseline>)> = Vec::new();
-    for b in baselines {
-        match by_wholesaler.last_mut() {
-            Some((w, list)) if *w == b.wholesaler_id => list.push(b),
-            _ => by_wholesaler.push((b.wholesaler_id, vec![b])),
-        }
-    }
-    let customers: usize = by_wholesaler.iter().map(|(_, l)| l.len()).sum();
-    let computation = allocation_computation::ActiveModel {
-        plan_id: Set(plan.id),
-        version: Set(version),
-        planned_total: Set(i64::try_from(totals.planned).unwrap_or(i64::MAX)),
-        baseline_total: Set(i64::try_from(totals.baseline).unwrap_or(i64::MAX)),
-        shipment_upload_id: Set(uploads::latest(txn, UploadKind::Shipments).await?),
-        purchase_upload_id: Set(uploads::latest(txn, UploadKind::PurchaseHistory).await?),
-        wholesalers: Set(i32::try_from(by_wholesaler.len()).unwrap_or(i32::MAX)),
-        customers: Set(i64::try_from(customers).unwrap_or(i64::MAX)),
-        computed_by: Set(Some(user.user_id)),
-        computed_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .context("Failed to store the computation")?;
-    let mut results = Vec::with_capacity(by_wholesaler.len());
-    for (wholesaler_id, mut list) in by_wholesaler {
-        list.sort_unstable_by(|a, b| a.code.as_bytes().cmp(b.code.as_bytes()));
-        let claims: Vec<Claim<'_>> = list
-            .iter()
-            .map(|b| Claim {
-                customer_code: &b.code,
-                baseline: b.quantity,
-            })
-            .collect();
-        let h_w: u64 = list.iter().map(|b| b.quantity).sum();
-        let supply = totals.wholesaler_supply(h_w);
-        let caps = allocation::apportion(supply, &claims);
-        let packed_caps: Vec<PackedCap> = list
-            .iter()
-            .zip(&caps)
-            .map(|(b, cap)| PackedCap {
-                customer_id: b.customer_id,
-                baseline: b.quantity,
-                cap: u64::try_from(*cap).unwrap_or(u64::MAX),
-            })
-            .collect();
-        let big = |v: u128| i64::try_from(v).unwrap_or(i64::MAX);
-        results.push(allocation_result::ActiveModel {
-            computation_id: Set(computation.id),
-            wholesaler_id: Set(wholesaler_id),
-            baseline_total: Set(i64::try_from(h_w).unwrap_or(i64::MAX)),
-            supply: Set(big(supply)),
-            reserve: Set(big(totals.wholesaler_reserve(h_w))),
-            customers: Set(i32::try_from(list.len()).unwrap_or(i32::MAX)),
-            caps: Set(packed::pack(&packed_caps)),
-        });
-    }
-    let wholesalers = results.len();
-    for chunk in results.chunks(100) {
-        allocation_result::Entity::insert_many(chunk.to_vec())
-            .exec(txn)
-            .await
-            .context("Failed to store the caps")?;
-    }
-    Ok(Computed {
-        version,
-        wholesalers,
-    })
-}
-
-/// Σ purchases of the group in the baseline month, per (wholesaler, customer), ordered by
-/// wholesaler.
-async fn read_baselines(
-    txn: &DatabaseTransaction,
-    product_ids: &[i32],
-    month: i32,
-) -> Result<Vec<Baseline>, ServiceError> {
-    let backend = txn.get_database_backend();
-    let mark = |n: usize| match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_owned(),
-    };
-    let list: Vec<String> = (0..product_ids.len()).map(|i| mark(i + 2)).collect();
-    let sql = format!(
-        "SELECT p.wholesaler_id, p.customer_id, c.code, CAST(SUM(p.quantity) AS BIGINT) AS quantity \
-         FROM purchases p JOIN customers c ON c.id = p.customer_id \
-         WHERE p.month = {} AND p.product_id IN ({}) \
-         GROUP BY p.wholesaler_id, p.customer_id, c.code ORDER BY p.wholesaler_id",
-        mark(1),
-        list.join(",")
-    );
-    let mut values: Vec<Value> = vec![month.into()];
-    values.extend(product_ids.iter().map(|id| Value::from(*id)));
-    let rows = txn
-        .query_all(Statement::from_sql_and_values(backend, sql, values))
-        .await
-        .context("Failed to read the baseline purchases")?;
-    rows.into_iter()
-        .map(|row| {
-            let quantity: i64 = row.try_get("", "quantity")?;
-            Ok(Baseline {
-                wholesaler_id: row.try_get("", "wholesaler_id")?,
-                customer_id: row.try_get("", "customer_id")?,
-                code: row.try_get("", "code")?,
-                quantity: u64::try_from(quantity).unwrap_or(0),
-            })
-        })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .context("Failed to read a baseline purchase")
 }
