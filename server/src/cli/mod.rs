@@ -150,7 +150,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 let names: Vec<&str> = Job::ALL.iter().map(|j| j.name()).collect();
                 format!("no job named {name}; jobs: {}", names.join(", "))
             })?;
-            let outcome = job.run(&db).await.map_err(explain)?;
+            let ctx = job_context(db, &settings)?;
+            let outcome = job.run(&ctx).await.map_err(explain)?;
             println!("{outcome}");
             Ok(())
         }
@@ -158,7 +159,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             if demo {
                 seed::demo(&db, &settings).await?;
             }
-            let _scheduler = supplywatch::jobs::start(db.clone())
+            let _scheduler = supplywatch::jobs::start(job_context(db.clone(), &settings)?)
                 .await
                 .context("Failed to start the job scheduler")?;
             let app = Application::build(settings.clone(), db)
@@ -174,6 +175,20 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         } => import::price_list(&db, &file, edition).await,
         Command::User { what } => users::run(&db, what).await,
     }
+}
+
+/// The jobs' database, mailer and settings.
+fn job_context(
+    db: sea_orm::DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<supplywatch::jobs::JobContext> {
+    let mailer = supplywatch::mail::Mailer::from_settings(settings)
+        .context("Failed to set up the mail backend")?;
+    Ok(supplywatch::jobs::JobContext {
+        db,
+        mailer,
+        settings: settings.clone(),
+    })
 }
 
 /// A service error as a readable message, listing every field problem.

@@ -1,5 +1,6 @@
 //! Pure rules of the domain: codes, roles, password policy. No I/O, no framework imports.
 
+pub mod alerts;
 pub mod case_flow;
 pub mod corporate_number;
 pub mod dates;
@@ -11,6 +12,7 @@ pub mod organization;
 pub mod password;
 pub mod product;
 pub mod supply_risk;
+pub mod substitute_answer;
 pub mod supply_status;
 pub mod validation;
 pub mod yj_code;

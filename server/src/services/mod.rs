@@ -1,6 +1,7 @@
 //! Use cases shared by the HTTP layer, the CLI, jobs and the demo loader. Transactions live here.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -8,10 +9,12 @@ pub mod demo;
 pub mod devices;
 pub mod encoding;
 pub mod national_seed;
+pub mod outbox;
 pub mod price_list;
 pub mod products;
 pub mod publication;
 pub mod receipts;
+pub mod reminders;
 pub mod supply_status;
 
 mod error;

@@ -20,3 +20,7 @@ pub mod session;
 pub mod status_trend;
 pub mod supply_status_report;
 pub mod user;
+// Mail and the substitute makers' side.
+pub mod outbox_message;
+pub mod substitute_request;
+pub mod substitute_response;
