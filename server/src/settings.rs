@@ -48,7 +48,7 @@ pub enum MailSettings {
 }
 
 /// Default sender.
-pub const DEFAULT_MAIL_FROM: &str = "SupplyWatch 医薬品等供給モニタリング <no-reply@supplywatch.localhost>";
+pub const DEFAULT_MAIL_FROM: &str = "SupplyWatch <no-reply@supplywatch.localhost>";
 
 /// A variable that is set but cannot be read.
 #[derive(Debug, thiserror::Error)]

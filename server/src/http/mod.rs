@@ -50,7 +50,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::cases::create_termination_notice)
             .service(api::cases::list_cases)
             .service(api::cases::show_case)
-            .service(api::cases::create_transition),
+            .service(api::cases::create_transition)
+            // Substitute makers: requests and answers (issue 5).
+            .service(api::substitutes::list_case_requests)
+            .service(api::substitutes::create_case_requests)
+            .service(api::substitutes::list_substitute_requests)
+            .service(api::substitutes::show_substitute_request)
+            .service(api::substitutes::create_substitute_response),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))

@@ -15,6 +15,7 @@ pub mod products;
 pub mod publication;
 pub mod receipts;
 pub mod reminders;
+pub mod substitutes;
 pub mod supply_status;
 
 mod error;

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cases;
 pub mod products;
 pub mod public;
+pub mod substitutes;
 pub mod supply_status;
 
 use actix_web::{HttpResponse, web};
@@ -25,7 +26,8 @@ use utoipa::{Modify, OpenApi};
         (name = "products", description = "製品マスタ"),
         (name = "supply-status", description = "供給状況報告"),
         (name = "public", description = "公開情報（認証不要）"),
-        (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）")
+        (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）"),
+        (name = "substitutes", description = "代替品メーカーへの照会・協力依頼と回答")
     )
 )]
 pub struct ApiDoc;
