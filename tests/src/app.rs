@@ -67,6 +67,11 @@ impl TestApp {
         })
     }
 
+    /// The URL of the server's database (for a second connection, e.g. another instance).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// The URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
