@@ -139,6 +139,37 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         "/admin/audit-log.csv",
         web::get().to(pages::admin::download_audit_log),
+    )
+    // Substitute makers, contacts and the outbox (issue 5).
+    .route(
+        "/my/substitute-requests",
+        web::get().to(pages::substitutes::list_substitute_requests),
+    )
+    .route(
+        "/my/substitute-requests/{id}",
+        web::get().to(pages::substitutes::show_substitute_request),
+    )
+    .route(
+        "/my/substitute-requests/{id}/responses",
+        web::post().to(pages::substitutes::create_substitute_response),
+    )
+    .route(
+        "/cases/{id}/substitutes",
+        web::get().to(pages::substitutes::show_case_substitutes),
+    )
+    .route(
+        "/cases/{id}/requests",
+        web::post().to(pages::substitutes::create_case_requests),
+    )
+    .route("/my/contacts", web::get().to(pages::outbox::list_contacts))
+    .route(
+        "/my/contacts/{id}/delivery",
+        web::post().to(pages::outbox::update_contact_delivery),
+    )
+    .route("/admin/outbox", web::get().to(pages::outbox::list_outbox))
+    .route(
+        "/admin/outbox/{id}/resend",
+        web::post().to(pages::outbox::resend_outbox_message),
     );
 }
 

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod contacts;
 pub mod demo;
 pub mod devices;
 pub mod encoding;

@@ -7,9 +7,10 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
+use super::requests::substitute_makers;
 use super::views::views;
 use super::{CaseAnswers, RequestView, Totals};
-use crate::db::entity::{substitute_request, substitute_response};
+use crate::db::entity::{organization, product, substitute_request, substitute_response};
 use crate::domain::Role;
 use crate::domain::substitute_answer::{AnswerInput, validate};
 use crate::services::accounts::UserContext;
@@ -127,7 +128,22 @@ pub async fn for_case(
             "代替品メーカーの回答は厚生労働省のみ閲覧できます".into(),
         ));
     }
-    cases::visible_case(db, user, case_id).await?;
+    let found = cases::visible_case(db, user, case_id).await?;
+    let product = product::Entity::find_by_id(found.product_id)
+        .one(db)
+        .await
+        .context("Failed to load the case's product")?
+        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
+    let maker_ids: Vec<i32> = substitute_makers(db, &product).await?.into_keys().collect();
+    let substitute_makers = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(maker_ids))
+        .order_by_asc(organization::Column::Name)
+        .all(db)
+        .await
+        .context("Failed to load the substitute makers")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
     let rows = substitute_request::Entity::find()
         .filter(substitute_request::Column::CaseId.eq(case_id))
         .order_by_asc(substitute_request::Column::Id)
@@ -136,5 +152,10 @@ pub async fn for_case(
         .context("Failed to load the case's requests")?;
     let requests = views(db, rows).await?;
     let totals = Totals::over(&requests);
-    Ok(CaseAnswers { requests, totals })
+    Ok(CaseAnswers {
+        consented: found.consented,
+        substitute_makers,
+        requests,
+        totals,
+    })
 }

@@ -14,6 +14,10 @@ use crate::services::{DbContext, ServiceError};
 /// A case's requests with their answers and the totals.
 #[derive(Debug, Clone)]
 pub struct CaseAnswers {
+    /// Whether the reporting maker consented to cooperation requests.
+    pub consented: bool,
+    /// The makers of the product's substitutes that a request would reach.
+    pub substitute_makers: Vec<(i32, String)>,
     /// Requests, oldest first.
     pub requests: Vec<RequestView>,
     /// Over the latest answer of each asked organisation.
