@@ -21,6 +21,17 @@ pub struct JobContext {
     pub settings: Settings,
 }
 
+impl JobContext {
+    /// The context of `settings`: its mail backend over `db`.
+    pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, crate::mail::MailError> {
+        Ok(Self {
+            mailer: Mailer::from_settings(&settings)?,
+            db,
+            settings,
+        })
+    }
+}
+
 /// A scheduled job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
@@ -101,7 +112,9 @@ impl Job {
             }
             Self::StaleStatusReminder => {
                 let n = reminders::stale_status_reminders(db, now).await?;
-                Ok(format!("未確認の供給状況のリマインダー {n}件を送信待ちにしました"))
+                Ok(format!(
+                    "未確認の供給状況のリマインダー {n}件を送信待ちにしました"
+                ))
             }
             Self::CleanupSessions => {
                 let (sessions, tokens) = reminders::cleanup_expired(db, now).await?;

@@ -179,7 +179,7 @@ pub async fn job_context(
     let db = supplywatch::db::connect(database_url).await?;
     let mut settings = supplywatch::settings::Settings::for_tests(database_url.to_owned());
     settings.mail = supplywatch::settings::MailSettings::Smtp(smtp_url.to_owned().into());
-    settings.base_url = "https://supplywatch.test".to_owned();
+    "https://supplywatch.test".clone_into(&mut settings.base_url);
     let mailer = supplywatch::mail::Mailer::from_settings(&settings)?;
     Ok(supplywatch::jobs::JobContext {
         db,

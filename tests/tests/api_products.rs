@@ -203,6 +203,11 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         "GET /api/v1/cases",
         "GET /api/v1/cases/{id}",
         "POST /api/v1/cases/{id}/transitions",
+        "GET /api/v1/cases/{id}/requests",
+        "POST /api/v1/cases/{id}/requests",
+        "GET /api/v1/substitute-requests",
+        "GET /api/v1/substitute-requests/{id}",
+        "POST /api/v1/substitute-requests/{id}/responses",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -210,7 +215,7 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
     assert_eq!(listed, expected);
     // Every documented operation exists on the server: it answers, if only to refuse the caller.
     supplywatch::jobs::Job::WeeklyPublication
-        .run(&app.db)
+        .run(&app.jobs()?)
         .await?;
     let maker = app.token("maker@demo.example").await?;
     let risk = serde_json::json!({"product_code": "2171022F5180"});

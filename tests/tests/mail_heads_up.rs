@@ -15,7 +15,11 @@ use supplywatch_tests::{TestApp, backends};
 const DRUG: &str = "2171022F5180";
 
 fn address(to: &str) -> String {
-    to.rsplit('<').next().unwrap_or(to).trim_end_matches('>').to_owned()
+    to.rsplit('<')
+        .next()
+        .unwrap_or(to)
+        .trim_end_matches('>')
+        .to_owned()
 }
 
 fn recipients(mails: &[ReceivedMail]) -> Vec<String> {
@@ -74,7 +78,13 @@ async fn a_heads_up_reaches_every_contact_of_the_substitute_makers_once_and_neve
             return Ok(());
         };
         let app = TestApp::spawn(&backend).await?;
-        add_contact(&app, "東和薬品", "supply-2@maker2.demo.example", "immediate").await?;
+        add_contact(
+            &app,
+            "東和薬品",
+            "supply-2@maker2.demo.example",
+            "immediate",
+        )
+        .await?;
         let maker = app.token("maker@demo.example").await?;
         let jobs = job_context(app.database_url(), &smtp.url()).await?;
 
@@ -126,7 +136,10 @@ async fn a_heads_up_reaches_every_contact_of_the_substitute_makers_once_and_neve
             .get_json(&format!("/api/v1/substitute-requests/{own}"), &maker2)
             .await?;
         assert_eq!(
-            (request["product"]["code"].as_str(), request["kind"].as_str()),
+            (
+                request["product"]["code"].as_str(),
+                request["kind"].as_str()
+            ),
             (Some(DRUG), Some("heads_up"))
         );
         assert_eq!(request["organization_name"], "東和薬品");
@@ -165,7 +178,13 @@ async fn a_contact_who_chose_the_daily_digest_gets_one_digest_instead_of_each_ma
             return Ok(());
         };
         let app = TestApp::spawn(&backend).await?;
-        add_contact(&app, "東和薬品", "digest@maker2.demo.example", "daily_digest").await?;
+        add_contact(
+            &app,
+            "東和薬品",
+            "digest@maker2.demo.example",
+            "daily_digest",
+        )
+        .await?;
         let maker = app.token("maker@demo.example").await?;
         let jobs = job_context(app.database_url(), &smtp.url()).await?;
         report(&app, &maker, "2", "B").await?;

@@ -64,7 +64,10 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_exactly_on
         outbox::dispatch(&jobs.db, &jobs.mailer, now + Duration::minutes(5)).await?;
         let mails = smtp.messages().await?;
         assert_eq!(mails.len(), 6, "{}", backend.name());
-        assert_eq!(unique(mails.iter().map(|m| m.message_id.clone()).collect()), 6);
+        assert_eq!(
+            unique(mails.iter().map(|m| m.message_id.clone()).collect()),
+            6
+        );
         assert_eq!(
             unique(
                 mails
@@ -127,7 +130,10 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_an_admin_resend_deliv
         outbox::dispatch(&jobs.db, &jobs.mailer, now).await?;
         assert!(smtp.messages().await?.is_empty(), "failed stays failed");
         outbox::resend(&app.db, row.id, now).await?;
-        assert!(outbox::resend(&app.db, row.id, now).await.is_err(), "409 once pending");
+        assert!(
+            outbox::resend(&app.db, row.id, now).await.is_err(),
+            "409 once pending"
+        );
         outbox::dispatch(&jobs.db, &jobs.mailer, now).await?;
         assert_eq!(smtp.messages().await?.len(), 1, "{}", backend.name());
     }

@@ -41,6 +41,10 @@ async fn fill(browser: &Browser, name: &str, value: &str) -> anyhow::Result<()> 
 }
 
 #[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one journey: the maker answers, the ministry reads"
+)]
 async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals()
 -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
@@ -72,16 +76,27 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     c.goto(&app.url("/my/substitute-requests")).await?;
     browser.wait_for("#requests").await?;
     browser.screenshot("substitute-requests").await?;
-    c.find(Locator::Css("#requests tbody a")).await?.click().await?;
-    browser.wait_for("#answer-form").await?;
-    let page = c.source().await?;
-    assert!(page.contains("アムロジピン錠１０ｍｇ「サワイ」"), "the short product is named");
-    assert!(page.contains("2171022F5075"), "and the maker's own substitute");
-    // Saying it can increase without how much is refused, naming the field.
-    c.find(Locator::Css("#answer-form input[name=can_increase][value=true]"))
+    c.find(Locator::Css("#requests tbody a"))
         .await?
         .click()
         .await?;
+    browser.wait_for("#answer-form").await?;
+    let page = c.source().await?;
+    assert!(
+        page.contains("アムロジピン錠１０ｍｇ「サワイ」"),
+        "the short product is named"
+    );
+    assert!(
+        page.contains("2171022F5075"),
+        "and the maker's own substitute"
+    );
+    // Saying it can increase without how much is refused, naming the field.
+    c.find(Locator::Css(
+        "#answer-form input[name=can_increase][value=true]",
+    ))
+    .await?
+    .click()
+    .await?;
     c.find(Locator::Css("#answer-form button[type=submit]"))
         .await?
         .click()
@@ -98,10 +113,16 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
         .click()
         .await?;
     browser
-        .wait_for_text(".alert-ok", "回答を受け付けました。ありがとうございました。")
+        .wait_for_text(
+            ".alert-ok",
+            "回答を受け付けました。ありがとうございました。",
+        )
         .await?;
     let latest = c.find(Locator::Css("#latest-answer")).await?.text().await?;
-    assert!(latest.contains("2.5か月") && latest.contains("+30%"), "{latest}");
+    assert!(
+        latest.contains("2.5か月") && latest.contains("+30%"),
+        "{latest}"
+    );
     browser.screenshot("substitute-answered").await?;
 
     // The ministry's case page: a device case whose substitute maker answers an information request.
@@ -116,7 +137,11 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     assert_eq!(status, StatusCode::CREATED, "{filed}");
     let case = filed["case_id"].as_i64().unwrap_or_default();
     let (status, sent) = app
-        .post_json(&format!("/api/v1/cases/{case}/requests"), &ministry, &json!({"kind": "information"}))
+        .post_json(
+            &format!("/api/v1/cases/{case}/requests"),
+            &ministry,
+            &json!({"kind": "information"}),
+        )
         .await?;
     assert_eq!(status, StatusCode::CREATED, "{sent}");
     let id = sent["items"][0]["id"].as_i64().unwrap_or_default();
@@ -132,7 +157,15 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     log_in(&browser, &app, "ministry@demo.example").await?;
     c.goto(&app.url(&format!("/cases/{case}"))).await?;
     let totals = browser.wait_for("#answer-totals").await?.text().await?;
-    assert!(totals.contains("1 / 1") && totals.contains("400"), "{totals}");
+    c.execute(
+        "document.getElementById('substitute-answers').scrollIntoView()",
+        vec![],
+    )
+    .await?;
+    assert!(
+        totals.contains("1 / 1") && totals.contains("400"),
+        "{totals}"
+    );
     browser.screenshot("case-substitute-answers").await?;
 
     log_in(&browser, &app, "admin@demo.example").await?;

@@ -92,7 +92,11 @@ async fn a_cooperation_request_waits_for_consent_and_the_answers_add_up_side_by_
         assert!(mails[0].subject.contains("在庫・生産状況のご報告のお願い"));
         assert!(mails[0].text.contains(DEVICE));
         assert!(mails[0].text.contains("今月末時点の在庫をご回答ください"));
-        assert!(mails[0].text.contains(&format!("/my/substitute-requests/{info_id}")));
+        assert!(
+            mails[0]
+                .text
+                .contains(&format!("/my/substitute-requests/{info_id}"))
+        );
         assert!(
             !mails[0].text.contains(SECRET) && !mails[0].html.contains(SECRET),
             "the confidential report is never revealed"
@@ -147,7 +151,11 @@ async fn a_cooperation_request_waits_for_consent_and_the_answers_add_up_side_by_
             .await?;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let (status, _) = app
-            .post_json(&answer, &maker, &json!({"can_increase": false, "not_possible_reason": "staff"}))
+            .post_json(
+                &answer,
+                &maker,
+                &json!({"can_increase": false, "not_possible_reason": "staff"}),
+            )
             .await?;
         assert_eq!(status, StatusCode::NOT_FOUND, "another maker's request");
         let (status, body) = app

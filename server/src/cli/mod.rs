@@ -182,13 +182,8 @@ fn job_context(
     db: sea_orm::DatabaseConnection,
     settings: &Settings,
 ) -> anyhow::Result<supplywatch::jobs::JobContext> {
-    let mailer = supplywatch::mail::Mailer::from_settings(settings)
-        .context("Failed to set up the mail backend")?;
-    Ok(supplywatch::jobs::JobContext {
-        db,
-        mailer,
-        settings: settings.clone(),
-    })
+    supplywatch::jobs::JobContext::new(db, settings.clone())
+        .context("Failed to set up the mail backend")
 }
 
 /// A service error as a readable message, listing every field problem.

@@ -18,7 +18,12 @@ pub enum NotPossibleReason {
 
 impl NotPossibleReason {
     /// Every reason, in form order.
-    pub const ALL: [Self; 4] = [Self::RawMaterials, Self::Staff, Self::Equipment, Self::Other];
+    pub const ALL: [Self; 4] = [
+        Self::RawMaterials,
+        Self::Staff,
+        Self::Equipment,
+        Self::Other,
+    ];
 
     /// Stable name.
     pub fn as_str(self) -> &'static str {
@@ -134,8 +139,15 @@ fn tenths(text: &str, errors: &mut Problems) -> Option<i32> {
         return None;
     }
     let normal = normalize_width(text);
-    let (whole, fraction) = normal.trim().split_once('.').unwrap_or((normal.trim(), "0"));
-    let parsed = match (whole.parse::<i32>(), fraction.len(), fraction.parse::<i32>()) {
+    let (whole, fraction) = normal
+        .trim()
+        .split_once('.')
+        .unwrap_or((normal.trim(), "0"));
+    let parsed = match (
+        whole.parse::<i32>(),
+        fraction.len(),
+        fraction.parse::<i32>(),
+    ) {
         (Ok(w), 1, Ok(f)) if (0..=120).contains(&w) => Some(w * 10 + f),
         _ => None,
     };
@@ -159,6 +171,62 @@ fn yes_no(text: &str) -> Option<bool> {
         "true" | "yes" | "1" | "はい" | "可" | "可能" => Some(true),
         "false" | "no" | "0" | "いいえ" | "否" | "不可" => Some(false),
         _ => None,
+    }
+}
+
+/// The rules between fields: 増産可 needs its % and lead time and no reason; 増産不可 a reason.
+fn check_consistency(
+    input: &AnswerInput,
+    can: Option<bool>,
+    reason: Option<NotPossibleReason>,
+    text: Option<&str>,
+    errors: &mut Problems,
+) {
+    match can {
+        Some(true) => {
+            if blank(&input.increase_percent) {
+                errors.push((
+                    "increase_percent",
+                    FieldError::new("required", "増産できる場合は増産幅（%）を入力してください"),
+                ));
+            }
+            if blank(&input.lead_time_months) {
+                errors.push((
+                    "lead_time_months",
+                    FieldError::new(
+                        "required",
+                        "増産できる場合は増産までの期間（か月）を入力してください",
+                    ),
+                ));
+            }
+            if reason.is_some() {
+                errors.push((
+                    "not_possible_reason",
+                    FieldError::new(
+                        "contradiction",
+                        "増産できる場合は、増産できない理由を空欄にしてください",
+                    ),
+                ));
+            }
+        }
+        Some(false) => {
+            if reason.is_none() && blank(&input.not_possible_reason) {
+                errors.push((
+                    "not_possible_reason",
+                    FieldError::new(
+                        "required",
+                        "増産できない場合は理由（原材料・人員・設備・その他）を選んでください",
+                    ),
+                ));
+            }
+            if reason == Some(NotPossibleReason::Other) && text.is_none() {
+                errors.push((
+                    "reason_text",
+                    FieldError::new("required", "理由が「その他」のときは内容を記入してください"),
+                ));
+            }
+        }
+        None => {}
     }
 }
 
@@ -218,52 +286,7 @@ pub fn validate(input: &AnswerInput) -> Result<Answer, Problems> {
         parsed
     };
     let text = Some(input.reason_text.trim().to_owned()).filter(|t| !t.is_empty());
-    match can {
-        Some(true) => {
-            if blank(&input.increase_percent) {
-                errors.push((
-                    "increase_percent",
-                    FieldError::new("required", "増産できる場合は増産幅（%）を入力してください"),
-                ));
-            }
-            if blank(&input.lead_time_months) {
-                errors.push((
-                    "lead_time_months",
-                    FieldError::new(
-                        "required",
-                        "増産できる場合は増産までの期間（か月）を入力してください",
-                    ),
-                ));
-            }
-            if reason.is_some() {
-                errors.push((
-                    "not_possible_reason",
-                    FieldError::new(
-                        "contradiction",
-                        "増産できる場合は、増産できない理由を空欄にしてください",
-                    ),
-                ));
-            }
-        }
-        Some(false) => {
-            if reason.is_none() && blank(&input.not_possible_reason) {
-                errors.push((
-                    "not_possible_reason",
-                    FieldError::new(
-                        "required",
-                        "増産できない場合は理由（原材料・人員・設備・その他）を選んでください",
-                    ),
-                ));
-            }
-            if reason == Some(NotPossibleReason::Other) && text.is_none() {
-                errors.push((
-                    "reason_text",
-                    FieldError::new("required", "理由が「その他」のときは内容を記入してください"),
-                ));
-            }
-        }
-        None => {}
-    }
+    check_consistency(input, can, reason, text.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -272,9 +295,7 @@ pub fn validate(input: &AnswerInput) -> Result<Answer, Problems> {
         stock_months_tenths: stock,
         production_change_percent: change.and_then(|n| i32::try_from(n).ok()),
         can_increase: can,
-        increase_percent: increase
-            .filter(|_| can)
-            .and_then(|n| i32::try_from(n).ok()),
+        increase_percent: increase.filter(|_| can).and_then(|n| i32::try_from(n).ok()),
         lead_time_months: lead.filter(|_| can).and_then(|n| i32::try_from(n).ok()),
         extra_units_per_month: extra.filter(|_| can),
         not_possible_reason: reason.filter(|_| !can),

@@ -253,7 +253,11 @@ impl MailContent {
         let url = format!("{base_url}{}", self.link_path());
         let (text, html) = match self {
             Self::HeadsUp(m) => (
-                HeadsUpText { m, url: url.clone() }.render()?,
+                HeadsUpText {
+                    m,
+                    url: url.clone(),
+                }
+                .render()?,
                 HeadsUpHtml {
                     m,
                     url,
@@ -262,7 +266,11 @@ impl MailContent {
                 .render()?,
             ),
             Self::Request(m) => (
-                RequestText { m, url: url.clone() }.render()?,
+                RequestText {
+                    m,
+                    url: url.clone(),
+                }
+                .render()?,
                 RequestHtml {
                     m,
                     url,
@@ -271,7 +279,11 @@ impl MailContent {
                 .render()?,
             ),
             Self::Notice(m) => (
-                NoticeText { m, url: url.clone() }.render()?,
+                NoticeText {
+                    m,
+                    url: url.clone(),
+                }
+                .render()?,
                 NoticeHtml {
                     m,
                     url,
@@ -371,7 +383,10 @@ mod tests {
         let rendered = digest.render("http://x").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rendered.subject, "【SupplyWatch】本日のお知らせ（2件）");
         assert_eq!(
-            rendered.text.matches("http://x/my/substitute-requests/7").count(),
+            rendered
+                .text
+                .matches("http://x/my/substitute-requests/7")
+                .count(),
             2
         );
     }

@@ -109,7 +109,11 @@ impl std::fmt::Debug for Mailer {
             Backend::File(_) => "file",
             Backend::Memory(_) => "memory",
         };
-        f.debug_struct("Mailer").field("backend", &kind).finish()
+        f.debug_struct("Mailer")
+            .field("backend", &kind)
+            .field("from", &self.from)
+            .field("base_url", &self.base_url)
+            .finish()
     }
 }
 

@@ -54,7 +54,7 @@ pub(crate) async fn queue_heads_ups(
                 shipping: f.status.shipping_status,
                 volume: f.status.volume_status,
             };
-            worsening(old.and_then(|o| public(o)), after).map(|_| (f, old))
+            worsening(old.and_then(public), after).map(|_| (f, old))
         })
         .collect();
     if worse.is_empty() {

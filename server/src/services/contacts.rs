@@ -1,7 +1,9 @@
 //! An organisation's supply contacts as its own users manage them: how each wants its mail
 //! (every message at once, or one daily digest).
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::accounts::UserContext;
 use super::{DbContext, FieldProblem, ServiceError};

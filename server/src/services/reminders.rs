@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::outbox::{self, NewMessage};
 use super::{DbContext, ServiceError};
-use crate::db::entity::{case, organization, product, product_status, session, api_token};
+use crate::db::entity::{api_token, case, organization, product, product_status, session};
 use crate::domain::OrganizationKind;
 use crate::domain::case_flow;
 use crate::mail::MailContent;
@@ -104,8 +104,9 @@ pub async fn case_reminders(
                 .get(&contact.organization_id)
                 .cloned()
                 .unwrap_or_default(),
-            lead: "追加報告の期限を過ぎている事案の一覧です。各社には本日リマインダーを送りました。"
-                .to_owned(),
+            lead:
+                "追加報告の期限を過ぎている事案の一覧です。各社には本日リマインダーを送りました。"
+                    .to_owned(),
             lines: summary.clone(),
             link_path: "/cases".to_owned(),
         });

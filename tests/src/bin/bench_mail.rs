@@ -145,7 +145,10 @@ async fn heads_up_latency(report: &mut String) -> anyhow::Result<()> {
     let _ = child.wait();
     let times: Vec<Duration> = result?;
     let max = times.iter().max().copied().unwrap_or_default();
-    let list: Vec<String> = times.iter().map(|t| format!("{:.1} s", t.as_secs_f64())).collect();
+    let list: Vec<String> = times
+        .iter()
+        .map(|t| format!("{:.1} s", t.as_secs_f64()))
+        .collect();
     writeln!(
         report,
         "- time from a status report (`POST /api/v1/supply-status-reports`, ⑫ 1 → 2) to its first heads-up arriving at the SMTP server, release `serve --demo` with the default schedule (dispatch every 30 s), {} reports one after another: {} (max {:.1} s); goal ≤ 35 s",
@@ -166,7 +169,7 @@ async fn main() -> anyhow::Result<()> {
     for backend in &backends {
         throughput(backend, &mut report).await?;
         let last = report.pop();
-        report.push_str(&format!(" — {}", backend.name()));
+        write!(report, " — {}", backend.name())?;
         if let Some(c) = last {
             report.push(c);
         }

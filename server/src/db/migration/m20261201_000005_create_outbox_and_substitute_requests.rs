@@ -132,7 +132,7 @@ impl MigrationTrait for Migration {
             for column in columns {
                 index.col(column);
             }
-            manager.create_index(index.to_owned()).await?;
+            manager.create_index(index).await?;
         }
         manager
             .create_table(
@@ -159,7 +159,10 @@ impl MigrationTrait for Migration {
                     )
                     .foreign_key(
                         ForeignKey::create()
-                            .from(SubstituteRequests::Table, SubstituteRequests::OrganizationId)
+                            .from(
+                                SubstituteRequests::Table,
+                                SubstituteRequests::OrganizationId,
+                            )
                             .to(Organizations::Table, Organizations::Id),
                     )
                     .foreign_key(

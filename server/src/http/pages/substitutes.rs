@@ -122,7 +122,13 @@ pub async fn show_substitute_request(
     let request = answers::show(&state.db, &page.user, *id)
         .await
         .map_err(AppError::page)?;
-    render(&request_page(&page, request, AnswerForm::default(), Vec::new(), query.answered.is_some()))
+    render(&request_page(
+        &page,
+        request,
+        AnswerForm::default(),
+        Vec::new(),
+        query.answered.is_some(),
+    ))
 }
 
 fn request_page(
@@ -166,7 +172,15 @@ pub async fn create_substitute_response(
         reason_text: form.reason_text.clone(),
     };
     let now = chrono::Utc::now();
-    match answers::answer(&state.db, &page.user, *id, &input, &actor(&req, &page.user), now).await
+    match answers::answer(
+        &state.db,
+        &page.user,
+        *id,
+        &input,
+        &actor(&req, &page.user),
+        now,
+    )
+    .await
     {
         Ok(_) => Ok(HttpResponse::SeeOther()
             .insert_header((
@@ -288,12 +302,24 @@ pub async fn create_case_requests(
         message: Some(form.message.clone()),
     };
     let now = chrono::Utc::now();
-    let location = match requests::create(&state.db, &page.user, *id, new, &actor(&req, &page.user), now).await {
+    let location = match requests::create(
+        &state.db,
+        &page.user,
+        *id,
+        new,
+        &actor(&req, &page.user),
+        now,
+    )
+    .await
+    {
         Ok(_) => format!("/cases/{id}#substitutes"),
         Err(ServiceError::Conflict(message)) => problem_location(*id, &message),
         Err(ServiceError::Invalid(problems)) => problem_location(
             *id,
-            &problems.first().map(|p| p.message.clone()).unwrap_or_default(),
+            &problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default(),
         ),
         Err(other) => return Err(AppError::page(other)),
     };

@@ -11,8 +11,8 @@ use sea_orm::{
 
 use super::{NewMessage, enqueue};
 use crate::db::entity::{organization, outbox_message};
-use crate::mail::content::Digest;
 use crate::mail::MailContent;
+use crate::mail::content::Digest;
 use crate::services::{DbContext, ServiceError};
 
 /// Bundles held messages per recipient; returns how many digests were queued. Idempotent: held

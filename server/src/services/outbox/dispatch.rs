@@ -149,7 +149,10 @@ async fn mark_failed(
             Expr::value(if last { "failed" } else { "pending" }),
         )
         .col_expr(C::Attempts, Expr::value(attempts))
-        .col_expr(C::LastError, Expr::value(error.chars().take(1000).collect::<String>()))
+        .col_expr(
+            C::LastError,
+            Expr::value(error.chars().take(1000).collect::<String>()),
+        )
         .col_expr(C::NextAttemptAt, Expr::value(now + delay))
         .col_expr(C::ClaimToken, Expr::value(Option::<String>::None))
         .filter(C::Id.eq(row.id))

@@ -30,8 +30,7 @@ pub async fn list_for(
         .order_by_desc(substitute_request::Column::Id)
         .limit(500);
     if !sees_all(user) {
-        select =
-            select.filter(substitute_request::Column::OrganizationId.eq(user.organization.id));
+        select = select.filter(substitute_request::Column::OrganizationId.eq(user.organization.id));
     }
     let rows = select
         .all(db)

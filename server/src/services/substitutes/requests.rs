@@ -160,12 +160,18 @@ pub async fn create(
         actor,
         action: "case.request",
         target: format!("case:{case_id}"),
-        detail: Some(format!("{} to {} organisation(s)", new.kind.as_str(), asked.len())),
+        detail: Some(format!(
+            "{} to {} organisation(s)",
+            new.kind.as_str(),
+            asked.len()
+        )),
         success: true,
     };
     audit::record(&txn, entry, now).await?;
     let result = views(&txn, stored).await?;
-    txn.commit().await.context("Failed to commit the requests")?;
+    txn.commit()
+        .await
+        .context("Failed to commit the requests")?;
     Ok(result)
 }
 

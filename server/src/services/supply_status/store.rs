@@ -15,8 +15,8 @@ use super::{Receipt, Source};
 use crate::db::entity::{product_status, supply_status_report};
 use crate::domain::supply_status::SupplyStatus;
 use crate::services::accounts::UserContext;
-use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::alerts::{self, Filed};
+use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::{DbContext, ServiceError, receipts};
 
 /// Rows per insert statement.
