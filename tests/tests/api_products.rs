@@ -223,6 +223,15 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         .post_json("/api/v1/supply-risk-reports", &maker, &risk)
         .await?;
     assert_eq!(status, StatusCode::CREATED, "case 1 exists for the probes");
+    let worse = serde_json::json!({"product_code": "2171022F5180", "shipping_status": "2", "reason": "3", "volume_status": "B"});
+    let (status, _) = app
+        .post_json("/api/v1/supply-status-reports", &maker, &worse)
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "substitute request 1 (a heads-up) exists for the probes"
+    );
     let token = app.token("ministry@demo.example").await?;
     for operation in &listed {
         let (method, path) = operation
