@@ -178,11 +178,17 @@ struct DigestHtml<'a> {
 impl HeadsUp {
     /// `通常出荷 → 限定出荷（自社の事情）` lines, one per column that changed.
     pub fn changes(&self) -> Vec<String> {
-        let mut lines = vec![format!(
-            "⑫出荷対応の状況：{} → {}",
-            self.shipping_before.as_deref().unwrap_or("（報告なし）"),
-            self.shipping_after
-        )];
+        let mut lines = vec![if self.shipping_before.as_deref()
+            == Some(self.shipping_after.as_str())
+        {
+            format!("⑫出荷対応の状況：{}（変更なし）", self.shipping_after)
+        } else {
+            format!(
+                "⑫出荷対応の状況：{} → {}",
+                self.shipping_before.as_deref().unwrap_or("（報告なし）"),
+                self.shipping_after
+            )
+        }];
         if self.volume_before != self.volume_after {
             lines.push(format!(
                 "⑯出荷量の状況：{} → {}",

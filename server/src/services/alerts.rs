@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::accounts::OrganizationRef;
 use super::outbox::{self, NewMessage};
 use super::{DbContext, ServiceError};
-use crate::db::entity::{organization, product, product_status, substitute_request};
+use crate::db::entity::{contact, organization, product, product_status, substitute_request};
 use crate::domain::alerts::{PublicStatus, worsening};
 use crate::domain::supply_status::{ShippingStatus, SupplyStatus, VolumeStatus};
 use crate::mail::MailContent;
@@ -60,6 +60,69 @@ pub(crate) async fn queue_heads_ups(
     if worse.is_empty() {
         return Ok(0);
     }
+    let asked = substitutes_asked(db, reporter, &worse).await?;
+    if asked.is_empty() {
+        return Ok(0);
+    }
+    let requests = record_requests(db, &worse, &asked, now).await?;
+    let org_ids: Vec<i32> = asked.keys().map(|(_, org)| *org).collect();
+    let names: HashMap<i32, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(org_ids.clone()))
+        .all(db)
+        .await
+        .context("Failed to load the substitute makers")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut contacts: HashMap<i32, Vec<contact::Model>> = HashMap::new();
+    for c in outbox::contacts_of(db, &org_ids).await? {
+        contacts.entry(c.organization_id).or_default().push(c);
+    }
+    let by_receipt: HashMap<&str, &(&Filed, Option<&product_status::Model>)> =
+        worse.iter().map(|w| (w.0.receipt_number, w)).collect();
+    let mut messages = Vec::new();
+    for ((receipt, org), lines) in &asked {
+        let (Some((f, old)), Some(request_id)) = (
+            by_receipt.get(receipt.as_str()),
+            requests.get(&(receipt.clone(), *org)),
+        ) else {
+            continue;
+        };
+        let content = MailContent::HeadsUp(HeadsUp {
+            recipient_org: names.get(org).cloned().unwrap_or_default(),
+            product: ProductLine {
+                code: f.product.code.clone(),
+                name: f.product.name.clone(),
+            },
+            maker_name: reporter.name.clone(),
+            shipping_before: old.and_then(|o| label(&o.shipping_status, ShippingStatus::parse)),
+            shipping_after: f.status.shipping_status.label_ja().to_owned(),
+            volume_before: old
+                .and_then(|o| o.volume_status.as_deref())
+                .and_then(|v| label(v, VolumeStatus::parse)),
+            volume_after: f.status.volume_status.map(|v| v.label_ja().to_owned()),
+            reason: f.status.reason.map(|r| r.label_ja().to_owned()),
+            reported_on: reported_on.to_string(),
+            substitutes: lines.clone(),
+            link_path: answer_path(*request_id),
+        });
+        for contact in contacts.get(org).into_iter().flatten() {
+            messages.push(NewMessage::to_contact(
+                &format!("heads-up:{receipt}"),
+                contact,
+                content.clone(),
+            ));
+        }
+    }
+    outbox::enqueue(db, messages, now).await
+}
+
+/// (report, substitute maker) → that maker's same-spec products, for every worse report.
+async fn substitutes_asked(
+    db: &impl ConnectionTrait,
+    reporter: &OrganizationRef,
+    worse: &[(&Filed<'_>, Option<&product_status::Model>)],
+) -> Result<BTreeMap<(String, i32), Vec<ProductLine>>, ServiceError> {
     let groups: Vec<String> = worse
         .iter()
         .filter_map(|(f, _)| f.product.group_code.clone())
@@ -72,9 +135,8 @@ pub(crate) async fn queue_heads_ups(
         .all(db)
         .await
         .context("Failed to load same-spec substitutes")?;
-    // (receipt, substitute maker) → its same-spec products.
     let mut asked: BTreeMap<(String, i32), Vec<ProductLine>> = BTreeMap::new();
-    for (f, _) in &worse {
+    for (f, _) in worse {
         for s in substitutes
             .iter()
             .filter(|s| s.group_code == f.product.group_code)
@@ -90,56 +152,7 @@ pub(crate) async fn queue_heads_ups(
             }
         }
     }
-    if asked.is_empty() {
-        return Ok(0);
-    }
-    let requests = record_requests(db, &worse, &asked, now).await?;
-    let org_ids: Vec<i32> = asked.keys().map(|(_, org)| *org).collect();
-    let names: HashMap<i32, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(org_ids.clone()))
-        .all(db)
-        .await
-        .context("Failed to load the substitute makers")?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let contacts = outbox::contacts_of(db, &org_ids).await?;
-    let mut messages = Vec::new();
-    for (f, old) in &worse {
-        for contact in &contacts {
-            let key = (f.receipt_number.to_owned(), contact.organization_id);
-            let (Some(lines), Some(request_id)) = (asked.get(&key), requests.get(&key)) else {
-                continue;
-            };
-            let content = MailContent::HeadsUp(HeadsUp {
-                recipient_org: names
-                    .get(&contact.organization_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                product: ProductLine {
-                    code: f.product.code.clone(),
-                    name: f.product.name.clone(),
-                },
-                maker_name: reporter.name.clone(),
-                shipping_before: old.and_then(|o| label(&o.shipping_status, ShippingStatus::parse)),
-                shipping_after: f.status.shipping_status.label_ja().to_owned(),
-                volume_before: old
-                    .and_then(|o| o.volume_status.as_deref())
-                    .and_then(|v| label(v, VolumeStatus::parse)),
-                volume_after: f.status.volume_status.map(|v| v.label_ja().to_owned()),
-                reason: f.status.reason.map(|r| r.label_ja().to_owned()),
-                reported_on: reported_on.to_string(),
-                substitutes: lines.clone(),
-                link_path: answer_path(*request_id),
-            });
-            messages.push(NewMessage::to_contact(
-                &format!("heads-up:{}", f.receipt_number),
-                contact,
-                content,
-            ));
-        }
-    }
-    outbox::enqueue(db, messages, now).await
+    Ok(asked)
 }
 
 fn label<T: std::fmt::Display, E>(code: &str, parse: fn(&str) -> Result<T, E>) -> Option<String> {
