@@ -78,6 +78,41 @@ async fn throughput(backend: &Backend, report: &mut String) -> anyhow::Result<()
     Ok(())
 }
 
+/// The dispatcher's own ceiling: the same messages written as .eml files (no SMTP server).
+async fn file_throughput(report: &mut String) -> anyhow::Result<()> {
+    let database = FreshDatabase::create(&Backend::Sqlite).await?;
+    let dir = tempfile::tempdir()?;
+    let mut settings = supplywatch::settings::Settings::for_tests(database.url.clone());
+    settings.mail = supplywatch::settings::MailSettings::File(dir.path().to_owned());
+    let db = supplywatch::db::connect(&database.url).await?;
+    supplywatch::db::migrate(&db).await?;
+    let jobs = supplywatch::jobs::JobContext::new(db, settings)?;
+    let now = chrono::Utc::now();
+    outbox::enqueue(&jobs.db, (0..MESSAGES).map(message).collect(), now).await?;
+    let started = Instant::now();
+    let mut sent = 0;
+    while sent < MESSAGES {
+        let s = outbox::dispatch(&jobs.db, &jobs.mailer, now).await?;
+        if s.sent == 0 {
+            bail!("dispatch stalled at {sent} of {MESSAGES}: {s:?}");
+        }
+        sent += s.sent;
+    }
+    let took = started.elapsed();
+    let files = std::fs::read_dir(dir.path())?.count();
+    if files != MESSAGES {
+        bail!("{files} .eml files for {MESSAGES} messages");
+    }
+    #[expect(clippy::cast_precision_loss, reason = "a rate for a report")]
+    let rate = MESSAGES as f64 / took.as_secs_f64();
+    writeln!(
+        report,
+        "- the dispatcher's own ceiling, the same {MESSAGES} messages to the file backend (.eml, no SMTP server), SQLite: {rate:.0} messages/s ({})",
+        ms(took)
+    )?;
+    Ok(())
+}
+
 async fn heads_up_latency(report: &mut String) -> anyhow::Result<()> {
     let smtp = SmtpServer::start()
         .await?
@@ -174,6 +209,7 @@ async fn main() -> anyhow::Result<()> {
             report.push(c);
         }
     }
+    file_throughput(&mut report).await?;
     heads_up_latency(&mut report).await?;
     println!("{report}");
     Ok(())
