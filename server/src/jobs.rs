@@ -5,24 +5,70 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
 
+use crate::mail::Mailer;
 use crate::services::audit::Actor;
-use crate::services::{ServiceError, publication};
+use crate::services::{ServiceError, outbox, publication, reminders};
+use crate::settings::Settings;
+
+/// What a job may use: the database, the mailer and the settings.
+#[derive(Debug, Clone)]
+pub struct JobContext {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configured mail backend.
+    pub mailer: Mailer,
+    /// The settings read at start.
+    pub settings: Settings,
+}
+
+impl JobContext {
+    /// The context of `settings`: its mail backend over `db`.
+    pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, crate::mail::MailError> {
+        Ok(Self {
+            mailer: Mailer::from_settings(&settings)?,
+            db,
+            settings,
+        })
+    }
+}
 
 /// A scheduled job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     /// Freezes the weekly publication (Fridays 17:00).
     WeeklyPublication,
+    /// Delivers queued mail (every 30 seconds).
+    OutboxDispatch,
+    /// Bundles mail held for contacts who chose one mail a day (08:00).
+    DailyDigest,
+    /// Reminds makers of overdue case steps, and sends the ministry a summary (09:00).
+    CaseReminders,
+    /// Reminds makers of products whose status was not confirmed this month (the 20th, 10:00).
+    StaleStatusReminder,
+    /// Deletes expired sessions and API tokens (03:15).
+    CleanupSessions,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Self; 1] = [Self::WeeklyPublication];
+    pub const ALL: [Self; 6] = [
+        Self::WeeklyPublication,
+        Self::OutboxDispatch,
+        Self::DailyDigest,
+        Self::CaseReminders,
+        Self::StaleStatusReminder,
+        Self::CleanupSessions,
+    ];
 
     /// Name for `supplywatch run-job NAME` and the logs.
     pub fn name(self) -> &'static str {
         match self {
             Self::WeeklyPublication => "weekly-publication",
+            Self::OutboxDispatch => "outbox-dispatch",
+            Self::DailyDigest => "daily-digest",
+            Self::CaseReminders => "case-reminders",
+            Self::StaleStatusReminder => "stale-status-reminder",
+            Self::CleanupSessions => "cleanup-sessions",
         }
     }
 
@@ -30,6 +76,11 @@ impl Job {
     pub fn cron(self) -> &'static str {
         match self {
             Self::WeeklyPublication => "0 0 17 * * Fri",
+            Self::OutboxDispatch => "*/30 * * * * *",
+            Self::DailyDigest => "0 0 8 * * *",
+            Self::CaseReminders => "0 0 9 * * *",
+            Self::StaleStatusReminder => "0 0 10 20 * *",
+            Self::CleanupSessions => "0 15 3 * * *",
         }
     }
 
@@ -39,10 +90,38 @@ impl Job {
     }
 
     /// Runs the job once; returns what it did, in Japanese. Idempotent.
-    pub async fn run(self, db: &DatabaseConnection) -> Result<String, ServiceError> {
+    pub async fn run(self, ctx: &JobContext) -> Result<String, ServiceError> {
         let now = Utc::now();
+        let db = &ctx.db;
         let actor = Actor::system(self.name());
         match self {
+            Self::OutboxDispatch => {
+                let s = outbox::dispatch(db, &ctx.mailer, now).await?;
+                Ok(format!(
+                    "送信 {}件、再試行待ち {}件、送信失敗 {}件",
+                    s.sent, s.retrying, s.failed
+                ))
+            }
+            Self::DailyDigest => {
+                let n = outbox::send_daily_digests(db, now).await?;
+                Ok(format!("まとめメール {n}件を送信待ちにしました"))
+            }
+            Self::CaseReminders => {
+                let n = reminders::case_reminders(db, ctx.settings.case_overdue_days, now).await?;
+                Ok(format!("期限超過のリマインダー {n}件を送信待ちにしました"))
+            }
+            Self::StaleStatusReminder => {
+                let n = reminders::stale_status_reminders(db, now).await?;
+                Ok(format!(
+                    "未確認の供給状況のリマインダー {n}件を送信待ちにしました"
+                ))
+            }
+            Self::CleanupSessions => {
+                let (sessions, tokens) = reminders::cleanup_expired(db, now).await?;
+                Ok(format!(
+                    "期限切れのセッション {sessions}件、APIトークン {tokens}件を削除しました"
+                ))
+            }
             Self::WeeklyPublication => {
                 let (p, created) = publication::publish_week(db, &actor, now).await?;
                 Ok(if created {
@@ -62,12 +141,10 @@ impl Job {
     }
 
     /// Runs the job unless another instance holds its lock (PostgreSQL); `None` when skipped.
-    pub async fn run_exclusive(
-        self,
-        db: &DatabaseConnection,
-    ) -> Result<Option<String>, ServiceError> {
+    pub async fn run_exclusive(self, ctx: &JobContext) -> Result<Option<String>, ServiceError> {
+        let db = &ctx.db;
         if db.get_database_backend() != DbBackend::Postgres {
-            return self.run(db).await.map(Some);
+            return self.run(ctx).await.map(Some);
         }
         let lock = db.begin().await.map_err(|source| ServiceError::Database {
             context: "Failed to open the job lock",
@@ -91,7 +168,7 @@ impl Job {
         if !locked {
             return Ok(None);
         }
-        let result = self.run(db).await;
+        let result = self.run(ctx).await;
         lock.commit()
             .await
             .map_err(|source| ServiceError::Database {
@@ -104,22 +181,26 @@ impl Job {
 
 /// Starts the scheduler with every job of the table; failures are logged, never fatal.
 pub async fn start(
-    db: DatabaseConnection,
+    ctx: JobContext,
 ) -> Result<JobScheduler, tokio_cron_scheduler::JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
     for job in Job::ALL {
-        let db = db.clone();
+        let ctx = ctx.clone();
         let cron = CronJob::new_async_tz(
             job.cron(),
             chrono_tz::Asia::Tokyo,
             move |_id, _scheduler| {
-                let db = db.clone();
+                let ctx = ctx.clone();
                 Box::pin(async move {
-                    match job.run_exclusive(&db).await {
+                    match job.run_exclusive(&ctx).await {
+                        // The dispatcher runs every 30 s: its runs are logged at debug level.
+                        Ok(Some(outcome)) if job == Job::OutboxDispatch => {
+                            tracing::debug!(job = job.name(), %outcome, "job finished");
+                        }
                         Ok(Some(outcome)) => {
                             tracing::info!(job = job.name(), %outcome, "job finished");
                         }
-                        Ok(None) => tracing::info!(
+                        Ok(None) => tracing::debug!(
                             job = job.name(),
                             "job skipped: another instance runs it"
                         ),

@@ -5,6 +5,7 @@ pub mod db;
 pub mod domain;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod services;
 pub mod settings;
 pub mod startup;

@@ -25,7 +25,30 @@ pub struct Settings {
     pub case_overdue_days: i64,
     /// Log as JSON lines (`SUPPLYWATCH_LOG_FORMAT=json`) instead of human-readable text.
     pub json_logs: bool,
+    /// Where mail goes: SMTP (`SUPPLYWATCH_SMTP_URL`), else .eml files (`SUPPLYWATCH_MAIL_DIR`,
+    /// default `./data/mail/`); tests may use the memory mailbox.
+    pub mail: MailSettings,
+    /// The sender of every mail (`SUPPLYWATCH_MAIL_FROM`).
+    pub mail_from: String,
+    /// The address users reach the application at, for links in mails (`SUPPLYWATCH_BASE_URL`,
+    /// default `http://` + the bind address).
+    pub base_url: String,
 }
+
+/// Which mail backend to use.
+#[derive(Debug, Clone)]
+pub enum MailSettings {
+    /// An SMTP relay: `smtp://host:port` (plain, local), `smtp://…?tls=required` (STARTTLS),
+    /// `smtps://…` (TLS); user and password may be given in the URL.
+    Smtp(SecretString),
+    /// One .eml file per message in this folder.
+    File(PathBuf),
+    /// Kept in memory (tests).
+    Memory(crate::mail::MemoryMailbox),
+}
+
+/// Default sender.
+pub const DEFAULT_MAIL_FROM: &str = "SupplyWatch <no-reply@supplywatch.localhost>";
 
 /// A variable that is set but cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +98,17 @@ impl Settings {
             secure_cookies: var("SUPPLYWATCH_SECURE_COOKIES")
                 .is_some_and(|v| v == "true" || v == "1"),
             json_logs: var("SUPPLYWATCH_LOG_FORMAT").is_some_and(|v| v == "json"),
+            mail: match var("SUPPLYWATCH_SMTP_URL") {
+                Some(url) => MailSettings::Smtp(SecretString::from(url)),
+                None => MailSettings::File(
+                    var("SUPPLYWATCH_MAIL_DIR").map_or_else(default_mail_dir, PathBuf::from),
+                ),
+            },
+            mail_from: var("SUPPLYWATCH_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+            base_url: var("SUPPLYWATCH_BASE_URL")
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_owned(),
         })
     }
 
@@ -89,6 +123,9 @@ impl Settings {
             case_overdue_days: 14,
             secure_cookies: false,
             json_logs: false,
+            mail: MailSettings::Memory(crate::mail::MemoryMailbox::default()),
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            base_url: "http://127.0.0.1".to_owned(),
         }
     }
 }
@@ -97,4 +134,9 @@ impl Settings {
 pub fn default_database_url() -> String {
     let path: PathBuf = [DEFAULT_DATA_DIR, "supplywatch.db"].iter().collect();
     format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// `./data/mail/`, relative to the working directory.
+pub fn default_mail_dir() -> PathBuf {
+    [DEFAULT_DATA_DIR, "mail"].iter().collect()
 }

@@ -67,6 +67,24 @@ impl TestApp {
         })
     }
 
+    /// The URL of the server's database (for a second connection, e.g. another instance).
+    #[expect(
+        clippy::used_underscore_binding,
+        reason = "the field is named for keeping the database alive; this reads its URL"
+    )]
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
+    /// A job context over the server's database, with the memory mailer.
+    pub fn jobs(&self) -> anyhow::Result<supplywatch::jobs::JobContext> {
+        let settings = Settings::for_tests(self.database_url().to_owned());
+        Ok(supplywatch::jobs::JobContext::new(
+            self.db.clone(),
+            settings,
+        )?)
+    }
+
     /// The URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)

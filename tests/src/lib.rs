@@ -7,6 +7,7 @@ pub mod backends;
 pub mod bench;
 pub mod browser;
 pub mod shared_data;
+pub mod smtp;
 
 pub use app::TestApp;
 pub use backends::{Backend, backends};

@@ -214,6 +214,11 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         "POST /api/v1/allocation-plans/{id}/reserve-requests",
         "GET /api/v1/allocation-plans/{id}/reserve-requests",
         "POST /api/v1/allocation-plans/{id}/reserve-requests/{request_id}/grant",
+        "GET /api/v1/cases/{id}/requests",
+        "POST /api/v1/cases/{id}/requests",
+        "GET /api/v1/substitute-requests",
+        "GET /api/v1/substitute-requests/{id}",
+        "POST /api/v1/substitute-requests/{id}/responses",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -221,7 +226,7 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
     assert_eq!(listed, expected);
     // Every documented operation exists on the server: it answers, if only to refuse the caller.
     supplywatch::jobs::Job::WeeklyPublication
-        .run(&app.db)
+        .run(&app.jobs()?)
         .await?;
     let maker = app.token("maker@demo.example").await?;
     let risk = serde_json::json!({"product_code": "2171022F5180"});
@@ -229,6 +234,15 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         .post_json("/api/v1/supply-risk-reports", &maker, &risk)
         .await?;
     assert_eq!(status, StatusCode::CREATED, "case 1 exists for the probes");
+    let worse = serde_json::json!({"product_code": "2171022F5180", "shipping_status": "2", "reason": "3", "volume_status": "B"});
+    let (status, _) = app
+        .post_json("/api/v1/supply-status-reports", &maker, &worse)
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "substitute request 1 (a heads-up) exists for the probes"
+    );
     let token = app.token("ministry@demo.example").await?;
     for operation in &listed {
         let (method, path) = operation

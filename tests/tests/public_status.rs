@@ -106,9 +106,9 @@ async fn the_weekly_publication_freezes_every_drug_once_per_week() -> anyhow::Re
             i.iter().filter(|x| x["shipping_status"] == "5").count()
         });
         assert!(stopped >= 1);
-        let first = Job::WeeklyPublication.run(&app.db).await?;
+        let first = Job::WeeklyPublication.run(&app.jobs()?).await?;
         assert!(first.contains("作成しました"), "{first}");
-        let again = Job::WeeklyPublication.run(&app.db).await?;
+        let again = Job::WeeklyPublication.run(&app.jobs()?).await?;
         assert!(again.contains("作成済み"), "{again}");
         let list: Value = app
             .client

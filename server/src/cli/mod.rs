@@ -158,7 +158,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 let names: Vec<&str> = Job::ALL.iter().map(|j| j.name()).collect();
                 format!("no job named {name}; jobs: {}", names.join(", "))
             })?;
-            let outcome = job.run(&db).await.map_err(explain)?;
+            let ctx = job_context(db, &settings)?;
+            let outcome = job.run(&ctx).await.map_err(explain)?;
             println!("{outcome}");
             Ok(())
         }
@@ -166,7 +167,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             if demo {
                 seed::demo(&db, &settings).await?;
             }
-            let _scheduler = supplywatch::jobs::start(db.clone())
+            let _scheduler = supplywatch::jobs::start(job_context(db.clone(), &settings)?)
                 .await
                 .context("Failed to start the job scheduler")?;
             let app = Application::build(settings.clone(), db)
@@ -182,6 +183,15 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         } => import::price_list(&db, &file, edition).await,
         Command::User { what } => users::run(&db, what).await,
     }
+}
+
+/// The jobs' database, mailer and settings.
+fn job_context(
+    db: sea_orm::DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<supplywatch::jobs::JobContext> {
+    supplywatch::jobs::JobContext::new(db, settings.clone())
+        .context("Failed to set up the mail backend")
 }
 
 /// A service error as a readable message, listing every field problem.

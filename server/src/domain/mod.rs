@@ -1,5 +1,6 @@
 //! Pure rules of the domain: codes, roles, password policy. No I/O, no framework imports.
 
+pub mod alerts;
 pub mod allocation;
 pub mod case_flow;
 pub mod corporate_number;
@@ -11,6 +12,7 @@ pub mod gtin;
 pub mod organization;
 pub mod password;
 pub mod product;
+pub mod substitute_answer;
 pub mod supply_risk;
 pub mod supply_status;
 pub mod validation;

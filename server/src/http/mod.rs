@@ -62,7 +62,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::allocation_plans::download_month_caps)
             .service(api::allocation_plans::create_reserve_request)
             .service(api::allocation_plans::list_reserve_requests)
-            .service(api::allocation_plans::grant_reserve_request),
+            .service(api::allocation_plans::grant_reserve_request)
+            // Substitute makers: requests and answers (issue 5).
+            .service(api::substitutes::list_case_requests)
+            .service(api::substitutes::create_case_requests)
+            .service(api::substitutes::list_substitute_requests)
+            .service(api::substitutes::show_substitute_request)
+            .service(api::substitutes::create_substitute_response),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))
@@ -190,6 +196,37 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         "/admin/audit-log.csv",
         web::get().to(pages::admin::download_audit_log),
+    )
+    // Substitute makers, contacts and the outbox (issue 5).
+    .route(
+        "/my/substitute-requests",
+        web::get().to(pages::substitutes::list_substitute_requests),
+    )
+    .route(
+        "/my/substitute-requests/{id}",
+        web::get().to(pages::substitutes::show_substitute_request),
+    )
+    .route(
+        "/my/substitute-requests/{id}/responses",
+        web::post().to(pages::substitutes::create_substitute_response),
+    )
+    .route(
+        "/cases/{id}/substitutes",
+        web::get().to(pages::substitutes::show_case_substitutes),
+    )
+    .route(
+        "/cases/{id}/requests",
+        web::post().to(pages::substitutes::create_case_requests),
+    )
+    .route("/my/contacts", web::get().to(pages::outbox::list_contacts))
+    .route(
+        "/my/contacts/{id}/delivery",
+        web::post().to(pages::outbox::update_contact_delivery),
+    )
+    .route("/admin/outbox", web::get().to(pages::outbox::list_outbox))
+    .route(
+        "/admin/outbox/{id}/resend",
+        web::post().to(pages::outbox::resend_outbox_message),
     );
 }
 

@@ -1,20 +1,25 @@
 //! Use cases shared by the HTTP layer, the CLI, jobs and the demo loader. Transactions live here.
 
 pub mod accounts;
+pub mod alerts;
 pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod contacts;
 pub mod demo;
 mod demo_allocation;
 pub mod devices;
 pub mod encoding;
 pub mod national_allocation;
 pub mod national_seed;
+pub mod outbox;
 pub mod price_list;
 pub mod products;
 pub mod publication;
 pub mod receipts;
+pub mod reminders;
+pub mod substitutes;
 pub mod supply_status;
 
 mod error;

@@ -29,3 +29,7 @@ pub mod customer;
 pub mod data_upload;
 pub mod reserve_request;
 pub mod shipment;
+// Mail and the substitute makers' side.
+pub mod outbox_message;
+pub mod substitute_request;
+pub mod substitute_response;

@@ -4,6 +4,7 @@ mod m20261124_000001_create_organizations_and_users;
 mod m20261124_000002_create_products;
 mod m20261124_000003_create_supply_status;
 mod m20261124_000004_create_cases;
+mod m20261201_000005_create_outbox_and_substitute_requests;
 mod m20261201_000006_create_allocation;
 
 use sea_orm_migration::prelude::*;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_products::Migration),
             Box::new(m20261124_000003_create_supply_status::Migration),
             Box::new(m20261124_000004_create_cases::Migration),
+            Box::new(m20261201_000005_create_outbox_and_substitute_requests::Migration),
             Box::new(m20261201_000006_create_allocation::Migration),
         ]
     }

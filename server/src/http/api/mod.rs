@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod products;
 pub mod public;
+pub mod substitutes;
 pub mod supply_status;
 
 use actix_web::{HttpResponse, web};
@@ -29,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "supply-status", description = "供給状況報告"),
         (name = "public", description = "公開情報（認証不要）"),
         (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）"),
+        (name = "substitutes", description = "代替品メーカーへの照会・協力依頼と回答"),
         (name = "allocation", description = "出荷数量・販売実績・配分計画と上限量")
     )
 )]

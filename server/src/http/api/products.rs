@@ -111,8 +111,10 @@ pub struct SubstituteBody {
     pub code: String,
     /// Name.
     pub name: String,
-    /// Maker's name.
-    pub maker: Option<String>,
+    /// The maker's organisation, as in product items (null when the maker has no account).
+    pub maker: Option<MakerBody>,
+    /// Maker's name as in the price list.
+    pub maker_name: Option<String>,
 }
 
 /// One supply status report in a product's history.
@@ -295,9 +297,13 @@ fn detail_body(d: ProductDetail) -> ProductDetailResponse {
             .substitutes
             .into_iter()
             .map(|s| SubstituteBody {
+                maker: s.maker.map(|m| MakerBody {
+                    id: m.id,
+                    name: m.name,
+                }),
                 code: s.code,
                 name: s.name,
-                maker: s.maker_name,
+                maker_name: s.maker_name,
             })
             .collect(),
         history: d.history.into_iter().map(history_body).collect(),

@@ -8,11 +8,13 @@ pub mod data_upload;
 pub mod home;
 pub mod login;
 pub mod my_products;
+pub mod outbox;
 pub mod products;
 pub mod public;
 pub mod report_download;
 pub mod search;
 pub mod status_upload;
+pub mod substitutes;
 pub mod supply_form;
 
 use actix_web::http::header::ContentType;

@@ -15,6 +15,7 @@ use super::{Receipt, Source};
 use crate::db::entity::{product_status, supply_status_report};
 use crate::domain::supply_status::SupplyStatus;
 use crate::services::accounts::UserContext;
+use crate::services::alerts::{self, Filed};
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::{DbContext, ServiceError, receipts};
 
@@ -59,6 +60,17 @@ pub(super) async fn apply(
             .context("Failed to store supply status reports")?;
     }
     let ids = report_ids(&txn, &numbers).await?;
+    // The heads-up to substitute makers joins this transaction: no report without its mail.
+    let filed: Vec<Filed> = rows
+        .iter()
+        .zip(&numbers)
+        .map(|(row, number)| Filed {
+            product: &row.product,
+            status: &row.status,
+            receipt_number: number,
+        })
+        .collect();
+    alerts::queue_heads_ups(&txn, &user.organization, &filed, reported_on, now).await?;
     let statuses: Vec<product_status::ActiveModel> = rows
         .iter()
         .zip(&numbers)

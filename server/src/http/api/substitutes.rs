@@ -1,0 +1,328 @@
+//! Requests to substitute makers and their answers: `substitute-requests` (+ `responses`) for the
+//! asked organisations, `cases/{id}/requests` for the ministry (send; read side by side).
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::substitute_answer::AnswerInput;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::identity::{ApiUser, actor};
+use crate::services::substitutes::requests::{self, NewRequests};
+use crate::services::substitutes::{RequestKind, RequestView, Totals, answers};
+use crate::services::{FieldProblem, ServiceError};
+
+/// A product on a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductItem {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The latest answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResponseItem {
+    /// Months of stock, e.g. `2.5`.
+    pub stock_months: Option<String>,
+    /// Production change (%).
+    pub production_change_percent: Option<i32>,
+    /// Whether production can increase.
+    pub can_increase: Option<bool>,
+    /// By how much (%).
+    pub increase_percent: Option<i32>,
+    /// Lead time (months).
+    pub lead_time_months: Option<i32>,
+    /// Extra packages per month.
+    pub extra_units_per_month: Option<i64>,
+    /// `raw_materials`, `staff`, `equipment`, `other`.
+    pub not_possible_reason: Option<String>,
+    /// Detail.
+    pub reason_text: Option<String>,
+    /// When.
+    pub submitted_at: String,
+}
+
+/// A request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestItem {
+    /// Id.
+    pub id: i32,
+    /// `heads_up`, `information` or `cooperation`.
+    pub kind: String,
+    /// The case (null for a heads-up).
+    pub case_id: Option<i32>,
+    /// The short product (only the product: never the confidential report).
+    pub product: ProductItem,
+    /// The asked organisation.
+    pub organization_id: i32,
+    /// Its name.
+    pub organization_name: String,
+    /// Its products that may substitute.
+    pub substitutes: Vec<ProductItem>,
+    /// The ministry's message.
+    pub message: Option<String>,
+    /// Sent at.
+    pub created_at: String,
+    /// The latest answer.
+    pub response: Option<ResponseItem>,
+}
+
+/// Requests.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestList {
+    /// Newest first (a case's: oldest first).
+    pub items: Vec<RequestItem>,
+}
+
+/// Totals over a case's answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalsBody {
+    /// Organisations asked.
+    pub asked: usize,
+    /// Organisations that answered.
+    pub answered: usize,
+    /// Those that can increase production.
+    pub can_increase: usize,
+    /// Combined extra packages per month.
+    pub extra_units_per_month: i64,
+    /// Shortest lead time among those that can increase (months).
+    pub shortest_lead_time_months: Option<i32>,
+    /// Combined months of stock.
+    pub stock_months: String,
+}
+
+/// A case's requests with their answers, side by side.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseRequests {
+    /// Oldest first.
+    pub items: Vec<RequestItem>,
+    /// Totals.
+    pub totals: TotalsBody,
+}
+
+/// Requests to send on a case.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewRequestBody {
+    /// `information` (no consent needed) or `cooperation` (needs the reporting maker's consent).
+    pub kind: String,
+    /// Substitute makers to ask; omitted or empty: every maker of a substitute.
+    #[serde(default)]
+    pub organization_ids: Vec<i32>,
+    /// Associations to ask (cooperation only).
+    #[serde(default)]
+    pub association_ids: Vec<i32>,
+    /// A message to the recipients.
+    pub message: Option<String>,
+}
+
+/// An answer; numbers may be given as numbers or text.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AnswerBody {
+    /// Months of stock (one decimal).
+    #[schema(value_type = Option<f64>)]
+    pub stock_months: Option<serde_json::Value>,
+    /// Production change (%).
+    #[schema(value_type = Option<i32>)]
+    pub production_change_percent: Option<serde_json::Value>,
+    /// Whether production can increase.
+    #[schema(value_type = bool)]
+    pub can_increase: Option<serde_json::Value>,
+    /// By how much (%), required when it can.
+    #[schema(value_type = Option<i32>)]
+    pub increase_percent: Option<serde_json::Value>,
+    /// Lead time (months), required when it can.
+    #[schema(value_type = Option<i32>)]
+    pub lead_time_months: Option<serde_json::Value>,
+    /// Extra packages per month.
+    #[schema(value_type = Option<i64>)]
+    pub extra_units_per_month: Option<serde_json::Value>,
+    /// Why not: `raw_materials`, `staff`, `equipment` or `other`, required when it cannot.
+    pub not_possible_reason: Option<String>,
+    /// Detail (required with `other`).
+    pub reason_text: Option<String>,
+}
+
+fn text(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl AnswerBody {
+    fn input(&self) -> AnswerInput {
+        AnswerInput {
+            stock_months: text(self.stock_months.as_ref()),
+            production_change_percent: text(self.production_change_percent.as_ref()),
+            can_increase: text(self.can_increase.as_ref()),
+            increase_percent: text(self.increase_percent.as_ref()),
+            lead_time_months: text(self.lead_time_months.as_ref()),
+            extra_units_per_month: text(self.extra_units_per_month.as_ref()),
+            not_possible_reason: self.not_possible_reason.clone().unwrap_or_default(),
+            reason_text: self.reason_text.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The requests sent to the caller's organisation (the ministry: all).
+#[utoipa::path(tag = "substitutes", responses((status = 200, description = "Requests", body = RequestList)))]
+#[get("/substitute-requests")]
+pub async fn list_substitute_requests(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<RequestList>, AppError> {
+    let items = answers::list_for(&state.db, &user).await?;
+    Ok(web::Json(RequestList {
+        items: items.into_iter().map(request_item).collect(),
+    }))
+}
+
+/// One request.
+#[utoipa::path(tag = "substitutes", params(("id" = i32, Path, description = "Request id")), responses(
+    (status = 200, description = "The request", body = RequestItem),
+    (status = 404, description = "No such request for the caller", content_type = "application/problem+json")))]
+#[get("/substitute-requests/{id}")]
+pub async fn show_substitute_request(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<web::Json<RequestItem>, AppError> {
+    let request = answers::show(&state.db, &user, *id).await?;
+    Ok(web::Json(request_item(request)))
+}
+
+/// Answers a request: stock, production and capacity, or why production cannot increase.
+#[utoipa::path(tag = "substitutes", params(("id" = i32, Path, description = "Request id")), request_body = AnswerBody, responses(
+    (status = 201, description = "Stored; the request with its latest answer", body = RequestItem),
+    (status = 403, description = "Not the asked organisation", content_type = "application/problem+json"),
+    (status = 422, description = "Invalid answer", content_type = "application/problem+json")))]
+#[post("/substitute-requests/{id}/responses")]
+pub async fn create_substitute_response(
+    req: HttpRequest,
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Json<AnswerBody>,
+) -> Result<HttpResponse, AppError> {
+    let request = answers::answer(
+        &state.db,
+        &user,
+        *id,
+        &body.input(),
+        &actor(&req, &user),
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(request_item(request)))
+}
+
+/// A case's requests and answers side by side with totals (ministry).
+#[utoipa::path(tag = "substitutes", params(("id" = i32, Path, description = "Case id")), responses(
+    (status = 200, description = "Requests and totals", body = CaseRequests),
+    (status = 403, description = "Not the ministry", content_type = "application/problem+json")))]
+#[get("/cases/{id}/requests")]
+pub async fn list_case_requests(
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<web::Json<CaseRequests>, AppError> {
+    let answers = answers::for_case(&state.db, &user, *id).await?;
+    Ok(web::Json(CaseRequests {
+        totals: totals_body(&answers.totals),
+        items: answers.requests.into_iter().map(request_item).collect(),
+    }))
+}
+
+/// Sends information or cooperation requests on a case (ministry); mails go through the outbox.
+#[utoipa::path(tag = "substitutes", params(("id" = i32, Path, description = "Case id")), request_body = NewRequestBody, responses(
+    (status = 201, description = "The requests sent", body = RequestList),
+    (status = 403, description = "Not the ministry", content_type = "application/problem+json"),
+    (status = 409, description = "Cooperation request before the reporting maker's consent", content_type = "application/problem+json"),
+    (status = 422, description = "Unknown kind or recipients", content_type = "application/problem+json")))]
+#[post("/cases/{id}/requests")]
+pub async fn create_case_requests(
+    req: HttpRequest,
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Json<NewRequestBody>,
+) -> Result<HttpResponse, AppError> {
+    let kind = RequestKind::parse(&body.kind)
+        .filter(|k| *k != RequestKind::HeadsUp)
+        .ok_or_else(|| {
+            ServiceError::invalid(FieldProblem::new(
+                "kind",
+                "code",
+                "kind は information または cooperation を指定してください",
+            ))
+        })?;
+    let body = body.into_inner();
+    let new = NewRequests {
+        kind,
+        organization_ids: body.organization_ids,
+        association_ids: body.association_ids,
+        message: body.message,
+    };
+    let sent = requests::create(
+        &state.db,
+        &user,
+        *id,
+        new,
+        &actor(&req, &user),
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(RequestList {
+        items: sent.into_iter().map(request_item).collect(),
+    }))
+}
+
+fn totals_body(t: &Totals) -> TotalsBody {
+    TotalsBody {
+        asked: t.asked,
+        answered: t.answered,
+        can_increase: t.can_increase,
+        extra_units_per_month: t.extra_units_per_month,
+        shortest_lead_time_months: t.shortest_lead_time_months,
+        stock_months: t.stock_months(),
+    }
+}
+
+fn request_item(r: RequestView) -> RequestItem {
+    RequestItem {
+        id: r.id,
+        kind: r.kind.as_str().to_owned(),
+        case_id: r.case_id,
+        product: ProductItem {
+            code: r.product.code,
+            name: r.product.name,
+        },
+        organization_id: r.organization_id,
+        organization_name: r.organization_name,
+        substitutes: r
+            .substitutes
+            .into_iter()
+            .map(|p| ProductItem {
+                code: p.code,
+                name: p.name,
+            })
+            .collect(),
+        message: r.message,
+        created_at: r.created_at.to_rfc3339(),
+        response: r.latest.map(|a| ResponseItem {
+            stock_months: a.stock_months,
+            production_change_percent: a.production_change_percent,
+            can_increase: a.can_increase,
+            increase_percent: a.increase_percent,
+            lead_time_months: a.lead_time_months,
+            extra_units_per_month: a.extra_units_per_month,
+            not_possible_reason: a.not_possible_reason,
+            reason_text: a.reason_text,
+            submitted_at: a.submitted_at.to_rfc3339(),
+        }),
+    }
+}

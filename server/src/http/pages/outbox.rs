@@ -1,0 +1,168 @@
+//! The administrator's outbox page (every mail and its delivery; failed ones can be resent) and
+//! the organisation's contacts page (immediate mail or a daily digest).
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{Nav, render, tokens_match};
+use crate::db::entity::contact;
+use crate::domain::Role;
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::PageUser;
+use crate::services::outbox::{self, OutboxEntry, OutboxFilter};
+use crate::services::{ServiceError, contacts};
+
+/// The outbox page.
+#[derive(Template)]
+#[template(path = "admin/outbox.html")]
+pub struct OutboxPage {
+    nav: Nav,
+    entries: Vec<OutboxEntry>,
+    status: String,
+    csrf_token: String,
+}
+
+impl OutboxPage {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&chrono_tz::Asia::Tokyo)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    }
+
+    fn status_label(status: &str) -> &'static str {
+        match status {
+            "pending" => "送信待ち",
+            "held" => "まとめ待ち",
+            "sending" => "送信中",
+            "sent" => "送信済み",
+            "failed" => "送信失敗",
+            "digested" => "まとめて送信",
+            _ => "—",
+        }
+    }
+
+    fn statuses() -> [&'static str; 5] {
+        ["failed", "pending", "held", "sent", "digested"]
+    }
+}
+
+/// Status filter.
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    #[serde(default)]
+    status: String,
+}
+
+/// A form with only its token.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    csrf_token: String,
+}
+
+fn require_admin(page: &PageUser) -> Result<(), AppError> {
+    if page.user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::page(ServiceError::Forbidden(
+            "送信メールの一覧はシステム管理者のみ閲覧できます".to_owned(),
+        )))
+    }
+}
+
+/// Lists the outbox, newest first, optionally of one status.
+pub async fn list_outbox(
+    page: PageUser,
+    state: web::Data<AppState>,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&page)?;
+    let filter = OutboxFilter {
+        status: Some(query.status.clone()).filter(|s| !s.is_empty()),
+    };
+    let entries = outbox::list(&state.db, &filter)
+        .await
+        .map_err(AppError::page)?;
+    render(&OutboxPage {
+        nav: Nav::for_user(&page),
+        entries,
+        status: query.status.clone(),
+        csrf_token: page.csrf_token.clone(),
+    })
+}
+
+/// Queues a failed message again; back to the failed list.
+pub async fn resend_outbox_message(
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&page)?;
+    if !tokens_match(&page.csrf_token, &form.csrf_token) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    outbox::resend(&state.db, *id, chrono::Utc::now())
+        .await
+        .map_err(AppError::page)?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/outbox?status=failed"))
+        .finish())
+}
+
+/// The contacts page.
+#[derive(Template)]
+#[template(path = "my/contacts.html")]
+pub struct ContactsPage {
+    nav: Nav,
+    contacts: Vec<contact::Model>,
+    csrf_token: String,
+}
+
+impl ContactsPage {
+    fn deliveries() -> [(&'static str, &'static str); 2] {
+        contacts::DELIVERIES
+    }
+}
+
+/// A contact's delivery choice.
+#[derive(Debug, Deserialize)]
+pub struct DeliveryForm {
+    csrf_token: String,
+    delivery: String,
+}
+
+/// Lists the organisation's contacts with their delivery choice.
+pub async fn list_contacts(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let contacts = contacts::list_own(&state.db, &page.user)
+        .await
+        .map_err(AppError::page)?;
+    render(&ContactsPage {
+        nav: Nav::for_user(&page),
+        contacts,
+        csrf_token: page.csrf_token.clone(),
+    })
+}
+
+/// Changes a contact's delivery choice; back to the contacts.
+pub async fn update_contact_delivery(
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<DeliveryForm>,
+) -> Result<HttpResponse, AppError> {
+    if !tokens_match(&page.csrf_token, &form.csrf_token) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    contacts::set_delivery(&state.db, &page.user, *id, &form.delivery)
+        .await
+        .map_err(AppError::page)?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/my/contacts"))
+        .finish())
+}

@@ -1,0 +1,340 @@
+//! The substitute makers' pages: the requests and heads-ups sent to the organisation and the
+//! answer form (stock, production, capacity or why not); on the case page, the ministry's section
+//! with every answer side by side, the totals, and the forms to send requests.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{Nav, render, tokens_match};
+use crate::domain::substitute_answer::{AnswerInput, NotPossibleReason};
+use crate::domain::{OrganizationKind, Role};
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::{PageUser, actor};
+use crate::services::accounts::{OrganizationRef, organizations_of_kind};
+use crate::services::substitutes::requests::{self, NewRequests};
+use crate::services::substitutes::{CaseAnswers, RequestKind, RequestView, answers};
+use crate::services::{FieldProblem, ServiceError};
+
+/// Dates and times as the pages show them (Asia/Tokyo).
+fn tokyo(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Asia::Tokyo)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The organisation's requests.
+#[derive(Template)]
+#[template(path = "substitutes/index.html")]
+pub struct RequestListPage {
+    nav: Nav,
+    requests: Vec<RequestView>,
+}
+
+impl RequestListPage {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        tokyo(at)
+    }
+}
+
+/// One request with the answer form.
+#[derive(Template)]
+#[template(path = "substitutes/show.html")]
+pub struct RequestPage {
+    nav: Nav,
+    request: RequestView,
+    form: AnswerForm,
+    problems: Vec<FieldProblem>,
+    answered: bool,
+    may_answer: bool,
+    csrf_token: String,
+}
+
+impl RequestPage {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        tokyo(at)
+    }
+
+    fn reasons() -> [NotPossibleReason; 4] {
+        NotPossibleReason::ALL
+    }
+
+    fn problem(&self, field: &str) -> Option<&str> {
+        self.problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.message.as_str())
+    }
+}
+
+/// The answer form as typed.
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct AnswerForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    stock_months: String,
+    #[serde(default)]
+    production_change_percent: String,
+    #[serde(default)]
+    can_increase: String,
+    #[serde(default)]
+    increase_percent: String,
+    #[serde(default)]
+    lead_time_months: String,
+    #[serde(default)]
+    extra_units_per_month: String,
+    #[serde(default)]
+    not_possible_reason: String,
+    #[serde(default)]
+    reason_text: String,
+}
+
+/// `?answered=1` after a stored answer.
+#[derive(Debug, Deserialize)]
+pub struct AnsweredQuery {
+    answered: Option<u8>,
+}
+
+/// Lists the requests sent to the user's organisation (the ministry: all).
+pub async fn list_substitute_requests(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let requests = answers::list_for(&state.db, &page.user)
+        .await
+        .map_err(AppError::page)?;
+    render(&RequestListPage {
+        nav: Nav::for_user(&page),
+        requests,
+    })
+}
+
+/// Shows one request and, for the asked organisation, the answer form.
+pub async fn show_substitute_request(
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    query: web::Query<AnsweredQuery>,
+) -> Result<HttpResponse, AppError> {
+    let request = answers::show(&state.db, &page.user, *id)
+        .await
+        .map_err(AppError::page)?;
+    render(&request_page(
+        &page,
+        request,
+        AnswerForm::default(),
+        Vec::new(),
+        query.answered.is_some(),
+    ))
+}
+
+fn request_page(
+    page: &PageUser,
+    request: RequestView,
+    form: AnswerForm,
+    problems: Vec<FieldProblem>,
+    answered: bool,
+) -> RequestPage {
+    RequestPage {
+        nav: Nav::for_user(page),
+        may_answer: request.organization_id == page.user.organization.id,
+        request,
+        form,
+        problems,
+        answered,
+        csrf_token: page.csrf_token.clone(),
+    }
+}
+
+/// Stores an answer from the form; back to the request, or the form with its problems (422).
+pub async fn create_substitute_response(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    if !tokens_match(&page.csrf_token, &form.csrf_token) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    let input = AnswerInput {
+        stock_months: form.stock_months.clone(),
+        production_change_percent: form.production_change_percent.clone(),
+        can_increase: form.can_increase.clone(),
+        increase_percent: form.increase_percent.clone(),
+        lead_time_months: form.lead_time_months.clone(),
+        extra_units_per_month: form.extra_units_per_month.clone(),
+        not_possible_reason: form.not_possible_reason.clone(),
+        reason_text: form.reason_text.clone(),
+    };
+    let now = chrono::Utc::now();
+    match answers::answer(
+        &state.db,
+        &page.user,
+        *id,
+        &input,
+        &actor(&req, &page.user),
+        now,
+    )
+    .await
+    {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!("/my/substitute-requests/{id}?answered=1"),
+            ))
+            .finish()),
+        Err(ServiceError::Invalid(problems)) => {
+            let request = answers::show(&state.db, &page.user, *id)
+                .await
+                .map_err(AppError::page)?;
+            let body = request_page(&page, request, form, problems, false)
+                .render()
+                .map_err(AppError::page)?;
+            Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/html; charset=utf-8")
+                .body(body))
+        }
+        Err(other) => Err(AppError::page(other)),
+    }
+}
+
+/// The ministry's section of the case page (loaded by htmx).
+#[derive(Template)]
+#[template(path = "cases/substitutes.html")]
+pub struct CaseSubstitutesPartial {
+    case_id: i32,
+    answers: CaseAnswers,
+    associations: Vec<OrganizationRef>,
+    csrf_token: String,
+    problem: Option<String>,
+}
+
+impl CaseSubstitutesPartial {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        tokyo(at)
+    }
+}
+
+/// `?problem=` after a refused request.
+#[derive(Debug, Deserialize)]
+pub struct ProblemQuery {
+    problem: Option<String>,
+}
+
+/// The answers of a case side by side with totals, and the request forms (ministry; nothing
+/// for anyone else).
+pub async fn show_case_substitutes(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    // A refused request comes back as `?problem=` on the case page, which htmx names here.
+    let problem = req
+        .headers()
+        .get("HX-Current-URL")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|url| url.split_once('?'))
+        .map(|(_, query)| query.split('#').next().unwrap_or(query))
+        .and_then(|query| web::Query::<ProblemQuery>::from_query(query).ok())
+        .and_then(|q| q.into_inner().problem);
+    if !matches!(page.user.role, Role::Ministry | Role::Admin) {
+        return Ok(HttpResponse::NoContent().finish());
+    }
+    let answers = answers::for_case(&state.db, &page.user, *id)
+        .await
+        .map_err(AppError::page)?;
+    let associations = organizations_of_kind(&state.db, OrganizationKind::Association)
+        .await
+        .map_err(AppError::page)?;
+    render(&CaseSubstitutesPartial {
+        case_id: *id,
+        answers,
+        associations,
+        csrf_token: page.csrf_token.clone(),
+        problem,
+    })
+}
+
+/// The request form of the case page.
+#[derive(Debug, Deserialize)]
+pub struct CaseRequestForm {
+    csrf_token: String,
+    kind: String,
+    #[serde(default)]
+    message: String,
+    /// `1` to include every association.
+    #[serde(default)]
+    associations: String,
+}
+
+/// Sends requests from the case page; back to the case (a refusal is shown in the section).
+pub async fn create_case_requests(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<CaseRequestForm>,
+) -> Result<HttpResponse, AppError> {
+    if !tokens_match(&page.csrf_token, &form.csrf_token) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    let kind = RequestKind::parse(&form.kind).unwrap_or(RequestKind::Information);
+    let association_ids = if form.associations == "1" && kind == RequestKind::Cooperation {
+        organizations_of_kind(&state.db, OrganizationKind::Association)
+            .await
+            .map_err(AppError::page)?
+            .into_iter()
+            .map(|o| o.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let new = NewRequests {
+        kind,
+        organization_ids: Vec::new(),
+        association_ids,
+        message: Some(form.message.clone()),
+    };
+    let now = chrono::Utc::now();
+    let location = match requests::create(
+        &state.db,
+        &page.user,
+        *id,
+        new,
+        &actor(&req, &page.user),
+        now,
+    )
+    .await
+    {
+        Ok(_) => format!("/cases/{id}#substitutes"),
+        Err(ServiceError::Conflict(message)) => problem_location(*id, &message),
+        Err(ServiceError::Invalid(problems)) => problem_location(
+            *id,
+            &problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default(),
+        ),
+        Err(other) => return Err(AppError::page(other)),
+    };
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish())
+}
+
+fn problem_location(id: i32, message: &str) -> String {
+    let encoded: String = message
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!("/cases/{id}?problem={encoded}#substitutes")
+}

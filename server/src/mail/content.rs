@@ -1,0 +1,399 @@
+//! What each mail says: the content stored in the outbox (JSON), its Japanese subject, and the
+//! plain-text and HTML bodies rendered from askama templates under `web/templates/mail/`.
+
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+/// A product named in a mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductLine {
+    /// YJ code or GTIN.
+    pub code: String,
+    /// 品名 / 販売名.
+    pub name: String,
+}
+
+/// A heads-up to a maker of same-spec substitutes: another maker's product got short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadsUp {
+    /// The recipient's organisation.
+    pub recipient_org: String,
+    /// The short product.
+    pub product: ProductLine,
+    /// Its maker.
+    pub maker_name: String,
+    /// ⑫ before (label; none when it had no status).
+    pub shipping_before: Option<String>,
+    /// ⑫ now.
+    pub shipping_after: String,
+    /// ⑯ before.
+    pub volume_before: Option<String>,
+    /// ⑯ now.
+    pub volume_after: Option<String>,
+    /// ⑬ reason.
+    pub reason: Option<String>,
+    /// ⑰ 報告日.
+    pub reported_on: String,
+    /// The recipient's own same-spec products.
+    pub substitutes: Vec<ProductLine>,
+    /// Path of the page where the recipient answers.
+    pub link_path: String,
+}
+
+/// The ministry's information or cooperation request about a case's product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// Cooperation (増産等の協力依頼) rather than information (在庫・生産状況の照会).
+    pub cooperation: bool,
+    /// The recipient's organisation.
+    pub recipient_org: String,
+    /// The product concerned (never the confidential report).
+    pub product: ProductLine,
+    /// Its maker.
+    pub maker_name: String,
+    /// The recipient's own substitutes (empty for an association).
+    pub substitutes: Vec<ProductLine>,
+    /// The ministry's message.
+    pub message: Option<String>,
+    /// Path of the page where the recipient answers.
+    pub link_path: String,
+}
+
+/// A reminder or summary: a title, lines and a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The subject.
+    pub subject: String,
+    /// The recipient's organisation.
+    pub recipient_org: String,
+    /// Opening sentence.
+    pub lead: String,
+    /// One line per item.
+    pub lines: Vec<String>,
+    /// Path of the page to act on.
+    pub link_path: String,
+}
+
+/// Every message of one recipient held for the daily digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digest {
+    /// The recipient's organisation.
+    pub recipient_org: String,
+    /// The held messages.
+    pub items: Vec<MailContent>,
+}
+
+/// The content of an outbox message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MailContent {
+    /// Automatic heads-up.
+    HeadsUp(HeadsUp),
+    /// The ministry's request.
+    Request(Request),
+    /// A reminder or summary.
+    Notice(Notice),
+    /// The daily digest.
+    Digest(Digest),
+}
+
+/// A mail ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Japanese subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/heads_up.txt")]
+struct HeadsUpText<'a> {
+    m: &'a HeadsUp,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/heads_up.html")]
+struct HeadsUpHtml<'a> {
+    m: &'a HeadsUp,
+    url: String,
+    subject: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/request.txt")]
+struct RequestText<'a> {
+    m: &'a Request,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/request.html")]
+struct RequestHtml<'a> {
+    m: &'a Request,
+    url: String,
+    subject: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notice.txt")]
+struct NoticeText<'a> {
+    m: &'a Notice,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notice.html")]
+struct NoticeHtml<'a> {
+    m: &'a Notice,
+    url: String,
+    subject: String,
+}
+
+/// One entry of a digest as its templates show it.
+struct DigestEntry {
+    subject: String,
+    lines: Vec<String>,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.txt")]
+struct DigestText<'a> {
+    recipient_org: &'a str,
+    entries: &'a [DigestEntry],
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.html")]
+struct DigestHtml<'a> {
+    recipient_org: &'a str,
+    entries: &'a [DigestEntry],
+    subject: String,
+}
+
+impl HeadsUp {
+    /// `通常出荷 → 限定出荷（自社の事情）` lines, one per column that changed.
+    pub fn changes(&self) -> Vec<String> {
+        let mut lines = vec![if self.shipping_before.as_deref()
+            == Some(self.shipping_after.as_str())
+        {
+            format!("⑫出荷対応の状況：{}（変更なし）", self.shipping_after)
+        } else {
+            format!(
+                "⑫出荷対応の状況：{} → {}",
+                self.shipping_before.as_deref().unwrap_or("（報告なし）"),
+                self.shipping_after
+            )
+        }];
+        if self.volume_before != self.volume_after {
+            lines.push(format!(
+                "⑯出荷量の状況：{} → {}",
+                self.volume_before.as_deref().unwrap_or("（報告なし）"),
+                self.volume_after.as_deref().unwrap_or("（空欄）")
+            ));
+        }
+        if let Some(reason) = &self.reason {
+            lines.push(format!("⑬理由：{reason}"));
+        }
+        lines
+    }
+}
+
+impl MailContent {
+    /// The outbox `kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::HeadsUp(_) => "heads_up",
+            Self::Request(r) if r.cooperation => "cooperation_request",
+            Self::Request(_) => "information_request",
+            Self::Notice(_) => "notice",
+            Self::Digest(_) => "digest",
+        }
+    }
+
+    /// The Japanese subject.
+    pub fn subject(&self) -> String {
+        match self {
+            Self::HeadsUp(m) => format!(
+                "【SupplyWatch】同一規格品の供給状況が悪化しました：{}（{}）",
+                m.product.name, m.maker_name
+            ),
+            Self::Request(m) if m.cooperation => {
+                format!("【厚生労働省】増産等のご協力のお願い：{}", m.product.name)
+            }
+            Self::Request(m) => format!(
+                "【厚生労働省】在庫・生産状況のご報告のお願い：{}",
+                m.product.name
+            ),
+            Self::Notice(m) => m.subject.clone(),
+            Self::Digest(m) => format!("【SupplyWatch】本日のお知らせ（{}件）", m.items.len()),
+        }
+    }
+
+    fn link_path(&self) -> &str {
+        match self {
+            Self::HeadsUp(m) => &m.link_path,
+            Self::Request(m) => &m.link_path,
+            Self::Notice(m) => &m.link_path,
+            Self::Digest(_) => "/",
+        }
+    }
+
+    /// The lines a digest shows for this message.
+    fn digest_lines(&self) -> Vec<String> {
+        match self {
+            Self::HeadsUp(m) => m.changes(),
+            Self::Request(m) => vec![format!("{}（{}）", m.product.name, m.product.code)],
+            Self::Notice(m) => m.lines.clone(),
+            Self::Digest(_) => Vec::new(),
+        }
+    }
+
+    /// Subject and bodies, links starting with `base_url`.
+    pub fn render(&self, base_url: &str) -> Result<Rendered, askama::Error> {
+        let subject = self.subject();
+        let url = format!("{base_url}{}", self.link_path());
+        let (text, html) = match self {
+            Self::HeadsUp(m) => (
+                HeadsUpText {
+                    m,
+                    url: url.clone(),
+                }
+                .render()?,
+                HeadsUpHtml {
+                    m,
+                    url,
+                    subject: subject.clone(),
+                }
+                .render()?,
+            ),
+            Self::Request(m) => (
+                RequestText {
+                    m,
+                    url: url.clone(),
+                }
+                .render()?,
+                RequestHtml {
+                    m,
+                    url,
+                    subject: subject.clone(),
+                }
+                .render()?,
+            ),
+            Self::Notice(m) => (
+                NoticeText {
+                    m,
+                    url: url.clone(),
+                }
+                .render()?,
+                NoticeHtml {
+                    m,
+                    url,
+                    subject: subject.clone(),
+                }
+                .render()?,
+            ),
+            Self::Digest(m) => {
+                let entries: Vec<DigestEntry> = m
+                    .items
+                    .iter()
+                    .map(|item| DigestEntry {
+                        subject: item.subject(),
+                        lines: item.digest_lines(),
+                        url: format!("{base_url}{}", item.link_path()),
+                    })
+                    .collect();
+                (
+                    DigestText {
+                        recipient_org: &m.recipient_org,
+                        entries: &entries,
+                    }
+                    .render()?,
+                    DigestHtml {
+                        recipient_org: &m.recipient_org,
+                        entries: &entries,
+                        subject: subject.clone(),
+                    }
+                    .render()?,
+                )
+            }
+        };
+        Ok(Rendered {
+            subject,
+            text,
+            html,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heads_up() -> MailContent {
+        MailContent::HeadsUp(HeadsUp {
+            recipient_org: "東和薬品".into(),
+            product: ProductLine {
+                code: "2171022F5180".into(),
+                name: "アムロジピン錠５ｍｇ「サワイ」".into(),
+            },
+            maker_name: "沢井製薬".into(),
+            shipping_before: Some("通常出荷".into()),
+            shipping_after: "限定出荷（自社の事情）".into(),
+            volume_before: Some("出荷量通常（概ね90%以上110%未満）".into()),
+            volume_after: Some("出荷量減少（概ね90%未満）".into()),
+            reason: Some("製造トラブル".into()),
+            reported_on: "2026-12-01".into(),
+            substitutes: vec![ProductLine {
+                code: "2171022F5075".into(),
+                name: "アムロジピン錠５ｍｇ「トーワ」".into(),
+            }],
+            link_path: "/my/substitute-requests/7".into(),
+        })
+    }
+
+    #[test]
+    fn a_heads_up_names_the_product_its_maker_the_change_and_the_answer_link() {
+        let rendered = heads_up()
+            .render("https://sw.example")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(rendered.subject.contains("アムロジピン錠５ｍｇ「サワイ」"));
+        assert!(rendered.subject.contains("沢井製薬"));
+        for body in [&rendered.text, &rendered.html] {
+            assert!(body.contains("2171022F5180"), "{body}");
+            assert!(body.contains("通常出荷 → 限定出荷（自社の事情）"), "{body}");
+            assert!(body.contains("https://sw.example/my/substitute-requests/7"));
+            assert!(body.contains("2171022F5075"));
+        }
+    }
+
+    #[test]
+    fn content_survives_the_outbox_as_json() {
+        let content = heads_up();
+        let json = serde_json::to_string(&content).unwrap_or_default();
+        let back: MailContent = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, content);
+        assert_eq!(back.kind(), "heads_up");
+    }
+
+    #[test]
+    fn a_digest_lists_each_held_message_with_its_link() {
+        let digest = MailContent::Digest(Digest {
+            recipient_org: "東和薬品".into(),
+            items: vec![heads_up(), heads_up()],
+        });
+        let rendered = digest.render("http://x").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rendered.subject, "【SupplyWatch】本日のお知らせ（2件）");
+        assert_eq!(
+            rendered
+                .text
+                .matches("http://x/my/substitute-requests/7")
+                .count(),
+            2
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! The daily digest: every message held for a contact who chose one mail a day is bundled into
+//! one digest message, queued like any other.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use super::{NewMessage, enqueue};
+use crate::db::entity::{organization, outbox_message};
+use crate::mail::MailContent;
+use crate::mail::content::Digest;
+use crate::services::{DbContext, ServiceError};
+
+/// Bundles held messages per recipient; returns how many digests were queued. Idempotent: held
+/// messages become `digested` in the same transaction.
+pub async fn send_daily_digests(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, ServiceError> {
+    let txn = db.begin().await.context("Failed to start the digest")?;
+    let held = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Status.eq("held"))
+        .filter(outbox_message::Column::CreatedAt.lte(now))
+        .order_by_asc(outbox_message::Column::Id)
+        .all(&txn)
+        .await
+        .context("Failed to load held mail")?;
+    let mut by_recipient: BTreeMap<String, Vec<outbox_message::Model>> = BTreeMap::new();
+    for row in held {
+        by_recipient
+            .entry(row.recipient_email.to_lowercase())
+            .or_default()
+            .push(row);
+    }
+    let org_ids: Vec<i32> = by_recipient
+        .values()
+        .filter_map(|rows| rows.first().and_then(|r| r.organization_id))
+        .collect();
+    let names: BTreeMap<i32, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(org_ids))
+        .all(&txn)
+        .await
+        .context("Failed to load organisations")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut digests = Vec::new();
+    let mut ids = Vec::new();
+    for (email, rows) in &by_recipient {
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            continue;
+        };
+        let items: Vec<MailContent> = rows
+            .iter()
+            .filter_map(|r| serde_json::from_str(&r.payload).ok())
+            .collect();
+        ids.extend(rows.iter().map(|r| r.id));
+        digests.push(NewMessage {
+            idempotency_key: format!("digest:{email}:{}-{}", first.id, last.id),
+            organization_id: first.organization_id,
+            recipient_name: first.recipient_name.clone(),
+            recipient_email: first.recipient_email.clone(),
+            digest: false,
+            content: MailContent::Digest(Digest {
+                recipient_org: first
+                    .organization_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default(),
+                items,
+            }),
+        });
+    }
+    let count = digests.len();
+    enqueue(&txn, digests, now).await?;
+    for chunk in ids.chunks(500) {
+        outbox_message::Entity::update_many()
+            .col_expr(outbox_message::Column::Status, Expr::value("digested"))
+            .col_expr(outbox_message::Column::SentAt, Expr::value(now))
+            .filter(outbox_message::Column::Id.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await
+            .context("Failed to mark held mail as digested")?;
+    }
+    txn.commit().await.context("Failed to commit the digest")?;
+    Ok(count)
+}

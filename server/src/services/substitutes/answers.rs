@@ -1,0 +1,160 @@
+//! Reading requests and answering them: a maker (or association) sees and answers the requests
+//! sent to its organisation; the ministry sees every request and a case's answers side by side.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+use super::requests::substitute_makers;
+use super::views::views;
+use super::{CaseAnswers, RequestView, Totals};
+use crate::db::entity::{organization, product, substitute_request, substitute_response};
+use crate::domain::Role;
+use crate::domain::substitute_answer::{AnswerInput, validate};
+use crate::services::accounts::UserContext;
+use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::{DbContext, FieldProblem, ServiceError, cases};
+
+fn sees_all(user: &UserContext) -> bool {
+    matches!(user.role, Role::Ministry | Role::Admin)
+}
+
+/// The requests the user may see, newest first: its organisation's, or all for the ministry.
+pub async fn list_for(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+) -> Result<Vec<RequestView>, ServiceError> {
+    let mut select = substitute_request::Entity::find()
+        .order_by_desc(substitute_request::Column::Id)
+        .limit(500);
+    if !sees_all(user) {
+        select = select.filter(substitute_request::Column::OrganizationId.eq(user.organization.id));
+    }
+    let rows = select
+        .all(db)
+        .await
+        .context("Failed to list the requests")?;
+    views(db, rows).await
+}
+
+/// One request: to the user's organisation, or any for the ministry (404 otherwise).
+pub async fn show(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+    id: i32,
+) -> Result<RequestView, ServiceError> {
+    let found = substitute_request::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("Failed to load the request")?
+        .filter(|r| sees_all(user) || r.organization_id == user.organization.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("依頼 {id} はありません")))?;
+    views(db, vec![found])
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::Internal("a request vanished".into()))
+}
+
+/// Stores the asked organisation's answer (a later answer supersedes, the earlier stays).
+pub async fn answer(
+    db: &DatabaseConnection,
+    user: &UserContext,
+    id: i32,
+    input: &AnswerInput,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<RequestView, ServiceError> {
+    let txn = db.begin().await.context("Failed to start the answer")?;
+    let request = substitute_request::Entity::find_by_id(id)
+        .one(&txn)
+        .await
+        .context("Failed to load the request")?
+        .filter(|r| sees_all(user) || r.organization_id == user.organization.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("依頼 {id} はありません")))?;
+    if request.organization_id != user.organization.id {
+        return Err(ServiceError::Forbidden(
+            "回答できるのは依頼を受けた組織の利用者のみです".into(),
+        ));
+    }
+    let answer = validate(input).map_err(|problems| {
+        ServiceError::Invalid(
+            problems
+                .iter()
+                .map(|(field, e)| FieldProblem::from_field_error(field, e))
+                .collect(),
+        )
+    })?;
+    substitute_response::Entity::insert(substitute_response::ActiveModel {
+        request_id: Set(id),
+        organization_id: Set(user.organization.id),
+        user_id: Set(Some(user.user_id)),
+        stock_months_tenths: Set(answer.stock_months_tenths),
+        production_change_percent: Set(answer.production_change_percent),
+        can_increase: Set(Some(answer.can_increase)),
+        increase_percent: Set(answer.increase_percent),
+        lead_time_months: Set(answer.lead_time_months),
+        extra_units_per_month: Set(answer.extra_units_per_month),
+        not_possible_reason: Set(answer.not_possible_reason.map(|r| r.as_str().to_owned())),
+        reason_text: Set(answer.reason_text),
+        submitted_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(&txn)
+    .await
+    .context("Failed to store the answer")?;
+    let entry = AuditEntry {
+        actor,
+        action: "substitute_request.answer",
+        target: format!("substitute_request:{id}"),
+        detail: None,
+        success: true,
+    };
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await.context("Failed to commit the answer")?;
+    show(db, user, id).await
+}
+
+/// A case's requests and answers side by side, with totals (ministry only).
+pub async fn for_case(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+    case_id: i32,
+) -> Result<CaseAnswers, ServiceError> {
+    if !sees_all(user) {
+        return Err(ServiceError::Forbidden(
+            "代替品メーカーの回答は厚生労働省のみ閲覧できます".into(),
+        ));
+    }
+    let found = cases::visible_case(db, user, case_id).await?;
+    let product = product::Entity::find_by_id(found.product_id)
+        .one(db)
+        .await
+        .context("Failed to load the case's product")?
+        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
+    let maker_ids: Vec<i32> = substitute_makers(db, &product).await?.into_keys().collect();
+    let substitute_makers = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(maker_ids))
+        .order_by_asc(organization::Column::Name)
+        .all(db)
+        .await
+        .context("Failed to load the substitute makers")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let rows = substitute_request::Entity::find()
+        .filter(substitute_request::Column::CaseId.eq(case_id))
+        .order_by_asc(substitute_request::Column::Id)
+        .all(db)
+        .await
+        .context("Failed to load the case's requests")?;
+    let requests = views(db, rows).await?;
+    let totals = Totals::over(&requests);
+    Ok(CaseAnswers {
+        consented: found.consented,
+        substitute_makers,
+        requests,
+        totals,
+    })
+}

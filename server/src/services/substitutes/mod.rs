@@ -1,0 +1,114 @@
+//! The substitute makers' side: requests sent to them (automatic heads-ups, the ministry's
+//! information and consent-gated cooperation requests), their answers, and the ministry's view of
+//! a case's answers side by side with totals.
+
+pub mod answers;
+pub mod requests;
+mod views;
+
+use chrono::{DateTime, Utc};
+
+pub use views::{CaseAnswers, Totals};
+
+/// What a request asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// Automatic, after a status worsened: no case, no consent.
+    HeadsUp,
+    /// The ministry asks for stock and production data (在庫状況・生産状況); no consent needed.
+    Information,
+    /// The ministry asks to increase production or coordinate (協力依頼); needs consent.
+    Cooperation,
+}
+
+impl RequestKind {
+    /// Stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HeadsUp => "heads_up",
+            Self::Information => "information",
+            Self::Cooperation => "cooperation",
+        }
+    }
+
+    /// Japanese label.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::HeadsUp => "供給状況悪化のお知らせ",
+            Self::Information => "在庫・生産状況の照会",
+            Self::Cooperation => "増産等の協力依頼",
+        }
+    }
+
+    /// Reads a name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::HeadsUp, Self::Information, Self::Cooperation]
+            .into_iter()
+            .find(|k| k.as_str() == text.trim())
+    }
+}
+
+/// A product named on a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductRef {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// An answer as shown.
+#[derive(Debug, Clone)]
+pub struct ResponseView {
+    /// Months of stock (`2.5`).
+    pub stock_months: Option<String>,
+    /// Tenths, for totals.
+    pub stock_months_tenths: Option<i32>,
+    /// Production change (%).
+    pub production_change_percent: Option<i32>,
+    /// Can increase.
+    pub can_increase: Option<bool>,
+    /// By (%).
+    pub increase_percent: Option<i32>,
+    /// Lead time (months).
+    pub lead_time_months: Option<i32>,
+    /// Extra packages per month.
+    pub extra_units_per_month: Option<i64>,
+    /// Why not (stable name).
+    pub not_possible_reason: Option<String>,
+    /// Why not (label).
+    pub not_possible_label: Option<&'static str>,
+    /// Detail.
+    pub reason_text: Option<String>,
+    /// Who answered.
+    pub answered_by: Option<String>,
+    /// When.
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// A request with its product and the latest answer of the asked organisation.
+#[derive(Debug, Clone)]
+pub struct RequestView {
+    /// Id.
+    pub id: i32,
+    /// Kind.
+    pub kind: RequestKind,
+    /// The case (none for a heads-up).
+    pub case_id: Option<i32>,
+    /// The short product.
+    pub product: ProductRef,
+    /// Its maker.
+    pub product_maker: String,
+    /// The asked organisation.
+    pub organization_id: i32,
+    /// Its name.
+    pub organization_name: String,
+    /// Its products that may substitute.
+    pub substitutes: Vec<ProductRef>,
+    /// The ministry's message.
+    pub message: Option<String>,
+    /// Sent at.
+    pub created_at: DateTime<Utc>,
+    /// The latest answer.
+    pub latest: Option<ResponseView>,
+}

@@ -1,0 +1,302 @@
+//! The ministry's requests on a case: information requests to substitute makers (no consent
+//! needed; only the product is named, never the confidential report) and cooperation requests to
+//! substitute makers and associations (refused with 409 until the reporting maker consented).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+
+use super::views::views;
+use super::{RequestKind, RequestView};
+use crate::db::entity::{
+    case, case_supporter, device_substitute, organization, product, substitute_request,
+};
+use crate::domain::{OrganizationKind, Role};
+use crate::mail::MailContent;
+use crate::mail::content::{ProductLine, Request};
+use crate::services::accounts::UserContext;
+use crate::services::alerts::answer_path;
+use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::outbox::{self, NewMessage};
+use crate::services::{DbContext, FieldProblem, ServiceError, cases};
+
+/// Requests to send.
+#[derive(Debug, Clone)]
+pub struct NewRequests {
+    /// Information or cooperation.
+    pub kind: RequestKind,
+    /// Substitute makers to ask; empty asks every maker of a substitute.
+    pub organization_ids: Vec<i32>,
+    /// Associations to ask (cooperation only); each becomes a supporter of the case.
+    pub association_ids: Vec<i32>,
+    /// The ministry's message.
+    pub message: Option<String>,
+}
+
+/// The makers of a product's substitutes (same-spec drugs, or declared device substitutes)
+/// other than its own maker, with their products.
+pub(super) async fn substitute_makers(
+    db: &impl ConnectionTrait,
+    product: &product::Model,
+) -> Result<BTreeMap<i32, Vec<ProductLine>>, ServiceError> {
+    let rows = if let Some(group) = &product.group_code {
+        product::Entity::find()
+            .filter(product::Column::GroupCode.eq(group.as_str()))
+            .order_by_asc(product::Column::Code)
+            .all(db)
+            .await
+            .context("Failed to load same-spec products")?
+    } else {
+        let ids: Vec<i32> = device_substitute::Entity::find()
+            .filter(device_substitute::Column::ProductId.eq(product.id))
+            .all(db)
+            .await
+            .context("Failed to load declared substitutes")?
+            .into_iter()
+            .map(|s| s.substitute_id)
+            .collect();
+        product::Entity::find()
+            .filter(product::Column::Id.is_in(ids))
+            .order_by_asc(product::Column::Code)
+            .all(db)
+            .await
+            .context("Failed to load declared substitutes")?
+    };
+    let mut makers: BTreeMap<i32, Vec<ProductLine>> = BTreeMap::new();
+    for p in rows {
+        if let Some(maker) = p.maker_id.filter(|m| Some(*m) != product.maker_id) {
+            makers.entry(maker).or_default().push(ProductLine {
+                code: p.code,
+                name: p.name,
+            });
+        }
+    }
+    Ok(makers)
+}
+
+/// Sends requests on case `case_id` as the ministry; mails go through the outbox in the same
+/// transaction. 409 for a cooperation request without the reporting maker's consent.
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &UserContext,
+    case_id: i32,
+    new: NewRequests,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<RequestView>, ServiceError> {
+    if user.role != Role::Ministry {
+        return Err(ServiceError::Forbidden(
+            "照会・協力依頼は厚生労働省の利用者のみ送れます".into(),
+        ));
+    }
+    if new.kind == RequestKind::HeadsUp {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "kind",
+            "code",
+            "kind は information または cooperation を指定してください",
+        )));
+    }
+    let txn = db.begin().await.context("Failed to start the request")?;
+    let found: case::Model = cases::visible_case(&txn, user, case_id).await?;
+    if new.kind == RequestKind::Cooperation && !found.consented {
+        return Err(ServiceError::Conflict(format!(
+            "事案 {case_id} は報告企業の同意が得られていないため、協力依頼は送れません（照会は送れます）"
+        )));
+    }
+    let product = product::Entity::find_by_id(found.product_id)
+        .one(&txn)
+        .await
+        .context("Failed to load the case's product")?
+        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
+    let makers = substitute_makers(&txn, &product).await?;
+    let targets = choose_targets(&makers, &new)?;
+    let associations = check_associations(&txn, &new).await?;
+    for org in &associations {
+        let already = case_supporter::Entity::find_by_id((case_id, *org))
+            .one(&txn)
+            .await
+            .context("Failed to check the case's supporters")?
+            .is_some();
+        if !already {
+            cases::add_supporter(&txn, case_id, *org, now).await?;
+        }
+    }
+    let event_key = format!(
+        "case:{case_id}:{}:{}",
+        new.kind.as_str(),
+        now.timestamp_micros()
+    );
+    let asked: Vec<i32> = targets.iter().chain(&associations).copied().collect();
+    let rows: Vec<substitute_request::ActiveModel> = asked
+        .iter()
+        .map(|org| substitute_request::ActiveModel {
+            event_key: Set(event_key.clone()),
+            kind: Set(new.kind.as_str().to_owned()),
+            case_id: Set(Some(case_id)),
+            product_id: Set(product.id),
+            organization_id: Set(*org),
+            requested_by: Set(Some(user.user_id)),
+            message: Set(new.message.clone().filter(|m| !m.trim().is_empty())),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    substitute_request::Entity::insert_many(rows)
+        .exec_without_returning(&txn)
+        .await
+        .context("Failed to store the requests")?;
+    let stored = substitute_request::Entity::find()
+        .filter(substitute_request::Column::EventKey.eq(event_key.as_str()))
+        .order_by_asc(substitute_request::Column::Id)
+        .all(&txn)
+        .await
+        .context("Failed to read back the requests")?;
+    queue_mails(&txn, &stored, &product, &makers, new.kind, now).await?;
+    let entry = AuditEntry {
+        actor,
+        action: "case.request",
+        target: format!("case:{case_id}"),
+        detail: Some(format!(
+            "{} to {} organisation(s)",
+            new.kind.as_str(),
+            asked.len()
+        )),
+        success: true,
+    };
+    audit::record(&txn, entry, now).await?;
+    let result = views(&txn, stored).await?;
+    txn.commit()
+        .await
+        .context("Failed to commit the requests")?;
+    Ok(result)
+}
+
+fn choose_targets(
+    makers: &BTreeMap<i32, Vec<ProductLine>>,
+    new: &NewRequests,
+) -> Result<Vec<i32>, ServiceError> {
+    let targets: Vec<i32> = if new.organization_ids.is_empty() {
+        makers.keys().copied().collect()
+    } else {
+        let unknown: Vec<String> = new
+            .organization_ids
+            .iter()
+            .filter(|id| !makers.contains_key(id))
+            .map(ToString::to_string)
+            .collect();
+        if !unknown.is_empty() {
+            return Err(ServiceError::invalid(FieldProblem::new(
+                "organization_ids",
+                "not_substitute_maker",
+                format!(
+                    "組織 {} はこの製品の代替品の製造販売業者ではありません",
+                    unknown.join(", ")
+                ),
+            )));
+        }
+        new.organization_ids
+            .iter()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    if targets.is_empty() && new.association_ids.is_empty() {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "organization_ids",
+            "no_substitute_maker",
+            "この製品には他社の代替品がないため、依頼先がありません",
+        )));
+    }
+    Ok(targets)
+}
+
+async fn check_associations(
+    db: &impl ConnectionTrait,
+    new: &NewRequests,
+) -> Result<Vec<i32>, ServiceError> {
+    if new.association_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    if new.kind != RequestKind::Cooperation {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "association_ids",
+            "cooperation_only",
+            "業界団体には協力依頼のみ送れます",
+        )));
+    }
+    let ids: BTreeSet<i32> = new.association_ids.iter().copied().collect();
+    let found: BTreeSet<i32> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Association.as_str()))
+        .all(db)
+        .await
+        .context("Failed to load the associations")?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    if found != ids {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "association_ids",
+            "not_association",
+            "業界団体ではない組織が指定されています",
+        )));
+    }
+    Ok(ids.into_iter().collect())
+}
+
+async fn queue_mails(
+    db: &impl ConnectionTrait,
+    stored: &[substitute_request::Model],
+    product: &product::Model,
+    makers: &BTreeMap<i32, Vec<ProductLine>>,
+    kind: RequestKind,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let org_ids: Vec<i32> = stored.iter().map(|r| r.organization_id).collect();
+    let names: HashMap<i32, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(org_ids.clone()))
+        .all(db)
+        .await
+        .context("Failed to load the asked organisations")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let by_org: HashMap<i32, &substitute_request::Model> =
+        stored.iter().map(|r| (r.organization_id, r)).collect();
+    let mut messages = Vec::new();
+    for contact in outbox::contacts_of(db, &org_ids).await? {
+        let Some(request) = by_org.get(&contact.organization_id) else {
+            continue;
+        };
+        let content = MailContent::Request(Request {
+            cooperation: kind == RequestKind::Cooperation,
+            recipient_org: names
+                .get(&contact.organization_id)
+                .cloned()
+                .unwrap_or_default(),
+            product: ProductLine {
+                code: product.code.clone(),
+                name: product.name.clone(),
+            },
+            maker_name: product.maker_name.clone().unwrap_or_default(),
+            substitutes: makers
+                .get(&contact.organization_id)
+                .cloned()
+                .unwrap_or_default(),
+            message: request.message.clone(),
+            link_path: answer_path(request.id),
+        });
+        messages.push(NewMessage::to_contact(
+            &format!("request:{}", request.id),
+            &contact,
+            content,
+        ));
+    }
+    outbox::enqueue(db, messages, now).await?;
+    Ok(())
+}

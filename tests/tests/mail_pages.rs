@@ -1,0 +1,162 @@
+//! The mail pages over plain HTTP: the admin sees a failed message with its error and resends it;
+//! a maker switches its contact to the daily digest and cannot touch another maker's contact.
+
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use supplywatch::db::entity::{contact, organization, outbox_message};
+use supplywatch::mail::MailContent;
+use supplywatch::mail::content::Notice;
+use supplywatch::services::outbox::{self, NewMessage};
+use supplywatch_tests::app::browser_like_client;
+use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+
+fn csrf_token(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// Logs in through the form with a fresh client; returns it and the session's page token.
+async fn log_in(app: &TestApp, email: &str) -> anyhow::Result<(reqwest::Client, String)> {
+    let client = browser_like_client()?;
+    let page = client.get(app.url("/login")).send().await?.text().await?;
+    let token = csrf_token(&page).ok_or_else(|| anyhow::anyhow!("no form token"))?;
+    let response = client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", email),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status() == StatusCode::SEE_OTHER,
+        "login gave {}",
+        response.status()
+    );
+    let home = client
+        .get(app.url("/my/contacts"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let token = csrf_token(&home).ok_or_else(|| anyhow::anyhow!("no page token"))?;
+    Ok((client, token))
+}
+
+#[tokio::test]
+async fn an_admin_sees_a_failed_mail_with_its_error_and_resends_it() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let now = chrono::Utc::now();
+        let message = NewMessage {
+            idempotency_key: "test:failed".into(),
+            organization_id: None,
+            recipient_name: "安定供給窓口".into(),
+            recipient_email: "desk@example.test".into(),
+            digest: false,
+            content: MailContent::Notice(Notice {
+                subject: "【SupplyWatch】送信失敗のテスト".into(),
+                recipient_org: "テスト".into(),
+                lead: "テスト".into(),
+                lines: Vec::new(),
+                link_path: "/".into(),
+            }),
+        };
+        outbox::enqueue(&app.db, vec![message], now).await?;
+        let row = outbox_message::Entity::find()
+            .one(&app.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no row"))?;
+        let mut failed: outbox_message::ActiveModel = row.clone().into();
+        failed.status = Set("failed".into());
+        failed.attempts = Set(8);
+        failed.last_error = Set(Some("SMTP サーバーに送れません: connection refused".into()));
+        failed.update(&app.db).await?;
+
+        let (admin, token) = log_in(&app, "admin@demo.example").await?;
+        let page = admin
+            .get(app.url("/admin/outbox?status=failed"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(page.contains("送信失敗のテスト") && page.contains("connection refused"));
+        assert!(page.contains(&format!("/admin/outbox/{}/resend", row.id)));
+        let response = admin
+            .post(app.url(&format!("/admin/outbox/{}/resend", row.id)))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await?;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            backend.name()
+        );
+        let after = outbox_message::Entity::find_by_id(row.id)
+            .one(&app.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("row gone"))?;
+        assert_eq!(after.status, "pending");
+
+        let (maker, _) = log_in(&app, "maker@demo.example").await?;
+        let response = maker.get(app.url("/admin/outbox")).send().await?;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_maker_chooses_the_daily_digest_for_its_own_contact_only() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let contact_of = |name: &'static str| {
+            let db = app.db.clone();
+            async move {
+                let org = organization::Entity::find()
+                    .filter(organization::Column::Name.eq(name))
+                    .one(&db)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no {name}"))?;
+                contact::Entity::find()
+                    .filter(contact::Column::OrganizationId.eq(org.id))
+                    .one(&db)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no contact of {name}"))
+            }
+        };
+        let own = contact_of("東和薬品").await?;
+        let other = contact_of("沢井製薬").await?;
+        let (client, token) = log_in(&app, "maker2@demo.example").await?;
+        let page = client
+            .get(app.url("/my/contacts"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(page.contains(&own.email) && !page.contains(&other.email));
+        let response = client
+            .post(app.url(&format!("/my/contacts/{}/delivery", own.id)))
+            .form(&[("csrf_token", token.as_str()), ("delivery", "daily_digest")])
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(contact_of("東和薬品").await?.delivery, "daily_digest");
+        let response = client
+            .post(app.url(&format!("/my/contacts/{}/delivery", other.id)))
+            .form(&[("csrf_token", token.as_str()), ("delivery", "daily_digest")])
+            .send()
+            .await?;
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "{}",
+            backend.name()
+        );
+        assert_eq!(contact_of("沢井製薬").await?.delivery, "immediate");
+    }
+    Ok(())
+}
