@@ -25,6 +25,9 @@ pub struct Settings {
     pub case_overdue_days: i64,
     /// Log as JSON lines (`SUPPLYWATCH_LOG_FORMAT=json`) instead of human-readable text.
     pub json_logs: bool,
+    /// Font with Japanese glyphs for the charts (`SUPPLYWATCH_CHART_FONT`, an .otf/.ttf/.ttc;
+    /// default: the first of the usual Noto CJK paths that exists).
+    pub chart_font: Option<PathBuf>,
 }
 
 /// A variable that is set but cannot be read.
@@ -75,6 +78,7 @@ impl Settings {
             secure_cookies: var("SUPPLYWATCH_SECURE_COOKIES")
                 .is_some_and(|v| v == "true" || v == "1"),
             json_logs: var("SUPPLYWATCH_LOG_FORMAT").is_some_and(|v| v == "json"),
+            chart_font: var("SUPPLYWATCH_CHART_FONT").map(PathBuf::from),
         })
     }
 
@@ -89,6 +93,7 @@ impl Settings {
             case_overdue_days: 14,
             secure_cookies: false,
             json_logs: false,
+            chart_font: None,
         }
     }
 }

@@ -14,6 +14,9 @@ pub mod publication;
 pub mod receipts;
 pub mod supply_status;
 
+// Dashboards, charts, role homes and the weekly summary (issue 7).
+pub mod dashboard;
+
 mod error;
 
 pub use error::{DbContext, FieldProblem, ServiceError};
