@@ -50,7 +50,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::cases::create_termination_notice)
             .service(api::cases::list_cases)
             .service(api::cases::show_case)
-            .service(api::cases::create_transition),
+            .service(api::cases::create_transition)
+            // Dashboard, charts and the weekly summary (issue 7).
+            .service(api::dashboard::show_dashboard)
+            .service(api::dashboard::download_weekly_summary)
+            .service(api::dashboard::show_dashboard_chart),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))
@@ -133,7 +137,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         "/admin/audit-log.csv",
         web::get().to(pages::admin::download_audit_log),
-    );
+    )
+    // The ministry's dashboard (issue 7).
+    .route("/dashboard", web::get().to(pages::dashboard::show_dashboard));
 }
 
 /// Turns unreadable JSON bodies and query strings into 400/422 problems instead of plain text.

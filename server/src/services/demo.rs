@@ -88,6 +88,8 @@ pub async fn load_if_empty(
     .await?;
     load_devices(&txn, &org_ids, &actor, now).await?;
     load_status_history(&txn, now).await?;
+    // The dashboard's weekly trend, as the demo's history stood each Friday (issue 7).
+    super::dashboard::trend::backfill_from_history(&txn, super::dashboard::today(now)).await?;
     txn.commit()
         .await
         .context("Failed to commit the demo data")?;

@@ -6,6 +6,9 @@ pub mod products;
 pub mod public;
 pub mod supply_status;
 
+// Dashboard (issue 7).
+pub mod dashboard;
+
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,7 +28,8 @@ use utoipa::{Modify, OpenApi};
         (name = "products", description = "製品マスタ"),
         (name = "supply-status", description = "供給状況報告"),
         (name = "public", description = "公開情報（認証不要）"),
-        (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）")
+        (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）"),
+        (name = "dashboard", description = "厚生労働省ダッシュボード・グラフ・週次集計")
     )
 )]
 pub struct ApiDoc;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod case_reports;
 pub mod cases;
+pub mod dashboard;
 pub mod home;
 pub mod login;
 pub mod my_products;
@@ -38,6 +39,8 @@ pub struct Nav {
     pub shows_cases: bool,
     /// Token of the logout form.
     pub csrf_token: String,
+    /// Whether to show the dashboard (ministry and operators).
+    pub shows_dashboard: bool,
 }
 
 impl Nav {
@@ -51,6 +54,7 @@ impl Nav {
             is_maker: page.user.role == Role::Manufacturer,
             shows_cases: page.user.role != Role::Wholesaler,
             csrf_token: page.csrf_token.clone(),
+            shows_dashboard: matches!(page.user.role, Role::Ministry | Role::Admin),
         }
     }
 }

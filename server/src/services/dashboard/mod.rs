@@ -16,7 +16,7 @@ use sea_orm::ConnectionTrait;
 
 pub use cache::DashboardCache;
 pub use followups::{Followups, SeamItem, SeamTile};
-pub use slice::{Filter, Pick, ReasonGroup, Slice};
+pub use slice::{CATEGORIES, CLASSES, Filter, Pick, ReasonGroup, Slice, may_view};
 use supplywatch_reports::charts::TrendPoint;
 
 use super::ServiceError;
@@ -182,6 +182,8 @@ pub struct Dashboard {
     pub followups: Followups,
     /// The published weeks' national counts, oldest first (not filtered).
     pub trend: Vec<TrendPoint>,
+    /// Every maker (id, name), for the maker filter.
+    pub makers: Vec<(i32, String)>,
 }
 
 /// The day in Japan of `now`.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, JoinType, Order, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult};
 
-use super::slice::{Filter, Pick, ReasonGroup, Slice};
+use super::slice::{CATEGORIES, CLASSES, Filter, Pick, ReasonGroup, Slice};
 use super::{
     BreakdownRow, CaseStateRow, CaseTiles, Count, Dashboard, IngredientRow, KnockOnChain,
     StableSupply, followups, today, trend,
@@ -166,22 +166,16 @@ pub(super) async fn compute(
         cases: cases(db, filter, overdue_days, now).await?,
         followups: followups::dashboard(db, filter).await?,
         trend: trend::points(db).await?,
+        makers: crate::services::accounts::organizations_of_kind(
+            db,
+            crate::domain::OrganizationKind::Manufacturer,
+        )
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect(),
     })
 }
-
-const CLASSES: [ProductClass; 4] = [
-    ProductClass::Originator,
-    ProductClass::LongListed,
-    ProductClass::Generic,
-    ProductClass::Other,
-];
-
-const CATEGORIES: [DrugCategory; 4] = [
-    DrugCategory::Internal,
-    DrugCategory::Injection,
-    DrugCategory::External,
-    DrugCategory::Dental,
-];
 
 fn class_index(class: Option<ProductClass>) -> usize {
     class.and_then(|c| CLASSES.iter().position(|x| *x == c)).unwrap_or(CLASSES.len())

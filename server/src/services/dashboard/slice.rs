@@ -7,7 +7,34 @@ use sea_orm::{ColumnTrait, Condition};
 
 use crate::db::entity::{product, product_status};
 use crate::domain::supply_status::{Reason, ShippingStatus, VolumeStatus};
-use crate::domain::{DrugCategory, ProductClass};
+use crate::domain::{DrugCategory, ProductClass, Role};
+use crate::services::{FieldProblem, ServiceError};
+
+/// Every 製品区分, in display order.
+pub const CLASSES: [ProductClass; 4] = [
+    ProductClass::Originator,
+    ProductClass::LongListed,
+    ProductClass::Generic,
+    ProductClass::Other,
+];
+
+/// Every 薬剤区分, in display order.
+pub const CATEGORIES: [DrugCategory; 4] = [
+    DrugCategory::Internal,
+    DrugCategory::Injection,
+    DrugCategory::External,
+    DrugCategory::Dental,
+];
+
+/// The dashboard is the ministry's (and the operators'): 403 for everyone else.
+pub fn may_view(role: Role) -> Result<(), ServiceError> {
+    match role {
+        Role::Ministry | Role::Admin => Ok(()),
+        _ => Err(ServiceError::Forbidden(
+            "ダッシュボードは厚生労働省の利用者だけが閲覧できます".into(),
+        )),
+    }
+}
 
 /// The dashboard's filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -181,6 +208,41 @@ pub struct Slice {
 }
 
 impl Filter {
+    /// Reads the filters as typed (blank = any): 薬剤区分 label, 製品区分 (stable name or
+    /// Japanese label), maker id, part of the 成分名.
+    pub fn parse(
+        category: Option<&str>,
+        class: Option<&str>,
+        maker_id: Option<i32>,
+        ingredient: Option<&str>,
+    ) -> Result<Self, ServiceError> {
+        let blank = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let category = blank(category)
+            .map(|c| DrugCategory::parse(&c))
+            .transpose()
+            .map_err(|e| ServiceError::invalid(FieldProblem::from_field_error("category", &e)))?;
+        let product_class = match blank(class) {
+            None => None,
+            Some(c) => Some(
+                ProductClass::parse(&c)
+                    .or_else(|| CLASSES.into_iter().find(|k| k.label_ja() == c))
+                    .ok_or_else(|| {
+                        ServiceError::invalid(FieldProblem::new(
+                            "product_class",
+                            "unknown_product_class",
+                            format!("製品区分「{c}」は先発品・長期収載品・後発品・その他のいずれでもありません"),
+                        ))
+                    })?,
+            ),
+        };
+        Ok(Self {
+            category,
+            product_class,
+            maker_id,
+            ingredient: blank(ingredient),
+        })
+    }
+
     /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
