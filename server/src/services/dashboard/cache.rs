@@ -42,11 +42,11 @@ impl Key {
 /// Newest ids of reports, products, imports, cases, case steps, and the trend's week count.
 pub(crate) async fn version(db: &impl ConnectionTrait) -> Result<Vec<i64>, ServiceError> {
     const PROBES: [&str; 6] = [
-        "(SELECT MAX(id) FROM supply_status_reports)",
-        "(SELECT MAX(id) FROM products)",
-        "(SELECT MAX(id) FROM price_list_imports)",
-        "(SELECT MAX(id) FROM cases)",
-        "(SELECT MAX(id) FROM case_transitions)",
+        "(SELECT CAST(MAX(id) AS BIGINT) FROM supply_status_reports)",
+        "(SELECT CAST(MAX(id) AS BIGINT) FROM products)",
+        "(SELECT CAST(MAX(id) AS BIGINT) FROM price_list_imports)",
+        "(SELECT CAST(MAX(id) AS BIGINT) FROM cases)",
+        "(SELECT CAST(MAX(id) AS BIGINT) FROM case_transitions)",
         "(SELECT COUNT(*) FROM status_trend)",
     ];
     let mut statement = Query::select();
