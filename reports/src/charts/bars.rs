@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{ChartError, ChartFormat, Paint, draw_error, font, palette, render};
+use super::{BARS_SIZE, ChartError, ChartFormat, Paint, draw_error, font, palette, render};
 
 /// One bar: its label, its count and its colour role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,10 @@ fn colour(tone: &str) -> RGBColor {
 }
 
 impl Paint for Bars<'_> {
+    fn size(&self) -> (u32, u32) {
+        BARS_SIZE
+    }
+
     fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>
     where
         DB::ErrorType: 'static,
@@ -48,10 +52,10 @@ impl Paint for Bars<'_> {
         #[expect(clippy::cast_precision_loss, reason = "a handful of bars")]
         let rows = n as f64;
         let mut chart = ChartBuilder::on(root)
-            .caption(self.title, font(22))
-            .margin(14)
-            .x_label_area_size(36)
-            .y_label_area_size(230)
+            .caption(self.title, font(20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(215)
             .build_cartesian_2d(0.0..top * 1.18, rows..0.0)
             .map_err(draw_error)?;
         let labels: Vec<&str> = self.bars.iter().map(|b| b.label.as_str()).collect();
@@ -75,10 +79,16 @@ impl Paint for Bars<'_> {
             .light_line_style(WHITE.mix(0.0))
             .y_labels(n * 2 + 1)
             .y_label_formatter(&label)
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| {
+                if (v - v.round()).abs() < 1e-6 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            })
             .x_desc("品目数")
-            .label_style(font(14))
-            .axis_desc_style(font(14))
+            .label_style(font(15))
+            .axis_desc_style(font(15))
             .draw()
             .map_err(draw_error)?;
         let at = |i: usize| {
@@ -97,7 +107,7 @@ impl Paint for Bars<'_> {
             .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
                 #[expect(clippy::cast_precision_loss, reason = "counts of products")]
                 let v = b.value as f64;
-                Text::new(format!(" {}", b.value), (v, at(i) + 0.3), font(14))
+                Text::new(format!(" {}", b.value), (v, at(i) + 0.3), font(15))
             }))
             .map_err(draw_error)?;
         Ok(())

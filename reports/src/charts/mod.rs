@@ -22,8 +22,11 @@ const FAMILY: &str = "sans-serif";
 
 static FONT_READY: AtomicBool = AtomicBool::new(false);
 
-/// Width and height of every chart, in pixels (PNG) or user units (SVG).
+/// Width and height of the trend chart, in pixels (PNG) or user units (SVG).
 pub const SIZE: (u32, u32) = (960, 480);
+
+/// Width and height of the bar charts (shown half-width on the dashboard).
+pub const BARS_SIZE: (u32, u32) = (720, 340);
 
 /// What a chart is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +93,14 @@ pub(crate) trait Paint {
     fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>
     where
         DB::ErrorType: 'static;
+
+    /// The canvas size.
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
 }
 
-/// Draws `chart` on an SVG or a PNG canvas of [`SIZE`].
+/// Draws `chart` on an SVG or a PNG canvas of its size.
 pub(crate) fn render(format: ChartFormat, chart: &impl Paint) -> Result<Vec<u8>, ChartError> {
     if !has_font() {
         return Err(ChartError::NoFont);
@@ -101,21 +109,21 @@ pub(crate) fn render(format: ChartFormat, chart: &impl Paint) -> Result<Vec<u8>,
         ChartFormat::Svg => {
             let mut text = String::new();
             {
-                let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+                let root = SVGBackend::with_string(&mut text, chart.size()).into_drawing_area();
                 chart.paint(&root)?;
                 root.present().map_err(draw_error)?;
             }
             Ok(text.into_bytes())
         }
         ChartFormat::Png => {
-            let (w, h) = SIZE;
+            let (w, h) = chart.size();
             let mut pixels = vec![0_u8; (w as usize) * (h as usize) * 3];
             {
-                let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+                let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
                 chart.paint(&root)?;
                 root.present().map_err(draw_error)?;
             }
-            encode_png(&pixels, SIZE)
+            encode_png(&pixels, (w, h))
         }
     }
 }

@@ -104,7 +104,14 @@ impl Paint for Trend<'_> {
             .x_labels(n.min(7))
             .x_label_formatter(&label)
             .y_desc("品目数")
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            // Counts are whole: fractional ticks stay unlabelled.
+            .y_label_formatter(&|v| {
+                if (v - v.round()).abs() < 1e-6 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            })
             .label_style(font(13))
             .axis_desc_style(font(14))
             .light_line_style(WHITE.mix(0.0))
