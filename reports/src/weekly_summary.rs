@@ -76,7 +76,9 @@ pub fn write_xlsx(summary: &WeeklySummary) -> Result<Vec<u8>, XlsxError> {
         row = write_table(sheet, row + 1, table, formats)? + 1;
     }
     if let Some(png) = &summary.chart_png {
-        let image = Image::new_from_buffer(png)?.set_scale_width(0.75).set_scale_height(0.75);
+        let image = Image::new_from_buffer(png)?
+            .set_scale_width(0.75)
+            .set_scale_height(0.75);
         sheet.insert_image(3, 8, &image)?;
     } else if let Some(note) = &summary.chart_note {
         sheet.write_string(3, 8, note)?;
@@ -109,9 +111,14 @@ fn write_table(
         for (column, cell) in (0_u16..).zip(cells) {
             match cell {
                 Cell::Text(t) => sheet.write_string_with_format(at, column, t, text)?,
-                #[expect(clippy::cast_precision_loss, reason = "counts of products fit an f64 exactly")]
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "counts of products fit an f64 exactly"
+                )]
                 Cell::Count(n) => sheet.write_number_with_format(at, column, *n as f64, count)?,
-                Cell::Percent(p) => sheet.write_number_with_format(at, column, p / 100.0, percent)?,
+                Cell::Percent(p) => {
+                    sheet.write_number_with_format(at, column, p / 100.0, percent)?
+                }
             };
         }
         at += 1;
@@ -128,7 +135,11 @@ mod tests {
         let table = Table {
             title: "出荷対応の状況".into(),
             header: vec!["区分".into(), "品目数".into(), "割合".into()],
-            rows: vec![vec![Cell::Text("通常出荷".into()), Cell::Count(812), Cell::Percent(81.2)]],
+            rows: vec![vec![
+                Cell::Text("通常出荷".into()),
+                Cell::Count(812),
+                Cell::Percent(81.2),
+            ]],
         };
         let bytes = write_xlsx(&WeeklySummary {
             title: "医療用医薬品の供給状況（集計）".into(),

@@ -166,7 +166,13 @@ impl TestApp {
 
     /// Logs `email` in through the login form with the app's client (a browser session).
     pub async fn log_in_session(&self, email: &str) -> anyhow::Result<()> {
-        let page = self.client.get(self.url("/login")).send().await?.text().await?;
+        let page = self
+            .client
+            .get(self.url("/login"))
+            .send()
+            .await?
+            .text()
+            .await?;
         let marker = "name=\"csrf_token\" value=\"";
         let start = page.find(marker).context("no form token")? + marker.len();
         let end = page[start..].find('"').context("no form token")? + start;

@@ -16,9 +16,18 @@ const DESKTOP: (u32, u32) = (1280, 800);
 async fn submit_login(browser: &Browser, email: &str) -> anyhow::Result<()> {
     let c = &browser.client;
     browser.wait_for("form[action='/login']").await?;
-    c.find(Locator::Css("input[name=email]")).await?.send_keys(email).await?;
-    c.find(Locator::Css("input[name=password]")).await?.send_keys(DEMO_PASSWORD).await?;
-    c.find(Locator::Css("button[type=submit].primary")).await?.click().await?;
+    c.find(Locator::Css("input[name=email]"))
+        .await?
+        .send_keys(email)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(DEMO_PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit].primary"))
+        .await?
+        .click()
+        .await?;
     Ok(())
 }
 
@@ -51,8 +60,14 @@ async fn shot(browser: &Browser, name: &str, (w, h): (u32, u32)) -> anyhow::Resu
             vec![],
         )
         .await?;
-    assert!(scroll <= inner, "{name}: the page is {scroll}px wide in a {inner}px window: {culprits}");
-    assert!(std::fs::metadata(&path)?.len() > 10_000, "{name} is a real picture");
+    assert!(
+        scroll <= inner,
+        "{name}: the page is {scroll}px wide in a {inner}px window: {culprits}"
+    );
+    assert!(
+        std::fs::metadata(&path)?.len() > 10_000,
+        "{name} is a real picture"
+    );
     Ok(())
 }
 
@@ -80,7 +95,10 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
     submit_login(&browser, "ministry@demo.example").await?;
     let total = browser.wait_for("#tile-total").await?.text().await?;
     assert_eq!(total, "19", "every demo drug is counted");
-    assert!(c.source().await?.contains("限定出荷・供給停止の推移"), "the trend chart is inline");
+    assert!(
+        c.source().await?.contains("限定出荷・供給停止の推移"),
+        "the trend chart is inline"
+    );
     shot(&browser, "dashboard", DESKTOP).await?;
     shot(&browser, "dashboard-phone", PHONE).await?;
     // The whole page at once, for people reviewing the layout.
@@ -88,23 +106,49 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
     c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
 
     // Filtering swaps the panel (htmx) and puts the filter in the address bar.
-    c.find(Locator::Css("select#class")).await?.select_by_value("generic").await?;
-    wait_until(&browser, "return document.querySelector('.filtered') !== null;", "the filtered panel").await?;
-    assert!(c.current_url().await?.query().is_some_and(|q| q.contains("class=generic")));
+    c.find(Locator::Css("select#class"))
+        .await?
+        .select_by_value("generic")
+        .await?;
+    wait_until(
+        &browser,
+        "return document.querySelector('.filtered') !== null;",
+        "the filtered panel",
+    )
+    .await?;
+    assert!(
+        c.current_url()
+            .await?
+            .query()
+            .is_some_and(|q| q.contains("class=generic"))
+    );
     let generics = c.find(Locator::Css("#tile-total")).await?.text().await?;
-    assert!(generics.parse::<u32>().is_ok_and(|n| n > 0 && n < 19), "{generics}");
+    assert!(
+        generics.parse::<u32>().is_ok_and(|n| n > 0 && n < 19),
+        "{generics}"
+    );
     shot(&browser, "dashboard-generics", DESKTOP).await?;
 
     // The 通常出荷 number of the generics leads to exactly that many products.
-    let link = c.find(Locator::Css("#shipping-counts a[data-key='1']")).await?;
+    let link = c
+        .find(Locator::Css("#shipping-counts a[data-key='1']"))
+        .await?;
     let number = link.text().await?;
     link.click().await?;
     browser.wait_for("#slice").await?;
-    browser.wait_for_text(".result-count", &format!("{number}件")).await?;
+    browser
+        .wait_for_text(".result-count", &format!("{number}件"))
+        .await?;
     let banner = c.find(Locator::Css("#slice")).await?.text().await?;
-    assert!(banner.contains("後発品") && banner.contains("通常出荷"), "{banner}");
+    assert!(
+        banner.contains("後発品") && banner.contains("通常出荷"),
+        "{banner}"
+    );
     shot(&browser, "dashboard-list", DESKTOP).await?;
-    c.find(Locator::Css("table.products td.code a")).await?.click().await?;
+    c.find(Locator::Css("table.products td.code a"))
+        .await?
+        .click()
+        .await?;
     let name = browser.wait_for("h1#product-name").await?.text().await?;
     assert!(!name.is_empty());
     shot(&browser, "dashboard-product", DESKTOP).await?;
@@ -124,9 +168,15 @@ async fn a_maker_logs_in_and_sees_what_is_due_today() -> anyhow::Result<()> {
     browser.wait_for("input#q").await?;
     c.goto(&app.url("/")).await?;
     let due = browser.wait_for("#due-stale").await?.text().await?;
-    assert!(due.contains("4品目") && due.contains("まだ報告・確認されていません"), "{due}");
+    assert!(
+        due.contains("4品目") && due.contains("まだ報告・確認されていません"),
+        "{due}"
+    );
     let receipts = c.find_all(Locator::Css("#receipts tbody tr")).await?;
-    assert!(!receipts.is_empty(), "the demo history's receipts are listed");
+    assert!(
+        !receipts.is_empty(),
+        "the demo history's receipts are listed"
+    );
     shot(&browser, "maker-home", DESKTOP).await?;
     shot(&browser, "maker-home-phone", PHONE).await?;
     browser.close().await

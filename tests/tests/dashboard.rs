@@ -18,12 +18,15 @@ fn n(value: &Value, key: &str) -> u64 {
 }
 
 #[tokio::test]
-async fn the_dashboard_counts_every_listed_drug_once_as_the_public_status_does() -> anyhow::Result<()> {
+async fn the_dashboard_counts_every_listed_drug_once_as_the_public_status_does()
+-> anyhow::Result<()> {
     for backend in backends()? {
         let app = TestApp::spawn(&backend).await?;
         let ministry = app.token("ministry@demo.example").await?;
         let d = app.get_json("/api/v1/dashboard", &ministry).await?;
-        let public = app.get_json("/api/v1/public/supply-status?format=json", &ministry).await?;
+        let public = app
+            .get_json("/api/v1/public/supply-status?format=json", &ministry)
+            .await?;
         let total = public["total"].as_u64().unwrap_or_default();
         assert!(total > 0);
         assert_eq!(sum(&d["shipping_status_counts"]), total, "{d}");
@@ -31,9 +34,16 @@ async fn the_dashboard_counts_every_listed_drug_once_as_the_public_status_does()
         assert_eq!(n(&d, "drugs_total"), total);
         // The demo: one 限定出荷（その他） and one 供給停止 today, eleven drugs never reported.
         let counts = &d["shipping_status_counts"];
-        assert_eq!((n(counts, "4"), n(counts, "5"), n(counts, "unreported")), (1, 1, 11));
+        assert_eq!(
+            (n(counts, "4"), n(counts, "5"), n(counts, "unreported")),
+            (1, 1, 11)
+        );
         assert_eq!((n(&d, "limited_total"), n(&d, "short_total")), (1, 2));
-        assert_eq!(sum(&d["reasons"]), n(&d, "short_total"), "each short drug has one reason group");
+        assert_eq!(
+            sum(&d["reasons"]),
+            n(&d, "short_total"),
+            "each short drug has one reason group"
+        );
         let classes: u64 = d["by_product_class"]
             .as_array()
             .map(|rows| rows.iter().map(|r| n(r, "total")).sum())
@@ -41,8 +51,13 @@ async fn the_dashboard_counts_every_listed_drug_once_as_the_public_status_does()
         assert_eq!(classes, total);
         // The price list holds no 安定確保医薬品 category: the tile says so instead of inventing one.
         assert_eq!(n(&d["stable_supply"], "registered"), 0);
-        assert!(d["substitute_answers_awaiting"].is_null() && d["allocation_plans_in_force"].is_null());
-        assert!(d["trend"].as_array().is_some_and(|t| t.len() >= 10), "the demo's weeks are backfilled");
+        assert!(
+            d["substitute_answers_awaiting"].is_null() && d["allocation_plans_in_force"].is_null()
+        );
+        assert!(
+            d["trend"].as_array().is_some_and(|t| t.len() >= 10),
+            "the demo's weeks are backfilled"
+        );
     }
     Ok(())
 }
@@ -59,7 +74,10 @@ async fn only_the_ministry_and_operators_read_the_dashboard() -> anyhow::Result<
         let token = app.token(email).await?;
         let got = app.get("/api/v1/dashboard", &token).await?.status();
         assert_eq!(got, expected, "{email}");
-        let chart = app.get("/api/v1/dashboard/charts/status-trend.svg", &token).await?.status();
+        let chart = app
+            .get("/api/v1/dashboard/charts/status-trend.svg", &token)
+            .await?
+            .status();
         assert_eq!(chart, expected, "{email} chart");
     }
     let anonymous = app.client.get(app.url("/api/v1/dashboard")).send().await?;
@@ -88,7 +106,11 @@ async fn a_new_report_moves_its_drug_between_the_counts_at_once() -> anyhow::Res
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let after = app.get_json("/api/v1/dashboard", &ministry).await?;
         let c = |d: &Value, k: &str| n(&d["shipping_status_counts"], k);
-        assert_eq!(c(&after, "3"), c(&before, "3") + 1, "the cache saw the new report");
+        assert_eq!(
+            c(&after, "3"),
+            c(&before, "3") + 1,
+            "the cache saw the new report"
+        );
         assert_eq!(c(&after, "1"), c(&before, "1") - 1);
         let chain = &after["knock_on"][0];
         assert_eq!(chain["causing_product_code"], "2171022F6128");
@@ -100,7 +122,11 @@ async fn a_new_report_moves_its_drug_between_the_counts_at_once() -> anyhow::Res
         assert_eq!(n(&ingredients[0], "short"), 2);
         assert_eq!(ingredients[1]["ingredient"], "アムロジピンベシル酸塩");
         assert_eq!(n(&ingredients[1], "short"), 1);
-        assert_eq!(n(&after["reasons"], "other"), n(&before["reasons"], "other") + 1, "需要増 is その他");
+        assert_eq!(
+            n(&after["reasons"], "other"),
+            n(&before["reasons"], "other") + 1,
+            "需要増 is その他"
+        );
     }
     Ok(())
 }
@@ -124,13 +150,23 @@ async fn filters_narrow_every_count_and_a_bad_filter_is_refused() -> anyhow::Res
         Some(1),
         "only 後発品 remain"
     );
-    let injection = app.get_json("/api/v1/dashboard?category=注射薬", &ministry).await?;
-    assert_eq!(n(&injection, "drugs_total"), 0, "the demo's drugs are all 内用薬");
+    let injection = app
+        .get_json("/api/v1/dashboard?category=注射薬", &ministry)
+        .await?;
+    assert_eq!(
+        n(&injection, "drugs_total"),
+        0,
+        "the demo's drugs are all 内用薬"
+    );
     let amlodipine = app
         .get_json("/api/v1/dashboard?ingredient=アムロジピン", &ministry)
         .await?;
-    assert!(n(&amlodipine, "drugs_total") > 0 && n(&amlodipine, "drugs_total") < n(&all, "drugs_total"));
-    let bad = app.get("/api/v1/dashboard?category=漢方", &ministry).await?;
+    assert!(
+        n(&amlodipine, "drugs_total") > 0 && n(&amlodipine, "drugs_total") < n(&all, "drugs_total")
+    );
+    let bad = app
+        .get("/api/v1/dashboard?category=漢方", &ministry)
+        .await?;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     Ok(())
 }
@@ -140,7 +176,9 @@ async fn each_number_links_to_a_product_list_of_exactly_that_many_drugs() -> any
     for backend in backends()? {
         let app = TestApp::spawn(&backend).await?;
         let ministry = app.token("ministry@demo.example").await?;
-        let d = app.get_json("/api/v1/dashboard?product_class=generic", &ministry).await?;
+        let d = app
+            .get_json("/api/v1/dashboard?product_class=generic", &ministry)
+            .await?;
         app.log_in_session("ministry@demo.example").await?;
         let (status, page) = app.page("/dashboard?class=generic").await?;
         assert_eq!(status, StatusCode::OK);
@@ -152,8 +190,17 @@ async fn each_number_links_to_a_product_list_of_exactly_that_many_drugs() -> any
             .unwrap_or_default();
         let mut followed = 0;
         for cell in table.split("<a href=\"").skip(1) {
-            let href = cell.split('"').next().unwrap_or_default().replace("&#38;", "&").replace("&amp;", "&");
-            let key = cell.split("data-key=\"").nth(1).and_then(|k| k.split('"').next()).unwrap_or_default();
+            let href = cell
+                .split('"')
+                .next()
+                .unwrap_or_default()
+                .replace("&#38;", "&")
+                .replace("&amp;", "&");
+            let key = cell
+                .split("data-key=\"")
+                .nth(1)
+                .and_then(|k| k.split('"').next())
+                .unwrap_or_default();
             let (status, list) = app.page(&href).await?;
             assert_eq!(status, StatusCode::OK, "{href}");
             let expected = n(&d["shipping_status_counts"], key);
@@ -192,9 +239,16 @@ async fn open_cases_are_counted_by_state_and_product_kind() -> anyhow::Result<()
         assert_eq!(status, StatusCode::CREATED);
         let d = app.get_json("/api/v1/dashboard", &ministry).await?;
         assert_eq!(n(&d["open_cases_by_state"], "reported"), 2, "{d}");
-        assert_eq!(n(&d["overdue_cases_by_state"], "reported"), 0, "not yet 14 days old");
         assert_eq!(
-            (n(&d["open_cases_by_kind"], "drug"), n(&d["open_cases_by_kind"], "device")),
+            n(&d["overdue_cases_by_state"], "reported"),
+            0,
+            "not yet 14 days old"
+        );
+        assert_eq!(
+            (
+                n(&d["open_cases_by_kind"], "drug"),
+                n(&d["open_cases_by_kind"], "device")
+            ),
             (1, 1)
         );
     }

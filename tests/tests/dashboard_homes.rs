@@ -16,7 +16,10 @@ async fn a_maker_sees_the_statuses_due_this_month_and_its_latest_receipt() -> an
         assert_eq!(status, StatusCode::OK);
         assert!(before.contains("今日やること"), "{before}");
         // 沢井製薬's four demo drugs were last reported weeks ago: all four are due.
-        assert!(before.contains("<span class=\"due\">4品目</span>"), "{before}");
+        assert!(
+            before.contains("<span class=\"due\">4品目</span>"),
+            "{before}"
+        );
         let (status, filed) = app
             .post_json(
                 "/api/v1/supply-status-reports",
@@ -25,12 +28,24 @@ async fn a_maker_sees_the_statuses_due_this_month_and_its_latest_receipt() -> an
             )
             .await?;
         assert_eq!(status, StatusCode::CREATED);
-        let receipt = filed["receipt_number"].as_str().unwrap_or_default().to_owned();
+        let receipt = filed["receipt_number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let (_, after) = app.page("/").await?;
-        assert!(after.contains("<span class=\"due\">3品目</span>"), "one fewer due");
+        assert!(
+            after.contains("<span class=\"due\">3品目</span>"),
+            "one fewer due"
+        );
         let receipts = after.split("id=\"receipts\"").nth(1).unwrap_or_default();
-        assert!(receipts.contains(&receipt), "the new receipt is listed first");
-        assert!(after.contains("照会機能の導入後"), "the substitute requests seam says what it waits for");
+        assert!(
+            receipts.contains(&receipt),
+            "the new receipt is listed first"
+        );
+        assert!(
+            after.contains("照会機能の導入後"),
+            "the substitute requests seam says what it waits for"
+        );
     }
     Ok(())
 }
@@ -50,7 +65,10 @@ async fn a_maker_sees_its_open_cases_on_its_home() -> anyhow::Result<()> {
     app.log_in_session("maker@demo.example").await?;
     let (_, home) = app.page("/").await?;
     let cases = home.split("id=\"open-cases\"").nth(1).unwrap_or_default();
-    assert!(cases.contains(&format!("/cases/{}", filed["case_id"])), "{cases}");
+    assert!(
+        cases.contains(&format!("/cases/{}", filed["case_id"])),
+        "{cases}"
+    );
     assert!(home.contains("期限を過ぎた事案の手続きはありません"));
     Ok(())
 }
@@ -77,8 +95,13 @@ async fn an_association_sees_the_cases_it_was_asked_to_support() -> anyhow::Resu
         )
         .await?
         .remove(0);
-        supplywatch::services::cases::add_supporter(&app.db, case_id, association.id, chrono::Utc::now())
-            .await?;
+        supplywatch::services::cases::add_supporter(
+            &app.db,
+            case_id,
+            association.id,
+            chrono::Utc::now(),
+        )
+        .await?;
         let (_, home) = app.page("/").await?;
         assert!(home.contains(&format!("/cases/{case_id}")), "{home}");
     }
@@ -86,13 +109,17 @@ async fn an_association_sees_the_cases_it_was_asked_to_support() -> anyhow::Resu
 }
 
 #[tokio::test]
-async fn the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos() -> anyhow::Result<()> {
+async fn the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos()
+-> anyhow::Result<()> {
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     app.log_in_session("ministry@demo.example").await?;
     let response = app.client.get(app.url("/")).send().await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        response.headers().get("location").and_then(|v| v.to_str().ok()),
+        response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
         Some("/dashboard")
     );
     let other = TestApp::spawn(&backends()?.remove(0)).await?;
@@ -101,6 +128,10 @@ async fn the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos(
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("ダウンロードできる上限量"));
     let (status, _) = other.page("/dashboard").await?;
-    assert_eq!(status, StatusCode::FORBIDDEN, "the dashboard is the ministry's");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the dashboard is the ministry's"
+    );
     Ok(())
 }

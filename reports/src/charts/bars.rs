@@ -47,7 +47,10 @@ impl Paint for Bars<'_> {
     {
         root.fill(&WHITE).map_err(draw_error)?;
         let n = self.bars.len().max(1);
-        #[expect(clippy::cast_precision_loss, reason = "counts of products fit an f64 exactly")]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "counts of products fit an f64 exactly"
+        )]
         let top = self.bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
         #[expect(clippy::cast_precision_loss, reason = "a handful of bars")]
         let rows = n as f64;
@@ -100,7 +103,10 @@ impl Paint for Bars<'_> {
             .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
                 #[expect(clippy::cast_precision_loss, reason = "counts of products")]
                 let v = b.value as f64;
-                Rectangle::new([(0.0, at(i) + 0.18), (v, at(i) + 0.82)], colour(b.tone).filled())
+                Rectangle::new(
+                    [(0.0, at(i) + 0.18), (v, at(i) + 0.82)],
+                    colour(b.tone).filled(),
+                )
             }))
             .map_err(draw_error)?;
         chart

@@ -31,7 +31,10 @@ fn the_trend_is_svg_with_japanese_labels_and_a_wide_png() -> Result<(), ChartErr
     assert!(svg.contains("限定出荷") && svg.contains("2026-09-04"));
     let png = status_trend(&points(), ChartFormat::Png)?;
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), SIZE.0);
+    assert_eq!(
+        u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+        SIZE.0
+    );
     // Kept for a person to look at.
     let _ = std::fs::write(std::env::temp_dir().join("supplywatch-trend.png"), &png);
     Ok(())
@@ -46,17 +49,37 @@ fn bars_carry_each_label_and_count() -> Result<(), ChartError> {
     let svg = bars(
         "出荷対応の状況",
         &[
-            Bar { label: "通常出荷".into(), value: 812, tone: "normal" },
-            Bar { label: "供給停止".into(), value: 37, tone: "stopped" },
+            Bar {
+                label: "通常出荷".into(),
+                value: 812,
+                tone: "normal",
+            },
+            Bar {
+                label: "供給停止".into(),
+                value: 37,
+                tone: "stopped",
+            },
         ],
         ChartFormat::Svg,
     )?;
     let png = bars(
         "出荷対応の状況",
         &[
-            Bar { label: "通常出荷".into(), value: 812, tone: "normal" },
-            Bar { label: "限定出荷（他社品の影響）".into(), value: 120, tone: "limited" },
-            Bar { label: "供給停止".into(), value: 37, tone: "stopped" },
+            Bar {
+                label: "通常出荷".into(),
+                value: 812,
+                tone: "normal",
+            },
+            Bar {
+                label: "限定出荷（他社品の影響）".into(),
+                value: 120,
+                tone: "limited",
+            },
+            Bar {
+                label: "供給停止".into(),
+                value: 37,
+                tone: "stopped",
+            },
         ],
         ChartFormat::Png,
     )?;

@@ -140,18 +140,25 @@ impl Paint for Trend<'_> {
             }))
             .map_err(draw_error)?
             .label("限定出荷（品目数）")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], palette::LIMITED.filled()));
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 14, y + 6)], palette::LIMITED.filled())
+            });
         chart
             .draw_series(points.iter().enumerate().map(|(i, p)| {
                 let base = f64::from(p.limited);
                 Rectangle::new(
-                    [(at(i) - half, base), (at(i) + half, base + f64::from(p.stopped))],
+                    [
+                        (at(i) - half, base),
+                        (at(i) + half, base + f64::from(p.stopped)),
+                    ],
                     palette::STOPPED.filled(),
                 )
             }))
             .map_err(draw_error)?
             .label("供給停止（品目数）")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], palette::STOPPED.filled()));
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 14, y + 6)], palette::STOPPED.filled())
+            });
         chart
             .draw_secondary_series(LineSeries::new(
                 points
@@ -162,7 +169,9 @@ impl Paint for Trend<'_> {
             ))
             .map_err(draw_error)?
             .label("限定出荷＋供給停止の割合（%・右軸）")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], palette::NEUTRAL.stroke_width(3)));
+            .legend(|(x, y)| {
+                PathElement::new([(x, y), (x + 14, y)], palette::NEUTRAL.stroke_width(3))
+            });
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)

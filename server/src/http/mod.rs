@@ -139,7 +139,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::get().to(pages::admin::download_audit_log),
     )
     // The ministry's dashboard (issue 7).
-    .route("/dashboard", web::get().to(pages::dashboard::show_dashboard));
+    .route(
+        "/dashboard",
+        web::get().to(pages::dashboard::show_dashboard),
+    );
 }
 
 /// Turns unreadable JSON bodies and query strings into 400/422 problems instead of plain text.

@@ -65,13 +65,25 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn bench_backend(backend: &Backend, binary: &Path, price_list: &Path) -> anyhow::Result<String> {
+async fn bench_backend(
+    backend: &Backend,
+    binary: &Path,
+    price_list: &Path,
+) -> anyhow::Result<String> {
     let mut out = String::new();
     let dir = tempfile::tempdir()?;
     let database = FreshDatabase::create(backend).await?;
     let url = database.url.as_str();
     let list = price_list.to_string_lossy();
-    let args = ["seed", "--scale", "national", "--nhi-price-list", &list, "--until", "2025-12-26"];
+    let args = [
+        "seed",
+        "--scale",
+        "national",
+        "--nhi-price-list",
+        &list,
+        "--until",
+        "2025-12-26",
+    ];
     run(binary, dir.path(), url, &args)?;
     let drugs = prepare(url).await?;
     writeln!(
@@ -176,7 +188,12 @@ async fn credentials(base: &str) -> anyhow::Result<(String, String)> {
     let response = client
         .post(format!("{base}/login"))
         .header("cookie", cookies.join("; "))
-        .form(&[("email", EMAIL), ("password", PASSWORD), ("csrf_token", csrf), ("next", "/dashboard")])
+        .form(&[
+            ("email", EMAIL),
+            ("password", PASSWORD),
+            ("csrf_token", csrf),
+            ("next", "/dashboard"),
+        ])
         .send()
         .await?;
     let session = response
@@ -192,15 +209,27 @@ async fn credentials(base: &str) -> anyhow::Result<(String, String)> {
 }
 
 /// One wrk run: (requests per second, p50, p95, p99, errors).
-fn wrk(url: &str, header: &str, script: &Path) -> anyhow::Result<(f64, Duration, Duration, Duration, u64)> {
+fn wrk(
+    url: &str,
+    header: &str,
+    script: &Path,
+) -> anyhow::Result<(f64, Duration, Duration, Duration, u64)> {
     let output = Command::new("wrk")
-        .args(["-t2", &format!("-c{CLIENTS}"), &format!("-d{SECONDS}s"), "-s"])
+        .args([
+            "-t2",
+            &format!("-c{CLIENTS}"),
+            &format!("-d{SECONDS}s"),
+            "-s",
+        ])
         .arg(script)
         .args(["-H", header, url])
         .output()
         .context("wrk is not installed (apt-get install wrk)")?;
     let text = String::from_utf8_lossy(&output.stdout);
-    let line = text.lines().find(|l| l.starts_with("SW ")).with_context(|| format!("wrk said: {text}"))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("SW "))
+        .with_context(|| format!("wrk said: {text}"))?;
     let field = |name: &str| -> f64 {
         line.split_whitespace()
             .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
@@ -209,9 +238,19 @@ fn wrk(url: &str, header: &str, script: &Path) -> anyhow::Result<(f64, Duration,
     };
     let micros = |name: &str| Duration::from_secs_f64(field(name) / 1e6);
     let seconds = field("seconds").max(1e-9);
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a request count")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a request count"
+    )]
     let errors = field("errors") as u64;
-    Ok((field("requests") / seconds, micros("p50"), micros("p95"), micros("p99"), errors))
+    Ok((
+        field("requests") / seconds,
+        micros("p50"),
+        micros("p95"),
+        micros("p99"),
+        errors,
+    ))
 }
 
 async fn measure(port: u16, dir: &Path) -> anyhow::Result<String> {
@@ -225,7 +264,9 @@ async fn measure(port: u16, dir: &Path) -> anyhow::Result<String> {
         for category in ["", "内用薬", "注射薬", "外用薬"] {
             let started = Instant::now();
             let response = client
-                .get(format!("{base}/api/v1/dashboard?product_class={class}&category={category}"))
+                .get(format!(
+                    "{base}/api/v1/dashboard?product_class={class}&category={category}"
+                ))
                 .bearer_auth(&token)
                 .send()
                 .await?;
@@ -249,9 +290,21 @@ async fn measure(port: u16, dir: &Path) -> anyhow::Result<String> {
     let cookie = format!("Cookie: {session}");
     let runs = [
         ("`GET /healthz`", format!("{base}/healthz"), bearer.clone()),
-        ("`GET /api/v1/dashboard`", format!("{base}/api/v1/dashboard"), bearer.clone()),
-        ("`GET /dashboard` (page, three inline SVG charts)", format!("{base}/dashboard"), cookie.clone()),
-        ("`GET /dashboard?class=generic` (htmx filter)", format!("{base}/dashboard?class=generic"), cookie),
+        (
+            "`GET /api/v1/dashboard`",
+            format!("{base}/api/v1/dashboard"),
+            bearer.clone(),
+        ),
+        (
+            "`GET /dashboard` (page, three inline SVG charts)",
+            format!("{base}/dashboard"),
+            cookie.clone(),
+        ),
+        (
+            "`GET /dashboard?class=generic` (htmx filter)",
+            format!("{base}/dashboard?class=generic"),
+            cookie,
+        ),
     ];
     let mut health_rate = 0.0;
     for (name, url, header) in runs {

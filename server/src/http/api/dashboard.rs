@@ -236,7 +236,13 @@ impl From<&Dashboard> for DashboardResponse {
                     .categories
                     .iter()
                     .map(|(c, total)| {
-                        (c.key.clone(), StableCategoryBody { total: *total, not_normal: c.value })
+                        (
+                            c.key.clone(),
+                            StableCategoryBody {
+                                total: *total,
+                                not_normal: c.value,
+                            },
+                        )
                     })
                     .collect(),
                 important_not_normal: d.stable_supply.important_short,
@@ -305,7 +311,14 @@ pub async fn load_for(
     dashboard::may_view(user.0.role)?;
     let filter = params.filter()?;
     let now = chrono::Utc::now();
-    Ok(dashboard::load(&state.db, cache, &filter, state.settings.case_overdue_days, now).await?)
+    Ok(dashboard::load(
+        &state.db,
+        cache,
+        &filter,
+        state.settings.case_overdue_days,
+        now,
+    )
+    .await?)
 }
 
 /// The ministry's dashboard.

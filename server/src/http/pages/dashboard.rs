@@ -95,10 +95,17 @@ pub async fn show_dashboard(
     query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
     dashboard::may_view(page_user.user.role).map_err(AppError::page)?;
-    let maker = match query.maker.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    let maker = match query
+        .maker
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         None => None,
         Some(m) => Some(m.parse::<i32>().map_err(|_| {
-            AppError::page(AppError::bad_request(format!("製造販売業者の指定「{m}」を読めません")))
+            AppError::page(AppError::bad_request(format!(
+                "製造販売業者の指定「{m}」を読めません"
+            )))
         })?),
     };
     let filter = Filter::parse(
@@ -166,7 +173,11 @@ async fn inline_charts(
         reasons: None,
         problem: None,
     };
-    for name in [ChartName::StatusTrend, ChartName::StatusMix, ChartName::Reasons] {
+    for name in [
+        ChartName::StatusTrend,
+        ChartName::StatusMix,
+        ChartName::Reasons,
+    ] {
         match charts::render(&state.db, cache, d, name, ChartFormat::Svg, font).await {
             Ok(bytes) => {
                 let svg = String::from_utf8_lossy(&bytes).into_owned();

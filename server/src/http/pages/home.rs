@@ -38,16 +38,36 @@ impl MakerHomePage {
 }
 
 /// One section of the wholesaler's home: title, element id, its items (none: not yet built), what it waits for.
-type Section<'a> = (&'static str, &'static str, Option<&'a Vec<SeamItem>>, &'static str);
+type Section<'a> = (
+    &'static str,
+    &'static str,
+    Option<&'a Vec<SeamItem>>,
+    &'static str,
+);
 
 impl WholesalerHomePage {
     /// Plans, caps and reserve requests, each a section.
     fn sections(&self) -> [Section<'_>; 3] {
         let f = &self.home.followups;
         [
-            ("自社に関係する配分計画", "plans", f.plans_affecting_it.as_ref(), "配分計画"),
-            ("ダウンロードできる上限量", "caps", f.caps_to_download.as_ref(), "上限量の算定"),
-            ("リザーブ枠の申請", "reserve", f.reserve_requests.as_ref(), "リザーブ枠の申請"),
+            (
+                "自社に関係する配分計画",
+                "plans",
+                f.plans_affecting_it.as_ref(),
+                "配分計画",
+            ),
+            (
+                "ダウンロードできる上限量",
+                "caps",
+                f.caps_to_download.as_ref(),
+                "上限量の算定",
+            ),
+            (
+                "リザーブ枠の申請",
+                "reserve",
+                f.reserve_requests.as_ref(),
+                "リザーブ枠の申請",
+            ),
         ]
     }
 }

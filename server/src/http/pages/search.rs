@@ -11,10 +11,17 @@ use crate::services::products::{self, ProductQuery, ProductSummary};
 impl SearchParams {
     /// The dashboard slice of the parameters, if any (422 page for a bad filter).
     fn slice(&self) -> Result<Option<Slice>, AppError> {
-        let maker = match self.maker.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        let maker = match self
+            .maker
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
             None => None,
             Some(m) => Some(m.parse::<i32>().map_err(|_| {
-                AppError::page(AppError::bad_request(format!("製造販売業者の指定「{m}」を読めません")))
+                AppError::page(AppError::bad_request(format!(
+                    "製造販売業者の指定「{m}」を読めません"
+                )))
             })?),
         };
         let filter = Filter::parse(
@@ -98,9 +105,12 @@ impl SearchResults {
 
     /// The query string of page `page` of the same search.
     pub fn page_query(&self, page: u64) -> String {
-        let slice = self.slice_params().into_iter().fold(String::new(), |acc, (k, v)| {
-            format!("{acc}&{k}={}", encode_query(&v))
-        });
+        let slice = self
+            .slice_params()
+            .into_iter()
+            .fold(String::new(), |acc, (k, v)| {
+                format!("{acc}&{k}={}", encode_query(&v))
+            });
         format!("q={}&page={page}{slice}", encode_query(&self.q))
     }
 

@@ -143,7 +143,9 @@ pub fn draw(
     };
     match name {
         ChartName::StatusTrend => charts::status_trend(&dashboard.trend, format),
-        ChartName::StatusMix => charts::bars("出荷対応の状況（⑫）", &bars(&dashboard.shipping), format),
+        ChartName::StatusMix => {
+            charts::bars("出荷対応の状況（⑫）", &bars(&dashboard.shipping), format)
+        }
         ChartName::Reasons => charts::bars(
             "限定出荷・供給停止の理由（⑬）",
             &bars(&dashboard.reasons),

@@ -6,6 +6,10 @@ mod cache;
 pub mod charts;
 mod followups;
 pub mod home;
+mod knock_on;
+mod open_cases;
+mod queries;
+mod reasons;
 mod scan;
 pub mod slice;
 pub mod summary;
@@ -72,7 +76,10 @@ impl BreakdownRow {
         if total == 0 {
             return "—".to_owned();
         }
-        #[expect(clippy::cast_precision_loss, reason = "counts of products fit an f64 exactly")]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "counts of products fit an f64 exactly"
+        )]
         let share = (self.limited.value + self.stopped.value) as f64 * 100.0 / total as f64;
         format!("{share:.1}%")
     }

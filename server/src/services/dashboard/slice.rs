@@ -5,8 +5,9 @@
 use sea_orm::sea_query::{Expr, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition};
 
+pub use super::reasons::ReasonGroup;
 use crate::db::entity::{product, product_status};
-use crate::domain::supply_status::{Reason, ShippingStatus, VolumeStatus};
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::domain::{DrugCategory, ProductClass, Role};
 use crate::services::{FieldProblem, ServiceError};
 
@@ -47,72 +48,6 @@ pub struct Filter {
     pub maker_id: Option<i32>,
     /// Part of the 成分名.
     pub ingredient: Option<String>,
-}
-
-/// The reasons of ⑬ as the ministry groups them: 原材料 / 製造 / 品質 / その他.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReasonGroup {
-    /// ⑬ = 2.
-    RawMaterials,
-    /// ⑬ = 3.
-    Manufacturing,
-    /// ⑬ = 4.
-    Quality,
-    /// Every other reason (需要増, 行政処分, 薬価削除, その他) and blanks.
-    Other,
-}
-
-impl ReasonGroup {
-    /// In display order.
-    pub const ALL: [Self; 4] = [
-        Self::RawMaterials,
-        Self::Manufacturing,
-        Self::Quality,
-        Self::Other,
-    ];
-
-    /// The group of a reason (blank: その他).
-    pub fn of(reason: Option<Reason>) -> Self {
-        match reason {
-            Some(Reason::RawMaterials) => Self::RawMaterials,
-            Some(Reason::ManufacturingTrouble) => Self::Manufacturing,
-            Some(Reason::QualityTrouble) => Self::Quality,
-            _ => Self::Other,
-        }
-    }
-
-    /// Japanese label.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::RawMaterials => "原材料",
-            Self::Manufacturing => "製造",
-            Self::Quality => "品質",
-            Self::Other => "その他",
-        }
-    }
-
-    /// Name in URLs and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RawMaterials => "raw_materials",
-            Self::Manufacturing => "manufacturing",
-            Self::Quality => "quality",
-            Self::Other => "other",
-        }
-    }
-
-    fn codes(self) -> Vec<&'static str> {
-        match self {
-            Self::RawMaterials => vec![Reason::RawMaterials.code()],
-            Self::Manufacturing => vec![Reason::ManufacturingTrouble.code()],
-            Self::Quality => vec![Reason::QualityTrouble.code()],
-            Self::Other => Reason::ALL
-                .iter()
-                .filter(|r| Self::of(Some(**r)) == Self::Other)
-                .map(|r| r.code())
-                .collect(),
-        }
-    }
 }
 
 /// The number picked on the dashboard.
@@ -216,7 +151,11 @@ impl Filter {
         maker_id: Option<i32>,
         ingredient: Option<&str>,
     ) -> Result<Self, ServiceError> {
-        let blank = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let blank = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         let category = blank(category)
             .map(|c| DrugCategory::parse(&c))
             .transpose()
@@ -347,8 +286,8 @@ impl Slice {
                 Condition::all().add(product_status::Column::VolumeStatus.eq(v.code())),
             )),
             Pick::Reason(group) => {
-                let mut reason = Condition::any()
-                    .add(product_status::Column::Reason.is_in(group.codes()));
+                let mut reason =
+                    Condition::any().add(product_status::Column::Reason.is_in(group.codes()));
                 if *group == ReasonGroup::Other {
                     reason = reason.add(product_status::Column::Reason.is_null());
                 }
@@ -394,18 +333,13 @@ mod tests {
             Pick::CausedBy("2171022F5180".into()),
         ];
         for pick in picks {
-            assert_eq!(Pick::parse(&pick.as_param()), Some(pick.clone()), "{pick:?}");
+            assert_eq!(
+                Pick::parse(&pick.as_param()),
+                Some(pick.clone()),
+                "{pick:?}"
+            );
         }
         assert_eq!(Pick::parse("stable-D"), None);
-    }
-
-    #[test]
-    fn reasons_fall_into_the_ministrys_four_groups() {
-        assert_eq!(ReasonGroup::of(Some(Reason::RawMaterials)), ReasonGroup::RawMaterials);
-        assert_eq!(ReasonGroup::of(Some(Reason::QualityTrouble)), ReasonGroup::Quality);
-        assert_eq!(ReasonGroup::of(Some(Reason::DemandIncrease)), ReasonGroup::Other);
-        assert_eq!(ReasonGroup::of(None), ReasonGroup::Other);
-        assert_eq!(ReasonGroup::Other.codes(), vec!["1", "5", "6", "7", "8"]);
     }
 
     #[test]
@@ -418,6 +352,9 @@ mod tests {
             },
             pick: Some(Pick::Shipping(ShippingStatus::LimitedOwn)),
         };
-        assert_eq!(slice.href(), "/products?class=generic&maker=3&pick=shipping-2");
+        assert_eq!(
+            slice.href(),
+            "/products?class=generic&maker=3&pick=shipping-2"
+        );
     }
 }

@@ -75,9 +75,17 @@ fn counts_table(title: &str, counts: &[Count]) -> Table {
 fn breakdown_table(title: &str, rows: &[BreakdownRow]) -> Table {
     Table {
         title: title.to_owned(),
-        header: ["区分", "品目数", "通常出荷", "限定出荷", "供給停止", "未報告", "限定・停止の割合"]
-            .map(str::to_owned)
-            .to_vec(),
+        header: [
+            "区分",
+            "品目数",
+            "通常出荷",
+            "限定出荷",
+            "供給停止",
+            "未報告",
+            "限定・停止の割合",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
         rows: rows
             .iter()
             .map(|r| {
@@ -88,7 +96,10 @@ fn breakdown_table(title: &str, rows: &[BreakdownRow]) -> Table {
                     Cell::Count(r.limited.value),
                     Cell::Count(r.stopped.value),
                     Cell::Count(r.unreported.value),
-                    Cell::Percent(super::scan::share(r.limited.value + r.stopped.value, r.total.value)),
+                    Cell::Percent(super::scan::share(
+                        r.limited.value + r.stopped.value,
+                        r.total.value,
+                    )),
                 ]
             })
             .collect(),
@@ -98,9 +109,17 @@ fn breakdown_table(title: &str, rows: &[BreakdownRow]) -> Table {
 fn series(dashboard: &Dashboard) -> Table {
     Table {
         title: "限定出荷・供給停止の推移（公表週ごと）".to_owned(),
-        header: ["週（金曜日）", "和暦", "品目数", "限定出荷", "供給停止", "限定出荷の割合", "供給停止の割合"]
-            .map(str::to_owned)
-            .to_vec(),
+        header: [
+            "週（金曜日）",
+            "和暦",
+            "品目数",
+            "限定出荷",
+            "供給停止",
+            "限定出荷の割合",
+            "供給停止の割合",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
         rows: dashboard
             .trend
             .iter()

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, ColumnTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use supplywatch_reports::charts::TrendPoint;
 
 use crate::db::entity::{product, status_trend, supply_status_report};
@@ -58,21 +60,27 @@ pub async fn backfill_from_history(
         .await
         .context("Failed to count the drugs")?;
     let drugs = i32::try_from(drugs).unwrap_or(i32::MAX);
-    let mut friday = first + Duration::days(i64::from(
-        (Weekday::Fri.num_days_from_monday() + 7 - first.weekday().num_days_from_monday()) % 7,
-    ));
+    let mut friday = first
+        + Duration::days(i64::from(
+            (Weekday::Fri.num_days_from_monday() + 7 - first.weekday().num_days_from_monday()) % 7,
+        ));
     let mut current: HashMap<i32, (&str, Option<&str>)> = HashMap::new();
     let mut next = 0;
     let mut models = Vec::new();
     while friday <= today {
         while next < reports.len() && reports[next].reported_on <= friday {
             let r = &reports[next];
-            current.insert(r.product_id, (r.shipping_status.as_str(), r.volume_status.as_deref()));
+            current.insert(
+                r.product_id,
+                (r.shipping_status.as_str(), r.volume_status.as_deref()),
+            );
             next += 1;
         }
         if !known.contains(&friday) {
-            let shipping = |s: ShippingStatus| count(current.values().filter(|(x, _)| *x == s.code()));
-            let volume = |v: VolumeStatus| count(current.values().filter(|(_, x)| *x == Some(v.code())));
+            let shipping =
+                |s: ShippingStatus| count(current.values().filter(|(x, _)| *x == s.code()));
+            let volume =
+                |v: VolumeStatus| count(current.values().filter(|(_, x)| *x == Some(v.code())));
             models.push(status_trend::ActiveModel {
                 week_ending: Set(friday),
                 drugs: Set(drugs),
