@@ -141,6 +141,10 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, ChartError> {
 }
 
 /// plotters' drawing errors, as text.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "used as `map_err(draw_error)`, which passes the error by value"
+)]
 pub(crate) fn draw_error<E: std::error::Error + Send + Sync>(
     error: plotters::drawing::DrawingAreaErrorKind<E>,
 ) -> ChartError {

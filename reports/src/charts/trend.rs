@@ -41,6 +41,10 @@ pub fn status_trend(points: &[TrendPoint], format: ChartFormat) -> Result<Vec<u8
 }
 
 impl Paint for Trend<'_> {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one chart drawn top to bottom: axes, two bar series, the share line, the legend"
+    )]
     fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>
     where
         DB::ErrorType: 'static,

@@ -6,7 +6,8 @@
 //!
 //! Run (release binaries, from the repository root; needs `wrk`, Debian's package):
 //!     cargo build --release -p supplywatch -p supplywatch-tests
-//!     target/release/bench-dashboard ../shared/data/nhi_price_list_20250716.csv
+//!     target/release/bench-dashboard <price list CSV>
+//! (the price list is `../shared/data/nhi_price_list_20250716.csv`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -28,13 +28,6 @@ impl MakerHomePage {
     fn month_start(&self) -> String {
         iso_and_era(self.home.month_start)
     }
-
-    /// A receipt's time in Japan.
-    fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.with_timezone(&chrono_tz::Asia::Tokyo)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    }
 }
 
 /// One section of the wholesaler's home: title, element id, its items (none: not yet built), what it waits for.

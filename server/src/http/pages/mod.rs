@@ -24,6 +24,10 @@ use crate::domain::Role;
 
 /// The header of every page: who is logged in, and the logout form's token.
 #[derive(Debug, Clone, Default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one flag per menu the template shows or hides"
+)]
 pub struct Nav {
     /// Display name, when logged in.
     pub user_name: Option<String>,

@@ -67,11 +67,14 @@ pub(crate) async fn version(db: &impl ConnectionTrait) -> Result<Vec<i64>, Servi
         .collect())
 }
 
+/// A drawn chart's key: the data version and the chart's name, format and filter.
+type ChartKey = (Vec<i64>, String);
+
 /// Computed dashboards and charts by key (shared by the server's workers).
 #[derive(Debug, Default)]
 pub struct DashboardCache {
     dashboards: Mutex<HashMap<Key, Arc<Dashboard>>>,
-    charts: Mutex<HashMap<(Vec<i64>, String), Arc<Vec<u8>>>>,
+    charts: Mutex<HashMap<ChartKey, Arc<Vec<u8>>>>,
 }
 
 impl DashboardCache {

@@ -58,6 +58,10 @@ pub struct WholesalerFollowups {
 }
 
 /// The dashboard's follow-ups for `filter` (seam: filled once substitute requests and allocation plans exist).
+#[expect(
+    clippy::unused_async,
+    reason = "a seam: it will query the tables of that work"
+)]
 pub(super) async fn dashboard(
     _db: &impl ConnectionTrait,
     _filter: &Filter,
@@ -66,6 +70,10 @@ pub(super) async fn dashboard(
 }
 
 /// A maker's follow-ups (seam: substitute requests).
+#[expect(
+    clippy::unused_async,
+    reason = "a seam: it will query the tables of that work"
+)]
 pub(super) async fn maker(
     _db: &impl ConnectionTrait,
     _user: &UserContext,
@@ -74,6 +82,10 @@ pub(super) async fn maker(
 }
 
 /// A wholesaler's follow-ups (seam: allocation plans, caps and reserve requests).
+#[expect(
+    clippy::unused_async,
+    reason = "a seam: it will query the tables of that work"
+)]
 pub(super) async fn wholesaler(
     _db: &impl ConnectionTrait,
     _user: &UserContext,

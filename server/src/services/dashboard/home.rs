@@ -47,6 +47,16 @@ pub struct Receipt {
     pub status: Option<ShippingStatus>,
 }
 
+impl Receipt {
+    /// When it was filed, in Japan (`YYYY-MM-DD HH:MM`).
+    pub fn submitted_local(&self) -> String {
+        self.submitted_at
+            .with_timezone(&chrono_tz::Asia::Tokyo)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
 /// The maker's home.
 #[derive(Debug, Clone)]
 pub struct MakerHome {

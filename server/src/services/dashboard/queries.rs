@@ -108,7 +108,7 @@ pub(super) async fn ingredients(
         .expr(Expr::cust("COUNT(*)"))
         .add_group_by([ingredient.clone().into()])
         .and_having(Expr::cust(format!("{short_sum} > 0")))
-        .order_by_expr(Expr::cust(short_sum).into(), Order::Desc)
+        .order_by_expr(Expr::cust(short_sum), Order::Desc)
         .order_by_expr(ingredient.into(), Order::Asc)
         .limit(10)
         .to_owned();
