@@ -203,6 +203,10 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         "GET /api/v1/cases",
         "GET /api/v1/cases/{id}",
         "POST /api/v1/cases/{id}/transitions",
+        // Dashboard (issue 7).
+        "GET /api/v1/dashboard",
+        "GET /api/v1/dashboard/charts/{file}",
+        "GET /api/v1/dashboard/weekly-summary.xlsx",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -223,7 +227,12 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         let (method, path) = operation
             .split_once(' ')
             .ok_or_else(|| anyhow::anyhow!("bad operation"))?;
-        let url = app.url(&path.replace("{code}", "1124001F1022").replace("{id}", "1"));
+        let url = app.url(
+            &path
+                .replace("{code}", "1124001F1022")
+                .replace("{id}", "1")
+                .replace("{file}", "status-trend.svg"),
+        );
         let request = match method {
             "POST" => app
                 .client
