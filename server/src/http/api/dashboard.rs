@@ -368,13 +368,12 @@ pub async fn show_dashboard_chart(
     let format = ChartFormat::from_extension(ext).ok_or_else(unknown)?;
     let found = load_for(&user, &state, &cache, &params).await?;
     let font = state.settings.chart_font.as_deref();
-    match charts::render(&state.db, &cache, &found, name, format, font).await {
+    match charts::render(&cache, &found, name, format, font) {
         Ok(bytes) => Ok(HttpResponse::Ok()
             .content_type(format.content_type())
             .insert_header(("Cache-Control", "private, max-age=60"))
             .body(bytes.as_ref().clone())),
         Err(ChartFailure::NoFont(message)) => Ok(unavailable(&message)),
-        Err(ChartFailure::Service(e)) => Err(e.into()),
         Err(ChartFailure::Draw(e)) => Err(ServiceError::Internal(e.to_string()).into()),
     }
 }

@@ -37,6 +37,11 @@ impl Key {
             version: version(db).await?,
         })
     }
+
+    /// The data version of the key.
+    pub(super) fn version(&self) -> &[i64] {
+        &self.version
+    }
 }
 
 /// Newest ids of reports, products, imports, cases, case steps, and the trend's week count.

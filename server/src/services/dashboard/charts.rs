@@ -5,11 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use sea_orm::ConnectionTrait;
 use supplywatch_reports::charts::{self, Bar, ChartFormat};
 
-use super::{Dashboard, DashboardCache, cache};
-use crate::services::ServiceError;
+use super::{Dashboard, DashboardCache};
 
 /// Where the font is looked for when `SUPPLYWATCH_CHART_FONT` is unset (face 0 of the Debian
 /// collection is Noto Sans CJK JP).
@@ -59,9 +57,6 @@ pub enum ChartFailure {
     /// No font with Japanese glyphs could be read; the message says where it was looked for.
     #[error("{0}")]
     NoFont(String),
-    /// The data could not be read.
-    #[error(transparent)]
-    Service(#[from] ServiceError),
     /// plotters or the PNG encoder failed.
     #[error("Failed to draw the chart: {0}")]
     Draw(#[from] charts::ChartError),
@@ -105,9 +100,8 @@ pub fn ensure_font(configured: Option<&Path>) -> Result<&'static Path, ChartFail
     }
 }
 
-/// Draws chart `name` of `dashboard`, from the cache when the data have not changed.
-pub async fn render(
-    db: &impl ConnectionTrait,
+/// Draws chart `name` of `dashboard`, from the cache when drawn before for the same data.
+pub fn render(
     cache: &DashboardCache,
     dashboard: &Dashboard,
     name: ChartName,
@@ -115,7 +109,7 @@ pub async fn render(
     font: Option<&Path>,
 ) -> Result<Arc<Vec<u8>>, ChartFailure> {
     ensure_font(font)?;
-    let version = cache::version(db).await?;
+    let version = dashboard.version.clone();
     let key = format!("{}|{:?}|{:?}", name.as_str(), format, dashboard.filter);
     if let Some(found) = cache.chart(&version, &key) {
         return Ok(found);

@@ -191,6 +191,8 @@ pub struct Dashboard {
     pub trend: Vec<TrendPoint>,
     /// Every maker (id, name), for the maker filter.
     pub makers: Vec<(i32, String)>,
+    /// The data version the figures were computed from (keys the drawn charts).
+    pub version: Vec<i64>,
 }
 
 /// The day in Japan of `now`.
@@ -210,7 +212,9 @@ pub async fn load(
     if let Some(found) = cache.get(&key) {
         return Ok(found);
     }
-    let computed = std::sync::Arc::new(scan::compute(db, filter, overdue_days, now).await?);
+    let mut computed = scan::compute(db, filter, overdue_days, now).await?;
+    computed.version = key.version().to_vec();
+    let computed = std::sync::Arc::new(computed);
     cache.put(key, computed.clone());
     Ok(computed)
 }

@@ -252,6 +252,7 @@ pub(super) async fn compute(
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect(),
+        version: Vec::new(),
     })
 }
 
