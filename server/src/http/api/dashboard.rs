@@ -338,9 +338,23 @@ pub async fn show_dashboard(
     state: web::Data<AppState>,
     cache: web::Data<DashboardCache>,
     params: web::Query<DashboardParams>,
-) -> Result<web::Json<DashboardResponse>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let found = load_for(&user, &state, &cache, &params).await?;
-    Ok(web::Json(DashboardResponse::from(found.as_ref())))
+    // The same figures serialise to the same bytes: kept with them until the data change.
+    let key = format!("json|{}|{:?}", found.as_of, found.filter);
+    let body = if let Some(body) = cache.artifact(&found.version, &key) {
+        body
+    } else {
+        let body = serde_json::to_vec(&DashboardResponse::from(found.as_ref())).map_err(|e| {
+            ServiceError::Internal(format!("Failed to serialise the dashboard: {e}"))
+        })?;
+        let body = std::sync::Arc::new(body);
+        cache.put_artifact(found.version.clone(), key, body.clone());
+        body
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body.as_ref().clone()))
 }
 
 /// A chart of the dashboard: `status-trend`, `status-mix` or `reasons`, as `.svg` or `.png`.

@@ -56,11 +56,18 @@ pub struct DashboardPanel {
 #[template(path = "dashboard/index.html")]
 pub struct DashboardPage {
     nav: Nav,
-    panel: DashboardPanel,
+    panel: Arc<Vec<u8>>,
     categories: Vec<Choice>,
     classes: Vec<Choice>,
     makers: Vec<Choice>,
     ingredient: String,
+}
+
+impl DashboardPage {
+    /// The panel's HTML (rendered by askama from [`DashboardPanel`], escaped there).
+    fn panel_html(&self) -> &str {
+        std::str::from_utf8(&self.panel).unwrap_or_default()
+    }
 }
 
 impl DashboardPanel {
@@ -120,14 +127,27 @@ pub async fn show_dashboard(
     let d = dashboard::load(&state.db, &cache, &filter, days, now)
         .await
         .map_err(AppError::page)?;
-    let charts = inline_charts(&state, &cache, &d);
-    let panel = DashboardPanel {
-        query: filter.query(),
-        d: d.clone(),
-        charts,
+    // The panel is the same HTML for the same figures: rendered once per data version and filter.
+    let key = format!("panel|{}|{filter:?}", d.as_of);
+    let panel = if let Some(html) = cache.artifact(&d.version, &key) {
+        html
+    } else {
+        let charts = inline_charts(&state, &cache, &d);
+        let html = DashboardPanel {
+            query: filter.query(),
+            d: d.clone(),
+            charts,
+        }
+        .render()
+        .map_err(AppError::page)?;
+        let html = Arc::new(html.into_bytes());
+        cache.put_artifact(d.version.clone(), key, html.clone());
+        html
     };
     if is_htmx(&req) {
-        return render(&panel);
+        return Ok(HttpResponse::Ok()
+            .content_type(actix_web::http::header::ContentType::html())
+            .body(panel.as_ref().clone()));
     }
     render(&DashboardPage {
         nav: Nav::for_user(&page_user),

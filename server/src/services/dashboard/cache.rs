@@ -96,8 +96,8 @@ impl DashboardCache {
         }
     }
 
-    /// A chart drawn for this version and name, if any.
-    pub(super) fn chart(&self, version: &[i64], name: &str) -> Option<Arc<Vec<u8>>> {
+    /// Bytes made for this version and name before (a chart, a rendered panel, JSON), if any.
+    pub fn artifact(&self, version: &[i64], name: &str) -> Option<Arc<Vec<u8>>> {
         self.charts
             .lock()
             .ok()?
@@ -105,7 +105,8 @@ impl DashboardCache {
             .cloned()
     }
 
-    pub(super) fn put_chart(&self, version: Vec<i64>, name: String, bytes: Arc<Vec<u8>>) {
+    /// Keeps bytes made for this version under `name`.
+    pub fn put_artifact(&self, version: Vec<i64>, name: String, bytes: Arc<Vec<u8>>) {
         if let Ok(mut map) = self.charts.lock() {
             if map.len() >= CAPACITY {
                 map.clear();

@@ -111,11 +111,11 @@ pub fn render(
     ensure_font(font)?;
     let version = dashboard.version.clone();
     let key = format!("{}|{:?}|{:?}", name.as_str(), format, dashboard.filter);
-    if let Some(found) = cache.chart(&version, &key) {
+    if let Some(found) = cache.artifact(&version, &key) {
         return Ok(found);
     }
     let bytes = Arc::new(draw(dashboard, name, format)?);
-    cache.put_chart(version, key, bytes.clone());
+    cache.put_artifact(version, key, bytes.clone());
     Ok(bytes)
 }
 
