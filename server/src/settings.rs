@@ -33,6 +33,9 @@ pub struct Settings {
     /// The address users reach the application at, for links in mails (`SUPPLYWATCH_BASE_URL`,
     /// default `http://` + the bind address).
     pub base_url: String,
+    /// Font with Japanese glyphs for the charts (`SUPPLYWATCH_CHART_FONT`, an .otf/.ttf/.ttc;
+    /// default: the first of the usual Noto CJK paths that exists).
+    pub chart_font: Option<PathBuf>,
 }
 
 /// Which mail backend to use.
@@ -109,6 +112,7 @@ impl Settings {
                 .unwrap_or_else(|| format!("http://{bind}"))
                 .trim_end_matches('/')
                 .to_owned(),
+            chart_font: var("SUPPLYWATCH_CHART_FONT").map(PathBuf::from),
         })
     }
 
@@ -126,6 +130,7 @@ impl Settings {
             mail: MailSettings::Memory(crate::mail::MemoryMailbox::default()),
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             base_url: "http://127.0.0.1".to_owned(),
+            chart_font: None,
         }
     }
 }

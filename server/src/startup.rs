@@ -24,11 +24,13 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState { db, settings });
+        let dashboard_cache = web::Data::new(crate::services::dashboard::DashboardCache::default());
         let server = actix_web::HttpServer::new(move || {
             let (app, document) = App::new()
                 .into_utoipa_app()
                 .openapi(api::ApiDoc::openapi())
                 .app_data(state.clone())
+                .app_data(dashboard_cache.clone())
                 .configure(http::routes)
                 .split_for_parts();
             app.wrap(TracingLogger::default())

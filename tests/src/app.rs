@@ -181,4 +181,42 @@ impl TestApp {
         );
         Ok(response.json().await?)
     }
+
+    /// Logs `email` in through the login form with the app's client (a browser session).
+    pub async fn log_in_session(&self, email: &str) -> anyhow::Result<()> {
+        let page = self
+            .client
+            .get(self.url("/login"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = page.find(marker).context("no form token")? + marker.len();
+        let end = page[start..].find('"').context("no form token")? + start;
+        let response = self
+            .client
+            .post(self.url("/login"))
+            .form(&[
+                ("email", email),
+                ("password", crate::DEMO_PASSWORD),
+                ("csrf_token", &page[start..end]),
+                ("next", "/"),
+            ])
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status() == StatusCode::SEE_OTHER,
+            "login of {email} gave {}",
+            response.status()
+        );
+        Ok(())
+    }
+
+    /// GET a page with the app's client (its session): the status and the body.
+    pub async fn page(&self, path: &str) -> anyhow::Result<(StatusCode, String)> {
+        let response = self.client.get(self.url(path)).send().await?;
+        let status = response.status();
+        Ok((status, response.text().await?))
+    }
 }

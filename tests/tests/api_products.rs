@@ -156,6 +156,46 @@ async fn unknown_products_are_404_and_bad_parameters_422_as_problem_json() -> an
     Ok(())
 }
 
+/// Every operation of the API, as the OpenAPI document must list it.
+const API_OPERATIONS: &[&str] = &[
+    "POST /api/v1/auth/token",
+    "GET /api/v1/me",
+    "GET /api/v1/products",
+    "GET /api/v1/products/{code}",
+    "POST /api/v1/supply-status-reports",
+    "POST /api/v1/supply-status-reports/upload",
+    "GET /api/v1/public/supply-status",
+    "GET /api/v1/public/publications",
+    "GET /api/v1/public/publications/{id}",
+    "POST /api/v1/supply-risk-reports",
+    "GET /api/v1/supply-risk-reports",
+    "POST /api/v1/device-reports",
+    "POST /api/v1/termination-notices",
+    "GET /api/v1/cases",
+    "GET /api/v1/cases/{id}",
+    "POST /api/v1/cases/{id}/transitions",
+    "POST /api/v1/shipments/upload",
+    "POST /api/v1/purchase-history/upload",
+    "POST /api/v1/allocation-plans",
+    "GET /api/v1/allocation-plans",
+    "GET /api/v1/allocation-plans/{id}",
+    "POST /api/v1/allocation-plans/{id}/computations",
+    "GET /api/v1/allocation-plans/{id}/caps",
+    "GET /api/v1/allocation-caps",
+    "POST /api/v1/allocation-plans/{id}/reserve-requests",
+    "GET /api/v1/allocation-plans/{id}/reserve-requests",
+    "POST /api/v1/allocation-plans/{id}/reserve-requests/{request_id}/grant",
+    "GET /api/v1/cases/{id}/requests",
+    "POST /api/v1/cases/{id}/requests",
+    "GET /api/v1/substitute-requests",
+    "GET /api/v1/substitute-requests/{id}",
+    "POST /api/v1/substitute-requests/{id}/responses",
+    // Dashboard (issue 7).
+    "GET /api/v1/dashboard",
+    "GET /api/v1/dashboard/charts/{file}",
+    "GET /api/v1/dashboard/weekly-summary.xlsx",
+];
+
 #[tokio::test]
 async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Result<()> {
     let backend = backends()?.remove(0);
@@ -186,43 +226,7 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
             })
         })
         .collect();
-    let expected: BTreeSet<String> = [
-        "POST /api/v1/auth/token",
-        "GET /api/v1/me",
-        "GET /api/v1/products",
-        "GET /api/v1/products/{code}",
-        "POST /api/v1/supply-status-reports",
-        "POST /api/v1/supply-status-reports/upload",
-        "GET /api/v1/public/supply-status",
-        "GET /api/v1/public/publications",
-        "GET /api/v1/public/publications/{id}",
-        "POST /api/v1/supply-risk-reports",
-        "GET /api/v1/supply-risk-reports",
-        "POST /api/v1/device-reports",
-        "POST /api/v1/termination-notices",
-        "GET /api/v1/cases",
-        "GET /api/v1/cases/{id}",
-        "POST /api/v1/cases/{id}/transitions",
-        "POST /api/v1/shipments/upload",
-        "POST /api/v1/purchase-history/upload",
-        "POST /api/v1/allocation-plans",
-        "GET /api/v1/allocation-plans",
-        "GET /api/v1/allocation-plans/{id}",
-        "POST /api/v1/allocation-plans/{id}/computations",
-        "GET /api/v1/allocation-plans/{id}/caps",
-        "GET /api/v1/allocation-caps",
-        "POST /api/v1/allocation-plans/{id}/reserve-requests",
-        "GET /api/v1/allocation-plans/{id}/reserve-requests",
-        "POST /api/v1/allocation-plans/{id}/reserve-requests/{request_id}/grant",
-        "GET /api/v1/cases/{id}/requests",
-        "POST /api/v1/cases/{id}/requests",
-        "GET /api/v1/substitute-requests",
-        "GET /api/v1/substitute-requests/{id}",
-        "POST /api/v1/substitute-requests/{id}/responses",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
+    let expected: BTreeSet<String> = API_OPERATIONS.iter().map(|o| (*o).to_owned()).collect();
     assert_eq!(listed, expected);
     // Every documented operation exists on the server: it answers, if only to refuse the caller.
     supplywatch::jobs::Job::WeeklyPublication
@@ -252,7 +256,8 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
             &path
                 .replace("{code}", "1124001F1022")
                 .replace("{id}", "1")
-                .replace("{request_id}", "1"),
+                .replace("{request_id}", "1")
+                .replace("{file}", "status-trend.svg"),
         );
         let request = match method {
             "POST" => app

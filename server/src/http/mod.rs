@@ -68,7 +68,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::substitutes::create_case_requests)
             .service(api::substitutes::list_substitute_requests)
             .service(api::substitutes::show_substitute_request)
-            .service(api::substitutes::create_substitute_response),
+            .service(api::substitutes::create_substitute_response)
+            // Dashboard, charts and the weekly summary (issue 7).
+            .service(api::dashboard::show_dashboard)
+            .service(api::dashboard::download_weekly_summary)
+            .service(api::dashboard::show_dashboard_chart),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))
@@ -227,6 +231,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         "/admin/outbox/{id}/resend",
         web::post().to(pages::outbox::resend_outbox_message),
+    )
+    // The ministry's dashboard (issue 7).
+    .route(
+        "/dashboard",
+        web::get().to(pages::dashboard::show_dashboard),
     );
 }
 

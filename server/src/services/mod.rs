@@ -22,6 +22,9 @@ pub mod reminders;
 pub mod substitutes;
 pub mod supply_status;
 
+// Dashboards, charts, role homes and the weekly summary (issue 7).
+pub mod dashboard;
+
 mod error;
 
 pub use error::{DbContext, FieldProblem, ServiceError};

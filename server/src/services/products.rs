@@ -27,6 +27,8 @@ pub struct ProductQuery {
     pub kind: Option<ProductKind>,
     /// Only products whose current ⑫ is this.
     pub shipping_status: Option<ShippingStatus>,
+    /// Only the drugs behind a dashboard number (its filters and pick).
+    pub slice: Option<super::dashboard::Slice>,
     /// 1-based page.
     pub page: u64,
     /// Rows per page (1–200).
@@ -151,6 +153,9 @@ pub(crate) fn condition(query: &ProductQuery) -> Condition {
                     .to_owned(),
             ),
         );
+    }
+    if let Some(slice) = &query.slice {
+        condition = condition.add(slice.condition());
     }
     condition
 }

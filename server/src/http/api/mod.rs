@@ -10,6 +10,9 @@ pub mod public;
 pub mod substitutes;
 pub mod supply_status;
 
+// Dashboard (issue 7).
+pub mod dashboard;
+
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -31,7 +34,8 @@ use utoipa::{Modify, OpenApi};
         (name = "public", description = "公開情報（認証不要）"),
         (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）"),
         (name = "substitutes", description = "代替品メーカーへの照会・協力依頼と回答"),
-        (name = "allocation", description = "出荷数量・販売実績・配分計画と上限量")
+        (name = "allocation", description = "出荷数量・販売実績・配分計画と上限量"),
+        (name = "dashboard", description = "厚生労働省ダッシュボード・グラフ・週次集計")
     )
 )]
 pub struct ApiDoc;

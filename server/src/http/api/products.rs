@@ -205,6 +205,7 @@ pub async fn list_products(
             .per_page
             .unwrap_or(50)
             .clamp(1, products::MAX_PER_PAGE),
+        ..ProductQuery::default()
     };
     let (items, total) = products::search(&state.db, &query).await?;
     Ok(web::Json(ProductListResponse {

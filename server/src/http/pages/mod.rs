@@ -4,6 +4,7 @@ pub mod admin;
 pub mod allocation_plans;
 pub mod case_reports;
 pub mod cases;
+pub mod dashboard;
 pub mod data_upload;
 pub mod home;
 pub mod login;
@@ -29,7 +30,7 @@ use crate::domain::Role;
 #[derive(Debug, Clone, Default)]
 #[expect(
     clippy::struct_excessive_bools,
-    reason = "one flag per menu of the header"
+    reason = "one flag per menu the template shows or hides"
 )]
 pub struct Nav {
     /// Display name, when logged in.
@@ -50,6 +51,8 @@ pub struct Nav {
     pub plans_allocations: bool,
     /// Token of the logout form.
     pub csrf_token: String,
+    /// Whether to show the dashboard (ministry and operators).
+    pub shows_dashboard: bool,
 }
 
 impl Nav {
@@ -65,6 +68,7 @@ impl Nav {
             is_wholesaler: page.user.role == Role::Wholesaler,
             plans_allocations: matches!(page.user.role, Role::Ministry | Role::Admin),
             csrf_token: page.csrf_token.clone(),
+            shows_dashboard: matches!(page.user.role, Role::Ministry | Role::Admin),
         }
     }
 }

@@ -5,7 +5,36 @@ use serde::Deserialize;
 use crate::domain::ProductKind;
 use crate::http::AppState;
 use crate::http::error::{AppError, encode_query};
+use crate::services::dashboard::{Filter, Pick, Slice};
 use crate::services::products::{self, ProductQuery, ProductSummary};
+
+impl SearchParams {
+    /// The dashboard slice of the parameters, if any (422 page for a bad filter).
+    fn slice(&self) -> Result<Option<Slice>, AppError> {
+        let maker = match self
+            .maker
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            None => None,
+            Some(m) => Some(m.parse::<i32>().map_err(|_| {
+                AppError::page(AppError::bad_request(format!(
+                    "製造販売業者の指定「{m}」を読めません"
+                )))
+            })?),
+        };
+        let filter = Filter::parse(
+            self.category.as_deref(),
+            self.class.as_deref(),
+            maker,
+            self.ingredient.as_deref(),
+        )
+        .map_err(AppError::page)?;
+        let pick = self.pick.as_deref().and_then(Pick::parse);
+        Ok((!filter.is_empty() || pick.is_some()).then_some(Slice { filter, pick }))
+    }
+}
 
 /// Rows per page.
 pub const PER_PAGE: u64 = 50;
@@ -15,6 +44,16 @@ pub const PER_PAGE: u64 = 50;
 pub struct SearchParams {
     q: Option<String>,
     page: Option<u64>,
+    /// Dashboard slice (issue 7): 薬剤区分.
+    category: Option<String>,
+    /// 製品区分.
+    class: Option<String>,
+    /// Maker id.
+    maker: Option<String>,
+    /// Part of the 成分名.
+    ingredient: Option<String>,
+    /// The dashboard number followed (`shipping-2`, `short`, …).
+    pick: Option<String>,
 }
 
 /// One page of results, shown by a page and by its htmx partial.
@@ -29,6 +68,8 @@ pub struct SearchResults {
     pub page: u64,
     /// Pages in all.
     pub pages: u64,
+    /// The dashboard number the list shows, when followed from the dashboard.
+    pub slice: Option<Slice>,
 }
 
 impl SearchResults {
@@ -40,8 +81,10 @@ impl SearchResults {
     ) -> Result<Self, AppError> {
         let q = params.q.clone().unwrap_or_default();
         let page = params.page.unwrap_or(1).max(1);
+        let slice = params.slice()?;
         let query = ProductQuery {
             q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
+            slice: slice.clone(),
             kind,
             page,
             per_page: PER_PAGE,
@@ -56,12 +99,69 @@ impl SearchResults {
             total,
             page,
             pages: total.div_ceil(PER_PAGE).max(1),
+            slice,
         })
     }
 
     /// The query string of page `page` of the same search.
     pub fn page_query(&self, page: u64) -> String {
-        format!("q={}&page={page}", encode_query(&self.q))
+        let slice = self
+            .slice_params()
+            .into_iter()
+            .fold(String::new(), |acc, (k, v)| {
+                format!("{acc}&{k}={}", encode_query(&v))
+            });
+        format!("q={}&page={page}{slice}", encode_query(&self.q))
+    }
+
+    /// The slice as (name, value) pairs, for hidden form fields and page links.
+    pub fn slice_params(&self) -> Vec<(&'static str, String)> {
+        let Some(slice) = &self.slice else {
+            return Vec::new();
+        };
+        let f = &slice.filter;
+        let mut pairs = Vec::new();
+        if let Some(c) = f.category {
+            pairs.push(("category", c.label_ja().to_owned()));
+        }
+        if let Some(c) = f.product_class {
+            pairs.push(("class", c.as_str().to_owned()));
+        }
+        if let Some(m) = f.maker_id {
+            pairs.push(("maker", m.to_string()));
+        }
+        if let Some(i) = &f.ingredient {
+            pairs.push(("ingredient", i.clone()));
+        }
+        if let Some(p) = &slice.pick {
+            pairs.push(("pick", p.as_param()));
+        }
+        pairs
+    }
+
+    /// What the slice selects, in Japanese (e.g. 後発品・⑫ 限定出荷（自社の事情）).
+    pub fn slice_label(&self) -> String {
+        let Some(slice) = &self.slice else {
+            return String::new();
+        };
+        let f = &slice.filter;
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(c) = f.category {
+            parts.push(c.label_ja().to_owned());
+        }
+        if let Some(c) = f.product_class {
+            parts.push(c.label_ja().to_owned());
+        }
+        if let Some(m) = f.maker_id {
+            parts.push(format!("製造販売業者 ID {m}"));
+        }
+        if let Some(i) = &f.ingredient {
+            parts.push(format!("成分名「{i}」"));
+        }
+        if let Some(p) = &slice.pick {
+            parts.push(p.label_ja());
+        }
+        parts.join("・")
     }
 
     /// The search words, encoded for a download link.
