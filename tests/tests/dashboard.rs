@@ -51,9 +51,13 @@ async fn the_dashboard_counts_every_listed_drug_once_as_the_public_status_does()
         assert_eq!(classes, total);
         // The price list holds no 安定確保医薬品 category: the tile says so instead of inventing one.
         assert_eq!(n(&d["stable_supply"], "registered"), 0);
-        assert!(
-            d["substitute_answers_awaiting"].is_null() && d["allocation_plans_in_force"].is_null()
+        // The demo's one plan targets this month; no request awaits an answer yet.
+        assert_eq!(
+            d["allocation_plans_in_force"]["count"], 1,
+            "{}",
+            d["allocation_plans_in_force"]
         );
+        assert_eq!(d["substitute_answers_awaiting"]["count"], 0);
         assert!(
             d["trend"].as_array().is_some_and(|t| t.len() >= 10),
             "the demo's weeks are backfilled"

@@ -42,9 +42,15 @@ async fn a_maker_sees_the_statuses_due_this_month_and_its_latest_receipt() -> an
             receipts.contains(&receipt),
             "the new receipt is listed first"
         );
+        let requests = after
+            .split("id=\"due-requests\"")
+            .nth(1)
+            .unwrap_or_default();
         assert!(
-            after.contains("照会機能の導入後"),
-            "the substitute requests seam says what it waits for"
+            requests.contains("照会はありません")
+                || requests.contains("の照会が回答を待っています"),
+            "the requests awaiting its answer are counted: {}",
+            requests.chars().take(200).collect::<String>()
         );
     }
     Ok(())
@@ -127,6 +133,10 @@ async fn the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos(
     let (status, home) = other.page("/").await?;
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("ダウンロードできる上限量"));
+    assert!(
+        home.contains("/api/v1/allocation-caps?month=") && home.contains("/allocation-plans/1"),
+        "the demo plan and its month's caps are on the wholesaler's home"
+    );
     let (status, _) = other.page("/dashboard").await?;
     assert_eq!(
         status,
