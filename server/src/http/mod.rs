@@ -60,9 +60,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::allocation_plans::create_allocation_computation)
             .service(api::allocation_plans::list_allocation_caps)
             .service(api::allocation_plans::download_month_caps)
-            .service(api::allocation_plans::create_reserve_request)
-            .service(api::allocation_plans::list_reserve_requests)
-            .service(api::allocation_plans::grant_reserve_request)
+            .service(api::allocation_reserve::create_reserve_request)
+            .service(api::allocation_reserve::list_reserve_requests)
+            .service(api::allocation_reserve::grant_reserve_request)
             // Substitute makers: requests and answers (issue 5).
             .service(api::substitutes::list_case_requests)
             .service(api::substitutes::create_case_requests)
@@ -187,11 +187,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .route(
         "/allocation-plans/{id}/reserve-requests",
-        web::post().to(pages::allocation_plans::create_reserve_request),
+        web::post().to(pages::allocation_reserve::create_reserve_request),
     )
     .route(
         "/allocation-plans/{id}/reserve-requests/{request_id}/grant",
-        web::post().to(pages::allocation_plans::grant_reserve_request),
+        web::post().to(pages::allocation_reserve::grant_reserve_request),
     )
     .route(
         "/admin/audit-log",

@@ -2,6 +2,7 @@
 
 pub mod allocation_data;
 pub mod allocation_plans;
+pub mod allocation_reserve;
 mod allocation_views;
 pub mod auth;
 pub mod cases;

@@ -127,9 +127,9 @@ pub struct PlanForm {
 /// Version and customer search.
 #[derive(Debug, Deserialize)]
 pub struct PlanQuery {
-    version: Option<i32>,
+    pub(super) version: Option<i32>,
     #[serde(default)]
-    q: String,
+    pub(super) q: String,
 }
 
 /// A form with only the token.
@@ -138,25 +138,7 @@ pub struct TokenForm {
     csrf_token: String,
 }
 
-/// A reserve request as typed.
-#[derive(Debug, Deserialize)]
-pub struct RequestForm {
-    csrf_token: String,
-    customer_code: String,
-    customer_name: String,
-    requested: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// A grant as typed.
-#[derive(Debug, Deserialize)]
-pub struct GrantForm {
-    csrf_token: String,
-    granted: String,
-}
-
-fn check_token(page: &PageUser, token: &str) -> Result<(), AppError> {
+pub(super) fn check_token(page: &PageUser, token: &str) -> Result<(), AppError> {
     if tokens_match(&page.csrf_token, token) {
         Ok(())
     } else {
@@ -164,7 +146,7 @@ fn check_token(page: &PageUser, token: &str) -> Result<(), AppError> {
     }
 }
 
-fn number(field: &str, text: &str) -> Result<i64, ServiceError> {
+pub(super) fn number(field: &str, text: &str) -> Result<i64, ServiceError> {
     crate::domain::validation::normalize_width(text)
         .replace(',', "")
         .parse()
@@ -264,7 +246,7 @@ pub async fn create_plan(
     }
 }
 
-fn see_other(location: &str) -> HttpResponse {
+pub(super) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location.to_owned()))
         .finish()
@@ -289,7 +271,7 @@ async fn customer_table(
     })
 }
 
-async fn plan_page(
+pub(super) async fn plan_page(
     state: &AppState,
     page: &PageUser,
     id: i32,
@@ -371,86 +353,4 @@ pub async fn create_computation(
     Ok(see_other(&format!(
         "/allocation-plans/{id}?version={version}"
     )))
-}
-
-async fn back_or_problems(
-    state: &AppState,
-    page: &PageUser,
-    id: i32,
-    result: Result<(), ServiceError>,
-) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(()) => Ok(see_other(&format!("/allocation-plans/{id}#reserve"))),
-        Err(ServiceError::Invalid(problems)) => {
-            let query = PlanQuery {
-                version: None,
-                q: String::new(),
-            };
-            let mut response = render(&plan_page(state, page, id, &query, problems).await?)?;
-            *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(other) => Err(AppError::page(other)),
-    }
-}
-
-/// Records a reserve request (wholesaler).
-pub async fn create_reserve_request(
-    req: HttpRequest,
-    page: PageUser,
-    state: web::Data<AppState>,
-    id: web::Path<i32>,
-    form: web::Form<RequestForm>,
-) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    check_token(&page, &form.csrf_token)?;
-    let result = match number("requested", &form.requested) {
-        Ok(requested) => {
-            let new = reserve::NewRequest {
-                customer_code: form.customer_code,
-                customer_name: form.customer_name,
-                requested,
-                note: Some(form.note),
-            };
-            reserve::create(
-                &state.db,
-                &page.user,
-                *id,
-                new,
-                &actor(&req, &page.user),
-                chrono::Utc::now(),
-            )
-            .await
-            .map(|_| ())
-        }
-        Err(e) => Err(e),
-    };
-    back_or_problems(&state, &page, *id, result).await
-}
-
-/// Grants from the reserve (wholesaler).
-pub async fn grant_reserve_request(
-    req: HttpRequest,
-    page: PageUser,
-    state: web::Data<AppState>,
-    path: web::Path<(i32, i32)>,
-    form: web::Form<GrantForm>,
-) -> Result<HttpResponse, AppError> {
-    let (id, request_id) = path.into_inner();
-    check_token(&page, &form.csrf_token)?;
-    let result = match number("granted", &form.granted) {
-        Ok(granted) => reserve::grant(
-            &state.db,
-            &page.user,
-            id,
-            request_id,
-            granted,
-            &actor(&req, &page.user),
-            chrono::Utc::now(),
-        )
-        .await
-        .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    back_or_problems(&state, &page, id, result).await
 }

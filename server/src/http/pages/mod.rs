@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod allocation_plans;
+pub mod allocation_reserve;
 pub mod case_reports;
 pub mod cases;
 pub mod dashboard;

@@ -191,10 +191,6 @@ pub async fn stream_month(
     Ok(writer.written)
 }
 
-fn code_of(names: &HashMap<i32, (String, String)>, id: i32) -> &str {
-    names.get(&id).map_or("", |(code, _)| code.as_str())
-}
-
 /// One plan's rows (its newest version, then its reserve grants); `false` once the client has gone.
 async fn write_plan(
     db: &impl ConnectionTrait,
@@ -236,16 +232,18 @@ async fn write_plan(
         let h_w = u64::try_from(part.baseline_total).unwrap_or(0);
         let wholesaler = part.wholesaler_id.to_string();
         let prefix = writer.prefix(&plan_id, &plan.name, &wholesaler);
-        let mut unpacked = unpacked;
-        unpacked.sort_unstable_by(|a, b| {
-            code_of(names, a.customer_id)
-                .as_bytes()
-                .cmp(code_of(names, b.customer_id).as_bytes())
-        });
-        for c in unpacked {
-            let (code, name) = names
-                .get(&c.customer_id)
-                .map_or(("", ""), |(code, name)| (code.as_str(), name.as_str()));
+        // Stored in customer id order; written in code order (one look-up per customer).
+        let mut in_code_order: Vec<(&str, &str, packed::PackedCap)> = unpacked
+            .into_iter()
+            .map(|c| {
+                let (code, name) = names
+                    .get(&c.customer_id)
+                    .map_or(("", ""), |(code, name)| (code.as_str(), name.as_str()));
+                (code, name, c)
+            })
+            .collect();
+        in_code_order.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        for (code, name, c) in in_code_order {
             let line = Line {
                 code,
                 name,
