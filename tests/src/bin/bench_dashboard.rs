@@ -84,6 +84,9 @@ async fn bench_backend(
         &list,
         "--until",
         "2025-12-26",
+        // The dashboard reads the status history; the allocation set would only add minutes.
+        "--allocation-products",
+        "0",
     ];
     run(binary, dir.path(), url, &args)?;
     let drugs = prepare(url).await?;
