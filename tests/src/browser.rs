@@ -121,6 +121,28 @@ impl Browser {
         Ok(path)
     }
 
+    /// Logs in on the login form as `email` with the demo password (after clearing any earlier
+    /// session) and waits for the header to name the user.
+    pub async fn log_in(&self, app: &crate::TestApp, email: &str) -> anyhow::Result<()> {
+        let c = &self.client;
+        c.delete_all_cookies().await?;
+        c.goto(&app.url("/login")).await?;
+        c.find(Locator::Css("input[name=email]"))
+            .await?
+            .send_keys(email)
+            .await?;
+        c.find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys(crate::DEMO_PASSWORD)
+            .await?;
+        c.find(Locator::Css("button[type=submit].primary"))
+            .await?
+            .click()
+            .await?;
+        self.wait_for(".user-name").await?;
+        Ok(())
+    }
+
     /// Ends the WebDriver session.
     pub async fn close(self) -> anyhow::Result<()> {
         self.client.close().await?;

@@ -3,26 +3,7 @@
 
 use fantoccini::Locator;
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
-
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) -> anyhow::Result<()> {
-    let c = &browser.client;
-    c.goto(&app.url("/login")).await?;
-    c.find(Locator::Css("input[name=email]"))
-        .await?
-        .send_keys(email)
-        .await?;
-    c.find(Locator::Css("input[name=password]"))
-        .await?
-        .send_keys(DEMO_PASSWORD)
-        .await?;
-    c.find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    browser.wait_for(".user-name").await?;
-    Ok(())
-}
+use supplywatch_tests::{TestApp, backends};
 
 #[tokio::test]
 async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads() -> anyhow::Result<()> {
@@ -31,7 +12,7 @@ async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads() -> a
     };
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     let c = &browser.client;
-    log_in(&browser, &app, "wholesaler@demo.example").await?;
+    browser.log_in(&app, "wholesaler@demo.example").await?;
     c.find(Locator::Css(".main-nav a[href='/allocation-plans']"))
         .await?
         .click()
@@ -115,7 +96,7 @@ async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_correct
         &good,
         "customer_code,customer_name,product_code,month,quantity\nC1,甲病院,2171022F5180,2018-05,10\nC2,乙薬局,2171022F5180,2018-05,4\n",
     )?;
-    log_in(&browser, &app, "wholesaler@demo.example").await?;
+    browser.log_in(&app, "wholesaler@demo.example").await?;
     c.goto(&app.url("/my/purchase-history/upload")).await?;
     c.find(Locator::Css("input[type=file]"))
         .await?
@@ -156,7 +137,7 @@ async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share
     };
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     let c = &browser.client;
-    log_in(&browser, &app, "ministry@demo.example").await?;
+    browser.log_in(&app, "ministry@demo.example").await?;
     c.goto(&app.url("/allocation-plans")).await?;
     let demo_plan = c.find(Locator::Css("#plans td a")).await?.text().await?;
     c.find(Locator::Css("#plan-form input[name=name]"))

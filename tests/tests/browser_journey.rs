@@ -82,25 +82,6 @@ async fn the_ministry_logs_in_searches_a_product_and_opens_it() -> anyhow::Resul
 }
 
 /// Logs `email` in through the login page.
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) -> anyhow::Result<()> {
-    let c = &browser.client;
-    c.goto(&app.url("/login")).await?;
-    c.find(Locator::Css("input[name=email]"))
-        .await?
-        .send_keys(email)
-        .await?;
-    c.find(Locator::Css("input[name=password]"))
-        .await?
-        .send_keys(DEMO_PASSWORD)
-        .await?;
-    c.find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    browser.wait_for("input#q").await?;
-    Ok(())
-}
-
 #[tokio::test]
 async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
@@ -108,7 +89,7 @@ async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> 
     };
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     let c = &browser.client;
-    log_in(&browser, &app, "maker@demo.example").await?;
+    browser.log_in(&app, "maker@demo.example").await?;
     c.goto(&app.url("/my/products")).await?;
     browser
         .wait_for("#row-2171022F5180 button")
@@ -187,7 +168,7 @@ async fn a_maker_uploads_a_file_with_an_error_and_sees_the_table() -> anyhow::Re
     };
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     let c = &browser.client;
-    log_in(&browser, &app, "maker@demo.example").await?;
+    browser.log_in(&app, "maker@demo.example").await?;
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("status.csv");
     std::fs::write(
@@ -232,7 +213,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     let c = &browser.client;
     // The maker files a 第一報 with blanks.
-    log_in(&browser, &app, "maker@demo.example").await?;
+    browser.log_in(&app, "maker@demo.example").await?;
     c.goto(&app.url("/my/device-reports/new?kind=first"))
         .await?;
     browser.wait_for("#device-report-form").await?;
@@ -255,7 +236,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
     let case_url = c.current_url().await?;
     // The ministry judges the impact of the 第一報.
     c.delete_all_cookies().await?;
-    log_in(&browser, &app, "ministry@demo.example").await?;
+    browser.log_in(&app, "ministry@demo.example").await?;
     c.goto(case_url.as_str()).await?;
     let judge = browser
         .wait_for("#actions form input[value=judge_impact]")
@@ -274,7 +255,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?;
     browser.wait_for_text("#case-state", "影響評価中").await?;
     c.delete_all_cookies().await?;
-    log_in(&browser, &app, "maker@demo.example").await?;
+    browser.log_in(&app, "maker@demo.example").await?;
     // Then a 追加報告: the form marks every field required, and a blank one is refused.
     c.goto(&app.url("/my/device-reports/new?kind=additional"))
         .await?;
@@ -338,7 +319,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
     // The ministry decides; the maker consents.
     c.goto(&app.url("/login")).await?;
     c.delete_all_cookies().await?;
-    log_in(&browser, &app, "ministry@demo.example").await?;
+    browser.log_in(&app, "ministry@demo.example").await?;
     c.goto(case_url.as_str()).await?;
     let decide = browser
         .wait_for("#actions form input[value=decide]")
@@ -362,7 +343,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
     browser.screenshot("ministry-cases").await?;
 
     c.delete_all_cookies().await?;
-    log_in(&browser, &app, "maker@demo.example").await?;
+    browser.log_in(&app, "maker@demo.example").await?;
     c.goto(case_url.as_str()).await?;
     browser
         .wait_for("#actions form input[value=consent]")

@@ -8,27 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use supplywatch::db::entity::{organization, substitute_request};
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
-
-async fn log_in(browser: &Browser, app: &TestApp, email: &str) -> anyhow::Result<()> {
-    let c = &browser.client;
-    c.delete_all_cookies().await?;
-    c.goto(&app.url("/login")).await?;
-    c.find(Locator::Css("input[name=email]"))
-        .await?
-        .send_keys(email)
-        .await?;
-    c.find(Locator::Css("input[name=password]"))
-        .await?
-        .send_keys(DEMO_PASSWORD)
-        .await?;
-    c.find(Locator::Css("button[type=submit].primary"))
-        .await?
-        .click()
-        .await?;
-    browser.wait_for(".user-name").await?;
-    Ok(())
-}
+use supplywatch_tests::{TestApp, backends};
 
 async fn fill(browser: &Browser, name: &str, value: &str) -> anyhow::Result<()> {
     browser
@@ -72,7 +52,7 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
         .await?
         .ok_or_else(|| anyhow::anyhow!("no heads-up request"))?;
 
-    log_in(&browser, &app, "maker2@demo.example").await?;
+    browser.log_in(&app, "maker2@demo.example").await?;
     c.goto(&app.url("/my/substitute-requests")).await?;
     browser.wait_for("#requests").await?;
     browser.screenshot("substitute-requests").await?;
@@ -154,7 +134,7 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
         )
         .await?;
     assert_eq!(status, StatusCode::CREATED);
-    log_in(&browser, &app, "ministry@demo.example").await?;
+    browser.log_in(&app, "ministry@demo.example").await?;
     c.goto(&app.url(&format!("/cases/{case}"))).await?;
     let totals = browser.wait_for("#answer-totals").await?.text().await?;
     c.execute(
@@ -168,7 +148,7 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     );
     browser.screenshot("case-substitute-answers").await?;
 
-    log_in(&browser, &app, "admin@demo.example").await?;
+    browser.log_in(&app, "admin@demo.example").await?;
     c.goto(&app.url("/admin/outbox")).await?;
     let outbox = browser.wait_for("#outbox").await?.text().await?;
     assert!(outbox.contains("送信待ち"), "{outbox}");
