@@ -110,6 +110,15 @@ async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_correct
     let cells = c.find_all(Locator::Css("#upload-errors tbody tr")).await?;
     assert_eq!(cells.len(), 2, "the check digit and the quantity of row 3");
     assert!(c.source().await?.contains("何も反映していません"));
+    let progress_shown = c
+        .find(Locator::Css("#upload-progress"))
+        .await?
+        .is_displayed()
+        .await?;
+    assert!(
+        !progress_shown,
+        "the progress bar goes away once the answer is there"
+    );
     browser.screenshot("allocation-upload-errors").await?;
     c.find(Locator::Css("input[type=file]"))
         .await?
