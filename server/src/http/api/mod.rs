@@ -13,6 +13,7 @@ pub mod supply_status;
 
 // Dashboard (issue 7).
 pub mod dashboard;
+mod dashboard_body;
 
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
