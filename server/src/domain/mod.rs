@@ -8,6 +8,7 @@ pub mod dates;
 pub mod device_codes;
 pub mod device_report;
 pub mod email;
+pub mod forecast;
 pub mod gtin;
 pub mod organization;
 pub mod password;
