@@ -7,6 +7,7 @@ use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
 
 use crate::mail::Mailer;
 use crate::services::audit::Actor;
+use crate::services::early_warning::{self, Trigger};
 use crate::services::{ServiceError, outbox, publication, reminders};
 use crate::settings::Settings;
 
@@ -47,17 +48,20 @@ pub enum Job {
     StaleStatusReminder,
     /// Deletes expired sessions and API tokens (03:15).
     CleanupSessions,
+    /// Forecasts knock-on shortages of every group losing supply (02:30).
+    KnockOnForecast,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::WeeklyPublication,
         Self::OutboxDispatch,
         Self::DailyDigest,
         Self::CaseReminders,
         Self::StaleStatusReminder,
         Self::CleanupSessions,
+        Self::KnockOnForecast,
     ];
 
     /// Name for `supplywatch run-job NAME` and the logs.
@@ -69,6 +73,7 @@ impl Job {
             Self::CaseReminders => "case-reminders",
             Self::StaleStatusReminder => "stale-status-reminder",
             Self::CleanupSessions => "cleanup-sessions",
+            Self::KnockOnForecast => "knock-on-forecast",
         }
     }
 
@@ -81,6 +86,7 @@ impl Job {
             Self::CaseReminders => "0 0 9 * * *",
             Self::StaleStatusReminder => "0 0 10 20 * *",
             Self::CleanupSessions => "0 15 3 * * *",
+            Self::KnockOnForecast => "0 30 2 * * *",
         }
     }
 
@@ -120,6 +126,13 @@ impl Job {
                 let (sessions, tokens) = reminders::cleanup_expired(db, now).await?;
                 Ok(format!(
                     "期限切れのセッション {sessions}件、APIトークン {tokens}件を削除しました"
+                ))
+            }
+            Self::KnockOnForecast => {
+                let s = early_warning::runs::run(db, Trigger::Nightly, now).await?;
+                Ok(format!(
+                    "波及予測: 供給減の群 {}、次に不足しそうな品目 {}件（追加 {}・解除 {}）、通知 {}件",
+                    s.groups, s.likely_next, s.added, s.removed, s.mailed
                 ))
             }
             Self::WeeklyPublication => {

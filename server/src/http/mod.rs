@@ -72,7 +72,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             // Dashboard, charts and the weekly summary (issue 7).
             .service(api::dashboard::show_dashboard)
             .service(api::dashboard::download_weekly_summary)
-            .service(api::dashboard::show_dashboard_chart),
+            .service(api::dashboard::show_dashboard_chart)
+            // Early warning (issue 8).
+            .service(api::early_warning::upload_dispensing)
+            .service(api::early_warning::show_product_signals)
+            .service(api::early_warning::list_likely_next)
+            .service(api::early_warning::create_forecast_run)
+            .service(api::early_warning::update_forecast_subscription)
+            .service(api::early_warning::create_forecast_requests),
     )
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))
@@ -213,6 +220,30 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         "/my/substitute-requests/{id}/responses",
         web::post().to(pages::substitutes::create_substitute_response),
+    )
+    .route(
+        "/early-warning",
+        web::get().to(pages::early_warning::show_early_warning),
+    )
+    .route(
+        "/early-warning/runs",
+        web::post().to(pages::early_warning::create_run),
+    )
+    .route(
+        "/early-warning/subscription",
+        web::post().to(pages::early_warning::update_subscription),
+    )
+    .route(
+        "/early-warning/dispensing/upload",
+        web::get().to(pages::data_upload::new_dispensing_form),
+    )
+    .route(
+        "/early-warning/dispensing/upload",
+        web::post().to(pages::data_upload::create_dispensing_upload),
+    )
+    .route(
+        "/cases/{id}/forecast-requests",
+        web::post().to(pages::early_warning::create_forecast_requests),
     )
     .route(
         "/cases/{id}/substitutes",

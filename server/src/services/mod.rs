@@ -24,6 +24,7 @@ pub mod supply_status;
 
 // Dashboards, charts, role homes and the weekly summary (issue 7).
 pub mod dashboard;
+pub mod early_warning;
 
 mod error;
 

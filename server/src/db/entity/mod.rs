@@ -33,3 +33,8 @@ pub mod shipment;
 pub mod outbox_message;
 pub mod substitute_request;
 pub mod substitute_response;
+// Early warning.
+pub mod dispensing_count;
+pub mod forecast_item;
+pub mod forecast_run;
+pub mod forecast_subscription;

@@ -6,6 +6,7 @@ mod m20261124_000003_create_supply_status;
 mod m20261124_000004_create_cases;
 mod m20261201_000005_create_outbox_and_substitute_requests;
 mod m20261201_000006_create_allocation;
+mod m20261201_000007_create_demand_and_forecasts;
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_cases::Migration),
             Box::new(m20261201_000005_create_outbox_and_substitute_requests::Migration),
             Box::new(m20261201_000006_create_allocation::Migration),
+            Box::new(m20261201_000007_create_demand_and_forecasts::Migration),
         ]
     }
 }

@@ -151,11 +151,9 @@ impl<K> Outlook<K> {
 
     /// Shortfall as per mille of expected demand (how much of its orders it would miss).
     pub fn shortfall_permille(&self) -> u64 {
-        if self.expected_demand == 0 {
-            0
-        } else {
-            self.shortfall * 1000 / self.expected_demand
-        }
+        (self.shortfall * 1000)
+            .checked_div(self.expected_demand)
+            .unwrap_or(0)
     }
 }
 

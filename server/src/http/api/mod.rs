@@ -11,6 +11,9 @@ pub mod public;
 pub mod substitutes;
 pub mod supply_status;
 
+// Early warning (issue 8).
+pub mod early_warning;
+
 // Dashboard (issue 7).
 pub mod dashboard;
 mod dashboard_body;
@@ -37,7 +40,8 @@ use utoipa::{Modify, OpenApi};
         (name = "cases", description = "供給不安報告・様式10-2/10-3・事案（非公開）"),
         (name = "substitutes", description = "代替品メーカーへの照会・協力依頼と回答"),
         (name = "allocation", description = "出荷数量・販売実績・配分計画と上限量"),
-        (name = "dashboard", description = "厚生労働省ダッシュボード・グラフ・週次集計")
+        (name = "dashboard", description = "厚生労働省ダッシュボード・グラフ・週次集計"),
+        (name = "early-warning", description = "需要データ・需給シグナル・波及予測（厚生労働省のみ）")
     )
 )]
 pub struct ApiDoc;

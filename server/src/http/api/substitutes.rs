@@ -292,7 +292,7 @@ fn totals_body(t: &Totals) -> TotalsBody {
     }
 }
 
-fn request_item(r: RequestView) -> RequestItem {
+pub(super) fn request_item(r: RequestView) -> RequestItem {
     RequestItem {
         id: r.id,
         kind: r.kind.as_str().to_owned(),

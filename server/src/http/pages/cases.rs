@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::early_warning::SignalsView;
 use super::{Nav, render, tokens_match};
 use crate::domain::Role;
 use crate::domain::case_flow::{CaseAction, CaseState, Flow, event_label_ja};
@@ -13,7 +14,7 @@ use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
 use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary};
-use crate::services::{FieldProblem, ServiceError};
+use crate::services::{FieldProblem, ServiceError, early_warning};
 
 /// List filters as typed in the form (blank = any).
 #[derive(Debug, Deserialize, Default)]
@@ -56,6 +57,8 @@ pub struct CasePage {
     case: CaseDetail,
     csrf_token: String,
     problems: Vec<FieldProblem>,
+    /// The ministry's signals-and-forecast card of the case's product group.
+    signals: Option<SignalsView>,
 }
 
 impl CasePage {
@@ -189,12 +192,29 @@ pub async fn show_case(
     )
     .await
     .map_err(AppError::page)?;
+    let signals = case_signals(&state, &page, *id).await?;
     render(&CasePage {
         nav: Nav::for_user(&page),
         case,
         csrf_token: page.csrf_token.clone(),
         problems: Vec::new(),
+        signals,
     })
+}
+
+/// The signals card of the case's product group, for the ministry.
+async fn case_signals(
+    state: &AppState,
+    page: &PageUser,
+    case_id: i32,
+) -> Result<Option<SignalsView>, AppError> {
+    if page.user.role != Role::Ministry {
+        return Ok(None);
+    }
+    let group = early_warning::for_case(&state.db, &page.user, case_id, chrono::Utc::now())
+        .await
+        .map_err(AppError::page)?;
+    Ok(group.as_ref().map(SignalsView::of))
 }
 
 /// Takes a step from the case page; back to the case, or the case with the problem shown.
@@ -249,11 +269,13 @@ pub async fn create_step(
     )
     .await
     .map_err(AppError::page)?;
+    let signals = case_signals(&state, &page, *id).await?;
     let body = CasePage {
         nav: Nav::for_user(&page),
         case,
         csrf_token: page.csrf_token.clone(),
         problems,
+        signals,
     }
     .render()
     .map_err(AppError::page)?;

@@ -16,6 +16,7 @@ use crate::http::identity::{PageUser, actor};
 use crate::http::upload;
 use crate::services::allocation::uploads::{self, UploadKind};
 use crate::services::allocation::{UploadOutcome, purchases, shipments};
+use crate::services::early_warning::dispensing;
 use crate::services::{FieldProblem, ServiceError};
 
 /// What is uploaded on the page.
@@ -25,6 +26,8 @@ pub enum DataKind {
     Shipments,
     /// A wholesaler's 販売実績.
     PurchaseHistory,
+    /// The ministry's weekly 調剤数量 (early warning).
+    Dispensing,
 }
 
 impl DataKind {
@@ -32,6 +35,7 @@ impl DataKind {
         match self {
             Self::Shipments => UploadKind::Shipments,
             Self::PurchaseHistory => UploadKind::PurchaseHistory,
+            Self::Dispensing => UploadKind::Dispensing,
         }
     }
 
@@ -40,6 +44,7 @@ impl DataKind {
         match self {
             Self::Shipments => "出荷数量（実績・予定）のアップロード",
             Self::PurchaseHistory => "販売実績（得意先別）のアップロード",
+            Self::Dispensing => "調剤数量（週次・製品別）の取り込み",
         }
     }
 
@@ -48,6 +53,7 @@ impl DataKind {
         match self {
             Self::Shipments => "/my/shipments/upload",
             Self::PurchaseHistory => "/my/purchase-history/upload",
+            Self::Dispensing => "/early-warning/dispensing/upload",
         }
     }
 
@@ -56,6 +62,7 @@ impl DataKind {
         match self {
             Self::Shipments => shipments::HEADER.join(","),
             Self::PurchaseHistory => purchases::HEADER.join(","),
+            Self::Dispensing => dispensing::HEADER.join(","),
         }
     }
 
@@ -63,13 +70,14 @@ impl DataKind {
         match self {
             Self::Shipments => Role::Manufacturer,
             Self::PurchaseHistory => Role::Wholesaler,
+            Self::Dispensing => Role::Ministry,
         }
     }
 
     /// What the "distinct" count of an upload counts.
     pub fn distinct_label(self) -> &'static str {
         match self {
-            Self::Shipments => "製品",
+            Self::Shipments | Self::Dispensing => "製品",
             Self::PurchaseHistory => "得意先",
         }
     }
@@ -155,6 +163,24 @@ pub async fn new_purchase_history_form(
     new_upload_form(&page, &state, DataKind::PurchaseHistory).await
 }
 
+/// The ministry's dispensing-data form.
+pub async fn new_dispensing_form(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    new_upload_form(&page, &state, DataKind::Dispensing).await
+}
+
+/// The ministry's dispensing file.
+pub async fn create_dispensing_upload(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    create_upload(&req, &page, &state, DataKind::Dispensing, payload).await
+}
+
 /// A maker's shipment file.
 pub async fn create_shipments_upload(
     req: HttpRequest,
@@ -211,6 +237,9 @@ async fn create_upload(
         }
         DataKind::PurchaseHistory => {
             purchases::upload(&state.db, user, path, &file.file_name, &actor, now).await
+        }
+        DataKind::Dispensing => {
+            dispensing::upload(&state.db, user, path, &file.file_name, &actor, now).await
         }
     };
     let mut outcome = Outcome {

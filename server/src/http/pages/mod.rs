@@ -7,6 +7,7 @@ pub mod case_reports;
 pub mod cases;
 pub mod dashboard;
 pub mod data_upload;
+pub mod early_warning;
 pub mod home;
 pub mod login;
 pub mod my_products;
@@ -54,6 +55,8 @@ pub struct Nav {
     pub csrf_token: String,
     /// Whether to show the dashboard (ministry and operators).
     pub shows_dashboard: bool,
+    /// Early warning (ministry only: forecasts may rest on confidential reports).
+    pub sees_early_warning: bool,
 }
 
 impl Nav {
@@ -70,6 +73,7 @@ impl Nav {
             plans_allocations: matches!(page.user.role, Role::Ministry | Role::Admin),
             csrf_token: page.csrf_token.clone(),
             shows_dashboard: matches!(page.user.role, Role::Ministry | Role::Admin),
+            sees_early_warning: page.user.role == Role::Ministry,
         }
     }
 }

@@ -3,11 +3,15 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::early_warning::SignalsView;
 use super::search::{SearchParams, SearchResults};
 use super::{Nav, is_htmx, render};
+use crate::domain::Role;
+use crate::domain::product::ProductCode;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::PageUser;
+use crate::services::early_warning;
 use crate::services::products::{self, ProductDetail};
 
 /// The search results table (the htmx partial).
@@ -31,6 +35,8 @@ pub struct ProductSearchPage {
 pub struct ProductPage {
     nav: Nav,
     product: ProductDetail,
+    /// The ministry's signals-and-forecast card (others see none).
+    signals: Option<SignalsView>,
 }
 
 impl ProductPage {
@@ -83,8 +89,28 @@ pub async fn show_product(
     let product = products::find(&state.db, &code)
         .await
         .map_err(AppError::page)?;
+    let signals = ministry_signals(&state, &page_user, &product).await?;
     render(&ProductPage {
         nav: Nav::for_user(&page_user),
         product,
+        signals,
     })
+}
+
+/// The signals card, for the ministry and a drug with a same-spec group.
+async fn ministry_signals(
+    state: &AppState,
+    page_user: &PageUser,
+    product: &ProductDetail,
+) -> Result<Option<SignalsView>, AppError> {
+    if page_user.user.role != Role::Ministry || product.summary.group_code.is_none() {
+        return Ok(None);
+    }
+    let Ok(code) = ProductCode::parse(&product.summary.code) else {
+        return Ok(None);
+    };
+    let group = early_warning::for_product(&state.db, &page_user.user, &code, chrono::Utc::now())
+        .await
+        .map_err(AppError::page)?;
+    Ok(group.as_ref().map(SignalsView::of))
 }

@@ -13,7 +13,7 @@ pub mod plans;
 pub mod purchases;
 pub mod reserve;
 pub mod shipments;
-mod table_file;
+pub(crate) mod table_file;
 pub mod uploads;
 pub mod values;
 

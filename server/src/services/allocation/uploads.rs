@@ -20,6 +20,8 @@ pub enum UploadKind {
     Shipments,
     /// A wholesaler's sales per customer.
     PurchaseHistory,
+    /// The ministry's weekly dispensing counts (early warning).
+    Dispensing,
 }
 
 impl UploadKind {
@@ -28,6 +30,7 @@ impl UploadKind {
         match self {
             Self::Shipments => "shipments",
             Self::PurchaseHistory => "purchase_history",
+            Self::Dispensing => "dispensing",
         }
     }
 }

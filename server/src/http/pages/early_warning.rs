@@ -1,0 +1,398 @@
+//! The ministry's early-warning pages: the "likely next" list (`/early-warning`) with on-demand
+//! runs and the mail subscription, and the signals-and-forecast card shown on product and case
+//! pages, every figure with the arithmetic behind it.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{Nav, render, tokens_match};
+use crate::domain::forecast::{CapacitySource, HORIZON_WEEKS, Loss};
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::identity::{PageUser, actor};
+use crate::services::early_warning::{
+    self, GroupSignals, LikelyNext, MemberSignals, Trigger, require_ministry, runs,
+};
+
+/// `1234567` → `1,234,567`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Per mille as a percentage with one decimal: `1123` → `112.3%`.
+pub fn percent(permille: u64) -> String {
+    format!("{}.{}%", permille / 10, permille % 10)
+}
+
+/// A signed database figure for display (negative figures do not occur; shown as 0).
+fn grouped_i64(n: i64) -> String {
+    grouped(u64::try_from(n).unwrap_or(0))
+}
+
+/// One row of the signals table.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub code: String,
+    pub name: String,
+    pub maker: String,
+    pub status: String,
+    pub at_risk: bool,
+    pub loss: &'static str,
+    pub losing: bool,
+    pub shipments: String,
+    pub shipment_inputs: String,
+    pub share: String,
+    pub trend: String,
+    pub cover: String,
+    pub stock: String,
+}
+
+/// One row of the forecast table.
+#[derive(Debug, Clone)]
+pub struct OutlookRow {
+    pub code: String,
+    pub name: String,
+    pub maker: String,
+    pub extra: String,
+    pub expected: String,
+    pub capacity: String,
+    pub shortfall: String,
+    pub from: String,
+    pub likely: bool,
+}
+
+/// The signals-and-forecast card of one group.
+#[derive(Debug, Clone)]
+pub struct SignalsView {
+    pub group_code: String,
+    pub members: Vec<MemberRow>,
+    pub lost: String,
+    pub remaining: String,
+    pub outlooks: Vec<OutlookRow>,
+    pub likely_count: usize,
+    pub horizon_weeks: u64,
+}
+
+fn status_text(m: &MemberSignals) -> String {
+    let shipping = m
+        .shipping_status
+        .as_deref()
+        .and_then(|s| ShippingStatus::parse(s).ok())
+        .map_or("報告なし", ShippingStatus::label_ja);
+    let volume = m
+        .volume_status
+        .as_deref()
+        .and_then(|v| VolumeStatus::parse(v).ok())
+        .map(VolumeStatus::label_ja);
+    match volume {
+        Some(v) => format!("{shipping}／⑯{v}"),
+        None => shipping.to_owned(),
+    }
+}
+
+fn member_row(m: &MemberSignals) -> MemberRow {
+    let months: Vec<String> = m
+        .shipment_months
+        .iter()
+        .map(|(month, q)| format!("{}-{:02}: {}", month / 100, month % 100, grouped_i64(*q)))
+        .collect();
+    let trend = m.demand.as_ref().map_or_else(
+        || "調剤データなし".to_owned(),
+        |d| match (d.permille(), d.year_before) {
+            (Some(p), Some(b)) => format!(
+                "{}（{}〜{} の {} ÷ 前年同週 {}）",
+                percent(p),
+                d.from,
+                d.to,
+                grouped(d.recent),
+                grouped(b)
+            ),
+            _ => format!("直近 {} 包装（前年同週のデータなし）", grouped(d.recent)),
+        },
+    );
+    MemberRow {
+        code: m.code.clone(),
+        name: m.name.clone(),
+        maker: m
+            .maker_name
+            .clone()
+            .unwrap_or_else(|| "（統一名収載品）".into()),
+        status: status_text(m),
+        at_risk: m.at_risk,
+        loss: m.loss.label_ja(),
+        losing: m.loss != Loss::None,
+        shipments: grouped(m.monthly_shipments),
+        shipment_inputs: if months.is_empty() {
+            "出荷実績なし".into()
+        } else {
+            format!("{} の平均", months.join("、"))
+        },
+        share: m.share_permille.map_or_else(|| "—".into(), percent),
+        trend,
+        cover: m.cover_permille().map_or_else(|| "—".into(), percent),
+        stock: m.declared.stock_months_tenths.map_or_else(
+            || "回答なし".into(),
+            |t| format!("{}.{} か月", t / 10, t % 10),
+        ),
+    }
+}
+
+impl SignalsView {
+    /// The card for a group.
+    pub fn of(g: &GroupSignals) -> Self {
+        let lost = g.forecast.lost_units;
+        let remaining = g.forecast.remaining_shipments;
+        let outlooks: Vec<OutlookRow> = g
+            .forecast
+            .outlooks
+            .iter()
+            .filter_map(|o| {
+                let m = g.members.get(o.key)?;
+                let extra = if remaining == 0 {
+                    format!(
+                        "{} ÷ {}社 = {}",
+                        grouped(lost),
+                        g.forecast.outlooks.len(),
+                        grouped(o.extra_demand)
+                    )
+                } else {
+                    format!(
+                        "⌊{} × {} ÷ {}⌋ = {}",
+                        grouped(lost),
+                        grouped(o.monthly_shipments),
+                        grouped(remaining),
+                        grouped(o.extra_demand)
+                    )
+                };
+                let source = match o.capacity_source {
+                    CapacitySource::DeclaredUnits => "回答：増産可能量",
+                    CapacitySource::DeclaredPercent => "回答：増産率",
+                    CapacitySource::Assumed => "仮定：+10%",
+                };
+                Some(OutlookRow {
+                    code: m.code.clone(),
+                    name: m.name.clone(),
+                    maker: m
+                        .maker_name
+                        .clone()
+                        .unwrap_or_else(|| "（統一名収載品）".into()),
+                    extra,
+                    expected: format!(
+                        "{} + {} = {}",
+                        grouped(o.monthly_shipments),
+                        grouped(o.extra_demand),
+                        grouped(o.expected_demand)
+                    ),
+                    capacity: format!("{}（{source}）", grouped(o.capacity)),
+                    shortfall: if o.shortfall == 0 {
+                        "不足なし".into()
+                    } else {
+                        format!(
+                            "{}（需要の {}）",
+                            grouped(o.shortfall),
+                            percent(o.shortfall_permille())
+                        )
+                    },
+                    from: o
+                        .short_from_weeks
+                        .map_or_else(|| "—".into(), |w| format!("約 {w} 週後から")),
+                    likely: o.is_likely_next(),
+                })
+            })
+            .collect();
+        Self {
+            group_code: g.group_code.clone(),
+            members: g.members.iter().map(member_row).collect(),
+            lost: grouped(lost),
+            remaining: grouped(remaining),
+            likely_count: outlooks.iter().filter(|o| o.likely).count(),
+            outlooks,
+            horizon_weeks: HORIZON_WEEKS,
+        }
+    }
+}
+
+/// A "likely next" row of the list page.
+#[derive(Debug, Clone)]
+pub struct LikelyRow {
+    pub code: String,
+    pub name: String,
+    pub maker: String,
+    pub source_code: String,
+    pub source_name: String,
+    pub extra: String,
+    pub expected: String,
+    pub capacity: String,
+    pub shortfall: String,
+    pub from: String,
+    pub confidential: bool,
+}
+
+impl From<&LikelyNext> for LikelyRow {
+    fn from(l: &LikelyNext) -> Self {
+        let i = &l.item;
+        Self {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            maker: l.maker_name.clone().unwrap_or_default(),
+            source_code: l.source_code.clone(),
+            source_name: l.source_name.clone(),
+            extra: grouped_i64(i.extra_demand),
+            expected: format!(
+                "{} + {} = {}",
+                grouped_i64(i.monthly_shipments),
+                grouped_i64(i.extra_demand),
+                grouped_i64(i.expected_demand)
+            ),
+            capacity: format!(
+                "{}{}",
+                grouped_i64(i.capacity),
+                if i.capacity_source == "assumed" {
+                    "（仮定 +10%）"
+                } else {
+                    "（回答）"
+                }
+            ),
+            shortfall: format!(
+                "{}（{}）",
+                grouped_i64(i.shortfall),
+                percent(u64::try_from(l.shortfall_permille()).unwrap_or(0))
+            ),
+            from: i
+                .short_from_weeks
+                .map_or_else(|| "—".into(), |w| format!("約 {w} 週後")),
+            confidential: i.confidential,
+        }
+    }
+}
+
+/// `/early-warning`.
+#[derive(Template)]
+#[template(path = "early_warning/index.html")]
+pub struct EarlyWarningPage {
+    nav: Nav,
+    csrf_token: String,
+    computed_at: Option<String>,
+    groups: i32,
+    rows: Vec<LikelyRow>,
+    subscribed: bool,
+    horizon_weeks: u64,
+}
+
+/// The "likely next" list of the newest run.
+pub async fn show_early_warning(
+    page: PageUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    require_ministry(&page.user).map_err(AppError::page)?;
+    let latest = runs::latest(&state.db).await.map_err(AppError::page)?;
+    let subscribed = runs::is_subscribed(&state.db, page.user.user_id)
+        .await
+        .map_err(AppError::page)?;
+    let (computed_at, groups, rows) = match &latest {
+        Some((run, rows)) => (
+            Some(
+                run.computed_at
+                    .with_timezone(&chrono_tz::Asia::Tokyo)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+            ),
+            run.groups,
+            rows.iter().map(LikelyRow::from).collect(),
+        ),
+        None => (None, 0, Vec::new()),
+    };
+    render(&EarlyWarningPage {
+        nav: Nav::for_user(&page),
+        csrf_token: page.csrf_token.clone(),
+        computed_at,
+        groups,
+        rows,
+        subscribed,
+        horizon_weeks: HORIZON_WEEKS,
+    })
+}
+
+/// A form with only its token (and an optional flag).
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    csrf_token: String,
+    #[serde(default)]
+    subscribed: Option<String>,
+}
+
+fn check_token(page: &PageUser, form: &TokenForm) -> Result<(), AppError> {
+    if tokens_match(&page.csrf_token, &form.csrf_token) {
+        Ok(())
+    } else {
+        Err(AppError::page(ErrorKind::CsrfMismatch))
+    }
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// Runs the forecast now, then back to the list.
+pub async fn create_run(
+    page: PageUser,
+    state: web::Data<AppState>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    check_token(&page, &form)?;
+    require_ministry(&page.user).map_err(AppError::page)?;
+    runs::run(&state.db, Trigger::OnDemand, chrono::Utc::now())
+        .await
+        .map_err(AppError::page)?;
+    Ok(see_other("/early-warning"))
+}
+
+/// Turns the mail on list changes on or off.
+pub async fn update_subscription(
+    page: PageUser,
+    state: web::Data<AppState>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    check_token(&page, &form)?;
+    require_ministry(&page.user).map_err(AppError::page)?;
+    let on = form.subscribed.as_deref() == Some("true");
+    runs::set_subscription(&state.db, page.user.user_id, on, chrono::Utc::now())
+        .await
+        .map_err(AppError::page)?;
+    Ok(see_other("/early-warning"))
+}
+
+/// From the case page: information requests with each named maker's forecast figure.
+pub async fn create_forecast_requests(
+    req: HttpRequest,
+    page: PageUser,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    check_token(&page, &form)?;
+    let case_id = id.into_inner();
+    early_warning::request_information(
+        &state.db,
+        &page.user,
+        case_id,
+        &actor(&req, &page.user),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(AppError::page)?;
+    Ok(see_other(&format!("/cases/{case_id}/substitutes")))
+}

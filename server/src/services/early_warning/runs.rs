@@ -1,0 +1,396 @@
+//! Runs of the knock-on forecast over every group losing supply (nightly and on demand): the
+//! "likely next" list is stored with its arithmetic, and subscribers are mailed when it changes.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+
+use super::signals::{GroupSignals, load_groups};
+use crate::db::entity::{
+    case, case_report, forecast_item, forecast_run, forecast_subscription, product, product_status,
+    user,
+};
+use crate::domain::forecast::CapacitySource;
+use crate::mail::MailContent;
+use crate::mail::content::Notice;
+use crate::services::outbox::{self, NewMessage};
+use crate::services::{DbContext, ServiceError};
+
+/// Why a run was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// The nightly job.
+    Nightly,
+    /// A ministry user asked for it.
+    OnDemand,
+}
+
+impl Trigger {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Nightly => "nightly",
+            Self::OnDemand => "on_demand",
+        }
+    }
+}
+
+/// What a run found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub run_id: i32,
+    /// Groups with a member losing supply.
+    pub groups: usize,
+    /// Products listed as likely next.
+    pub likely_next: usize,
+    /// Products that joined or left the list since the previous run.
+    pub added: usize,
+    pub removed: usize,
+    /// Subscribers mailed about the change.
+    pub mailed: u64,
+}
+
+/// One "likely next" row of a run, with the names to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyNext {
+    pub item: forecast_item::Model,
+    pub code: String,
+    pub name: String,
+    pub maker_name: Option<String>,
+    pub source_code: String,
+    pub source_name: String,
+    pub source_maker_name: Option<String>,
+}
+
+impl LikelyNext {
+    /// Shortfall as a share of expected demand, in per mille.
+    pub fn shortfall_permille(&self) -> i64 {
+        (self.item.shortfall * 1000)
+            .checked_div(self.item.expected_demand)
+            .unwrap_or(0)
+    }
+}
+
+/// The stored name of a capacity source.
+pub fn capacity_source_name(source: CapacitySource) -> &'static str {
+    match source {
+        CapacitySource::DeclaredUnits => "declared_units",
+        CapacitySource::DeclaredPercent => "declared_percent",
+        CapacitySource::Assumed => "assumed",
+    }
+}
+
+/// Same-spec groups with a member in 限定出荷/供給停止, ⑯ B–D, or an open 供給不安報告.
+pub async fn groups_losing_supply(db: &impl ConnectionTrait) -> Result<Vec<String>, ServiceError> {
+    let mut ids: BTreeSet<i32> = product_status::Entity::find()
+        .filter(
+            product_status::Column::ShippingStatus
+                .is_in(["2", "3", "4", "5"])
+                .or(product_status::Column::VolumeStatus.is_in(["B", "C", "D"])),
+        )
+        .all(db)
+        .await
+        .context("Failed to load statuses losing supply")?
+        .into_iter()
+        .map(|s| s.product_id)
+        .collect();
+    let open: HashMap<i32, i32> = case::Entity::find()
+        .filter(case::Column::ClosedAt.is_null())
+        .all(db)
+        .await
+        .context("Failed to load open cases")?
+        .into_iter()
+        .map(|c| (c.id, c.product_id))
+        .collect();
+    if !open.is_empty() {
+        for r in case_report::Entity::find()
+            .filter(case_report::Column::Kind.eq("supply_risk"))
+            .filter(case_report::Column::CaseId.is_in(open.keys().copied()))
+            .all(db)
+            .await
+            .context("Failed to load supply-risk reports")?
+        {
+            ids.insert(r.product_id);
+        }
+    }
+    let ids: Vec<i32> = ids.into_iter().collect();
+    let mut groups = BTreeSet::new();
+    for chunk in ids.chunks(1_000) {
+        for p in product::Entity::find()
+            .filter(product::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("Failed to load products losing supply")?
+        {
+            groups.extend(p.group_code);
+        }
+    }
+    Ok(groups.into_iter().collect())
+}
+
+/// Forecasts every group losing supply, stores the run and mails subscribers if the list changed.
+pub async fn run(
+    db: &DatabaseConnection,
+    trigger: Trigger,
+    now: DateTime<Utc>,
+) -> Result<RunSummary, ServiceError> {
+    let groups = groups_losing_supply(db).await?;
+    let signals = load_groups(db, &groups, now.date_naive()).await?;
+    let txn = db
+        .begin()
+        .await
+        .context("Failed to begin the forecast run")?;
+    let previous = latest_run(&txn).await?;
+    let items: Vec<forecast_item::ActiveModel> = signals.iter().flat_map(likely_rows).collect();
+    let run = forecast_run::ActiveModel {
+        trigger: Set(trigger.as_str().to_owned()),
+        computed_at: Set(now),
+        groups: Set(i32::try_from(signals.len()).unwrap_or(i32::MAX)),
+        likely_next: Set(i32::try_from(items.len()).unwrap_or(i32::MAX)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("Failed to store the forecast run")?;
+    let new_ids: BTreeSet<i32> = items
+        .iter()
+        .filter_map(|i| i.product_id.try_as_ref().copied())
+        .collect();
+    for chunk in items.chunks(500) {
+        forecast_item::Entity::insert_many(chunk.iter().cloned().map(|mut i| {
+            i.run_id = Set(run.id);
+            i
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .context("Failed to store the forecast")?;
+    }
+    let old_ids: BTreeSet<i32> = match &previous {
+        Some(p) => items_of(&txn, p.id)
+            .await?
+            .into_iter()
+            .map(|i| i.product_id)
+            .collect(),
+        None => BTreeSet::new(),
+    };
+    let added: Vec<i32> = new_ids.difference(&old_ids).copied().collect();
+    let removed: Vec<i32> = old_ids.difference(&new_ids).copied().collect();
+    let mailed = if added.is_empty() && removed.is_empty() {
+        0
+    } else {
+        notify_subscribers(&txn, run.id, &added, &removed, now).await?
+    };
+    txn.commit()
+        .await
+        .context("Failed to commit the forecast run")?;
+    Ok(RunSummary {
+        run_id: run.id,
+        groups: signals.len(),
+        likely_next: new_ids.len(),
+        added: added.len(),
+        removed: removed.len(),
+        mailed,
+    })
+}
+
+/// The rows a group contributes to a run: its likely-next members.
+fn likely_rows(group: &GroupSignals) -> Vec<forecast_item::ActiveModel> {
+    let Some(source) = group.main_source() else {
+        return Vec::new();
+    };
+    let confidential = group.confidential();
+    let as_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    group
+        .forecast
+        .likely_next()
+        .filter_map(|o| {
+            let member = group.members.get(o.key)?;
+            Some(forecast_item::ActiveModel {
+                run_id: Set(0),
+                group_code: Set(group.group_code.clone()),
+                product_id: Set(member.product_id),
+                source_product_id: Set(source.product_id),
+                lost_units: Set(as_i64(group.forecast.lost_units)),
+                monthly_shipments: Set(as_i64(o.monthly_shipments)),
+                extra_demand: Set(as_i64(o.extra_demand)),
+                expected_demand: Set(as_i64(o.expected_demand)),
+                capacity: Set(as_i64(o.capacity)),
+                capacity_source: Set(capacity_source_name(o.capacity_source).to_owned()),
+                shortfall: Set(as_i64(o.shortfall)),
+                short_from_weeks: Set(o.short_from_weeks.map(as_i64)),
+                confidential: Set(confidential),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// The newest run.
+pub async fn latest_run(
+    db: &impl ConnectionTrait,
+) -> Result<Option<forecast_run::Model>, ServiceError> {
+    forecast_run::Entity::find()
+        .order_by_desc(forecast_run::Column::Id)
+        .one(db)
+        .await
+        .context("Failed to load the latest forecast run")
+}
+
+async fn items_of(
+    db: &impl ConnectionTrait,
+    run_id: i32,
+) -> Result<Vec<forecast_item::Model>, ServiceError> {
+    forecast_item::Entity::find()
+        .filter(forecast_item::Column::RunId.eq(run_id))
+        .order_by_desc(forecast_item::Column::Shortfall)
+        .order_by_asc(forecast_item::Column::Id)
+        .all(db)
+        .await
+        .context("Failed to load the forecast")
+}
+
+/// The newest run and its likely-next rows, largest shortfall first.
+pub async fn latest(
+    db: &impl ConnectionTrait,
+) -> Result<Option<(forecast_run::Model, Vec<LikelyNext>)>, ServiceError> {
+    let Some(run) = latest_run(db).await? else {
+        return Ok(None);
+    };
+    let items = items_of(db, run.id).await?;
+    let ids: BTreeSet<i32> = items
+        .iter()
+        .flat_map(|i| [i.product_id, i.source_product_id])
+        .collect();
+    let mut products: HashMap<i32, product::Model> = HashMap::new();
+    let ids: Vec<i32> = ids.into_iter().collect();
+    for chunk in ids.chunks(1_000) {
+        for p in product::Entity::find()
+            .filter(product::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("Failed to load forecast products")?
+        {
+            products.insert(p.id, p);
+        }
+    }
+    let rows = items
+        .into_iter()
+        .filter_map(|item| {
+            let p = products.get(&item.product_id)?;
+            let s = products.get(&item.source_product_id)?;
+            Some(LikelyNext {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                maker_name: p.maker_name.clone(),
+                source_code: s.code.clone(),
+                source_name: s.name.clone(),
+                source_maker_name: s.maker_name.clone(),
+                item,
+            })
+        })
+        .collect();
+    Ok(Some((run, rows)))
+}
+
+/// Queues one notice per subscriber naming the products that joined and left the list.
+async fn notify_subscribers(
+    txn: &impl ConnectionTrait,
+    run_id: i32,
+    added: &[i32],
+    removed: &[i32],
+    now: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    let subscribers: Vec<i32> = forecast_subscription::Entity::find()
+        .all(txn)
+        .await
+        .context("Failed to load forecast subscribers")?
+        .into_iter()
+        .map(|s| s.user_id)
+        .collect();
+    if subscribers.is_empty() {
+        return Ok(0);
+    }
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(subscribers))
+        .all(txn)
+        .await
+        .context("Failed to load forecast subscribers")?;
+    let names: HashMap<i32, String> = product::Entity::find()
+        .filter(product::Column::Id.is_in(added.iter().chain(removed).copied()))
+        .all(txn)
+        .await
+        .context("Failed to load forecast products")?
+        .into_iter()
+        .map(|p| (p.id, format!("{}（{}）", p.name, p.code)))
+        .collect();
+    let line = |prefix: &str, id: &i32| {
+        format!(
+            "{prefix}{}",
+            names.get(id).map_or("（不明な製品）", String::as_str)
+        )
+    };
+    let lines: Vec<String> = added
+        .iter()
+        .map(|id| line("新たに不足の見込み：", id))
+        .chain(removed.iter().map(|id| line("見込みから外れた：", id)))
+        .collect();
+    let messages = users
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| NewMessage {
+            idempotency_key: format!("likely-next:{run_id}:{}", u.email.to_lowercase()),
+            organization_id: Some(u.organization_id),
+            recipient_name: u.display_name.clone(),
+            recipient_email: u.email.clone(),
+            digest: false,
+            content: MailContent::Notice(Notice {
+                subject: format!(
+                    "【SupplyWatch】次に不足しそうな品目が変わりました（追加 {}件・解除 {}件）",
+                    added.len(),
+                    removed.len()
+                ),
+                recipient_org: "厚生労働省".into(),
+                lead: "波及予測の「次に不足しそうな品目」が前回の計算から変わりました。".into(),
+                lines: lines.clone(),
+                link_path: "/early-warning".into(),
+            }),
+        })
+        .collect();
+    outbox::enqueue(txn, messages, now).await
+}
+
+/// Whether the user receives mail when the list changes.
+pub async fn is_subscribed(db: &impl ConnectionTrait, user_id: i32) -> Result<bool, ServiceError> {
+    Ok(forecast_subscription::Entity::find_by_id(user_id)
+        .one(db)
+        .await
+        .context("Failed to read the forecast subscription")?
+        .is_some())
+}
+
+/// Subscribes or unsubscribes the user; returns the new state.
+pub async fn set_subscription(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    subscribed: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, ServiceError> {
+    forecast_subscription::Entity::delete_by_id(user_id)
+        .exec(db)
+        .await
+        .context("Failed to change the forecast subscription")?;
+    if subscribed {
+        forecast_subscription::ActiveModel {
+            user_id: Set(user_id),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .context("Failed to change the forecast subscription")?;
+    }
+    Ok(subscribed)
+}
