@@ -194,6 +194,13 @@ const API_OPERATIONS: &[&str] = &[
     "GET /api/v1/dashboard",
     "GET /api/v1/dashboard/charts/{file}",
     "GET /api/v1/dashboard/weekly-summary.xlsx",
+    // Early warning (issue 8).
+    "POST /api/v1/dispensing/upload",
+    "GET /api/v1/products/{code}/signals",
+    "GET /api/v1/forecasts/likely-next",
+    "POST /api/v1/forecasts/runs",
+    "PUT /api/v1/forecasts/subscription",
+    "POST /api/v1/cases/{id}/forecast-requests",
 ];
 
 #[tokio::test]

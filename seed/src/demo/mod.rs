@@ -73,6 +73,7 @@ pub struct DemoDevice {
 
 pub mod allocation;
 mod drugs;
+pub mod early_warning;
 mod history;
 
 pub use drugs::DRUGS;

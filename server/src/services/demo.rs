@@ -95,6 +95,8 @@ pub async fn load_if_empty(
     let ministry_user = ministry_user
         .ok_or_else(|| ServiceError::Internal("the demo has no ministry user".into()))?;
     super::demo_allocation::load(&txn, &org_ids, &ministry_user, &actor, now).await?;
+    // Early warning: shipments and dispensing of two short groups, and the first forecast run.
+    super::demo_early_warning::load(&txn, ministry_user.organization.id, now).await?;
     // The dashboard's weekly trend, as the demo's history stood each Friday (issue 7).
     super::dashboard::trend::backfill_from_history(&txn, super::dashboard::today(now)).await?;
     txn.commit()

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod contacts;
 pub mod demo;
 mod demo_allocation;
+mod demo_early_warning;
 pub mod devices;
 pub mod encoding;
 pub mod national_allocation;

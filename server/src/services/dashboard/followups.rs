@@ -16,6 +16,7 @@ use crate::services::accounts::UserContext;
 use crate::services::allocation::Scope;
 use crate::services::allocation::listing;
 use crate::services::allocation::values::month_text;
+use crate::services::early_warning;
 use crate::services::{DbContext, ServiceError};
 
 /// To-do lines shown at most on a home page.
@@ -50,7 +51,13 @@ pub struct Followups {
     pub substitute_answers_awaiting: Option<SeamTile>,
     /// Allocation plans whose target month is current (from allocation plans).
     pub allocation_plans_in_force: Option<SeamTile>,
+    /// The newest forecast run's "likely next" products, largest shortfall first (at most
+    /// [`LIKELY_LISTED`]); `None` before the first run.
+    pub likely_next: Option<(SeamTile, Vec<SeamItem>)>,
 }
+
+/// "Likely next" lines on the dashboard.
+const LIKELY_LISTED: usize = 5;
 
 /// A maker's to-dos that rest on substitute requests.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -131,7 +138,41 @@ pub(super) async fn dashboard(
             value: in_force,
             href: "/allocation-plans".into(),
         }),
+        likely_next: likely_next(db).await?,
     })
+}
+
+/// The newest run's count and its first rows.
+async fn likely_next(
+    db: &impl ConnectionTrait,
+) -> Result<Option<(SeamTile, Vec<SeamItem>)>, ServiceError> {
+    let Some((run, rows)) = early_warning::runs::latest(db).await? else {
+        return Ok(None);
+    };
+    let tile = SeamTile {
+        label: "次に不足しそうな品目（波及予測）".into(),
+        value: u64::try_from(run.likely_next).unwrap_or(0),
+        href: "/early-warning".into(),
+    };
+    let items = rows
+        .iter()
+        .take(LIKELY_LISTED)
+        .map(|r| SeamItem {
+            title: r.name.clone(),
+            // The dashboard is also the admin's: a forecast resting on a confidential report
+            // does not name its source here.
+            detail: if r.item.confidential {
+                format!("月 {} 包装の不足見込み", r.item.shortfall)
+            } else {
+                format!(
+                    "{}の影響で月 {} 包装の不足見込み",
+                    r.source_name, r.item.shortfall
+                )
+            },
+            href: format!("/products/{}", r.code),
+        })
+        .collect();
+    Ok(Some((tile, items)))
 }
 
 /// Names of products by id.

@@ -138,13 +138,26 @@ pub async fn run(
     trigger: Trigger,
     now: DateTime<Utc>,
 ) -> Result<RunSummary, ServiceError> {
-    let groups = groups_losing_supply(db).await?;
-    let signals = load_groups(db, &groups, now.date_naive()).await?;
     let txn = db
         .begin()
         .await
         .context("Failed to begin the forecast run")?;
-    let previous = latest_run(&txn).await?;
+    let summary = run_in(&txn, trigger, now).await?;
+    txn.commit()
+        .await
+        .context("Failed to commit the forecast run")?;
+    Ok(summary)
+}
+
+/// [`run`] inside the caller's transaction (the demo loader's).
+pub async fn run_in(
+    txn: &impl ConnectionTrait,
+    trigger: Trigger,
+    now: DateTime<Utc>,
+) -> Result<RunSummary, ServiceError> {
+    let groups = groups_losing_supply(txn).await?;
+    let signals = load_groups(txn, &groups, now.date_naive()).await?;
+    let previous = latest_run(txn).await?;
     let items: Vec<forecast_item::ActiveModel> = signals.iter().flat_map(likely_rows).collect();
     let run = forecast_run::ActiveModel {
         trigger: Set(trigger.as_str().to_owned()),
@@ -153,7 +166,7 @@ pub async fn run(
         likely_next: Set(i32::try_from(items.len()).unwrap_or(i32::MAX)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .context("Failed to store the forecast run")?;
     let new_ids: BTreeSet<i32> = items
@@ -165,12 +178,12 @@ pub async fn run(
             i.run_id = Set(run.id);
             i
         }))
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await
         .context("Failed to store the forecast")?;
     }
     let old_ids: BTreeSet<i32> = match &previous {
-        Some(p) => items_of(&txn, p.id)
+        Some(p) => items_of(txn, p.id)
             .await?
             .into_iter()
             .map(|i| i.product_id)
@@ -182,11 +195,8 @@ pub async fn run(
     let mailed = if added.is_empty() && removed.is_empty() {
         0
     } else {
-        notify_subscribers(&txn, run.id, &added, &removed, now).await?
+        notify_subscribers(txn, run.id, &added, &removed, now).await?
     };
-    txn.commit()
-        .await
-        .context("Failed to commit the forecast run")?;
     Ok(RunSummary {
         run_id: run.id,
         groups: signals.len(),
