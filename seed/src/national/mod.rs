@@ -8,6 +8,7 @@
 //! 2023, falling smoothly to the 2025 mix (86% / 4% / 4% / 1% / 5%).
 
 pub mod allocation;
+mod market;
 mod mix;
 mod rng;
 mod sim;
@@ -18,6 +19,8 @@ mod calibration_tests;
 mod tests;
 
 use chrono::NaiveDate;
+
+pub use market::{MarketFacts, market};
 
 /// One drug as the generator needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
