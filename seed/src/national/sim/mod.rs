@@ -125,7 +125,7 @@ pub(super) struct Simulation {
 }
 
 impl Simulation {
-    /// Groups the products and gives each its baseline and fragility.
+    /// Groups the products and gives each its baseline, fragility and market facts.
     pub(super) fn new(products: &[NationalProduct<'_>], params: &NationalParams) -> Self {
         let mut rng = Rng::new(params.seed);
         let mut group_ids: HashMap<&str, usize> = HashMap::with_capacity(products.len());
