@@ -147,6 +147,17 @@ pub(super) fn volume(rng: &mut Rng, status: u8, reason: u8) -> u8 {
     }
 }
 
+/// Per mille of its usual volume a product in `status` with ⑯ `volume` truly fails to ship: all
+/// when stopped (⑫ 5, ⑯ C or D), 15–45% with ⑯ B, a small part (1–10%) otherwise.
+pub(super) fn truly_lost(rng: &mut Rng, status: u8, volume: u8) -> u32 {
+    match (status, volume) {
+        (NORMAL, _) => 0,
+        (STOPPED, _) | (_, HALTED | ENDING) => 1000,
+        (_, LESS) => rng.between(150, 450),
+        _ => rng.between(10, 100),
+    }
+}
+
 /// ⑯ of a product in normal supply when it covers no neighbour: mostly A.
 pub(super) fn baseline_volume(rng: &mut Rng) -> u8 {
     rng.weighted(&[(USUAL, 940), (LESS, 40), (MORE, 20)])
@@ -160,7 +171,7 @@ pub(super) fn duration(rng: &mut Rng, status: u8, volume: u8) -> u32 {
             4..=7 => rng.between(16, 52),
             _ => rng.between(52, 130),
         },
-        KNOCK_ON => rng.between(8, 60),
+        KNOCK_ON => rng.between(4, 36),
         OTHER => rng.between(4, 40),
         _ if volume == ENDING => rng.between(26, 78),
         _ if rng.chance(500) => rng.between(4, 26),

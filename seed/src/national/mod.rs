@@ -2,12 +2,17 @@
 //! every drug of the price list, generated deterministically from a seed.
 //!
 //! Each product starts in its initial state (week 0), then lives through episodes of limited
-//! supply or stoppage. Shortages of one product spill over to its same-spec neighbours
-//! (限定出荷（他社品の影響）, with the short product as 原因医薬品) and make some of them ship
-//! more (A+). The ⑫ mix follows the published trend: about 23% of items not in normal supply in
-//! 2023, falling smoothly to the 2025 mix (86% / 4% / 4% / 1% / 5%).
+//! supply or stoppage. Every product has a hidden usual volume and spare capacity ([`market`]):
+//! the volume a short product truly fails to ship moves to its same-spec neighbours in normal
+//! supply in proportion to their volumes, and one whose extra demand exceeds its spare capacity
+//! goes 限定出荷（他社品の影響） (with the short product as 原因医薬品) once its stock has run
+//! down, 1–6 weeks later. Some neighbours also ship more (A+). The ⑫ mix follows the published
+//! trend: about 23% of items not in normal supply in 2023, falling smoothly to the 2025 mix
+//! (86% / 4% / 4% / 1% / 5%); to stay on it, a few knock-ons are added among fresh shortages'
+//! neighbours or ended early.
 
 pub mod allocation;
+mod market;
 mod mix;
 mod rng;
 mod sim;
@@ -18,6 +23,8 @@ mod calibration_tests;
 mod tests;
 
 use chrono::NaiveDate;
+
+pub use market::{MarketFacts, market};
 
 /// One drug as the generator needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,13 @@ pub(super) const fn hash3(a: u64, b: u64, c: u64) -> u64 {
     mix(mix(mix(a ^ GOLDEN).wrapping_add(b)).wrapping_add(c))
 }
 
+/// FNV-1a of a string (a maker name, a code), the same on every platform.
+pub(super) fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 impl Rng {
     /// A generator whose sequence depends only on `seed`.
     pub(super) const fn new(seed: u64) -> Self {

@@ -23,6 +23,14 @@ impl Simulation {
             };
             let drift = matches!(status, OWN | KNOCK_ON | OTHER)
                 && self.rng.chance(mix::VOLUME_DRIFT_PER_MILLE);
+            let drifted = drift.then(|| {
+                let volume = match slot.state.volume {
+                    USUAL => LESS,
+                    LESS => USUAL,
+                    other => other,
+                };
+                (volume, mix::truly_lost(&mut self.rng, status, volume))
+            });
             let slot = &mut self.slots[p];
             slot.neighbours = neighbours;
             if status == NORMAL {
@@ -31,12 +39,9 @@ impl Simulation {
                 } else {
                     slot.baseline
                 };
-            } else if drift {
-                slot.state.volume = match slot.state.volume {
-                    USUAL => LESS,
-                    LESS => USUAL,
-                    other => other,
-                };
+            } else if let Some((volume, lost)) = drifted {
+                slot.state.volume = volume;
+                slot.lost = lost;
             }
         }
     }

@@ -1,4 +1,5 @@
-//! Knock-on shortages: 限定出荷（他社品の影響） of the neighbours of a short product.
+//! Knock-on shortages kept on the ⑫ 3 trajectory: top-ups among the neighbours of short
+//! products, the end of knock-ons whose cause is over, and their causing products.
 
 use super::{Link, NONE, Simulation};
 use crate::national::mix::{self, KNOCK_ON, NORMAL, is_short};
@@ -20,8 +21,9 @@ impl Simulation {
         }
     }
 
-    /// Brings ⑫ 3 up to its target: first neighbours of fresh shortages, then of any shortage,
-    /// then (rarely) a product with no short neighbour.
+    /// Brings ⑫ 3 up to its target when the knock-ons by volume ([`Self::spread_losses`]) fall
+    /// short of it: first neighbours of fresh shortages, then of any shortage, then (rarely) a
+    /// product with no short neighbour.
     pub(super) fn start_knock_ons(&mut self, target: usize, week: u32, month: i64) {
         let count = |sim: &Self| sim.counts[usize::from(KNOCK_ON)];
         if count(self) >= target {

@@ -2,19 +2,25 @@
 
 mod drift;
 mod knock_on;
+mod load;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 
+use super::market::{self, MarketFacts};
 use super::mix::{self, EXPECTED, KNOCK_ON, NO_OUTLOOK, NORMAL, OTHER, OWN, STOPPED, is_short};
-use super::rng::{Rng, hash3, mix as scramble};
+use super::rng::{Rng, fnv1a, hash3, mix as scramble};
 use super::{GeneratedReport, NationalParams, NationalProduct};
 
 /// No causing product.
 const NONE: usize = usize::MAX;
 /// No ⑮ month.
 const NO_MONTH: i64 = i64::MIN;
+/// No pending week.
+const NEVER: u32 = u32::MAX;
 /// Attempts at drawing a product in normal supply before giving up (only tiny inputs get there).
 const MAX_DRAWS: u32 = 10_000;
 
@@ -62,6 +68,16 @@ struct Slot {
     link: Link,
     /// The maker has had its chance to announce the end of an undecided episode.
     announced: bool,
+    /// Hidden usual volume and spare capacity.
+    facts: MarketFacts,
+    /// Per mille of its usual volume it truly fails to ship now (the generator's own truth).
+    lost: u32,
+    /// In normal supply but overloaded by its neighbours' lost volume: the week its stock runs
+    /// out and it goes ⑫ 3 ([`NEVER`] when not overloaded).
+    due: u32,
+    /// Has been through a knock-on and raised its output: does not go ⑫ 3 again until the
+    /// group's lost volume fits its spare capacity.
+    ramped: bool,
 }
 
 /// What a product sees of its same-spec neighbours.
@@ -108,15 +124,8 @@ pub(super) struct Simulation {
     scratch: Vec<usize>,
 }
 
-/// FNV-1a of a maker name, so a maker's products share part of their fragility.
-fn maker_hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 impl Simulation {
-    /// Groups the products and gives each its baseline and fragility.
+    /// Groups the products and gives each its baseline, fragility and market facts.
     pub(super) fn new(products: &[NationalProduct<'_>], params: &NationalParams) -> Self {
         let mut rng = Rng::new(params.seed);
         let mut group_ids: HashMap<&str, usize> = HashMap::with_capacity(products.len());
@@ -140,14 +149,16 @@ impl Simulation {
             members[fill[g]] = p;
             fill[g] += 1;
         }
+        let facts = market::market(products, params);
         let slots = products
             .iter()
+            .zip(facts)
             .enumerate()
-            .map(|(p, product)| {
+            .map(|(p, (product, facts))| {
                 let own = hash3(params.seed, p as u64, 1);
                 let shared = product.maker_name.map_or_else(
                     || hash3(params.seed, p as u64, 2),
-                    |name| hash3(params.seed, maker_hash(name), 3),
+                    |name| hash3(params.seed, fnv1a(name), 3),
                 );
                 // Both parts are below 800, so the sum fits.
                 let fragility =
@@ -163,6 +174,10 @@ impl Simulation {
                     neighbours: Neighbours::Calm,
                     link: Link::Lone,
                     announced: false,
+                    facts,
+                    lost: 0,
+                    due: NEVER,
+                    ramped: false,
                 }
             })
             .collect();
@@ -239,6 +254,9 @@ impl Simulation {
             }
         }
         self.schedule_orphaned_knock_ons(week);
+        // Trimmed before this week's starts, so that every knock-on is reported at least once.
+        self.trim_knock_ons(targets[usize::from(KNOCK_ON)]);
+        self.spread_losses(week, month);
         self.start_knock_ons(targets[usize::from(KNOCK_ON)], week, month);
         self.fix_causes();
         self.update_volumes();
@@ -249,21 +267,30 @@ impl Simulation {
     fn end_episodes(&mut self, week: u32) {
         for p in 0..self.slots.len() {
             let slot = &self.slots[p];
-            if slot.state.status == NORMAL || slot.end > week {
-                continue;
+            if slot.state.status != NORMAL && slot.end <= week {
+                self.finish(p);
             }
-            let status = slot.state.status;
-            if is_short(status) {
-                self.short_in_group[self.group_of[p]] -= 1;
-            }
-            if status == OWN {
-                self.own_reasons[usize::from(slot.state.reason)] -= 1;
-            }
-            self.counts[usize::from(status)] -= 1;
-            self.counts[usize::from(NORMAL)] += 1;
-            let slot = &mut self.slots[p];
-            slot.state = State::normal(slot.baseline);
         }
+    }
+
+    /// Returns product `p` (not in normal supply) to normal supply now.
+    fn finish(&mut self, p: usize) {
+        let slot = &self.slots[p];
+        let status = slot.state.status;
+        if is_short(status) {
+            self.short_in_group[self.group_of[p]] -= 1;
+        }
+        if status == OWN {
+            self.own_reasons[usize::from(slot.state.reason)] -= 1;
+        }
+        self.counts[usize::from(status)] -= 1;
+        self.counts[usize::from(NORMAL)] += 1;
+        let slot = &mut self.slots[p];
+        slot.state = State::normal(slot.baseline);
+        slot.lost = 0;
+        slot.due = NEVER;
+        // A knock-on ends when its maker has caught up with the demand (or the cause is over).
+        slot.ramped = status == KNOCK_ON;
     }
 
     /// A random product in normal supply, favouring fragile makers and products.
@@ -282,6 +309,7 @@ impl Simulation {
     fn start(&mut self, p: usize, status: u8, reason: u8, cause: usize, week: u32, month: i64) {
         let rng = &mut self.rng;
         let volume = mix::volume(rng, status, reason);
+        let lost = mix::truly_lost(rng, status, volume);
         let length = mix::duration(rng, status, volume);
         // Week 0 is the initial state: its episodes began earlier and are part-way through.
         let end = week.saturating_add(if week == 0 {
@@ -324,6 +352,8 @@ impl Simulation {
             Link::Lone
         };
         slot.announced = false;
+        slot.lost = lost;
+        slot.due = NEVER;
     }
 
     /// Appends this week's reports: week 0, every change, and re-confirmations every 4 weeks.
