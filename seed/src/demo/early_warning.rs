@@ -1,6 +1,6 @@
 //! The demo's early-warning data: three months of actual shipments and eight weeks of dispensing
-//! for the two same-spec groups of the demo that are short (テルミサルタン: one product stopped,
-//! one shipping less), so the forecast has one group that spills over and one that copes.
+//! for the two same-spec groups of the demo that are short (レボフロキサシン 250 mg and 500 mg:
+//! one product stopped, one shipping less), so the forecast has one group that spills over and one that copes.
 
 /// Actual shipments per month in each of the last three months (product code, packages).
 pub const MONTHLY_SHIPMENTS: &[(&str, u32)] = &[
