@@ -3,6 +3,8 @@
 //! stored runs with the subscription mail, and information requests carrying the forecast's
 //! figure without revealing the confidential report.
 
+use std::fmt::Write as _;
+
 use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -201,8 +203,8 @@ async fn dispensing_counts_give_the_trend_against_the_same_weeks_a_year_earlier(
                     .to_string(),
                 _ => recent.to_string(),
             };
-            csv.push_str(&format!("{SUBSTITUTE},{written},300\n"));
-            csv.push_str(&format!("{SUBSTITUTE},{},250\n", monday_back(k + 52)));
+            writeln!(csv, "{SUBSTITUTE},{written},300")?;
+            writeln!(csv, "{SUBSTITUTE},{},250", monday_back(k + 52))?;
         }
         let (status, body) = app
             .upload(
