@@ -272,6 +272,11 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
                 .post(url)
                 .bearer_auth(&token)
                 .json(&serde_json::json!({})),
+            "PUT" => app
+                .client
+                .put(url)
+                .bearer_auth(&token)
+                .json(&serde_json::json!({"subscribed": false})),
             _ => app.client.get(url).bearer_auth(&token),
         };
         let status = request.send().await?.status();
