@@ -2,7 +2,10 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::{self, Next};
 use actix_web::{App, web};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
@@ -10,6 +13,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::http::{self, AppState, api};
+use crate::services::dashboard::DashboardCache;
 use crate::settings::Settings;
 
 /// A server bound to its port, ready to run.
@@ -24,7 +28,7 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState { db, settings });
-        let dashboard_cache = web::Data::new(crate::services::dashboard::DashboardCache::default());
+        let dashboard_cache = web::Data::new(DashboardCache::default());
         let server = actix_web::HttpServer::new(move || {
             let (app, document) = App::new()
                 .into_utoipa_app()
@@ -33,7 +37,8 @@ impl Application {
                 .app_data(dashboard_cache.clone())
                 .configure(http::routes)
                 .split_for_parts();
-            app.wrap(TracingLogger::default())
+            app.wrap(middleware::from_fn(note_writes))
+                .wrap(TracingLogger::default())
                 .configure(http::extractor_errors)
                 .route("/api/openapi.json", api::openapi_json(&document))
         })
@@ -52,6 +57,21 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Tells the dashboard cache after every request that may have written data (anything but GET
+/// and HEAD), so the next dashboard reads the data version again.
+async fn note_writes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+    let cache = req.app_data::<web::Data<DashboardCache>>().cloned();
+    let response = next.call(req).await?;
+    if writes && let Some(cache) = cache {
+        cache.note_write();
+    }
+    Ok(response)
 }
 
 /// The OpenAPI document of the route table, without starting a server.

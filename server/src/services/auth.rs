@@ -5,7 +5,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -206,30 +206,50 @@ pub async fn open_session(
     Ok(NewSession { secret, csrf_token })
 }
 
-/// The user and form token of a live session; expired sessions are removed.
+/// The user and form token of a live session (one query); expired sessions are removed.
 pub async fn session_user(
     db: &impl ConnectionTrait,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(UserContext, String)>, ServiceError> {
     let id = secret_hash(secret);
-    let Some(found) = session::Entity::find_by_id(id.clone())
-        .one(db)
+    let statement = accounts::context_select()
+        .expr_as(
+            Expr::col((session::Entity, session::Column::ExpiresAt)),
+            Alias::new("s_expires"),
+        )
+        .expr_as(
+            Expr::col((session::Entity, session::Column::CsrfToken)),
+            Alias::new("s_csrf"),
+        )
+        .inner_join(
+            session::Entity,
+            Expr::col((session::Entity, session::Column::UserId))
+                .equals((user::Entity, user::Column::Id)),
+        )
+        .and_where(Expr::col((session::Entity, session::Column::Id)).eq(id.as_str()))
+        .to_owned();
+    let Some(row) = db
+        .query_one(db.get_database_backend().build(&statement))
         .await
         .context("Failed to look up the session")?
     else {
         return Ok(None);
     };
-    if found.expires_at <= now {
+    let expires: DateTime<Utc> = row
+        .try_get("", "s_expires")
+        .context("Failed to read the session")?;
+    if expires <= now {
         session::Entity::delete_by_id(id)
             .exec(db)
             .await
             .context("Failed to remove an expired session")?;
         return Ok(None);
     }
-    Ok(accounts::user_context(db, found.user_id)
-        .await?
-        .map(|user| (user, found.csrf_token)))
+    let csrf: String = row
+        .try_get("", "s_csrf")
+        .context("Failed to read the session")?;
+    Ok(accounts::context_from_row(&row)?.map(|user| (user, csrf)))
 }
 
 /// Ends a session (logout) and records it.
@@ -285,24 +305,40 @@ pub async fn issue_token(
     Ok(token)
 }
 
-/// The active user behind a bearer token that has not expired.
+/// The active user behind a bearer token that has not expired (one query).
 pub async fn token_user(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<UserContext>, ServiceError> {
-    let Some(found) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(secret_hash(token)))
-        .one(db)
+    let statement = accounts::context_select()
+        .expr_as(
+            Expr::col((api_token::Entity, api_token::Column::ExpiresAt)),
+            Alias::new("t_expires"),
+        )
+        .inner_join(
+            api_token::Entity,
+            Expr::col((api_token::Entity, api_token::Column::UserId))
+                .equals((user::Entity, user::Column::Id)),
+        )
+        .and_where(
+            Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(secret_hash(token)),
+        )
+        .to_owned();
+    let Some(row) = db
+        .query_one(db.get_database_backend().build(&statement))
         .await
         .context("Failed to look up the API token")?
     else {
         return Ok(None);
     };
-    if found.expires_at <= now {
+    let expires: DateTime<Utc> = row
+        .try_get("", "t_expires")
+        .context("Failed to read the API token")?;
+    if expires <= now {
         return Ok(None);
     }
-    accounts::user_context(db, found.user_id).await
+    accounts::context_from_row(&row)
 }
 
 #[cfg(test)]

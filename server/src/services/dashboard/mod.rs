@@ -208,7 +208,7 @@ pub async fn load(
     overdue_days: i64,
     now: DateTime<Utc>,
 ) -> Result<std::sync::Arc<Dashboard>, ServiceError> {
-    let key = cache::Key::new(db, filter, today(now)).await?;
+    let key = cache::Key::new(db, cache, filter, today(now)).await?;
     if let Some(found) = cache.get(&key) {
         return Ok(found);
     }
