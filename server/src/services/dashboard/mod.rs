@@ -18,7 +18,7 @@ pub mod trend;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 
-pub use cache::DashboardCache;
+pub use cache::{DashboardCache, VERSION_TTL};
 pub use followups::{Followups, SeamItem, SeamTile};
 pub use slice::{CATEGORIES, CLASSES, Filter, Pick, ReasonGroup, Slice, may_view};
 use supplywatch_reports::charts::TrendPoint;
