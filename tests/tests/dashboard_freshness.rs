@@ -19,8 +19,7 @@ async fn likely_next_on_dashboard(app: &TestApp) -> anyhow::Result<String> {
         .unwrap_or_default();
     Ok(section
         .split("\">")
-        .filter_map(|s| s.split_once("件</a>").map(|(n, _)| n.to_owned()))
-        .next()
+        .find_map(|s| s.split_once("件</a>").map(|(n, _)| n.to_owned()))
         .unwrap_or_default())
 }
 

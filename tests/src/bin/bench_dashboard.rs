@@ -1,7 +1,8 @@
 //! Benchmark of the ministry's dashboard (issue 7), with a written report: the national data
 //! set (`seed --scale national`) topped up with synthetic drugs to 16,000, 64 concurrent clients
 //! with `wrk` against `/healthz`, `GET /api/v1/dashboard` and the `/dashboard` page; p95 and the
-//! rate against `/healthz` in the same run; and the uncached computation of a new filter.
+//! rate against `/healthz` in the same run; the uncached computation of a new filter; and the
+//! knock-on forecast run over every group losing supply (issue 8).
 //! On SQLite, and on PostgreSQL when `SUPPLYWATCH_TEST_POSTGRES_URL` is set.
 //!
 //! Run (release binaries, from the repository root; needs `wrk`, Debian's package):
@@ -325,5 +326,38 @@ async fn measure(port: u16, dir: &Path) -> anyhow::Result<String> {
             ms(p99)
         )?;
     }
+    forecast_runs(&client, &base, &token, &mut out).await?;
     Ok(out)
+}
+
+/// Times the knock-on forecast over every group losing supply (issue 8), three runs in turn.
+async fn forecast_runs(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let mut times = Vec::new();
+    let mut last = serde_json::Value::Null;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let response = client
+            .post(format!("{base}/api/v1/forecasts/runs"))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        if response.status() != reqwest::StatusCode::CREATED {
+            bail!("the forecast run answered {}", response.status());
+        }
+        last = response.json().await?;
+        times.push(started.elapsed());
+    }
+    writeln!(
+        out,
+        "- knock-on forecast run over every same-spec group losing supply ({} groups, {} likely next; `POST /api/v1/forecasts/runs`), 3 runs: {}",
+        last["groups"],
+        last["likely_next"],
+        times.iter().map(|t| ms(*t)).collect::<Vec<_>>().join(", ")
+    )?;
+    Ok(())
 }
