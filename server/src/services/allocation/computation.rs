@@ -121,6 +121,10 @@ fn settle(tie: Tie, caps: &mut [u128], part: &Part, codes: &HashMap<i32, String>
 
 /// Σ purchases of the group in the baseline month per (wholesaler, customer), read without
 /// joins (codes are not needed for most customers) and summed over the group's products here.
+///
+/// The database packs each wholesaler's rows into one text (`customer:quantity,…`), so a plan
+/// reads one row per wholesaler instead of one per customer: decoding tens of thousands of
+/// rows through the driver cost more than the scan itself.
 async fn read_parts(
     txn: &DatabaseTransaction,
     product_ids: &[i32],
@@ -131,10 +135,14 @@ async fn read_parts(
         DbBackend::Postgres => format!("${n}"),
         _ => "?".to_owned(),
     };
+    let packed = match backend {
+        DbBackend::Postgres => "string_agg(customer_id::text || ':' || quantity::text, ',')",
+        _ => "group_concat(customer_id || ':' || quantity, ',')",
+    };
     let list: Vec<String> = (0..product_ids.len()).map(|i| mark(i + 2)).collect();
     let sql = format!(
-        "SELECT wholesaler_id, customer_id, quantity FROM purchases \
-         WHERE month = {} AND product_id IN ({})",
+        "SELECT wholesaler_id, {packed} FROM purchases \
+         WHERE month = {} AND product_id IN ({}) GROUP BY wholesaler_id ORDER BY wholesaler_id",
         mark(1),
         list.join(",")
     );
@@ -144,41 +152,52 @@ async fn read_parts(
         .query_all(Statement::from_sql_and_values(backend, sql, values))
         .await
         .context("Failed to read the baseline purchases")?;
-    let mut flat: Vec<(i32, i32, i64)> = rows
-        .into_iter()
-        .map(|row| {
-            Ok((
-                row.try_get_by_index(0)?,
-                row.try_get_by_index(1)?,
-                row.try_get_by_index(2)?,
-            ))
-        })
-        .collect::<Result<_, sea_orm::DbErr>>()
-        .context("Failed to read a baseline purchase")?;
-    // One product's rows come in key order already; several products' rows are merged here.
-    flat.sort_unstable_by_key(|(w, c, _)| (*w, *c));
-    let mut parts: Vec<Part> = Vec::new();
-    for (w, c, q) in flat {
-        let q = u64::try_from(q).unwrap_or(0);
-        match parts.last_mut() {
-            Some(part) if part.wholesaler_id == w => {
-                if part.customers.last() == Some(&c) {
-                    if let Some(last) = part.baselines.last_mut() {
-                        *last += q;
-                    }
-                } else {
-                    part.customers.push(c);
-                    part.baselines.push(q);
-                }
-            }
-            _ => parts.push(Part {
-                wholesaler_id: w,
-                customers: vec![c],
-                baselines: vec![q],
-            }),
-        }
+    let mut parts = Vec::with_capacity(rows.len());
+    for row in rows {
+        let wholesaler_id: i32 = row
+            .try_get_by_index(0)
+            .context("Failed to read a baseline purchase")?;
+        let text: String = row
+            .try_get_by_index(1)
+            .context("Failed to read a baseline purchase")?;
+        parts.push(unpack_part(wholesaler_id, &text)?);
     }
     Ok(parts)
+}
+
+/// One wholesaler's `customer:quantity,…` as customers ascending, quantities of the same
+/// customer (several products of the group) summed.
+fn unpack_part(wholesaler_id: i32, text: &str) -> Result<Part, ServiceError> {
+    let bad = || {
+        ServiceError::Internal(format!(
+            "unreadable purchases of wholesaler {wholesaler_id}"
+        ))
+    };
+    let mut pairs: Vec<(i32, u64)> = Vec::with_capacity(text.len() / 10);
+    for item in text.split(',') {
+        let (c, q) = item.split_once(':').ok_or_else(bad)?;
+        let customer: i32 = c.parse().map_err(|_| bad())?;
+        let quantity: i64 = q.parse().map_err(|_| bad())?;
+        pairs.push((customer, u64::try_from(quantity).unwrap_or(0)));
+    }
+    // One product's rows come in key order already; several products' rows are merged here.
+    pairs.sort_unstable_by_key(|(c, _)| *c);
+    let mut part = Part {
+        wholesaler_id,
+        customers: Vec::with_capacity(pairs.len()),
+        baselines: Vec::with_capacity(pairs.len()),
+    };
+    for (c, q) in pairs {
+        if part.customers.last() == Some(&c) {
+            if let Some(last) = part.baselines.last_mut() {
+                *last += q;
+            }
+        } else {
+            part.customers.push(c);
+            part.baselines.push(q);
+        }
+    }
+    Ok(part)
 }
 
 /// The codes of `ids`, read in chunks.
