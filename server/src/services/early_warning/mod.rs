@@ -59,14 +59,23 @@ pub async fn for_case(
     case_id: i32,
     now: DateTime<Utc>,
 ) -> Result<Option<GroupSignals>, ServiceError> {
+    let p = case_product(db, user, case_id).await?;
+    group_of(db, &p, now).await
+}
+
+/// The product of a case the ministry may see.
+async fn case_product(
+    db: &DatabaseConnection,
+    user: &UserContext,
+    case_id: i32,
+) -> Result<product::Model, ServiceError> {
     require_ministry(user)?;
     let found = cases::visible_case(db, user, case_id).await?;
-    let p = product::Entity::find_by_id(found.product_id)
+    product::Entity::find_by_id(found.product_id)
         .one(db)
         .await
         .context("Failed to load the case's product")?
-        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
-    group_of(db, &p, now).await
+        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))
 }
 
 async fn group_of(
@@ -92,7 +101,8 @@ pub async fn request_information(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<RequestView>, ServiceError> {
-    let Some(group) = for_case(db, user, case_id, now).await? else {
+    let concerned = case_product(db, user, case_id).await?;
+    let Some(group) = group_of(db, &concerned, now).await? else {
         return Ok(Vec::new());
     };
     let mut sent = Vec::new();
@@ -100,7 +110,8 @@ pub async fn request_information(
         let Some(member) = group.members.get(outlook.key) else {
             continue;
         };
-        let Some(maker) = member.maker_id else {
+        // The reporting maker's own other products are not "substitute makers" to ask.
+        let Some(maker) = member.maker_id.filter(|m| Some(*m) != concerned.maker_id) else {
             continue;
         };
         let message = format!(
