@@ -16,6 +16,7 @@ use crate::http::identity::{ApiUser, actor};
 use crate::http::upload;
 use crate::services::early_warning::{
     self, GroupSignals, LikelyNext, RunSummary, Trigger, dispensing, require_ministry, runs,
+    subscriptions,
 };
 use crate::services::{FieldProblem, ServiceError};
 
@@ -337,9 +338,13 @@ pub async fn update_forecast_subscription(
     body: web::Json<ForecastSubscription>,
 ) -> Result<HttpResponse, AppError> {
     require_ministry(&user)?;
-    let subscribed =
-        runs::set_subscription(&state.db, user.user_id, body.subscribed, chrono::Utc::now())
-            .await?;
+    let subscribed = subscriptions::set_subscription(
+        &state.db,
+        user.user_id,
+        body.subscribed,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ForecastSubscription { subscribed }))
 }
 

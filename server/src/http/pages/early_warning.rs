@@ -14,7 +14,7 @@ use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
 use crate::services::early_warning::{
-    self, GroupSignals, LikelyNext, MemberSignals, Trigger, require_ministry, runs,
+    self, GroupSignals, LikelyNext, MemberSignals, Trigger, require_ministry, runs, subscriptions,
 };
 
 /// `1234567` → `1,234,567`.
@@ -297,7 +297,7 @@ pub async fn show_early_warning(
 ) -> Result<HttpResponse, AppError> {
     require_ministry(&page.user).map_err(AppError::page)?;
     let latest = runs::latest(&state.db).await.map_err(AppError::page)?;
-    let subscribed = runs::is_subscribed(&state.db, page.user.user_id)
+    let subscribed = subscriptions::is_subscribed(&state.db, page.user.user_id)
         .await
         .map_err(AppError::page)?;
     let (computed_at, groups, rows) = match &latest {
@@ -369,7 +369,7 @@ pub async fn update_subscription(
     check_token(&page, &form)?;
     require_ministry(&page.user).map_err(AppError::page)?;
     let on = form.subscribed.as_deref() == Some("true");
-    runs::set_subscription(&state.db, page.user.user_id, on, chrono::Utc::now())
+    subscriptions::set_subscription(&state.db, page.user.user_id, on, chrono::Utc::now())
         .await
         .map_err(AppError::page)?;
     Ok(see_other("/early-warning"))

@@ -5,6 +5,7 @@
 pub mod dispensing;
 pub mod runs;
 pub mod signals;
+pub mod subscriptions;
 pub mod weeks;
 
 use chrono::{DateTime, Duration, Utc};
