@@ -7,10 +7,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
 
 use super::weeks::{parse_week, week_key};
-use crate::db::entity::{dispensing_count, product};
+use crate::db::entity::dispensing_count;
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;
@@ -73,16 +73,7 @@ pub async fn upload(
             "調剤数量を取り込めるのは厚生労働省の利用者のみです".into(),
         ));
     }
-    let products: HashMap<String, i32> = product::Entity::find()
-        .select_only()
-        .column(product::Column::Code)
-        .column(product::Column::Id)
-        .into_tuple::<(String, i32)>()
-        .all(db)
-        .await
-        .context("Failed to load product codes")?
-        .into_iter()
-        .collect();
+    let products = uploads::product_ids(db).await?;
     let format = table_file::sniff(path)?;
     let rows = {
         let path = path.to_path_buf();

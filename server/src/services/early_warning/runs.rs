@@ -10,9 +10,9 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
-use super::signals::{GroupSignals, load_groups};
+use super::signals::{self, GroupSignals, load_groups};
 use super::subscriptions;
-use crate::db::entity::{case, case_report, forecast_item, forecast_run, product, product_status};
+use crate::db::entity::{forecast_item, forecast_run, product, product_status};
 use crate::domain::forecast::CapacitySource;
 use crate::services::{DbContext, ServiceError};
 
@@ -80,7 +80,7 @@ pub fn capacity_source_name(source: CapacitySource) -> &'static str {
     }
 }
 
-/// Same-spec groups with a member in 限定出荷/供給停止, ⑯ B–D, or an open 供給不安報告.
+/// Same-spec groups with a member in 限定出荷/供給停止, ⑯ B–D, or an open, unresolved 供給不安報告.
 pub async fn groups_losing_supply(db: &impl ConnectionTrait) -> Result<Vec<String>, ServiceError> {
     let mut ids: BTreeSet<i32> = product_status::Entity::find()
         .filter(
@@ -94,25 +94,7 @@ pub async fn groups_losing_supply(db: &impl ConnectionTrait) -> Result<Vec<Strin
         .into_iter()
         .map(|s| s.product_id)
         .collect();
-    let open: HashMap<i32, i32> = case::Entity::find()
-        .filter(case::Column::ClosedAt.is_null())
-        .all(db)
-        .await
-        .context("Failed to load open cases")?
-        .into_iter()
-        .map(|c| (c.id, c.product_id))
-        .collect();
-    if !open.is_empty() {
-        for r in case_report::Entity::find()
-            .filter(case_report::Column::Kind.eq("supply_risk"))
-            .filter(case_report::Column::CaseId.is_in(open.keys().copied()))
-            .all(db)
-            .await
-            .context("Failed to load supply-risk reports")?
-        {
-            ids.insert(r.product_id);
-        }
-    }
+    ids.extend(signals::at_risk(db, None).await?);
     let ids: Vec<i32> = ids.into_iter().collect();
     let mut groups = BTreeSet::new();
     for chunk in ids.chunks(1_000) {

@@ -161,7 +161,7 @@ async fn load_batch(
         .collect();
     let shipments = usual_shipments(db, &ids, today).await?;
     let demand = demand_trends(db, &ids, today).await?;
-    let at_risk = at_risk(db, &ids).await?;
+    let at_risk = at_risk(db, Some(&ids)).await?;
     let declared = declared_by_maker(db, &ids).await?;
 
     let mut groups: BTreeMap<String, Vec<MemberSignals>> = BTreeMap::new();
@@ -313,11 +313,17 @@ fn trend_of(weeks: &BTreeMap<i32, i64>) -> Option<DemandTrend> {
     })
 }
 
-/// Products with an open case holding a 供給不安報告 (confidential).
-async fn at_risk(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashSet<i32>, ServiceError> {
-    let open: HashMap<i32, i32> = case::Entity::find()
-        .filter(case::Column::ProductId.is_in(ids.iter().copied()))
-        .filter(case::Column::ClosedAt.is_null())
+/// Products (of `ids`, or all) with an open case whose latest 供給不安報告 does not say the risk
+/// has gone (confidential).
+pub(super) async fn at_risk(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i32]>,
+) -> Result<HashSet<i32>, ServiceError> {
+    let mut open_cases = case::Entity::find().filter(case::Column::ClosedAt.is_null());
+    if let Some(ids) = ids {
+        open_cases = open_cases.filter(case::Column::ProductId.is_in(ids.iter().copied()));
+    }
+    let open: HashMap<i32, i32> = open_cases
         .all(db)
         .await
         .context("Failed to load open cases")?
