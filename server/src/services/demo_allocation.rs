@@ -68,7 +68,7 @@ pub async fn load(
                 quantity: i64::from(r.4),
             });
         }
-        bulk::upsert_purchases(txn, wholesaler_id, upload, &batch).await?;
+        bulk::upsert_purchases(txn, wholesaler_id, upload, batch).await?;
     }
     let makers: HashMap<String, Option<i32>> = product::Entity::find()
         .all(txn)

@@ -222,20 +222,18 @@ async fn store_wholesaler(
         now,
     )
     .await?;
-    for chunk in rows.chunks(bulk::PURCHASE_BATCH) {
-        let batch: Vec<PurchaseRow> = chunk
-            .iter()
-            .filter_map(|p| {
-                Some(PurchaseRow {
-                    product_id: products.get(usize::from(p.product))?.id,
-                    month,
-                    customer_id: *ids.get(&set.facilities[p.facility as usize].code)?,
-                    quantity: i64::from(p.quantity),
-                })
+    let resolved: Vec<PurchaseRow> = rows
+        .iter()
+        .filter_map(|p| {
+            Some(PurchaseRow {
+                product_id: products.get(usize::from(p.product))?.id,
+                month,
+                customer_id: *ids.get(&set.facilities[p.facility as usize].code)?,
+                quantity: i64::from(p.quantity),
             })
-            .collect();
-        bulk::upsert_purchases(&txn, org.id, upload_id, &batch).await?;
-    }
+        })
+        .collect();
+    bulk::upsert_purchases(&txn, org.id, upload_id, resolved).await?;
     txn.commit()
         .await
         .context("Failed to commit a wholesaler")?;

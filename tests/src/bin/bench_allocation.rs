@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use supplywatch::db::entity::{allocation_computation, allocation_plan, allocation_result};
 use supplywatch::domain::{OrganizationKind, Role};
 use supplywatch::services::accounts::{self, NewOrganization, NewUser};
-use supplywatch::services::allocation::packed;
+use supplywatch::services::allocation::{packed, purchase_pack};
 use supplywatch::services::audit::Actor;
 use supplywatch::services::national_allocation::{SHORT_PRODUCTS, short_products};
 use supplywatch_seed::national::allocation::{self, AllocationSet};
@@ -208,6 +208,12 @@ async fn bench_backend(
 
     // 3. The peer baseline: the same caps from one SQL query (PostgreSQL), compared with ours.
     if db.get_database_backend() == DbBackend::Postgres {
+        let (peer_rows, loaded) = load_peer_purchases(&db).await?;
+        writeln!(
+            out,
+            "- the peer's table: the stored purchases unpacked into `peer_purchases`, one row per (product, month, wholesaler, customer) keyed like a conventional purchases table, then `VACUUM ANALYZE` ({peer_rows} rows, {}; not timed as part of either side)",
+            secs(loaded)
+        )?;
         let (peer, theirs) = sql_caps(&db).await?;
         let mine = stored_checksums(&db).await?;
         let differing = theirs
@@ -384,6 +390,72 @@ async fn stored_checksums(
     Ok(sums)
 }
 
+/// The purchases as the peer query reads them: one row per customer in a table keyed
+/// (product, month, wholesaler, customer), unpacked from what the uploads stored.
+async fn load_peer_purchases(db: &sea_orm::DatabaseConnection) -> anyhow::Result<(u64, Duration)> {
+    let started = Instant::now();
+    db.execute_unprepared(
+        "DROP TABLE IF EXISTS peer_purchases; CREATE TABLE peer_purchases (
+            product_id INTEGER NOT NULL, month INTEGER NOT NULL, wholesaler_id INTEGER NOT NULL,
+            customer_id INTEGER NOT NULL, quantity BIGINT NOT NULL,
+            PRIMARY KEY (product_id, month, wholesaler_id, customer_id))",
+    )
+    .await?;
+    let packs = db
+        .query_all(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT product_id, month, wholesaler_id, purchases FROM purchase_packs ORDER BY product_id, month, wholesaler_id",
+        ))
+        .await?;
+    let insert = "INSERT INTO peer_purchases (product_id, month, wholesaler_id, customer_id, quantity) \
+        SELECT (e ->> 0)::int, (e ->> 1)::int, (e ->> 2)::int, (e ->> 3)::int, (e ->> 4)::bigint \
+        FROM json_array_elements($1::json) AS e";
+    const BATCH: usize = 20_000;
+    let mut batch: Vec<[i64; 5]> = Vec::with_capacity(BATCH);
+    let mut rows = 0u64;
+    for pack in packs {
+        let key: [i32; 3] = [
+            pack.try_get_by_index(0)?,
+            pack.try_get_by_index(1)?,
+            pack.try_get_by_index(2)?,
+        ];
+        let bytes: Vec<u8> = pack.try_get_by_index(3)?;
+        for p in purchase_pack::unpack(&bytes)? {
+            batch.push([
+                key[0].into(),
+                key[1].into(),
+                key[2].into(),
+                p.customer_id.into(),
+                i64::try_from(p.quantity)?,
+            ]);
+            if batch.len() == BATCH {
+                rows += batch.len() as u64;
+                let json = serde_json::to_string(&batch)?;
+                db.execute(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    insert,
+                    [json.into()],
+                ))
+                .await?;
+                batch.clear();
+            }
+        }
+    }
+    if !batch.is_empty() {
+        rows += batch.len() as u64;
+        let json = serde_json::to_string(&batch)?;
+        db.execute(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            insert,
+            [json.into()],
+        ))
+        .await?;
+    }
+    db.execute_unprepared("VACUUM ANALYZE peer_purchases")
+        .await?;
+    Ok((rows, started.elapsed()))
+}
+
 /// DESIGN §6 as one query: per plan P and B, per wholesaler H and S, per customer the floor and
 /// remainder, ranked by remainder, baseline and code (byte order); the top `S − Σ floor` get one
 /// more. Returns its time and Σ cap, Σ cap × customer id per (plan, wholesaler).
@@ -404,7 +476,7 @@ WITH plans AS (
 ), h AS (
   SELECT pl.plan_id, pu.wholesaler_id, pu.customer_id, c.code, SUM(pu.quantity)::numeric AS h
   FROM plans pl JOIN allocation_plan_products app ON app.plan_id = pl.plan_id
-  JOIN purchases pu ON pu.product_id = app.product_id AND pu.month = pl.baseline_month
+  JOIN peer_purchases pu ON pu.product_id = app.product_id AND pu.month = pl.baseline_month
   JOIN customers c ON c.id = pu.customer_id
   GROUP BY pl.plan_id, pu.wholesaler_id, pu.customer_id, c.code
 ), s AS (

@@ -166,13 +166,28 @@ pub fn apportion_by_baseline(supply: u128, baselines: &[u64]) -> (Vec<u128>, Opt
     // (remainder, baseline, index) of every customer with a remainder.
     let mut remainders: Vec<(u128, u64, usize)> = Vec::new();
     let mut given: u128 = 0;
+    // A 128-bit division is a library call; when S × max h fits in 64 bits (every real plan) the
+    // same quotients and remainders come from the processor's own 64-bit division.
+    let max_baseline = baselines.iter().copied().max().unwrap_or(0);
+    let narrow = u64::try_from(supply)
+        .ok()
+        .filter(|s| s.checked_mul(max_baseline).is_some())
+        .zip(u64::try_from(total).ok());
     for (index, baseline) in baselines.iter().enumerate() {
-        let share = supply * u128::from(*baseline);
-        let cap = share / total;
+        let (cap, remainder) = match narrow {
+            Some((supply, total)) => {
+                let share = supply * baseline;
+                (u128::from(share / total), u128::from(share % total))
+            }
+            None => {
+                let share = supply * u128::from(*baseline);
+                (share / total, share % total)
+            }
+        };
         given += cap;
         caps.push(cap);
-        if share % total > 0 {
-            remainders.push((share % total, *baseline, index));
+        if remainder > 0 {
+            remainders.push((remainder, *baseline, index));
         }
     }
     // Σ remainders = (S − Σ⌊…⌋) × H and each remainder < H, so there are more customers with a

@@ -205,3 +205,23 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    /// Around S × max h = 2^64 some cases take the 64-bit division and some the 128-bit one;
+    /// both must give floors and remainders that add up exactly.
+    #[test]
+    fn caps_are_exact_on_both_sides_of_the_64_bit_boundary(
+        baselines in prop::collection::vec(1u64 << 30..1u64 << 34, 1..20),
+        supply in 1u128 << 30..1u128 << 34,
+    ) {
+        let (caps, tie) = apportion_by_baseline(supply, &baselines);
+        let total: u128 = baselines.iter().copied().map(u128::from).sum();
+        let given: u128 = caps.iter().sum();
+        let pending = tie.as_ref().map_or(0, |t| t.units);
+        prop_assert_eq!(given + pending as u128, supply);
+        for (h, cap) in baselines.iter().zip(&caps) {
+            let share = supply * u128::from(*h);
+            prop_assert!(*cap == share / total || *cap == share / total + 1);
+        }
+    }
+}

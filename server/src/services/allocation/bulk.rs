@@ -1,12 +1,14 @@
-//! Writing many rows fast: multi-row `INSERT … ON CONFLICT DO UPDATE` statements, each as large
-//! as the backend's parameter limit allows, inside the caller's transaction.
+//! Writing many rows fast, inside the caller's transaction: customers as multi-row
+//! `INSERT … ON CONFLICT DO UPDATE` statements, purchases merged into their packs
+//! ([`purchase_pack`]) and written a few hundred packs a statement.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
 
+use super::purchase_pack::{self, Purchase};
 use crate::services::{DbContext, ServiceError};
 
 /// One purchase row, resolved to ids.
@@ -22,8 +24,11 @@ pub struct PurchaseRow {
     pub quantity: i64,
 }
 
-/// Rows per purchase statement (sent as one JSON array of about 400 KB).
-pub const PURCHASE_BATCH: usize = 20_000;
+/// Packs per statement: their keys read back in one query, their merged bytes written in one.
+const PACK_BATCH: usize = 200;
+
+/// The packs of one wholesaler, by (product, month): each customer's purchases ascending.
+type Packs = Vec<((i32, i32), Vec<Purchase>)>;
 
 /// `VALUES (…), (…)` with `columns` placeholders per row, numbered for PostgreSQL.
 fn values_clause(backend: DbBackend, rows: usize, columns: usize) -> String {
@@ -48,57 +53,127 @@ fn values_clause(backend: DbBackend, rows: usize, columns: usize) -> String {
     sql
 }
 
-/// Purchases as one statement per batch whose rows travel as a single JSON parameter
-/// (`[[product, month, customer, quantity], …]`) that the database unpacks itself: binding six
-/// parameters per row through the driver cost more than the database's own work.
-const PURCHASES_SQLITE: &str = "INSERT INTO purchases (product_id, month, wholesaler_id, customer_id, quantity, upload_id) \
-     SELECT value ->> 0, value ->> 1, ?, value ->> 2, value ->> 3, ? FROM json_each(?) WHERE true \
-     ON CONFLICT (product_id, month, wholesaler_id, customer_id) \
-     DO UPDATE SET quantity = excluded.quantity, upload_id = excluded.upload_id";
+/// `rows` grouped by (product, month) in key order, each group's customers ascending; of two
+/// rows at one key the later wins.
+fn group_by_pack(rows: Vec<PurchaseRow>) -> Packs {
+    let mut groups: HashMap<(i32, i32), Vec<Purchase>> = HashMap::new();
+    for r in rows {
+        groups
+            .entry((r.product_id, r.month))
+            .or_default()
+            .push(Purchase {
+                customer_id: r.customer_id,
+                quantity: u64::try_from(r.quantity).unwrap_or(0),
+            });
+    }
+    let mut packs: Packs = groups.into_iter().collect();
+    packs.sort_unstable_by_key(|(key, _)| *key);
+    for (_, purchases) in &mut packs {
+        // Stable, so that of equal customers the later row comes last and is the one kept.
+        purchases.sort_by_key(|p| p.customer_id);
+        let mut kept: Vec<Purchase> = Vec::with_capacity(purchases.len());
+        for p in purchases.drain(..) {
+            match kept.last_mut() {
+                Some(last) if last.customer_id == p.customer_id => *last = p,
+                _ => kept.push(p),
+            }
+        }
+        *purchases = kept;
+    }
+    packs
+}
 
-const PURCHASES_POSTGRES: &str = "INSERT INTO purchases (product_id, month, wholesaler_id, customer_id, quantity, upload_id) \
-     SELECT (e ->> 0)::int, (e ->> 1)::int, $1, (e ->> 2)::int, (e ->> 3)::bigint, $2 FROM json_array_elements($3::json) AS e \
-     ON CONFLICT (product_id, month, wholesaler_id, customer_id) \
-     DO UPDATE SET quantity = excluded.quantity, upload_id = excluded.upload_id";
-
-/// Stores `rows` of `wholesaler_id`, replacing the quantity at keys that exist. Each batch is
-/// written in key order, so that the table's pages are visited once each.
+/// Stores `rows` of `wholesaler_id`, replacing the quantity at the (customer, product, month)
+/// keys they contain and keeping every other customer's: each affected pack is read, merged and
+/// written back whole.
 pub async fn upsert_purchases(
     txn: &DatabaseTransaction,
     wholesaler_id: i32,
     upload_id: i32,
-    rows: &[PurchaseRow],
+    rows: Vec<PurchaseRow>,
 ) -> Result<(), ServiceError> {
     let backend = txn.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => PURCHASES_POSTGRES,
-        _ => PURCHASES_SQLITE,
-    };
-    let mut sorted: Vec<PurchaseRow> = Vec::with_capacity(PURCHASE_BATCH.min(rows.len()));
-    let mut json = String::with_capacity(PURCHASE_BATCH * 24);
-    for chunk in rows.chunks(PURCHASE_BATCH) {
-        sorted.clear();
-        sorted.extend_from_slice(chunk);
-        sorted.sort_unstable_by_key(|r| (r.product_id, r.month, r.customer_id));
-        json.clear();
-        json.push('[');
-        for (i, r) in sorted.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            let _ = write!(
-                json,
-                "[{},{},{},{}]",
-                r.product_id, r.month, r.customer_id, r.quantity
-            );
+    for chunk in group_by_pack(rows).chunks(PACK_BATCH) {
+        let stored = stored_packs(txn, wholesaler_id, chunk).await?;
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
+        for ((product_id, month), new) in chunk {
+            let merged = match stored.get(&(*product_id, *month)) {
+                Some(old) => purchase_pack::merge(old, new),
+                None => new.clone(),
+            };
+            let total: u64 = merged.iter().map(|p| p.quantity).sum();
+            values.extend([
+                (*product_id).into(),
+                (*month).into(),
+                wholesaler_id.into(),
+                i32::try_from(merged.len()).unwrap_or(i32::MAX).into(),
+                i64::try_from(total).unwrap_or(i64::MAX).into(),
+                purchase_pack::pack(&merged).into(),
+                upload_id.into(),
+            ]);
         }
-        json.push(']');
-        let values: [Value; 3] = [wholesaler_id.into(), upload_id.into(), json.clone().into()];
+        let sql = format!(
+            "INSERT INTO purchase_packs (product_id, month, wholesaler_id, customers, quantity, purchases, upload_id) \
+             VALUES {} ON CONFLICT (product_id, month, wholesaler_id) DO UPDATE SET customers = excluded.customers, \
+             quantity = excluded.quantity, purchases = excluded.purchases, upload_id = excluded.upload_id",
+            values_clause(backend, chunk.len(), 7)
+        );
         txn.execute(Statement::from_sql_and_values(backend, sql, values))
             .await
-            .context("Failed to store purchase history rows")?;
+            .context("Failed to store purchase history")?;
     }
     Ok(())
+}
+
+/// The stored purchases of `wholesaler_id` at the packs of `chunk`.
+async fn stored_packs(
+    txn: &DatabaseTransaction,
+    wholesaler_id: i32,
+    chunk: &[((i32, i32), Vec<Purchase>)],
+) -> Result<HashMap<(i32, i32), Vec<Purchase>>, ServiceError> {
+    let backend = txn.get_database_backend();
+    let wanted: HashSet<(i32, i32)> = chunk.iter().map(|(key, _)| *key).collect();
+    let products: BTreeSet<i32> = wanted.iter().map(|(p, _)| *p).collect();
+    let months: BTreeSet<i32> = wanted.iter().map(|(_, m)| *m).collect();
+    let mut values: Vec<Value> = vec![wholesaler_id.into()];
+    values.extend(products.iter().map(|p| Value::from(*p)));
+    values.extend(months.iter().map(|m| Value::from(*m)));
+    let marks = |from: usize, n: usize| -> String {
+        (from..from + n)
+            .map(|i| match backend {
+                DbBackend::Postgres => format!("${i}"),
+                _ => "?".to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let sql = format!(
+        "SELECT product_id, month, purchases FROM purchase_packs WHERE wholesaler_id = {} \
+         AND product_id IN ({}) AND month IN ({})",
+        marks(1, 1),
+        marks(2, products.len()),
+        marks(2 + products.len(), months.len())
+    );
+    let rows = txn
+        .query_all(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .context("Failed to read stored purchase history")?;
+    let mut stored = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let key: (i32, i32) = (
+            row.try_get_by_index(0)
+                .context("Failed to read stored purchase history")?,
+            row.try_get_by_index(1)
+                .context("Failed to read stored purchase history")?,
+        );
+        if wanted.contains(&key) {
+            let bytes: Vec<u8> = row
+                .try_get_by_index(2)
+                .context("Failed to read stored purchase history")?;
+            stored.insert(key, purchase_pack::unpack(&bytes)?);
+        }
+    }
+    Ok(stored)
 }
 
 /// Registers `customers` (code → name) of `wholesaler_id`, renaming those whose name changed,
@@ -174,5 +249,34 @@ mod tests {
     fn placeholders_are_numbered_for_postgres_and_plain_for_sqlite() {
         assert_eq!(values_clause(DbBackend::Postgres, 2, 2), "($1,$2),($3,$4)");
         assert_eq!(values_clause(DbBackend::Sqlite, 2, 3), "(?,?,?),(?,?,?)");
+    }
+
+    #[test]
+    fn rows_group_into_packs_in_key_order_and_the_later_of_two_rows_wins() {
+        let row = |product_id, month, customer_id, quantity| PurchaseRow {
+            product_id,
+            month,
+            customer_id,
+            quantity,
+        };
+        let packs = group_by_pack(vec![
+            row(2, 202_412, 9, 1),
+            row(1, 202_412, 5, 7),
+            row(2, 202_412, 3, 4),
+            row(2, 202_412, 9, 6),
+            row(2, 202_411, 3, 2),
+        ]);
+        let p = |customer_id, quantity| Purchase {
+            customer_id,
+            quantity,
+        };
+        assert_eq!(
+            packs,
+            vec![
+                ((1, 202_412), vec![p(5, 7)]),
+                ((2, 202_411), vec![p(3, 2)]),
+                ((2, 202_412), vec![p(3, 4), p(9, 6)]),
+            ]
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! One computation of a plan: every wholesaler's customers' baselines read in one scan of the
-//! purchases, each wholesaler's supply apportioned (customer codes read only for the customers
+//! One computation of a plan: every wholesaler's customers' baselines read from the group's
+//! purchase packs, each wholesaler's supply apportioned (customer codes read only for the customers
 //! tied at the cut-off), and the version stored with its inputs' newest uploads.
 
 use std::collections::HashMap;
@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::packed::{self, PackedCap};
+use super::purchase_pack::{self, Purchase};
 use super::uploads::{self, UploadKind};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result, customer};
 use crate::domain::allocation::{self, PlanTotals, Tie};
@@ -119,14 +120,8 @@ fn settle(tie: Tie, caps: &mut [u128], part: &Part, codes: &HashMap<i32, String>
     });
 }
 
-/// Σ purchases of the group in the baseline month per (wholesaler, customer), read without
-/// joins (codes are not needed for most customers) and summed over the group's products here.
-///
-/// On SQLite the database packs each wholesaler's rows into one text (`customer:quantity,…`):
-/// the driver's cost per row dominated there, and one row per wholesaler halved the time of 300
-/// plans (17.1 s → 8.0 s). On PostgreSQL the packed read was not faster in the one run measured
-/// (22.8 s against 19.2 s before, though the peer query slowed too, 98 s → 125 s), so it keeps
-/// one row per customer until a side-by-side run says otherwise.
+/// Σ purchases of the group in the baseline month per (wholesaler, customer): one pack per
+/// (product, wholesaler), read without joins (codes are needed only for tied customers).
 async fn read_parts(
     txn: &DatabaseTransaction,
     product_ids: &[i32],
@@ -138,114 +133,69 @@ async fn read_parts(
         _ => "?".to_owned(),
     };
     let list: Vec<String> = (0..product_ids.len()).map(|i| mark(i + 2)).collect();
-    let filter = format!(
-        "WHERE month = {} AND product_id IN ({})",
+    let sql = format!(
+        "SELECT wholesaler_id, purchases FROM purchase_packs WHERE month = {} AND product_id IN ({}) \
+         ORDER BY wholesaler_id",
         mark(1),
         list.join(",")
     );
     let mut values: Vec<Value> = vec![month.into()];
     values.extend(product_ids.iter().map(|id| Value::from(*id)));
-    if backend == DbBackend::Postgres {
-        let sql = format!("SELECT wholesaler_id, customer_id, quantity FROM purchases {filter}");
-        let rows = txn
-            .query_all(Statement::from_sql_and_values(backend, sql, values))
-            .await
-            .context("Failed to read the baseline purchases")?;
-        let flat: Vec<(i32, i32, i64)> = rows
-            .into_iter()
-            .map(|row| {
-                Ok((
-                    row.try_get_by_index(0)?,
-                    row.try_get_by_index(1)?,
-                    row.try_get_by_index(2)?,
-                ))
-            })
-            .collect::<Result<_, sea_orm::DbErr>>()
-            .context("Failed to read a baseline purchase")?;
-        return Ok(group_rows(flat));
-    }
-    let sql = format!(
-        "SELECT wholesaler_id, group_concat(customer_id || ':' || quantity, ',') FROM purchases \
-         {filter} GROUP BY wholesaler_id ORDER BY wholesaler_id"
-    );
     let rows = txn
         .query_all(Statement::from_sql_and_values(backend, sql, values))
         .await
         .context("Failed to read the baseline purchases")?;
-    let mut parts = Vec::with_capacity(rows.len());
+    let mut parts = Vec::new();
+    let mut current: Option<(i32, Vec<Vec<Purchase>>)> = None;
     for row in rows {
         let wholesaler_id: i32 = row
             .try_get_by_index(0)
-            .context("Failed to read a baseline purchase")?;
-        let text: String = row
+            .context("Failed to read the baseline purchases")?;
+        let bytes: Vec<u8> = row
             .try_get_by_index(1)
-            .context("Failed to read a baseline purchase")?;
-        parts.push(unpack_part(wholesaler_id, &text)?);
+            .context("Failed to read the baseline purchases")?;
+        let purchases = purchase_pack::unpack(&bytes)?;
+        match &mut current {
+            Some((w, packs)) if *w == wholesaler_id => packs.push(purchases),
+            _ => {
+                if let Some((w, packs)) = current.replace((wholesaler_id, vec![purchases])) {
+                    parts.push(part_of(w, packs));
+                }
+            }
+        }
+    }
+    if let Some((w, packs)) = current {
+        parts.push(part_of(w, packs));
     }
     Ok(parts)
 }
 
-/// (wholesaler, customer, quantity) rows as one part per wholesaler, customers ascending,
-/// quantities of the same customer (several products of the group) summed.
-fn group_rows(mut flat: Vec<(i32, i32, i64)>) -> Vec<Part> {
-    flat.sort_unstable_by_key(|(w, c, _)| (*w, *c));
-    let mut parts: Vec<Part> = Vec::new();
-    for (w, c, q) in flat {
-        let q = u64::try_from(q).unwrap_or(0);
-        match parts.last_mut() {
-            Some(part) if part.wholesaler_id == w => {
-                if part.customers.last() == Some(&c) {
-                    if let Some(last) = part.baselines.last_mut() {
-                        *last += q;
-                    }
-                } else {
-                    part.customers.push(c);
-                    part.baselines.push(q);
-                }
-            }
-            _ => parts.push(Part {
-                wholesaler_id: w,
-                customers: vec![c],
-                baselines: vec![q],
-            }),
-        }
-    }
-    parts
-}
-
-/// One wholesaler's `customer:quantity,…` as customers ascending, quantities of the same
-/// customer (several products of the group) summed.
-fn unpack_part(wholesaler_id: i32, text: &str) -> Result<Part, ServiceError> {
-    let bad = || {
-        ServiceError::Internal(format!(
-            "unreadable purchases of wholesaler {wholesaler_id}"
-        ))
+/// One wholesaler's packs (one per product of the group) as customers ascending, each
+/// customer's quantities of the several products summed.
+fn part_of(wholesaler_id: i32, mut packs: Vec<Vec<Purchase>>) -> Part {
+    let purchases = if packs.len() == 1 {
+        packs.pop().unwrap_or_default()
+    } else {
+        let mut all: Vec<Purchase> = packs.concat();
+        all.sort_unstable_by_key(|p| p.customer_id);
+        all
     };
-    let mut pairs: Vec<(i32, u64)> = Vec::with_capacity(text.len() / 10);
-    for item in text.split(',') {
-        let (c, q) = item.split_once(':').ok_or_else(bad)?;
-        let customer: i32 = c.parse().map_err(|_| bad())?;
-        let quantity: i64 = q.parse().map_err(|_| bad())?;
-        pairs.push((customer, u64::try_from(quantity).unwrap_or(0)));
-    }
-    // One product's rows come in key order already; several products' rows are merged here.
-    pairs.sort_unstable_by_key(|(c, _)| *c);
     let mut part = Part {
         wholesaler_id,
-        customers: Vec::with_capacity(pairs.len()),
-        baselines: Vec::with_capacity(pairs.len()),
+        customers: Vec::with_capacity(purchases.len()),
+        baselines: Vec::with_capacity(purchases.len()),
     };
-    for (c, q) in pairs {
-        if part.customers.last() == Some(&c) {
+    for p in purchases {
+        if part.customers.last() == Some(&p.customer_id) {
             if let Some(last) = part.baselines.last_mut() {
-                *last += q;
+                *last += p.quantity;
             }
         } else {
-            part.customers.push(c);
-            part.baselines.push(q);
+            part.customers.push(p.customer_id);
+            part.baselines.push(p.quantity);
         }
     }
-    Ok(part)
+    part
 }
 
 /// The codes of `ids`, read in chunks.
@@ -271,31 +221,19 @@ async fn customer_codes(
 
 #[cfg(test)]
 mod tests {
-    use super::{group_rows, unpack_part};
+    use super::{Purchase, part_of};
 
     #[test]
-    fn a_packed_wholesaler_gives_customers_ascending_with_products_summed() {
-        let part = unpack_part(7, "12:5,3:1,12:4,9:0").expect("readable");
+    fn a_wholesalers_packs_give_customers_ascending_with_products_summed() {
+        let p = |customer_id, quantity| Purchase {
+            customer_id,
+            quantity,
+        };
+        let part = part_of(7, vec![vec![p(3, 1), p(12, 5)], vec![p(9, 0), p(12, 4)]]);
         assert_eq!(part.wholesaler_id, 7);
         assert_eq!(part.customers, [3, 9, 12]);
         assert_eq!(part.baselines, [1, 0, 9]);
-        assert!(unpack_part(7, "12:5,x").is_err());
-    }
-
-    #[test]
-    fn rows_and_packed_text_give_the_same_parts() {
-        let rows = vec![(2, 12, 5), (1, 3, 1), (2, 12, 4), (2, 9, 2)];
-        let parts = group_rows(rows);
-        let packed = [
-            unpack_part(1, "3:1").expect("readable"),
-            unpack_part(2, "12:5,12:4,9:2").expect("readable"),
-        ];
-        for (a, b) in parts.iter().zip(&packed) {
-            assert_eq!(
-                (a.wholesaler_id, &a.customers, &a.baselines),
-                (b.wholesaler_id, &b.customers, &b.baselines)
-            );
-        }
-        assert_eq!(parts.len(), 2);
+        let single = part_of(2, vec![vec![p(4, 8)]]);
+        assert_eq!((single.customers, single.baselines), (vec![4], vec![8]));
     }
 }

@@ -10,6 +10,7 @@ pub mod export;
 pub mod listing;
 pub mod packed;
 pub mod plans;
+pub mod purchase_pack;
 pub mod purchases;
 pub mod reserve;
 pub mod shipments;

@@ -53,7 +53,8 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<PackedCap>, ServiceError> {
     Ok(caps)
 }
 
-fn put_varint(bytes: &mut Vec<u8>, mut value: u64) {
+/// Appends `value` as a LEB128 varint (7 bits a byte, low first).
+pub(super) fn put_varint(bytes: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         bytes.push(u8::try_from(value & 0x7F).unwrap_or(0) | 0x80);
         value >>= 7;
@@ -61,7 +62,8 @@ fn put_varint(bytes: &mut Vec<u8>, mut value: u64) {
     bytes.push(u8::try_from(value).unwrap_or(0));
 }
 
-fn take_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+/// Reads one LEB128 varint off the front of `bytes`.
+pub(super) fn take_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
     let mut value = 0u64;
     for (i, byte) in bytes.iter().enumerate().take(10) {
         value |= u64::from(byte & 0x7F) << (7 * i);

@@ -1,6 +1,7 @@
 //! Wholesalers' purchase history (販売実績): a whole file of sales per customer, product and
-//! month, read from disk twice — once to check every row, once to store them — so files of
-//! millions of rows stream through in constant memory. Any error refuses the file unchanged.
+//! month, read from disk twice — once to check every row, once to store them — so a file of
+//! millions of rows is never held as text: the check keeps a key per row, the store 16 bytes a
+//! row. Any error refuses the file unchanged.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use super::bulk::{self, PURCHASE_BATCH, PurchaseRow};
+use super::bulk::{self, PurchaseRow};
 use super::table_file::{self, Cells, Format, Layout};
 use super::uploads::{self, UploadKind, UploadOutcome, product_ids};
 use super::values::{Problems, parse_month, parse_quantity};
@@ -114,19 +115,14 @@ pub async fn upload(
     )
     .await?;
     let ids = Arc::new(bulk::upsert_customers(&txn, wholesaler_id, &checked.customers, now).await?);
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<PurchaseRow>>(4);
-    let reader = {
+    let rows = {
         let path: PathBuf = path.to_path_buf();
-        tokio::task::spawn_blocking(move || resolve(&path, format, &products, &ids, &sender))
+        tokio::task::spawn_blocking(move || resolve(&path, format, &products, &ids))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("The file reader stopped: {e}")))??
     };
-    let mut stored = 0u64;
-    while let Some(batch) = batches.recv().await {
-        bulk::upsert_purchases(&txn, wholesaler_id, upload_id, &batch).await?;
-        stored += batch.len() as u64;
-    }
-    reader
-        .await
-        .map_err(|e| ServiceError::Internal(format!("The file reader stopped: {e}")))??;
+    let stored = rows.len() as u64;
+    bulk::upsert_purchases(&txn, wholesaler_id, upload_id, rows).await?;
     if stored != checked.rows {
         return Err(ServiceError::Internal(format!(
             "The file changed while it was stored: {stored} of {} rows",
@@ -298,15 +294,15 @@ fn check_customer(code: &str, name: &str) -> Result<(), (&'static str, String)> 
     Ok(())
 }
 
-/// Pass two: the checked file again, resolved to ids, sent to the writer in batches.
+/// Pass two: the checked file again, resolved to ids (16 bytes a row, so that the rows can be
+/// packed per product and month whatever order the file is in).
 fn resolve(
     path: &Path,
     format: Format,
     products: &HashMap<String, i32>,
     customers: &HashMap<String, i32>,
-    sender: &tokio::sync::mpsc::Sender<Vec<PurchaseRow>>,
-) -> Result<(), ServiceError> {
-    let mut batch = Vec::with_capacity(PURCHASE_BATCH);
+) -> Result<Vec<PurchaseRow>, ServiceError> {
+    let mut rows = Vec::new();
     let mut failure: Option<String> = None;
     table_file::read(path, format, recognise, &REQUIRED, |layout, row, cells| {
         let c = cells_of(layout, cells);
@@ -323,23 +319,13 @@ fn resolve(
             failure = Some(format!("row {row} no longer reads as it did when checked"));
             return false;
         };
-        batch.push(resolved);
-        if batch.len() == PURCHASE_BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(PURCHASE_BATCH));
-            if sender.blocking_send(full).is_err() {
-                failure = Some("the writer stopped".into());
-                return false;
-            }
-        }
+        rows.push(resolved);
         true
     })?;
     if let Some(failure) = failure {
         return Err(ServiceError::Internal(failure));
     }
-    if !batch.is_empty() && sender.blocking_send(batch).is_err() {
-        return Err(ServiceError::Internal("the writer stopped".into()));
-    }
-    Ok(())
+    Ok(rows)
 }
 
 #[cfg(test)]
