@@ -40,6 +40,35 @@ async fn rows(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Vec<[i64; 5]>>
         .collect()
 }
 
+/// Two wholesalers, two products, four customers and `rows` as schema 7 stored them.
+async fn store_rows_of_schema_7(
+    db: &sea_orm::DatabaseConnection,
+    before: &[[i64; 5]],
+) -> anyhow::Result<()> {
+    for (kind, name) in [("wholesaler", "卸A"), ("wholesaler", "卸B")] {
+        run(db, &format!("INSERT INTO organizations (kind, name, created_at) VALUES ('{kind}', '{name}', {AT})")).await?;
+    }
+    for code in ["2171022F5180", "2171022F5075"] {
+        run(db, &format!(
+            "INSERT INTO products (code, kind, name, pharmacopoeia, narcotic, basic_drug, search_text, created_at, updated_at) \
+             VALUES ('{code}', 'drug', '{code}', false, false, false, '{code}', {AT}, {AT})"
+        )).await?;
+    }
+    for (wholesaler, code) in [(1, "C1"), (1, "C2"), (2, "C1"), (1, "C3")] {
+        run(db, &format!(
+            "INSERT INTO customers (wholesaler_id, code, name, created_at, updated_at) VALUES ({wholesaler}, '{code}', '{code}', {AT}, {AT})"
+        )).await?;
+    }
+    for (i, [p, m, w, c, q]) in before.iter().enumerate() {
+        run(db, &format!(
+            "INSERT INTO purchases (product_id, month, wholesaler_id, customer_id, quantity, upload_id) VALUES ({p}, {m}, {w}, {c}, {q}, {})",
+            10 + i
+        )).await?;
+    }
+
+    Ok(())
+}
+
 #[tokio::test]
 async fn purchases_stored_one_row_per_customer_are_packed_and_unpacked_without_loss()
 -> anyhow::Result<()> {
@@ -47,20 +76,6 @@ async fn purchases_stored_one_row_per_customer_are_packed_and_unpacked_without_l
         let fresh = FreshDatabase::create(&backend).await?;
         let db = Database::connect(fresh.url.as_str()).await?;
         Migrator::up(&db, Some(7)).await?;
-        for (kind, name) in [("wholesaler", "卸A"), ("wholesaler", "卸B")] {
-            run(&db, &format!("INSERT INTO organizations (kind, name, created_at) VALUES ('{kind}', '{name}', {AT})")).await?;
-        }
-        for code in ["2171022F5180", "2171022F5075"] {
-            run(&db, &format!(
-                "INSERT INTO products (code, kind, name, pharmacopoeia, narcotic, basic_drug, search_text, created_at, updated_at) \
-                 VALUES ('{code}', 'drug', '{code}', false, false, false, '{code}', {AT}, {AT})"
-            )).await?;
-        }
-        for (wholesaler, code) in [(1, "C1"), (1, "C2"), (2, "C1"), (1, "C3")] {
-            run(&db, &format!(
-                "INSERT INTO customers (wholesaler_id, code, name, created_at, updated_at) VALUES ({wholesaler}, '{code}', '{code}', {AT}, {AT})"
-            )).await?;
-        }
         let before: Vec<[i64; 5]> = vec![
             [1, 202_412, 1, 1, 40],
             [1, 202_412, 1, 2, 0],
@@ -69,12 +84,7 @@ async fn purchases_stored_one_row_per_customer_are_packed_and_unpacked_without_l
             [1, 202_501, 1, 1, 5],
             [2, 202_412, 1, 2, 11],
         ];
-        for (i, [p, m, w, c, q]) in before.iter().enumerate() {
-            run(&db, &format!(
-                "INSERT INTO purchases (product_id, month, wholesaler_id, customer_id, quantity, upload_id) VALUES ({p}, {m}, {w}, {c}, {q}, {})",
-                10 + i
-            )).await?;
-        }
+        store_rows_of_schema_7(&db, &before).await?;
 
         Migrator::up(&db, None).await?;
         let packs = db

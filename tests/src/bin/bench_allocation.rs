@@ -37,6 +37,8 @@ const SEED: u64 = 20_250_716;
 const UNTIL: &str = "2025-12-26";
 const TARGET: &str = "2025-12";
 const BASELINE: &str = "2024-12";
+/// Rows per statement when the peer's table is filled.
+const PEER_BATCH: usize = 20_000;
 
 fn main() -> anyhow::Result<()> {
     let price_list = std::env::args()
@@ -410,8 +412,7 @@ async fn load_peer_purchases(db: &sea_orm::DatabaseConnection) -> anyhow::Result
     let insert = "INSERT INTO peer_purchases (product_id, month, wholesaler_id, customer_id, quantity) \
         SELECT (e ->> 0)::int, (e ->> 1)::int, (e ->> 2)::int, (e ->> 3)::int, (e ->> 4)::bigint \
         FROM json_array_elements($1::json) AS e";
-    const BATCH: usize = 20_000;
-    let mut batch: Vec<[i64; 5]> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<[i64; 5]> = Vec::with_capacity(PEER_BATCH);
     let mut rows = 0u64;
     for pack in packs {
         let key: [i32; 3] = [
@@ -428,7 +429,7 @@ async fn load_peer_purchases(db: &sea_orm::DatabaseConnection) -> anyhow::Result
                 p.customer_id.into(),
                 i64::try_from(p.quantity)?,
             ]);
-            if batch.len() == BATCH {
+            if batch.len() == PEER_BATCH {
                 rows += batch.len() as u64;
                 let json = serde_json::to_string(&batch)?;
                 db.execute(Statement::from_sql_and_values(

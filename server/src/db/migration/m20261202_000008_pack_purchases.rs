@@ -2,7 +2,7 @@
 //! (`services::allocation::purchase_pack`), in place of one row per customer: at national scale
 //! that is ≈18,000 rows a month instead of ≈12 million, which the uploads and the plans were
 //! spending their time on. Rows already stored are packed here, one product at a time; `down`
-//! unpacks them again.
+//! unpacks them again. On PostgreSQL packed bytes (these and the caps) are stored uncompressed.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 use sea_orm_migration::prelude::{
@@ -187,6 +187,15 @@ impl MigrationTrait for Migration {
             _ => PACKS_POSTGRES,
         };
         db.execute_unprepared(create).await?;
+        if manager.get_database_backend() == DbBackend::Postgres {
+            // Packed bytes hardly compress; PostgreSQL's default (compress, then store aside)
+            // made 300 plans take 8.97 s against 7.21 s without it (caps alone).
+            db.execute_unprepared(
+                "ALTER TABLE purchase_packs ALTER COLUMN purchases SET STORAGE EXTERNAL; \
+                 ALTER TABLE allocation_results ALTER COLUMN caps SET STORAGE EXTERNAL",
+            )
+            .await?;
+        }
         for product_id in product_ids_in(db, "purchases").await? {
             pack_product(db, product_id).await?;
         }
@@ -205,6 +214,12 @@ impl MigrationTrait for Migration {
             unpack_product(db, product_id).await?;
         }
         db.execute_unprepared("DROP TABLE purchase_packs").await?;
+        if manager.get_database_backend() == DbBackend::Postgres {
+            db.execute_unprepared(
+                "ALTER TABLE allocation_results ALTER COLUMN caps SET STORAGE EXTENDED",
+            )
+            .await?;
+        }
         Ok(())
     }
 }

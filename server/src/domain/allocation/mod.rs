@@ -174,15 +174,12 @@ pub fn apportion_by_baseline(supply: u128, baselines: &[u64]) -> (Vec<u128>, Opt
         .filter(|s| s.checked_mul(max_baseline).is_some())
         .zip(u64::try_from(total).ok());
     for (index, baseline) in baselines.iter().enumerate() {
-        let (cap, remainder) = match narrow {
-            Some((supply, total)) => {
-                let share = supply * baseline;
-                (u128::from(share / total), u128::from(share % total))
-            }
-            None => {
-                let share = supply * u128::from(*baseline);
-                (share / total, share % total)
-            }
+        let (cap, remainder) = if let Some((supply, total)) = narrow {
+            let share = supply * baseline;
+            (u128::from(share / total), u128::from(share % total))
+        } else {
+            let share = supply * u128::from(*baseline);
+            (share / total, share % total)
         };
         given += cap;
         caps.push(cap);
