@@ -1,6 +1,7 @@
 //! Building and running the HTTP server on a bound listener (port 0 in tests).
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -27,7 +28,11 @@ impl Application {
     pub fn build(settings: Settings, db: DatabaseConnection) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.bind)?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db, settings });
+        let state = web::Data::new(AppState {
+            db,
+            settings,
+            customer_codes: Arc::default(),
+        });
         let dashboard_cache = web::Data::new(DashboardCache::default());
         let server = actix_web::HttpServer::new(move || {
             let (app, document) = App::new()

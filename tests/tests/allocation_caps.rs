@@ -232,6 +232,53 @@ async fn reserve_ties_and_a_ratio_above_one_follow_the_rules_to_the_unit() -> an
     Ok(())
 }
 
+#[tokio::test]
+async fn a_customer_added_after_an_earlier_tie_takes_its_place_by_its_own_code()
+-> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let wholesaler = app.token("wholesaler@demo.example").await?;
+        let caps = |plan: Value| {
+            let (app, token) = (&app, &wholesaler);
+            async move {
+                let url = format!("/api/v1/allocation-plans/{}/caps", plan["id"]);
+                anyhow::Ok(caps_of(&app.get_json(&url, token).await?["items"]))
+            }
+        };
+        ship(&app, 1000, 1300).await?;
+        // H = 4, S = ⌊1300·4 ÷ 1000⌋ = 5: one unit each and one left over, four tied → C3.
+        let tied = [
+            ("C3", "丙薬局", 1),
+            ("D4", "丁薬局", 1),
+            ("E5", "戊薬局", 1),
+            ("F6", "己薬局", 1),
+        ];
+        history(&app, "wholesaler@demo.example", &tied).await?;
+        let first = caps(plan_of(&app, 0).await?).await?;
+        assert_eq!(first[0], ("C3".into(), 2), "{}", backend.name());
+        // The server has now read this wholesaler's codes. Two customers arrive in a later file,
+        // one before every code and one after: H = 6, S = 7, six tied, the unit goes to B2.
+        history(
+            &app,
+            "wholesaler@demo.example",
+            &[("Z9", "庚薬局", 1), ("B2", "乙薬局", 1)],
+        )
+        .await?;
+        let second = caps(plan_of(&app, 0).await?).await?;
+        let expected: Vec<(String, u64)> = ["B2", "C3", "D4", "E5", "F6", "Z9"]
+            .iter()
+            .map(|code| ((*code).to_owned(), if *code == "B2" { 2 } else { 1 }))
+            .collect();
+        assert_eq!(second, expected, "{}", backend.name());
+        // And once more with B2 gone: the unit goes back to C3, not to the newcomer Z9.
+        history(&app, "wholesaler@demo.example", &[("B2", "乙薬局", 0)]).await?;
+        let third = caps(plan_of(&app, 0).await?).await?;
+        assert_eq!(third[1], ("C3".into(), 2), "{}", backend.name());
+        assert_eq!(third[5], ("Z9".into(), 1), "{}", backend.name());
+    }
+    Ok(())
+}
+
 async fn plan_of(app: &TestApp, reserve: u8) -> anyhow::Result<Value> {
     plan(app, reserve).await
 }

@@ -9,11 +9,14 @@ pub mod identity;
 pub mod pages;
 pub mod upload;
 
+use std::sync::Arc;
+
 use actix_web::web;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::services::allocation::CustomerCodes;
 use crate::settings::Settings;
 pub use error::AppError;
 
@@ -24,6 +27,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The settings read at start.
     pub settings: Settings,
+    /// Customer codes read for the caps' tie-break, kept for the life of the server.
+    pub customer_codes: Arc<CustomerCodes>,
 }
 
 /// The route table: every URL of the application. API routes added with `service` are also

@@ -8,6 +8,7 @@ use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 use supplywatch_seed::demo::allocation as data;
 
 use super::accounts::UserContext;
+use super::allocation::CustomerCodes;
 use super::allocation::bulk::{self, PurchaseRow};
 use super::allocation::plans::{self, NewPlan};
 use super::allocation::uploads::{self, UploadKind, product_ids};
@@ -116,6 +117,7 @@ pub async fn load(
         baseline_month: None,
         reserve_percent: Some(data::PLAN_RESERVE_PERCENT),
     };
-    plans::create_in(txn, ministry, new, actor, now).await?;
+    // The demo's loader runs once, so its codes need not outlive it.
+    plans::create_in(txn, &CustomerCodes::default(), ministry, new, actor, now).await?;
     Ok(())
 }

@@ -121,6 +121,7 @@ pub async fn create_allocation_plan(
     };
     let id = plans::create(
         &state.db,
+        &state.customer_codes,
         &user,
         new,
         &actor(&req, &user),
@@ -204,6 +205,7 @@ pub async fn create_allocation_computation(
     let id = path.into_inner();
     let version = plans::recompute(
         &state.db,
+        &state.customer_codes,
         &user,
         id,
         &actor(&req, &user),

@@ -226,6 +226,7 @@ pub async fn create_plan(
             };
             plans::create(
                 &state.db,
+                &state.customer_codes,
                 &page.user,
                 new,
                 &actor(&req, &page.user),
@@ -343,6 +344,7 @@ pub async fn create_computation(
     check_token(&page, &form.csrf_token)?;
     let version = plans::recompute(
         &state.db,
+        &state.customer_codes,
         &page.user,
         *id,
         &actor(&req, &page.user),

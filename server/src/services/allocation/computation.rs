@@ -1,20 +1,20 @@
 //! One computation of a plan: every wholesaler's customers' baselines read from the group's
-//! purchase packs, each wholesaler's supply apportioned (customer codes read only for the customers
-//! tied at the cut-off), and the version stored with its inputs' newest uploads.
-
-use std::collections::HashMap;
+//! purchase packs, each wholesaler's supply apportioned (customer codes needed only for the
+//! customers tied at the cut-off, and kept in memory once read), and the version stored with its
+//! inputs' newest uploads.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QuerySelect, Set, Statement, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, Set, Statement,
+    Value,
 };
 
+use super::customer_codes::CustomerCodes;
 use super::packed::{self, PackedCap};
 use super::purchase_pack::{self, Purchase};
 use super::uploads::{self, UploadKind};
-use crate::db::entity::{allocation_computation, allocation_plan, allocation_result, customer};
-use crate::domain::allocation::{self, PlanTotals, Tie};
+use crate::db::entity::{allocation_computation, allocation_plan, allocation_result};
+use crate::domain::allocation::{self, PlanTotals};
 use crate::services::accounts::UserContext;
 use crate::services::{DbContext, ServiceError};
 
@@ -35,8 +35,13 @@ struct Part {
 }
 
 /// Reads every wholesaler's customers' baselines, apportions and stores version `version`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the plan, its inputs and who computes it, each needed once"
+)]
 pub(super) async fn compute(
     txn: &DatabaseTransaction,
+    codes: &CustomerCodes,
     plan: &allocation_plan::Model,
     product_ids: &[i32],
     totals: PlanTotals,
@@ -62,22 +67,15 @@ pub(super) async fn compute(
     .insert(txn)
     .await
     .context("Failed to store the computation")?;
-    let mut apportioned = Vec::with_capacity(parts.len());
-    let mut tied_customers = Vec::new();
+    let mut results = Vec::with_capacity(parts.len());
     for part in &parts {
         let h_w: u64 = part.baselines.iter().sum();
         let supply = totals.wholesaler_supply(h_w);
-        let (caps, tie) = allocation::apportion_by_baseline(supply, &part.baselines);
-        if let Some(tie) = &tie {
-            tied_customers.extend(tie.candidates.iter().map(|i| part.customers[*i]));
-        }
-        apportioned.push((h_w, supply, caps, tie));
-    }
-    let codes = customer_codes(txn, &tied_customers).await?;
-    let mut results = Vec::with_capacity(parts.len());
-    for (part, (h_w, supply, mut caps, tie)) in parts.iter().zip(apportioned) {
+        let (mut caps, tie) = allocation::apportion_by_baseline(supply, &part.baselines);
         if let Some(tie) = tie {
-            settle(tie, &mut caps, part, &codes);
+            let tied: Vec<i32> = tie.candidates.iter().map(|i| part.customers[*i]).collect();
+            codes.load(txn, part.wholesaler_id, &tied).await?;
+            codes.with(|known| tie.resolve(&mut caps, |i| known.code(part.customers[i])));
         }
         let packed_caps: Vec<PackedCap> = part
             .customers
@@ -112,12 +110,6 @@ pub(super) async fn compute(
         version,
         wholesalers,
     })
-}
-
-fn settle(tie: Tie, caps: &mut [u128], part: &Part, codes: &HashMap<i32, String>) {
-    tie.resolve(caps, |i| {
-        codes.get(&part.customers[i]).map_or("", String::as_str)
-    });
 }
 
 /// Σ purchases of the group in the baseline month per (wholesaler, customer): one pack per
@@ -196,29 +188,6 @@ fn part_of(wholesaler_id: i32, mut packs: Vec<Vec<Purchase>>) -> Part {
         }
     }
     part
-}
-
-/// The codes of `ids`, read in chunks small enough to be looked up by key.
-async fn customer_codes(
-    txn: &DatabaseTransaction,
-    ids: &[i32],
-) -> Result<HashMap<i32, String>, ServiceError> {
-    let mut codes = HashMap::with_capacity(ids.len());
-    // At 5,000 ids a statement PostgreSQL scanned the whole customer table (≈300,000 rows) for
-    // each chunk; at 1,000 it looks them up in the primary key.
-    for chunk in ids.chunks(1000) {
-        let found: Vec<(i32, String)> = customer::Entity::find()
-            .select_only()
-            .column(customer::Column::Id)
-            .column(customer::Column::Code)
-            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await
-            .context("Failed to read customer codes")?;
-        codes.extend(found);
-    }
-    Ok(codes)
 }
 
 #[cfg(test)]

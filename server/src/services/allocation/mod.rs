@@ -6,6 +6,7 @@
 pub(crate) mod bulk;
 pub mod caps;
 mod computation;
+pub mod customer_codes;
 pub mod export;
 pub mod listing;
 pub mod packed;
@@ -19,5 +20,6 @@ pub mod uploads;
 pub mod values;
 
 pub use caps::{CapRow, CapSource, PlanView, Scope};
+pub use customer_codes::CustomerCodes;
 pub use plans::NewPlan;
 pub use uploads::UploadOutcome;

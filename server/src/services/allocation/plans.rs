@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::computation;
+use super::customer_codes::CustomerCodes;
 use super::shipments::{self, MonthTotals};
 use super::values::{month_text, parse_month, year_before};
 use crate::db::entity::{
@@ -64,13 +65,14 @@ pub fn require_planner(user: &UserContext) -> Result<(), ServiceError> {
 /// Makes a plan and computes its first version, in one transaction; returns the plan's id.
 pub async fn create(
     db: &DatabaseConnection,
+    codes: &CustomerCodes,
     user: &UserContext,
     new: NewPlan,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<i32, ServiceError> {
     let txn = db.begin().await.context("Failed to begin the plan")?;
-    let id = create_in(&txn, user, new, actor, now).await?;
+    let id = create_in(&txn, codes, user, new, actor, now).await?;
     txn.commit().await.context("Failed to commit the plan")?;
     Ok(id)
 }
@@ -78,6 +80,7 @@ pub async fn create(
 /// [`create`] inside the caller's transaction (the demo loader's).
 pub async fn create_in(
     txn: &DatabaseTransaction,
+    codes: &CustomerCodes,
     user: &UserContext,
     new: NewPlan,
     actor: &Actor,
@@ -116,7 +119,7 @@ pub async fn create_in(
     .await
     .context("Failed to store the plan's products")?;
     let version =
-        computation::compute(txn, &model, &plan.product_ids, totals, 1, user, now).await?;
+        computation::compute(txn, codes, &model, &plan.product_ids, totals, 1, user, now).await?;
     audit::record(
         txn,
         AuditEntry {
@@ -142,6 +145,7 @@ pub async fn create_in(
 /// Computes a new version of `plan_id` from the data as they are now; earlier versions stay.
 pub async fn recompute(
     db: &DatabaseConnection,
+    codes: &CustomerCodes,
     user: &UserContext,
     plan_id: i32,
     actor: &Actor,
@@ -168,8 +172,17 @@ pub async fn recompute(
         .await
         .context("Failed to read the plan's versions")?
         .map_or(0, |c| c.version);
-    let version =
-        computation::compute(&txn, &plan, &product_ids, totals, latest + 1, user, now).await?;
+    let version = computation::compute(
+        &txn,
+        codes,
+        &plan,
+        &product_ids,
+        totals,
+        latest + 1,
+        user,
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         AuditEntry {
