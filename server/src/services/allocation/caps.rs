@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::packed;
 use super::plans;
@@ -142,27 +142,39 @@ pub async fn show(
             maker_name: p.maker_name,
         })
         .collect();
+    // Every column but the packed caps, which are about a megabyte a computation.
     let mut query = allocation_result::Entity::find()
+        .select_only()
+        .columns([
+            allocation_result::Column::WholesalerId,
+            allocation_result::Column::BaselineTotal,
+            allocation_result::Column::Supply,
+            allocation_result::Column::Reserve,
+            allocation_result::Column::Customers,
+        ])
         .filter(allocation_result::Column::ComputationId.eq(computation.id));
     if let Scope::Wholesaler(own) = scope {
         query = query.filter(allocation_result::Column::WholesalerId.eq(own));
     }
-    let results = query
+    let results: Vec<(i32, i64, i64, i64, i32)> = query
         .order_by_asc(allocation_result::Column::WholesalerId)
+        .into_tuple()
         .all(db)
         .await
         .context("Failed to read the plan's results")?;
-    let names = organization_names(db, results.iter().map(|r| r.wholesaler_id)).await?;
+    let names = organization_names(db, results.iter().map(|r| r.0)).await?;
     let parts = results
         .into_iter()
-        .map(|r| WholesalerPart {
-            wholesaler_name: names.get(&r.wholesaler_id).cloned().unwrap_or_default(),
-            wholesaler_id: r.wholesaler_id,
-            baseline_total: r.baseline_total,
-            supply: r.supply,
-            reserve: r.reserve,
-            customers: r.customers,
-        })
+        .map(
+            |(wholesaler_id, baseline_total, supply, reserve, customers)| WholesalerPart {
+                wholesaler_name: names.get(&wholesaler_id).cloned().unwrap_or_default(),
+                wholesaler_id,
+                baseline_total,
+                supply,
+                reserve,
+                customers,
+            },
+        )
         .collect();
     Ok(PlanView {
         plan,

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::caps::{Scope, ratio};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result};
@@ -53,14 +53,20 @@ pub async fn list(
         Scope::Wholesaler(w) => {
             let ids: HashSet<i32> = newest.values().map(|c| c.id).collect();
             Some(
+                // Without the packed caps: a wholesaler has a part in every computation.
                 allocation_result::Entity::find()
+                    .select_only()
+                    .columns([
+                        allocation_result::Column::ComputationId,
+                        allocation_result::Column::Supply,
+                    ])
                     .filter(allocation_result::Column::WholesalerId.eq(w))
+                    .into_tuple::<(i32, i64)>()
                     .all(db)
                     .await
                     .context("Failed to read the wholesaler's shares")?
                     .into_iter()
-                    .filter(|r| ids.contains(&r.computation_id))
-                    .map(|r| (r.computation_id, r.supply))
+                    .filter(|(computation, _)| ids.contains(computation))
                     .collect(),
             )
         }
