@@ -144,11 +144,20 @@ pub struct Tie {
 }
 
 impl Tie {
-    /// Gives the units to the candidates with the smallest codes (byte order).
-    pub fn resolve<'a>(mut self, caps: &mut [u128], code_of: impl Fn(usize) -> &'a str) {
-        self.candidates
-            .sort_unstable_by(|a, b| code_of(*a).as_bytes().cmp(code_of(*b).as_bytes()));
-        for index in self.candidates.iter().take(self.units) {
+    /// Gives the units to the candidates with the smallest codes (byte order; equal codes, which
+    /// one wholesaler's customers never have, by index).
+    pub fn resolve<'a>(self, caps: &mut [u128], code_of: impl Fn(usize) -> &'a str) {
+        // Each code looked up once, and only the `units` smallest picked out, not all sorted:
+        // thousands of small clinics can tie on the same baseline.
+        let mut keyed: Vec<(&[u8], usize)> = self
+            .candidates
+            .iter()
+            .map(|index| (code_of(*index).as_bytes(), *index))
+            .collect();
+        if self.units < keyed.len() {
+            keyed.select_nth_unstable(self.units);
+        }
+        for (_, index) in keyed.iter().take(self.units) {
             caps[*index] += 1;
         }
     }

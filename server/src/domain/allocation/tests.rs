@@ -206,6 +206,47 @@ proptest! {
     }
 }
 
+/// The rule of DESIGN §6 in its most literal form: every customer ranked by remainder, then
+/// baseline, then code, and the left-over units to the first of them.
+fn apportion_literally(supply: u128, rows: &[(&str, u64)]) -> Vec<u128> {
+    let total: u128 = rows.iter().map(|(_, h)| u128::from(*h)).sum();
+    if total == 0 {
+        return vec![0; rows.len()];
+    }
+    let mut caps: Vec<u128> = rows
+        .iter()
+        .map(|(_, h)| supply * u128::from(*h) / total)
+        .collect();
+    let left = usize::try_from(supply - caps.iter().sum::<u128>()).unwrap_or(usize::MAX);
+    let mut ranked: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].1 > 0).collect();
+    ranked.sort_by(|a, b| {
+        let remainder = |i: usize| supply * u128::from(rows[i].1) % total;
+        remainder(*b)
+            .cmp(&remainder(*a))
+            .then(rows[*b].1.cmp(&rows[*a].1))
+            .then(rows[*a].0.as_bytes().cmp(rows[*b].0.as_bytes()))
+    });
+    for index in ranked.into_iter().take(left) {
+        caps[index] += 1;
+    }
+    caps
+}
+
+proptest! {
+    /// Small baselines, so that many customers tie and the codes decide.
+    #[test]
+    fn ties_among_many_customers_go_exactly_as_the_literal_rule_says(
+        rows in prop::collection::vec(("[0-9A-Z]{1,3}", 0u64..4), 1..120), supply in 0u128..400
+    ) {
+        let mut rows = rows;
+        rows.sort();
+        rows.dedup_by(|a, b| a.0 == b.0);
+        rows.reverse();
+        let refs: Vec<(&str, u64)> = rows.iter().map(|(c, h)| (c.as_str(), *h)).collect();
+        prop_assert_eq!(apportion(supply, &claims(&refs)), apportion_literally(supply, &refs));
+    }
+}
+
 proptest! {
     /// Around S × max h = 2^64 some cases take the 64-bit division and some the 128-bit one;
     /// both must give floors and remainders that add up exactly.
