@@ -75,20 +75,6 @@ impl CustomerCodes {
         let known = self.known.read().unwrap_or_else(PoisonError::into_inner);
         f(&Lookup(&known.codes))
     }
-
-    /// How many codes are held.
-    pub fn len(&self) -> usize {
-        self.known
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .codes
-            .len()
-    }
-
-    /// Whether none is held yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The codes known at one moment.
@@ -105,7 +91,7 @@ async fn read_codes(
     db: &impl ConnectionTrait,
     condition: sea_orm::sea_query::SimpleExpr,
 ) -> Result<Vec<(i32, String)>, ServiceError> {
-    Ok(customer::Entity::find()
+    customer::Entity::find()
         .select_only()
         .column(customer::Column::Id)
         .column(customer::Column::Code)
@@ -113,5 +99,5 @@ async fn read_codes(
         .into_tuple()
         .all(db)
         .await
-        .context("Failed to read customer codes")?)
+        .context("Failed to read customer codes")
 }
