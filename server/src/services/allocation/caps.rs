@@ -142,7 +142,7 @@ pub async fn show(
             maker_name: p.maker_name,
         })
         .collect();
-    // Every column but the packed caps, which are about a megabyte a computation.
+    // Every column but the packed caps (a national computation holds a few hundred kilobytes).
     let mut query = allocation_result::Entity::find()
         .select_only()
         .columns([
