@@ -448,6 +448,13 @@ async fn a_file_with_errors_is_refused_whole_naming_row_and_column_and_changes_n
                 .unwrap_or_default()
                 .contains("2171022F5181")
         );
+        let duplicate = problem["errors"][3]["message"].as_str().unwrap_or_default();
+        assert!(
+            duplicate.contains("C001")
+                && duplicate.contains(PRODUCT)
+                && duplicate.contains("2018-05"),
+            "the duplicate names its customer, product and month: {duplicate}"
+        );
         let plan = plan(&app, 0).await?;
         let caps = app
             .get_json(

@@ -28,7 +28,7 @@ pub struct PurchaseRow {
 const PACK_BATCH: usize = 200;
 
 /// The packs of one wholesaler, by (product, month): each customer's purchases ascending.
-type Packs = Vec<((i32, i32), Vec<Purchase>)>;
+pub type Packs = Vec<((i32, i32), Vec<Purchase>)>;
 
 /// `VALUES (…), (…)` with `columns` placeholders per row, numbered for PostgreSQL.
 fn values_clause(backend: DbBackend, rows: usize, columns: usize) -> String {
@@ -92,8 +92,19 @@ pub async fn upsert_purchases(
     upload_id: i32,
     rows: Vec<PurchaseRow>,
 ) -> Result<(), ServiceError> {
+    upsert_packs(txn, wholesaler_id, upload_id, group_by_pack(rows)).await
+}
+
+/// [`upsert_purchases`] of rows already grouped into packs, each with at most one purchase per
+/// customer.
+pub async fn upsert_packs(
+    txn: &DatabaseTransaction,
+    wholesaler_id: i32,
+    upload_id: i32,
+    packs: Packs,
+) -> Result<(), ServiceError> {
     let backend = txn.get_database_backend();
-    for chunk in group_by_pack(rows).chunks(PACK_BATCH) {
+    for chunk in packs.chunks(PACK_BATCH) {
         let stored = stored_packs(txn, wholesaler_id, chunk).await?;
         let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
         for ((product_id, month), new) in chunk {

@@ -1,20 +1,19 @@
 //! Wholesalers' purchase history (販売実績): a whole file of sales per customer, product and
-//! month, read from disk twice — once to check every row, once to store them — so a file of
-//! millions of rows is never held as text: the check keeps a key per row, the store 16 bytes a
-//! row. Any error refuses the file unchanged.
+//! month, read once from disk and checked row by row; a file of millions of rows is never held
+//! as text, each row only as 16 bytes in its (product, month) pack. Any error refuses the file
+//! unchanged; a file without errors is stored in one transaction.
 
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use super::bulk::{self, PurchaseRow};
+use super::bulk;
+use super::purchase_pack::Purchase;
 use super::table_file::{self, Cells, Format, Layout};
 use super::uploads::{self, UploadKind, UploadOutcome, product_ids};
-use super::values::{Problems, parse_month, parse_quantity};
+use super::values::{Problems, month_text, parse_month, parse_quantity};
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;
@@ -72,11 +71,22 @@ fn recognise(heading: &str) -> Option<Column> {
     })
 }
 
-/// What the check of the whole file found: its row count and its customers (code → name).
+/// One checked purchase in a pack: the customer by its index in the file (ids are known only
+/// once the customers are stored), the row it came from and the quantity — 16 bytes a row.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    customer: u32,
+    row: u32,
+    quantity: u64,
+}
+
+/// What the one reading of the file found: its row count, its customers (code and name, by
+/// index) and every row sorted into its (product, month) pack.
 #[derive(Debug)]
 struct Checked {
     rows: u64,
-    customers: HashMap<String, String>,
+    customers: Vec<(String, String)>,
+    packs: HashMap<(i32, i32), Vec<Entry>>,
 }
 
 /// Checks and stores a purchase-history file of the caller's wholesaler: every row is checked
@@ -96,10 +106,10 @@ pub async fn upload(
         ));
     }
     let wholesaler_id = user.organization.id;
-    let products = Arc::new(product_ids(db).await?);
+    let products = product_ids(db).await?;
     let format = table_file::sniff(path)?;
     let checked = {
-        let (path, products) = (path.to_path_buf(), Arc::clone(&products));
+        let path = path.to_path_buf();
         tokio::task::spawn_blocking(move || check(&path, format, &products))
             .await
             .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
@@ -114,31 +124,21 @@ pub async fn upload(
         now,
     )
     .await?;
-    let ids = Arc::new(bulk::upsert_customers(&txn, wholesaler_id, &checked.customers, now).await?);
-    let rows = {
-        let path: PathBuf = path.to_path_buf();
-        tokio::task::spawn_blocking(move || resolve(&path, format, &products, &ids))
-            .await
-            .map_err(|e| ServiceError::Internal(format!("The file reader stopped: {e}")))??
-    };
-    let stored = rows.len() as u64;
-    bulk::upsert_purchases(&txn, wholesaler_id, upload_id, rows).await?;
-    if stored != checked.rows {
-        return Err(ServiceError::Internal(format!(
-            "The file changed while it was stored: {stored} of {} rows",
-            checked.rows
-        )));
-    }
+    let names: HashMap<String, String> = checked.customers.iter().cloned().collect();
+    let ids = bulk::upsert_customers(&txn, wholesaler_id, &names, now).await?;
+    let customers = checked.customers.len();
+    let packs = tokio::task::spawn_blocking(move || with_ids(checked, &ids))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("The file's rows were lost: {e}")))??;
+    let stored: u64 = packs.iter().map(|(_, p)| p.len() as u64).sum();
+    bulk::upsert_packs(&txn, wholesaler_id, upload_id, packs).await?;
     audit::record(
         &txn,
         AuditEntry {
             actor,
             action: "purchase_history.upload",
             target: format!("upload:{upload_id}"),
-            detail: Some(format!(
-                "{file_name}: {stored} 行、得意先 {} 件",
-                checked.customers.len()
-            )),
+            detail: Some(format!("{file_name}: {stored} 行、得意先 {customers} 件")),
             success: true,
         },
         now,
@@ -148,7 +148,7 @@ pub async fn upload(
     Ok(UploadOutcome {
         upload_id,
         rows: stored,
-        customers: checked.customers.len(),
+        customers,
     })
 }
 
@@ -172,17 +172,45 @@ fn cells_of<'a>(layout: &Layout<Column>, cells: &'a dyn Cells) -> RowCells<'a> {
     }
 }
 
-/// Pass one: every rule on every row; nothing is stored.
+/// What a cell's text read as, remembered: a file names a few hundred products and a few months
+/// millions of times. Holds at most [`Memo::LIMIT`] texts, so a file of all-different garbage
+/// costs no more memory than a good one.
+struct Memo<T>(HashMap<String, T>);
+
+impl<T: Clone> Memo<T> {
+    const LIMIT: usize = 10_000;
+
+    fn new() -> Self {
+        Self(HashMap::new())
+    }
+
+    fn read(&mut self, text: &str, read: impl FnOnce(&str) -> T) -> T {
+        if let Some(known) = self.0.get(text) {
+            return known.clone();
+        }
+        let value = read(text);
+        if self.0.len() < Self::LIMIT {
+            self.0.insert(text.to_owned(), value.clone());
+        }
+        value
+    }
+}
+
+/// The one reading of the file: every rule on every row, each row kept as 16 bytes in its pack;
+/// nothing is stored. Any problem refuses the whole file.
 fn check(
     path: &Path,
     format: Format,
     products: &HashMap<String, i32>,
 ) -> Result<Checked, ServiceError> {
     let mut problems = Problems::default();
-    let mut customers: HashMap<String, (u32, String)> = HashMap::new();
-    let mut keys: HashSet<u64> = HashSet::new();
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut customers: Vec<(String, String)> = Vec::new();
+    let mut packs: HashMap<(i32, i32), Vec<Entry>> = HashMap::new();
+    let mut product_codes: Memo<Result<i32, (&'static str, String)>> = Memo::new();
+    let mut months: Memo<Result<i32, String>> = Memo::new();
     let mut rows = 0u64;
-    table_file::read(path, format, recognise, &REQUIRED, |layout, row, cells| {
+    let layout = table_file::read(path, format, recognise, &REQUIRED, |layout, row, cells| {
         rows += 1;
         let c = cells_of(layout, cells);
         let mut problem = |column: Column, field: &str, code: &str, message: String| {
@@ -197,53 +225,65 @@ fn check(
             };
             problem(column, field, "customer", message.clone());
         }
-        let product = match ProductCode::parse(c.product_code) {
-            Ok(code) => {
-                let id = products.get(code.as_str()).copied();
-                if id.is_none() {
-                    problem(
-                        Column::ProductCode,
-                        "product_code",
-                        "unknown_product",
-                        format!("製品コード「{}」は製品マスタにありません", c.product_code),
-                    );
-                }
-                id
-            }
-            Err(e) => {
-                problem(Column::ProductCode, "product_code", e.code, e.message);
-                None
-            }
-        };
-        let month = parse_month(c.month)
+        let product = product_codes
+            .read(c.product_code, |text| product_id(text, products))
+            .map_err(|(code, message)| problem(Column::ProductCode, "product_code", code, message))
+            .ok();
+        let month = months
+            .read(c.month, parse_month)
             .map_err(|m| problem(Column::Month, "month", "month", m))
             .ok();
-        if let Err(m) = parse_quantity(c.quantity) {
-            problem(Column::Quantity, "quantity", "quantity", m);
-        }
+        let quantity = parse_quantity(c.quantity)
+            .map_err(|m| problem(Column::Quantity, "quantity", "quantity", m))
+            .unwrap_or(0);
         if let (Ok(()), Some(product), Some(month)) = (customer, product, month) {
-            let next = u32::try_from(customers.len()).unwrap_or(u32::MAX);
-            let index = match customers.entry(c.customer_code.to_owned()) {
-                Entry::Occupied(mut e) => {
-                    c.customer_name.clone_into(&mut e.get_mut().1);
-                    e.get().0
+            let customer = if let Some(i) = index.get(c.customer_code) {
+                let name = &mut customers[*i as usize].1;
+                if name != c.customer_name {
+                    c.customer_name.clone_into(name);
                 }
-                Entry::Vacant(e) => e.insert((next, c.customer_name.to_owned())).0,
+                *i
+            } else {
+                let i = u32::try_from(customers.len()).unwrap_or(u32::MAX);
+                index.insert(c.customer_code.to_owned(), i);
+                customers.push((c.customer_code.to_owned(), c.customer_name.to_owned()));
+                i
             };
-            if !keys.insert(row_key(index, product, month)) {
-                problem(
-                    Column::CustomerCode,
+            packs.entry((product, month)).or_default().push(Entry {
+                customer,
+                row: u32::try_from(row).unwrap_or(u32::MAX),
+                quantity,
+            });
+        }
+        true
+    })?;
+    let mut codes_of_products: Option<HashMap<i32, &str>> = None;
+    for ((product, month), entries) in &mut packs {
+        // Within a pack by customer, then row: a customer twice is a duplicate at its later rows.
+        entries.sort_unstable_by_key(|e| (e.customer, e.row));
+        for pair in entries.windows(2) {
+            if pair[0].customer == pair[1].customer {
+                let code = &customers[pair[1].customer as usize].0;
+                let product_code = codes_of_products
+                    .get_or_insert_with(|| {
+                        products.iter().map(|(c, id)| (*id, c.as_str())).collect()
+                    })
+                    .get(product)
+                    .copied()
+                    .unwrap_or_default();
+                problems.add(
+                    pair[1].row as usize,
                     "customer_code",
+                    layout.heading(Column::CustomerCode),
                     "duplicate",
                     format!(
-                        "得意先「{}」・製品「{}」・{} の行が重複しています（1 行にまとめてください）",
-                        c.customer_code, c.product_code, c.month
+                        "得意先「{code}」・製品「{product_code}」・{} の行が重複しています（1 行にまとめてください）",
+                        month_text(*month)
                     ),
                 );
             }
         }
-        true
-    })?;
+    }
     if !problems.is_empty() {
         return Err(problems.into_error());
     }
@@ -256,20 +296,20 @@ fn check(
     }
     Ok(Checked {
         rows,
-        customers: customers
-            .into_iter()
-            .map(|(code, (_, name))| (code, name))
-            .collect(),
+        customers,
+        packs,
     })
 }
 
-/// The key of a (customer, product, month) in one file, packed into 64 bits for the duplicate
-/// check: 24 bits of customer, 24 of product id, 16 of month.
-fn row_key(customer: u32, product_id: i32, month: i32) -> u64 {
-    let product = u64::from(product_id.unsigned_abs()) & 0xFF_FFFF;
-    let months_since_2000 = (month / 100 - 2000) * 12 + month % 100;
-    let month = u64::from(months_since_2000.unsigned_abs()) & 0xFFFF;
-    (u64::from(customer) << 40) | (product << 16) | month
+/// The product a cell names, or the problem with it.
+fn product_id(text: &str, products: &HashMap<String, i32>) -> Result<i32, (&'static str, String)> {
+    let code = ProductCode::parse(text).map_err(|e| (e.code, e.message))?;
+    products.get(code.as_str()).copied().ok_or_else(|| {
+        (
+            "unknown_product",
+            format!("製品コード「{text}」は製品マスタにありません"),
+        )
+    })
 }
 
 fn check_customer(code: &str, name: &str) -> Result<(), (&'static str, String)> {
@@ -294,38 +334,35 @@ fn check_customer(code: &str, name: &str) -> Result<(), (&'static str, String)> 
     Ok(())
 }
 
-/// Pass two: the checked file again, resolved to ids (16 bytes a row, so that the rows can be
-/// packed per product and month whatever order the file is in).
-fn resolve(
-    path: &Path,
-    format: Format,
-    products: &HashMap<String, i32>,
-    customers: &HashMap<String, i32>,
-) -> Result<Vec<PurchaseRow>, ServiceError> {
-    let mut rows = Vec::new();
-    let mut failure: Option<String> = None;
-    table_file::read(path, format, recognise, &REQUIRED, |layout, row, cells| {
-        let c = cells_of(layout, cells);
-        let resolved = (|| {
-            let product = ProductCode::parse(c.product_code).ok()?;
-            Some(PurchaseRow {
-                product_id: *products.get(product.as_str())?,
-                month: parse_month(c.month).ok()?,
-                customer_id: *customers.get(c.customer_code)?,
-                quantity: i64::try_from(parse_quantity(c.quantity).ok()?).ok()?,
-            })
-        })();
-        let Some(resolved) = resolved else {
-            failure = Some(format!("row {row} no longer reads as it did when checked"));
-            return false;
-        };
-        rows.push(resolved);
-        true
-    })?;
-    if let Some(failure) = failure {
-        return Err(ServiceError::Internal(failure));
-    }
-    Ok(rows)
+/// The checked packs with the customers' ids (`ids`: code → id, as stored), each pack's
+/// customers in ascending id order as packs are kept.
+fn with_ids(checked: Checked, ids: &HashMap<String, i32>) -> Result<bulk::Packs, ServiceError> {
+    let by_index: Vec<i32> = checked
+        .customers
+        .iter()
+        .map(|(code, _)| {
+            ids.get(code)
+                .copied()
+                .ok_or_else(|| ServiceError::Internal(format!("Customer {code} was not stored")))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut packs: bulk::Packs = checked
+        .packs
+        .into_iter()
+        .map(|(key, entries)| {
+            let mut purchases: Vec<Purchase> = entries
+                .into_iter()
+                .map(|e| Purchase {
+                    customer_id: by_index[e.customer as usize],
+                    quantity: e.quantity,
+                })
+                .collect();
+            purchases.sort_unstable_by_key(|p| p.customer_id);
+            (key, purchases)
+        })
+        .collect();
+    packs.sort_unstable_by_key(|(key, _)| *key);
+    Ok(packs)
 }
 
 #[cfg(test)]
@@ -333,18 +370,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn row_keys_differ_for_each_part() {
-        let base = row_key(1, 2, 202_505);
-        assert_ne!(base, row_key(2, 2, 202_505));
-        assert_ne!(base, row_key(1, 3, 202_505));
-        assert_ne!(base, row_key(1, 2, 202_506));
-    }
-
-    #[test]
     fn japanese_headings_are_recognised() {
         assert_eq!(recognise("医療機関コード"), Some(Column::CustomerCode));
         assert_eq!(recognise("得意先名"), Some(Column::CustomerName));
         assert_eq!(recognise(" 販売数量 "), Some(Column::Quantity));
         assert_eq!(recognise("備考"), None);
+    }
+
+    #[test]
+    fn a_memo_reads_each_text_once_and_stops_remembering_at_its_limit() {
+        let mut memo: Memo<usize> = Memo::new();
+        let mut reads = 0;
+        for text in ["a", "b", "a", "a", "b"] {
+            let value = memo.read(text, |t| {
+                reads += 1;
+                t.len()
+            });
+            assert_eq!(value, 1);
+        }
+        assert_eq!(reads, 2);
+        for n in 0..Memo::<usize>::LIMIT + 10 {
+            memo.read(&n.to_string(), str::len);
+        }
+        assert_eq!(memo.0.len(), Memo::<usize>::LIMIT);
+        let mut again = 0;
+        memo.read("never-seen", |_| {
+            again += 1;
+            0
+        });
+        assert_eq!(again, 1, "a text past the limit is still read");
     }
 }

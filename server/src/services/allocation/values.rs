@@ -80,8 +80,10 @@ impl Problems {
         self.total == 0
     }
 
-    /// The refusal: every listed problem, and a last entry counting the rest.
+    /// The refusal: every listed problem in row order, and a last entry counting the rest.
     pub fn into_error(mut self) -> ServiceError {
+        // Stable: one row's problems stay in the order of its columns.
+        self.listed.sort_by_key(|p| p.row);
         if self.total > self.listed.len() {
             let rest = self.total - self.listed.len();
             self.listed.push(FieldProblem::new(
