@@ -2,13 +2,13 @@
 //! group in the baseline month, the makers' shipments, and a plan for the current month.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 use supplywatch_seed::demo::allocation as data;
 
 use super::accounts::UserContext;
-use super::allocation::CustomerCodes;
 use super::allocation::bulk::{self, PurchaseRow};
 use super::allocation::plans::{self, NewPlan};
 use super::allocation::uploads::{self, UploadKind, product_ids};
@@ -118,6 +118,6 @@ pub async fn load(
         reserve_percent: Some(data::PLAN_RESERVE_PERCENT),
     };
     // The demo's loader runs once, so its codes need not outlive it.
-    plans::create_in(txn, &CustomerCodes::default(), ministry, new, actor, now).await?;
+    plans::create_in(txn, &Arc::default(), ministry, new, actor, now).await?;
     Ok(())
 }

@@ -146,7 +146,7 @@ pub struct Tie {
 impl Tie {
     /// Gives the units to the candidates with the smallest codes (byte order; equal codes, which
     /// one wholesaler's customers never have, by index).
-    pub fn resolve<'a>(self, caps: &mut [u128], code_of: impl Fn(usize) -> &'a str) {
+    pub fn resolve<'a>(&self, caps: &mut [u128], code_of: impl Fn(usize) -> &'a str) {
         // Each code looked up once, and only the `units` smallest picked out, not all sorted:
         // thousands of small clinics can tie on the same baseline.
         let mut keyed: Vec<(&[u8], usize)> = self

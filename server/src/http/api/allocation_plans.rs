@@ -119,7 +119,7 @@ pub async fn create_allocation_plan(
         baseline_month: body.baseline_month,
         reserve_percent: body.reserve_percent,
     };
-    let id = plans::create(
+    let view = plans::create(
         &state.db,
         &state.customer_codes,
         &user,
@@ -128,7 +128,6 @@ pub async fn create_allocation_plan(
         chrono::Utc::now(),
     )
     .await?;
-    let view = caps::show(&state.db, Scope::of(&user)?, id, None).await?;
     Ok(HttpResponse::Created().json(plan_response(&view)))
 }
 

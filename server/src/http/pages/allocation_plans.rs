@@ -237,7 +237,7 @@ pub async fn create_plan(
         Err(e) => Err(e),
     };
     match created {
-        Ok(id) => Ok(see_other(&format!("/allocation-plans/{id}"))),
+        Ok(view) => Ok(see_other(&format!("/allocation-plans/{}", view.plan.id))),
         Err(ServiceError::Invalid(problems)) => {
             let mut response = render(&list_page(&state, &page, form, problems).await?)?;
             *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;

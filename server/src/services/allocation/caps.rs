@@ -185,7 +185,8 @@ pub async fn show(
     })
 }
 
-async fn organization_names(
+/// Organisations' names by id.
+pub(super) async fn organization_names(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, ServiceError> {

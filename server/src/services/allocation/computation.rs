@@ -3,28 +3,46 @@
 //! customers tied at the cut-off, and kept in memory once read), and the version stored with its
 //! inputs' newest uploads.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, Set, Statement,
     Value,
 };
 
+use super::cores;
 use super::customer_codes::CustomerCodes;
 use super::packed::{self, PackedCap};
 use super::purchase_pack::{self, Purchase};
 use super::uploads::{self, UploadKind};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result};
-use crate::domain::allocation::{self, PlanTotals};
+use crate::domain::allocation::{self, PlanTotals, Tie};
 use crate::services::accounts::UserContext;
 use crate::services::{DbContext, ServiceError};
 
 /// What one computation stored.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) struct Computed {
-    /// Its version.
-    pub version: i32,
-    /// Wholesalers with a share.
-    pub wholesalers: usize,
+    /// The version's row.
+    pub computation: allocation_computation::Model,
+    /// Every wholesaler's figures, by wholesaler id (the caps themselves are stored packed).
+    pub results: Vec<Figures>,
+}
+
+/// One wholesaler's figures in a computation.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Figures {
+    /// The wholesaler.
+    pub wholesaler_id: i32,
+    /// `H_w`.
+    pub baseline_total: i64,
+    /// `S_w`.
+    pub supply: i64,
+    /// Its reserve.
+    pub reserve: i64,
+    /// Customers with a baseline.
+    pub customers: i32,
 }
 
 /// One wholesaler's customers (by id, ascending) and their baselines.
@@ -34,6 +52,22 @@ struct Part {
     baselines: Vec<u64>,
 }
 
+/// One wholesaler's share of a plan: its figures, and its caps packed or, when customers tie at
+/// the cut-off whose codes are not in memory yet, the tie still to settle.
+struct Share {
+    figures: Figures,
+    caps: Caps,
+}
+
+enum Caps {
+    Packed(Vec<u8>),
+    Tied {
+        part: Part,
+        caps: Vec<u128>,
+        tie: Tie,
+    },
+}
+
 /// Reads every wholesaler's customers' baselines, apportions and stores version `version`.
 #[expect(
     clippy::too_many_arguments,
@@ -41,7 +75,7 @@ struct Part {
 )]
 pub(super) async fn compute(
     txn: &DatabaseTransaction,
-    codes: &CustomerCodes,
+    codes: &Arc<CustomerCodes>,
     plan: &allocation_plan::Model,
     product_ids: &[i32],
     totals: PlanTotals,
@@ -49,8 +83,42 @@ pub(super) async fn compute(
     user: &UserContext,
     now: DateTime<Utc>,
 ) -> Result<Computed, ServiceError> {
-    let parts = read_parts(txn, product_ids, plan.baseline_month).await?;
-    let customers: usize = parts.iter().map(|p| p.customers.len()).sum();
+    let packs = read_packs(txn, product_ids, plan.baseline_month).await?;
+    // The arithmetic (unpacking, apportioning, packing) runs off the server's request thread,
+    // its wholesalers shared over the cores.
+    let shares = {
+        let codes = Arc::clone(codes);
+        tokio::task::spawn_blocking(move || {
+            cores::map_on_cores(
+                packs,
+                |(_, packs)| packs.iter().map(Vec::len).sum(),
+                |(wholesaler_id, packs)| share(wholesaler_id, &packs, totals, &codes),
+            )
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("The computation stopped: {e}")))?
+    };
+    let mut results = Vec::with_capacity(shares.len());
+    let mut models = Vec::with_capacity(shares.len());
+    for share in shares {
+        let Share { figures, caps } = share?;
+        let caps = match caps {
+            Caps::Packed(bytes) => bytes,
+            Caps::Tied {
+                part,
+                mut caps,
+                tie,
+            } => {
+                let tied: Vec<i32> = tie.candidates.iter().map(|i| part.customers[*i]).collect();
+                codes.load(txn, part.wholesaler_id, &tied).await?;
+                codes.with(|known| tie.resolve(&mut caps, |i| known.code(part.customers[i])));
+                pack(&part, &caps)
+            }
+        };
+        results.push(figures);
+        models.push(caps);
+    }
+    let customers: i64 = results.iter().map(|f| i64::from(f.customers)).sum();
     let computation = allocation_computation::ActiveModel {
         plan_id: Set(plan.id),
         version: Set(version),
@@ -58,8 +126,8 @@ pub(super) async fn compute(
         baseline_total: Set(i64::try_from(totals.baseline).unwrap_or(i64::MAX)),
         shipment_upload_id: Set(uploads::latest(txn, UploadKind::Shipments).await?),
         purchase_upload_id: Set(uploads::latest(txn, UploadKind::PurchaseHistory).await?),
-        wholesalers: Set(i32::try_from(parts.len()).unwrap_or(i32::MAX)),
-        customers: Set(i64::try_from(customers).unwrap_or(i64::MAX)),
+        wholesalers: Set(i32::try_from(results.len()).unwrap_or(i32::MAX)),
+        customers: Set(customers),
         computed_by: Set(Some(user.user_id)),
         computed_at: Set(now),
         ..Default::default()
@@ -67,58 +135,102 @@ pub(super) async fn compute(
     .insert(txn)
     .await
     .context("Failed to store the computation")?;
-    let mut results = Vec::with_capacity(parts.len());
-    for part in &parts {
-        let h_w: u64 = part.baselines.iter().sum();
-        let supply = totals.wholesaler_supply(h_w);
-        let (mut caps, tie) = allocation::apportion_by_baseline(supply, &part.baselines);
-        if let Some(tie) = tie {
-            let tied: Vec<i32> = tie.candidates.iter().map(|i| part.customers[*i]).collect();
-            codes.load(txn, part.wholesaler_id, &tied).await?;
-            codes.with(|known| tie.resolve(&mut caps, |i| known.code(part.customers[i])));
-        }
-        let packed_caps: Vec<PackedCap> = part
-            .customers
-            .iter()
-            .zip(&part.baselines)
-            .zip(&caps)
-            .map(|((customer_id, baseline), cap)| PackedCap {
-                customer_id: *customer_id,
-                baseline: *baseline,
-                cap: u64::try_from(*cap).unwrap_or(u64::MAX),
-            })
-            .collect();
-        let big = |v: u128| i64::try_from(v).unwrap_or(i64::MAX);
-        results.push(allocation_result::ActiveModel {
+    let rows: Vec<allocation_result::ActiveModel> = results
+        .iter()
+        .zip(models)
+        .map(|(f, caps)| allocation_result::ActiveModel {
             computation_id: Set(computation.id),
-            wholesaler_id: Set(part.wholesaler_id),
-            baseline_total: Set(i64::try_from(h_w).unwrap_or(i64::MAX)),
-            supply: Set(big(supply)),
-            reserve: Set(big(totals.wholesaler_reserve(h_w))),
-            customers: Set(i32::try_from(part.customers.len()).unwrap_or(i32::MAX)),
-            caps: Set(packed::pack(&packed_caps)),
-        });
-    }
-    let wholesalers = results.len();
-    for chunk in results.chunks(100) {
+            wholesaler_id: Set(f.wholesaler_id),
+            baseline_total: Set(f.baseline_total),
+            supply: Set(f.supply),
+            reserve: Set(f.reserve),
+            customers: Set(f.customers),
+            caps: Set(caps),
+        })
+        .collect();
+    for chunk in rows.chunks(100) {
         allocation_result::Entity::insert_many(chunk.to_vec())
             .exec(txn)
             .await
             .context("Failed to store the caps")?;
     }
     Ok(Computed {
-        version,
-        wholesalers,
+        computation,
+        results,
     })
 }
 
-/// Σ purchases of the group in the baseline month per (wholesaler, customer): one pack per
-/// (product, wholesaler), read without joins (codes are needed only for tied customers).
-async fn read_parts(
+/// One wholesaler's share: its packs summed per customer and apportioned; a tie at the cut-off
+/// settled here when every tied customer's code is already in memory.
+fn share(
+    wholesaler_id: i32,
+    packs: &[Vec<u8>],
+    totals: PlanTotals,
+    codes: &CustomerCodes,
+) -> Result<Share, ServiceError> {
+    let purchases = packs
+        .iter()
+        .map(|bytes| purchase_pack::unpack(bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let part = part_of(wholesaler_id, purchases);
+    let h_w: u64 = part.baselines.iter().sum();
+    let supply = totals.wholesaler_supply(h_w);
+    let big = |v: u128| i64::try_from(v).unwrap_or(i64::MAX);
+    let figures = Figures {
+        wholesaler_id,
+        baseline_total: i64::try_from(h_w).unwrap_or(i64::MAX),
+        supply: big(supply),
+        reserve: big(totals.wholesaler_reserve(h_w)),
+        customers: i32::try_from(part.customers.len()).unwrap_or(i32::MAX),
+    };
+    let (mut caps, tie) = allocation::apportion_by_baseline(supply, &part.baselines);
+    if let Some(tie) = tie {
+        let settled = codes.with(|known| {
+            let all_known = tie
+                .candidates
+                .iter()
+                .all(|i| known.get(part.customers[*i]).is_some());
+            if all_known {
+                tie.resolve(&mut caps, |i| known.code(part.customers[i]));
+            }
+            all_known
+        });
+        if !settled {
+            return Ok(Share {
+                figures,
+                caps: Caps::Tied { part, caps, tie },
+            });
+        }
+    }
+    Ok(Share {
+        figures,
+        caps: Caps::Packed(pack(&part, &caps)),
+    })
+}
+
+/// A wholesaler's caps in the stored format.
+fn pack(part: &Part, caps: &[u128]) -> Vec<u8> {
+    let packed_caps: Vec<PackedCap> = part
+        .customers
+        .iter()
+        .zip(&part.baselines)
+        .zip(caps)
+        .map(|((customer_id, baseline), cap)| PackedCap {
+            customer_id: *customer_id,
+            baseline: *baseline,
+            cap: u64::try_from(*cap).unwrap_or(u64::MAX),
+        })
+        .collect();
+    packed::pack(&packed_caps)
+}
+
+/// The group's packs of the baseline month, one per (product, wholesaler), grouped by wholesaler
+/// in id order, read without joins (codes are needed only for tied customers).
+async fn read_packs(
     txn: &DatabaseTransaction,
     product_ids: &[i32],
     month: i32,
-) -> Result<Vec<Part>, ServiceError> {
+) -> Result<Vec<(i32, Vec<Vec<u8>>)>, ServiceError> {
     let backend = txn.get_database_backend();
     let mark = |n: usize| match backend {
         DbBackend::Postgres => format!("${n}"),
@@ -137,8 +249,7 @@ async fn read_parts(
         .query_all(Statement::from_sql_and_values(backend, sql, values))
         .await
         .context("Failed to read the baseline purchases")?;
-    let mut parts = Vec::new();
-    let mut current: Option<(i32, Vec<Vec<Purchase>>)> = None;
+    let mut grouped: Vec<(i32, Vec<Vec<u8>>)> = Vec::new();
     for row in rows {
         let wholesaler_id: i32 = row
             .try_get_by_index(0)
@@ -146,20 +257,12 @@ async fn read_parts(
         let bytes: Vec<u8> = row
             .try_get_by_index(1)
             .context("Failed to read the baseline purchases")?;
-        let purchases = purchase_pack::unpack(&bytes)?;
-        match &mut current {
-            Some((w, packs)) if *w == wholesaler_id => packs.push(purchases),
-            _ => {
-                if let Some((w, packs)) = current.replace((wholesaler_id, vec![purchases])) {
-                    parts.push(part_of(w, packs));
-                }
-            }
+        match grouped.last_mut() {
+            Some((w, packs)) if *w == wholesaler_id => packs.push(bytes),
+            _ => grouped.push((wholesaler_id, vec![bytes])),
         }
     }
-    if let Some((w, packs)) = current {
-        parts.push(part_of(w, packs));
-    }
-    Ok(parts)
+    Ok(grouped)
 }
 
 /// One wholesaler's packs (one per product of the group) as customers ascending, each

@@ -83,7 +83,12 @@ pub struct Lookup<'a>(&'a HashMap<i32, Box<str>>);
 impl Lookup<'_> {
     /// The code of customer `id` ("" if it was not loaded).
     pub fn code(&self, id: i32) -> &str {
-        self.0.get(&id).map_or("", |code| code)
+        self.get(id).unwrap_or("")
+    }
+
+    /// The code of customer `id`, if it was loaded.
+    pub fn get(&self, id: i32) -> Option<&str> {
+        self.0.get(&id).map(|code| &**code)
     }
 }
 

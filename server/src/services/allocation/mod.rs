@@ -6,6 +6,7 @@
 pub(crate) mod bulk;
 pub mod caps;
 mod computation;
+mod cores;
 pub mod customer_codes;
 pub mod export;
 pub mod listing;

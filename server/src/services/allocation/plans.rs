@@ -3,6 +3,7 @@
 //! holding P, B, every wholesaler's `H_w`, `S_w` and reserve, and every customer's cap.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -10,6 +11,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
+use super::caps::{self, PlanProduct, PlanView, WholesalerPart};
 use super::computation;
 use super::customer_codes::CustomerCodes;
 use super::shipments::{self, MonthTotals};
@@ -45,6 +47,8 @@ pub struct NewPlan {
 struct CheckedPlan {
     name: String,
     group_code: Option<String>,
+    /// Ordered by code.
+    products: Vec<product::Model>,
     product_ids: Vec<i32>,
     target_month: i32,
     baseline_month: i32,
@@ -62,30 +66,31 @@ pub fn require_planner(user: &UserContext) -> Result<(), ServiceError> {
     }
 }
 
-/// Makes a plan and computes its first version, in one transaction; returns the plan's id.
+/// Makes a plan and computes its first version, in one transaction; returns the plan as the
+/// ministry sees it.
 pub async fn create(
     db: &DatabaseConnection,
-    codes: &CustomerCodes,
+    codes: &Arc<CustomerCodes>,
     user: &UserContext,
     new: NewPlan,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<i32, ServiceError> {
+) -> Result<PlanView, ServiceError> {
     let txn = db.begin().await.context("Failed to begin the plan")?;
-    let id = create_in(&txn, codes, user, new, actor, now).await?;
+    let view = create_in(&txn, codes, user, new, actor, now).await?;
     txn.commit().await.context("Failed to commit the plan")?;
-    Ok(id)
+    Ok(view)
 }
 
 /// [`create`] inside the caller's transaction (the demo loader's).
 pub async fn create_in(
     txn: &DatabaseTransaction,
-    codes: &CustomerCodes,
+    codes: &Arc<CustomerCodes>,
     user: &UserContext,
     new: NewPlan,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<i32, ServiceError> {
+) -> Result<PlanView, ServiceError> {
     require_planner(user)?;
     let plan = check(txn, new).await?;
     let totals = totals_of(
@@ -118,7 +123,7 @@ pub async fn create_in(
     .exec(txn)
     .await
     .context("Failed to store the plan's products")?;
-    let version =
+    let computed =
         computation::compute(txn, codes, &model, &plan.product_ids, totals, 1, user, now).await?;
     audit::record(
         txn,
@@ -132,20 +137,49 @@ pub async fn create_in(
                 plan.product_ids.len(),
                 totals.planned,
                 totals.baseline,
-                version.wholesalers
+                computed.results.len()
             )),
             success: true,
         },
         now,
     )
     .await?;
-    Ok(model.id)
+    // The answer is made from what was just stored, not read back.
+    let names =
+        caps::organization_names(txn, computed.results.iter().map(|r| r.wholesaler_id)).await?;
+    let parts = computed
+        .results
+        .iter()
+        .map(|r| WholesalerPart {
+            wholesaler_id: r.wholesaler_id,
+            wholesaler_name: names.get(&r.wholesaler_id).cloned().unwrap_or_default(),
+            baseline_total: r.baseline_total,
+            supply: r.supply,
+            reserve: r.reserve,
+            customers: r.customers,
+        })
+        .collect();
+    Ok(PlanView {
+        plan: model,
+        products: plan
+            .products
+            .into_iter()
+            .map(|p| PlanProduct {
+                code: p.code,
+                name: p.name,
+                maker_name: p.maker_name,
+            })
+            .collect(),
+        versions: vec![computed.computation.clone()],
+        computation: computed.computation,
+        parts,
+    })
 }
 
 /// Computes a new version of `plan_id` from the data as they are now; earlier versions stay.
 pub async fn recompute(
     db: &DatabaseConnection,
-    codes: &CustomerCodes,
+    codes: &Arc<CustomerCodes>,
     user: &UserContext,
     plan_id: i32,
     actor: &Actor,
@@ -172,7 +206,7 @@ pub async fn recompute(
         .await
         .context("Failed to read the plan's versions")?
         .map_or(0, |c| c.version);
-    let version = computation::compute(
+    let computed = computation::compute(
         &txn,
         codes,
         &plan,
@@ -191,7 +225,7 @@ pub async fn recompute(
             target: format!("allocation_plan:{plan_id}"),
             detail: Some(format!(
                 "第{}版: P={} B={}",
-                version.version, totals.planned, totals.baseline
+                computed.computation.version, totals.planned, totals.baseline
             )),
             success: true,
         },
@@ -201,7 +235,7 @@ pub async fn recompute(
     txn.commit()
         .await
         .context("Failed to commit the recompute")?;
-    Ok(version.version)
+    Ok(computed.computation.version)
 }
 
 /// A plan by id, or 404.
@@ -257,7 +291,7 @@ async fn check(db: &impl ConnectionTrait, new: NewPlan) -> Result<CheckedPlan, S
         .group_code
         .map(|g| crate::domain::validation::normalize_width(&g))
         .filter(|g| !g.is_empty());
-    let product_ids =
+    let products =
         products_of(db, &new.product_codes, group_code.as_deref(), &mut problems).await?;
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
@@ -270,21 +304,22 @@ async fn check(db: &impl ConnectionTrait, new: NewPlan) -> Result<CheckedPlan, S
     Ok(CheckedPlan {
         name,
         group_code,
-        product_ids,
+        product_ids: products.iter().map(|p| p.id).collect(),
+        products,
         target_month,
         baseline_month,
         reserve,
     })
 }
 
-/// The product ids named by the list or the group; unknown codes are problems.
+/// The products named by the list or the group, by code, each once; unknown codes are problems.
 async fn products_of(
     db: &impl ConnectionTrait,
     codes: &[String],
     group_code: Option<&str>,
     problems: &mut Vec<FieldProblem>,
-) -> Result<Vec<i32>, ServiceError> {
-    let mut ids = Vec::new();
+) -> Result<Vec<product::Model>, ServiceError> {
+    let mut products = Vec::new();
     if let Some(group) = group_code {
         let found = product::Entity::find()
             .filter(product::Column::GroupCode.eq(group))
@@ -299,7 +334,7 @@ async fn products_of(
                 format!("同一規格グループ「{group}」（YJコード先頭9桁）の製品がありません"),
             ));
         }
-        ids.extend(found.iter().map(|p| p.id));
+        products.extend(found);
     }
     let mut parsed = Vec::new();
     for code in codes {
@@ -309,17 +344,17 @@ async fn products_of(
         }
     }
     if !parsed.is_empty() {
-        let found: HashMap<String, i32> = product::Entity::find()
+        let found: HashMap<String, product::Model> = product::Entity::find()
             .filter(product::Column::Code.is_in(parsed.clone()))
             .all(db)
             .await
             .context("Failed to read the products")?
             .into_iter()
-            .map(|p| (p.code, p.id))
+            .map(|p| (p.code.clone(), p))
             .collect();
         for code in &parsed {
             match found.get(code) {
-                Some(id) => ids.push(*id),
+                Some(product) => products.push(product.clone()),
                 None => problems.push(FieldProblem::new(
                     "product_codes",
                     "unknown_product",
@@ -335,9 +370,9 @@ async fn products_of(
             "対象製品（product_codes）か同一規格グループ（group_code）を指定してください",
         ));
     }
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    products.sort_by(|a, b| a.code.cmp(&b.code));
+    products.dedup_by_key(|p| p.id);
+    Ok(products)
 }
 
 /// P and B of the group; refuses a plan the arithmetic cannot serve.
@@ -348,8 +383,8 @@ async fn totals_of(
     baseline_month: i32,
     reserve: ReservePercent,
 ) -> Result<PlanTotals, ServiceError> {
-    let target: MonthTotals = shipments::month_totals(db, product_ids, target_month).await?;
-    let baseline: MonthTotals = shipments::month_totals(db, product_ids, baseline_month).await?;
+    let [target, baseline]: [MonthTotals; 2] =
+        shipments::month_totals(db, product_ids, [target_month, baseline_month]).await?;
     let mut problems = Vec::new();
     if target.products_with_data == 0 {
         problems.push(FieldProblem::new(

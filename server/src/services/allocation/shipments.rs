@@ -307,21 +307,26 @@ fn check_row(
     })
 }
 
-/// Shipments of `product_ids` in `month`: (Σ actual, Σ planned-else-actual, whether any row
-/// exists). For each product the planned figure is used where given, else the actual one.
-pub async fn month_totals(
+/// Shipments of `product_ids` in each of `months`, read in one query: (Σ actual, Σ
+/// planned-else-actual, products with any row) per month. For each product the planned figure is
+/// used where given, else the actual one.
+pub async fn month_totals<const N: usize>(
     db: &impl ConnectionTrait,
     product_ids: &[i32],
-    month: i32,
-) -> Result<MonthTotals, ServiceError> {
+    months: [i32; N],
+) -> Result<[MonthTotals; N], ServiceError> {
     let rows = shipment::Entity::find()
         .filter(shipment::Column::ProductId.is_in(product_ids.iter().copied()))
-        .filter(shipment::Column::Month.eq(month))
+        .filter(shipment::Column::Month.is_in(months))
         .all(db)
         .await
         .context("Failed to read shipments")?;
+    Ok(months.map(|month| totals_in(rows.iter().filter(|r| r.month == month))))
+}
+
+fn totals_in<'a>(rows: impl Iterator<Item = &'a shipment::Model>) -> MonthTotals {
     let mut per_product: HashMap<i32, (Option<i64>, Option<i64>)> = HashMap::new();
-    for r in &rows {
+    for r in rows {
         let entry = per_product.entry(r.product_id).or_default();
         match ShipmentKind::parse(&r.kind) {
             Some(ShipmentKind::Actual) => entry.0 = Some(r.quantity),
@@ -330,7 +335,7 @@ pub async fn month_totals(
         }
     }
     let to_u64 = |q: i64| u64::try_from(q).unwrap_or(0);
-    Ok(MonthTotals {
+    MonthTotals {
         actual: per_product
             .values()
             .filter_map(|(a, _)| *a)
@@ -342,7 +347,7 @@ pub async fn month_totals(
             .map(to_u64)
             .sum(),
         products_with_data: per_product.len(),
-    })
+    }
 }
 
 /// A group's shipments in one month.
