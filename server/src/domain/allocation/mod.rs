@@ -147,19 +147,33 @@ impl Tie {
     /// Gives the units to the candidates with the smallest codes (byte order; equal codes, which
     /// one wholesaler's customers never have, by index).
     pub fn resolve<'a>(&self, caps: &mut [u128], code_of: impl Fn(usize) -> &'a str) {
+        self.try_resolve(caps, |index| Some(code_of(index)));
+    }
+
+    /// [`Tie::resolve`] when every candidate's code is known; otherwise leaves `caps` alone and
+    /// returns `false`.
+    pub fn try_resolve<'a>(
+        &self,
+        caps: &mut [u128],
+        code_of: impl Fn(usize) -> Option<&'a str>,
+    ) -> bool {
         // Each code looked up once, and only the `units` smallest picked out, not all sorted:
         // thousands of small clinics can tie on the same baseline.
-        let mut keyed: Vec<(&[u8], usize)> = self
+        let Some(mut keyed) = self
             .candidates
             .iter()
-            .map(|index| (code_of(*index).as_bytes(), *index))
-            .collect();
+            .map(|index| code_of(*index).map(|code| (code.as_bytes(), *index)))
+            .collect::<Option<Vec<(&[u8], usize)>>>()
+        else {
+            return false;
+        };
         if self.units < keyed.len() {
             keyed.select_nth_unstable(self.units);
         }
         for (_, index) in keyed.iter().take(self.units) {
             caps[*index] += 1;
         }
+        true
     }
 }
 
@@ -173,7 +187,7 @@ pub fn apportion_by_baseline(supply: u128, baselines: &[u64]) -> (Vec<u128>, Opt
     }
     let mut caps: Vec<u128> = Vec::with_capacity(baselines.len());
     // (remainder, baseline, index) of every customer with a remainder.
-    let mut remainders: Vec<(u128, u64, usize)> = Vec::new();
+    let mut remainders: Vec<(u128, u64, usize)> = Vec::with_capacity(baselines.len());
     let mut given: u128 = 0;
     // A 128-bit division is a library call; when S × max h fits in 64 bits (every real plan) the
     // same quotients and remainders come from the processor's own 64-bit division.

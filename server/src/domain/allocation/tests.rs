@@ -66,6 +66,23 @@ fn only_customers_tied_at_the_cut_off_need_their_codes() {
 }
 
 #[test]
+fn a_tie_with_a_code_missing_is_left_unsettled_and_the_caps_untouched() {
+    let (caps, tie) = apportion_by_baseline(3, &[2, 1, 1, 1, 1]);
+    let tie = tie.expect("a tie of four for two units");
+    let codes = ["A", "D", "B", "E", "C"];
+    let mut partial = caps.clone();
+    let settled = tie.try_resolve(&mut partial, |i| (i != 3).then(|| codes[i]));
+    assert!(!settled);
+    assert_eq!(partial, caps, "nothing given while a code is missing");
+    let mut all = caps.clone();
+    assert!(tie.try_resolve(&mut all, |i| Some(codes[i])));
+    let mut resolved = caps;
+    tie.resolve(&mut resolved, |i| codes[i]);
+    assert_eq!(all, resolved);
+    assert_eq!(resolved, [1, 0, 1, 0, 1], "B and C, the smallest codes among the tied");
+}
+
+#[test]
 fn codes_compare_by_bytes_so_digits_come_before_letters() {
     let rows = [("a1", 1), ("A1", 1), ("01", 1)];
     assert_eq!(apportion(1, &claims(&rows)), [0, 0, 1]);

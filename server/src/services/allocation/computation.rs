@@ -185,16 +185,8 @@ fn share(
     };
     let (mut caps, tie) = allocation::apportion_by_baseline(supply, &part.baselines);
     if let Some(tie) = tie {
-        let settled = codes.with(|known| {
-            let all_known = tie
-                .candidates
-                .iter()
-                .all(|i| known.get(part.customers[*i]).is_some());
-            if all_known {
-                tie.resolve(&mut caps, |i| known.code(part.customers[i]));
-            }
-            all_known
-        });
+        let settled =
+            codes.with(|known| tie.try_resolve(&mut caps, |i| known.get(part.customers[i])));
         if !settled {
             return Ok(Share {
                 figures,
