@@ -1,7 +1,7 @@
 //! One computation of a plan: every wholesaler's customers' baselines read from the group's
-//! purchase packs, each wholesaler's supply apportioned (customer codes needed only for the
-//! customers tied at the cut-off, and kept in memory once read), and the version stored with its
-//! inputs' newest uploads.
+//! purchase packs, each wholesaler's supply apportioned on the compute threads (customer codes
+//! needed only for the customers tied at the cut-off, and kept in memory once read), and the
+//! version stored with its inputs' newest uploads.
 
 use std::sync::Arc;
 
@@ -59,8 +59,11 @@ struct Share {
     caps: Caps,
 }
 
+/// A wholesaler's caps after the arithmetic.
 enum Caps {
+    /// Final, in the stored format.
     Packed(Vec<u8>),
+    /// Still owing `tie`'s units, which need customer codes not yet in memory.
     Tied {
         part: Part,
         caps: Vec<u128>,
@@ -99,7 +102,7 @@ pub(super) async fn compute(
         .map_err(|e| ServiceError::Internal(format!("The computation stopped: {e}")))?
     };
     let mut results = Vec::with_capacity(shares.len());
-    let mut models = Vec::with_capacity(shares.len());
+    let mut packed_caps = Vec::with_capacity(shares.len());
     for share in shares {
         let Share { figures, caps } = share?;
         let caps = match caps {
@@ -116,7 +119,7 @@ pub(super) async fn compute(
             }
         };
         results.push(figures);
-        models.push(caps);
+        packed_caps.push(caps);
     }
     let customers: i64 = results.iter().map(|f| i64::from(f.customers)).sum();
     let computation = allocation_computation::ActiveModel {
@@ -137,7 +140,7 @@ pub(super) async fn compute(
     .context("Failed to store the computation")?;
     let rows: Vec<allocation_result::ActiveModel> = results
         .iter()
-        .zip(models)
+        .zip(packed_caps)
         .map(|(f, caps)| allocation_result::ActiveModel {
             computation_id: Set(computation.id),
             wholesaler_id: Set(f.wholesaler_id),
