@@ -79,7 +79,11 @@ fn a_tie_with_a_code_missing_is_left_unsettled_and_the_caps_untouched() {
     let mut resolved = caps;
     tie.resolve(&mut resolved, |i| codes[i]);
     assert_eq!(all, resolved);
-    assert_eq!(resolved, [1, 0, 1, 0, 1], "B and C, the smallest codes among the tied");
+    assert_eq!(
+        resolved,
+        [1, 0, 1, 0, 1],
+        "B and C, the smallest codes among the tied"
+    );
 }
 
 #[test]
