@@ -11,6 +11,7 @@ pub mod customer_codes;
 pub mod export;
 pub mod listing;
 pub mod packed;
+mod plan_check;
 pub mod plans;
 pub mod purchase_pack;
 pub mod purchases;

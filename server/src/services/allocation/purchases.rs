@@ -13,7 +13,7 @@ use super::bulk;
 use super::purchase_pack::Purchase;
 use super::table_file::{self, Cells, Format, Layout};
 use super::uploads::{self, UploadKind, UploadOutcome, product_ids};
-use super::values::{Problems, month_text, parse_month, parse_quantity};
+use super::values::{Memo, Problems, month_text, parse_month, parse_quantity};
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;
@@ -172,30 +172,6 @@ fn cells_of<'a>(layout: &Layout<Column>, cells: &'a dyn Cells) -> RowCells<'a> {
     }
 }
 
-/// What a cell's text read as, remembered: a file names a few hundred products and a few months
-/// millions of times. Holds at most [`Memo::LIMIT`] texts, so a file of all-different garbage
-/// costs no more memory than a good one.
-struct Memo<T>(HashMap<String, T>);
-
-impl<T: Clone> Memo<T> {
-    const LIMIT: usize = 10_000;
-
-    fn new() -> Self {
-        Self(HashMap::new())
-    }
-
-    fn read(&mut self, text: &str, read: impl FnOnce(&str) -> T) -> T {
-        if let Some(known) = self.0.get(text) {
-            return known.clone();
-        }
-        let value = read(text);
-        if self.0.len() < Self::LIMIT {
-            self.0.insert(text.to_owned(), value.clone());
-        }
-        value
-    }
-}
-
 /// The one reading of the file: every rule on every row, each row kept as 16 bytes in its pack;
 /// nothing is stored. Any problem refuses the whole file.
 fn check(
@@ -207,8 +183,8 @@ fn check(
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut customers: Vec<(String, String)> = Vec::new();
     let mut packs: HashMap<(i32, i32), Vec<Entry>> = HashMap::new();
-    let mut product_codes: Memo<Result<i32, (&'static str, String)>> = Memo::new();
-    let mut months: Memo<Result<i32, String>> = Memo::new();
+    let mut product_codes: Memo<Result<i32, (&'static str, String)>> = Memo::default();
+    let mut months: Memo<Result<i32, String>> = Memo::default();
     let mut rows = 0u64;
     let layout = table_file::read(path, format, recognise, &REQUIRED, |layout, row, cells| {
         rows += 1;
@@ -375,29 +351,5 @@ mod tests {
         assert_eq!(recognise("得意先名"), Some(Column::CustomerName));
         assert_eq!(recognise(" 販売数量 "), Some(Column::Quantity));
         assert_eq!(recognise("備考"), None);
-    }
-
-    #[test]
-    fn a_memo_reads_each_text_once_and_stops_remembering_at_its_limit() {
-        let mut memo: Memo<usize> = Memo::new();
-        let mut reads = 0;
-        for text in ["a", "b", "a", "a", "b"] {
-            let value = memo.read(text, |t| {
-                reads += 1;
-                t.len()
-            });
-            assert_eq!(value, 1);
-        }
-        assert_eq!(reads, 2);
-        for n in 0..Memo::<usize>::LIMIT + 10 {
-            memo.read(&n.to_string(), str::len);
-        }
-        assert_eq!(memo.0.len(), Memo::<usize>::LIMIT);
-        let mut again = 0;
-        memo.read("never-seen", |_| {
-            again += 1;
-            0
-        });
-        assert_eq!(again, 1, "a text past the limit is still read");
     }
 }

@@ -1,5 +1,7 @@
-//! The cells every allocation upload shares: months, quantities, and the error list of a file
-//! (every problem up to a limit, then a count).
+//! The cells every allocation upload shares: months, quantities, a memo of texts already read,
+//! and the error list of a file (every problem up to a limit, then a count).
+
+use std::collections::HashMap;
 
 use crate::domain::supply_status::YearMonth;
 use crate::domain::validation::normalize_width;
@@ -99,6 +101,34 @@ impl Problems {
     }
 }
 
+/// What a cell's text read as, remembered: a file names a few hundred products and a few months
+/// millions of times. Holds at most [`Memo::LIMIT`] texts, so a file of all-different garbage
+/// costs no more memory than a good one.
+pub struct Memo<T>(HashMap<String, T>);
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Self(HashMap::new())
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// The most texts remembered.
+    pub const LIMIT: usize = 10_000;
+
+    /// What `text` reads as, by `read` the first time.
+    pub fn read(&mut self, text: &str, read: impl FnOnce(&str) -> T) -> T {
+        if let Some(known) = self.0.get(text) {
+            return known.clone();
+        }
+        let value = read(text);
+        if self.0.len() < Self::LIMIT {
+            self.0.insert(text.to_owned(), value.clone());
+        }
+        value
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +162,29 @@ mod tests {
         };
         assert_eq!(listed.len(), MAX_LISTED_PROBLEMS + 1);
         assert!(listed[MAX_LISTED_PROBLEMS].message.contains("ほかに 5 件"));
+    }
+
+    #[test]
+    fn a_memo_reads_each_text_once_and_stops_remembering_at_its_limit() {
+        let mut memo: Memo<usize> = Memo::default();
+        let mut reads = 0;
+        for text in ["a", "b", "a", "a", "b"] {
+            let value = memo.read(text, |t| {
+                reads += 1;
+                t.len()
+            });
+            assert_eq!(value, 1);
+        }
+        assert_eq!(reads, 2);
+        for n in 0..Memo::<usize>::LIMIT + 10 {
+            memo.read(&n.to_string(), str::len);
+        }
+        assert_eq!(memo.0.len(), Memo::<usize>::LIMIT);
+        let mut again = 0;
+        memo.read("never-seen", |_| {
+            again += 1;
+            0
+        });
+        assert_eq!(again, 1, "a text past the limit is still read");
     }
 }
