@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::services::table_file::TableLimits;
+
 /// Everything the server needs to start; tests build it in code.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -36,6 +38,10 @@ pub struct Settings {
     /// Font with Japanese glyphs for the charts (`SUPPLYWATCH_CHART_FONT`, an .otf/.ttf/.ttc;
     /// default: the first of the usual Noto CJK paths that exists).
     pub chart_font: Option<PathBuf>,
+    /// What an uploaded or imported table may hold (`SUPPLYWATCH_UPLOAD_MAX_ROWS`,
+    /// `…_MAX_COLUMNS`, `…_MAX_CELL_BYTES`, `…_MAX_SHARED_STRINGS`, `…_MAX_INFLATED_BYTES`,
+    /// `…_PARSE_SECONDS`).
+    pub table_limits: TableLimits,
 }
 
 /// Which mail backend to use.
@@ -113,6 +119,7 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             chart_font: var("SUPPLYWATCH_CHART_FONT").map(PathBuf::from),
+            table_limits: table_limits(&number)?,
         })
     }
 
@@ -131,8 +138,41 @@ impl Settings {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             base_url: "http://127.0.0.1".to_owned(),
             chart_font: None,
+            table_limits: TableLimits::default(),
         }
     }
+}
+
+/// The table limits from `SUPPLYWATCH_UPLOAD_*`, each defaulting to [`TableLimits::default`].
+fn table_limits(
+    number: &dyn Fn(&'static str, i64) -> Result<i64, SettingsError>,
+) -> Result<TableLimits, SettingsError> {
+    let defaults = TableLimits::default();
+    let count = |name, default: u64| -> Result<u64, SettingsError> {
+        let n = number(name, i64::try_from(default).unwrap_or(i64::MAX))?;
+        Ok(u64::try_from(n).unwrap_or(default))
+    };
+    let size = |name, default: usize| -> Result<usize, SettingsError> {
+        let n = count(name, default as u64)?;
+        Ok(usize::try_from(n).unwrap_or(default))
+    };
+    Ok(TableLimits {
+        max_rows: count("SUPPLYWATCH_UPLOAD_MAX_ROWS", defaults.max_rows)?,
+        max_columns: size("SUPPLYWATCH_UPLOAD_MAX_COLUMNS", defaults.max_columns)?,
+        max_cell_bytes: size("SUPPLYWATCH_UPLOAD_MAX_CELL_BYTES", defaults.max_cell_bytes)?,
+        max_shared_strings: size(
+            "SUPPLYWATCH_UPLOAD_MAX_SHARED_STRINGS",
+            defaults.max_shared_strings,
+        )?,
+        max_inflated_bytes: count(
+            "SUPPLYWATCH_UPLOAD_MAX_INFLATED_BYTES",
+            defaults.max_inflated_bytes,
+        )?,
+        time_budget: std::time::Duration::from_secs(count(
+            "SUPPLYWATCH_UPLOAD_PARSE_SECONDS",
+            defaults.time_budget.as_secs(),
+        )?),
+    })
 }
 
 /// `sqlite://data/supplywatch.db?mode=rwc`, relative to the working directory.

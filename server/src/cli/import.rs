@@ -13,6 +13,7 @@ pub(super) async fn price_list(
     db: &sea_orm::DatabaseConnection,
     file: &PathBuf,
     edition: Option<String>,
+    limits: &supplywatch::services::table_file::TableLimits,
 ) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(file).with_context(|| format!("Failed to read {}", file.display()))?;
@@ -22,7 +23,7 @@ pub(super) async fn price_list(
     let edition = edition
         .or_else(|| price_list::edition_from_file_name(&file_name))
         .unwrap_or_else(|| chrono::Utc::now().date_naive().to_string());
-    let rows = match price_list::parse::parse(&bytes) {
+    let rows = match price_list::parse::parse_with(&bytes, limits) {
         Ok(rows) => rows,
         Err(problems) => {
             eprintln!(

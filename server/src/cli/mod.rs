@@ -180,7 +180,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Import {
             what: ImportCommand::NhiPriceList { file, edition },
-        } => import::price_list(&db, &file, edition).await,
+        } => import::price_list(&db, &file, edition, &settings.table_limits).await,
         Command::User { what } => users::run(&db, what).await,
     }
 }

@@ -35,7 +35,7 @@ pub(super) async fn national(
     until: Option<chrono::NaiveDate>,
     seed: u64,
 ) -> anyhow::Result<()> {
-    super::import::price_list(db, file, None).await?;
+    super::import::price_list(db, file, None, &Default::default()).await?;
     let until = until
         .unwrap_or_else(|| supplywatch::services::publication::week_ending(chrono::Utc::now()));
     println!("全国規模の供給状況の履歴を生成しています（{until} までの3年間、seed {seed}）…");

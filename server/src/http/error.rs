@@ -63,6 +63,8 @@ impl AppError {
             StatusCode::CONFLICT => "現在の状態では実行できません",
             StatusCode::UNPROCESSABLE_ENTITY => "入力内容に誤りがあります",
             StatusCode::BAD_REQUEST => "リクエストが正しくありません",
+            StatusCode::PAYLOAD_TOO_LARGE => "上限を超えています",
+            StatusCode::TOO_MANY_REQUESTS => "混み合っています",
             _ => "サーバーでエラーが発生しました",
         }
     }
@@ -78,7 +80,9 @@ impl AppError {
 
     fn problems(&self) -> &[FieldProblem] {
         match &self.kind {
-            ErrorKind::Service(ServiceError::Invalid(problems)) => problems,
+            ErrorKind::Service(
+                ServiceError::Invalid(problems) | ServiceError::TooLarge(problems),
+            ) => problems,
             _ => &[],
         }
     }
@@ -120,6 +124,8 @@ impl ResponseError for AppError {
         match &self.kind {
             ErrorKind::Service(error) => match error {
                 ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                ServiceError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                ServiceError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
                 ServiceError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
                 ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
                 ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -173,6 +179,9 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let ErrorKind::Service(ServiceError::Busy { retry_after, .. }) = &self.kind {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response
             .content_type("application/problem+json")

@@ -80,7 +80,7 @@ pub async fn list(
         .context("Failed to count the audit log")?;
     let rows = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
-        .offset(page.saturating_sub(1) * per_page)
+        .offset(crate::domain::paging::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await

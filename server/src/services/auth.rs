@@ -1,7 +1,5 @@
 //! Logging in: argon2id passwords, lockout after repeated failures, sessions and bearer tokens.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
@@ -10,10 +8,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
+use super::accounts::password::verify_password;
 use super::accounts::{self, UserContext};
 use super::audit::{self, Actor, AuditEntry};
 use super::{DbContext, ServiceError};
-use crate::db::entity::{api_token, session, user};
+use crate::db::entity::{api_token, login_throttle, session, user};
 
 /// Failed attempts in a row that lock an account.
 pub const MAX_FAILED_ATTEMPTS: i32 = 5;
@@ -22,47 +21,15 @@ pub const LOCK_MINUTES: i64 = 15;
 /// The one message for every failed login, so that it never reveals whether an e-mail exists.
 pub const LOGIN_FAILED_MESSAGE: &str = "メールアドレスまたはパスワードが正しくありません。5回続けて失敗すると、アカウントは15分間ロックされます。";
 
-/// Hashes a password with argon2id on a blocking thread.
-pub async fn hash_password(password: String) -> Result<String, ServiceError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| ServiceError::Internal(format!("Failed to hash a password: {e}")))
-    })
-    .await
-    .map_err(|e| ServiceError::Internal(format!("Password hashing thread failed: {e}")))?
-}
-
-/// Checks a password against a stored hash on a blocking thread.
-async fn verify_password(password: String, stored: String) -> Result<bool, ServiceError> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&stored).map_err(|e| {
-            ServiceError::Internal(format!("A stored password hash is malformed: {e}"))
-        })?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await
-    .map_err(|e| ServiceError::Internal(format!("Password check thread failed: {e}")))?
-}
-
-/// A hash of a password nobody has, checked when the e-mail is unknown so that the answer
-/// takes as long as for a real account.
-static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-async fn decoy_hash() -> Result<String, ServiceError> {
-    if let Some(hash) = DECOY_HASH.get() {
-        return Ok(hash.clone());
-    }
-    let hash = hash_password("decoy-password-nobody-has".to_owned()).await?;
-    Ok(DECOY_HASH.get_or_init(|| hash).clone())
-}
+/// Failed logins from one client address in one window before the address must wait.
+pub const MAX_ADDRESS_FAILURES: i32 = 30;
+/// The window failed logins per address are counted in, in seconds.
+pub const ADDRESS_WINDOW_SECONDS: i64 = 15 * 60;
 
 /// Checks e-mail and password. Every failure gives the same [`LOGIN_FAILED_MESSAGE`]; the
-/// reason (unknown, wrong password, locked, deactivated) goes only to the audit log.
+/// reason (unknown, wrong password, locked, deactivated) goes only to the audit log. An
+/// address with too many failures in the current window waits (`Busy`, 429) before any
+/// password is hashed.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     email: &str,
@@ -70,6 +37,9 @@ pub async fn authenticate(
     remote_addr: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<UserContext, ServiceError> {
+    if let Some(address) = &remote_addr {
+        address_may_try(db, address, now).await?;
+    }
     let email = email.trim().to_lowercase();
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -82,10 +52,11 @@ pub async fn authenticate(
         remote_addr,
     };
     let Some(found) = found else {
-        let _ = verify_password(password.to_owned(), decoy_hash().await?).await?;
+        let _ = verify_password(password.to_owned(), None).await?;
         return fail(db, &actor, "unknown e-mail", now).await;
     };
-    let password_ok = verify_password(password.to_owned(), found.password_hash.clone()).await?;
+    let password_ok =
+        verify_password(password.to_owned(), Some(found.password_hash.clone())).await?;
     if found.locked_until.is_some_and(|until| until > now) {
         return fail(db, &actor, "account locked", now).await;
     }
@@ -93,22 +64,8 @@ pub async fn authenticate(
         return fail(db, &actor, "account deactivated", now).await;
     }
     if !password_ok {
-        let attempts = found.failed_attempts + 1;
-        let locks = attempts >= MAX_FAILED_ATTEMPTS;
-        user::Entity::update_many()
-            .col_expr(
-                user::Column::FailedAttempts,
-                Expr::value(if locks { 0 } else { attempts }),
-            )
-            .col_expr(
-                user::Column::LockedUntil,
-                Expr::value(locks.then(|| now + Duration::minutes(LOCK_MINUTES))),
-            )
-            .filter(user::Column::Id.eq(found.id))
-            .exec(db)
-            .await
-            .context("Failed to count a failed login")?;
-        let reason = if locks {
+        let (attempts, locked) = count_failure(db, found.id, now).await?;
+        let reason = if locked {
             format!("wrong password; locked for {LOCK_MINUTES} minutes")
         } else {
             format!("wrong password (attempt {attempts})")
@@ -137,12 +94,124 @@ pub async fn authenticate(
         .ok_or_else(|| ServiceError::Unauthenticated(LOGIN_FAILED_MESSAGE.to_owned()))
 }
 
+/// Counts a wrong password in one statement (no read-modify-write, so concurrent failures all
+/// count): the fifth in a row locks the account and starts the count again. Returns the count
+/// and whether the account is now locked.
+async fn count_failure(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(i32, bool), ServiceError> {
+    let lock_until = now + Duration::minutes(LOCK_MINUTES);
+    let reaches =
+        || Expr::expr(Expr::col(user::Column::FailedAttempts).add(1)).gte(MAX_FAILED_ATTEMPTS);
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedAttempts,
+            Expr::case(reaches(), 0)
+                .finally(Expr::col(user::Column::FailedAttempts).add(1))
+                .into(),
+        )
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::case(reaches(), Expr::val(lock_until))
+                .finally(Expr::col(user::Column::LockedUntil))
+                .into(),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await
+        .context("Failed to count a failed login")?;
+    // RETURNING is not available on every backend: the count is read back, which may already
+    // include concurrent failures (the count itself is exact either way).
+    let updated = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await
+        .context("Failed to read a failed login's count")?;
+    Ok(updated.map_or((0, false), |u| {
+        let locked = u.failed_attempts == 0 && u.locked_until.is_some_and(|t| t > now);
+        (
+            if locked {
+                MAX_FAILED_ATTEMPTS
+            } else {
+                u.failed_attempts
+            },
+            locked,
+        )
+    }))
+}
+
+/// The window of `now` for the per-address count.
+fn address_window(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(ADDRESS_WINDOW_SECONDS)
+}
+
+/// Refuses (`Busy`, 429) an address that failed [`MAX_ADDRESS_FAILURES`] times in this window.
+async fn address_may_try(
+    db: &impl ConnectionTrait,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let window = address_window(now);
+    let found = login_throttle::Entity::find_by_id((address.to_owned(), window))
+        .one(db)
+        .await
+        .context("Failed to read the failed logins of an address")?;
+    if found.is_some_and(|t| t.failures >= MAX_ADDRESS_FAILURES) {
+        let retry_after = (window + 1) * ADDRESS_WINDOW_SECONDS - now.timestamp();
+        return Err(ServiceError::Busy {
+            message: "ログインの失敗が続いたため、しばらくログインできません。時間をおいてからもう一度お試しください".into(),
+            retry_after: u64::try_from(retry_after.max(1)).unwrap_or(1),
+        });
+    }
+    Ok(())
+}
+
+/// Counts a failed login of `address` in this window in one statement (insert or add one), and
+/// forgets windows before the previous one.
+async fn count_address_failure(
+    db: &impl ConnectionTrait,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    use sea_orm::sea_query::OnConflict;
+    let window = address_window(now);
+    login_throttle::Entity::insert(login_throttle::ActiveModel {
+        address: Set(address.to_owned()),
+        window: Set(window),
+        failures: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            login_throttle::Column::Address,
+            login_throttle::Column::Window,
+        ])
+        .value(
+            login_throttle::Column::Failures,
+            Expr::col((login_throttle::Entity, login_throttle::Column::Failures)).add(1),
+        )
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await
+    .context("Failed to count a failed login of an address")?;
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::Window.lt(window - 1))
+        .exec(db)
+        .await
+        .context("Failed to forget old failed logins")?;
+    Ok(())
+}
+
 async fn fail<T>(
     db: &impl ConnectionTrait,
     actor: &Actor,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<T, ServiceError> {
+    if let Some(address) = &actor.remote_addr {
+        count_address_failure(db, address, now).await?;
+    }
     let entry = AuditEntry {
         actor,
         action: "login",
@@ -344,15 +413,6 @@ pub async fn token_user(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn a_password_verifies_against_its_own_hash_only() -> Result<(), ServiceError> {
-        let hash = hash_password("abc123!xyz".into()).await?;
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("abc123!xyz".into(), hash.clone()).await?);
-        assert!(!verify_password("abc123!xyZ".into(), hash).await?);
-        Ok(())
-    }
 
     #[test]
     fn secrets_are_random_and_hashes_are_hex() {

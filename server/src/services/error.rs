@@ -56,6 +56,17 @@ pub enum ServiceError {
     /// The input broke one or more rules; nothing was changed.
     #[error("入力内容に誤りがあります（{}件）", .0.len())]
     Invalid(Vec<FieldProblem>),
+    /// The input is larger than a limit allows (413): each problem's code names the limit.
+    #[error("{}", .0.first().map_or("上限を超えています", |p| p.message.as_str()))]
+    TooLarge(Vec<FieldProblem>),
+    /// Too many of these requests are running; try again after `retry_after` seconds (429).
+    #[error("{message}")]
+    Busy {
+        /// What is busy, in Japanese.
+        message: String,
+        /// Seconds to wait before trying again.
+        retry_after: u64,
+    },
     /// Wrong e-mail, wrong password, locked or deactivated: deliberately one message.
     #[error("{0}")]
     Unauthenticated(String),

@@ -11,7 +11,6 @@ pub mod demo;
 mod demo_allocation;
 mod demo_early_warning;
 pub mod devices;
-pub mod encoding;
 pub mod national_allocation;
 pub mod national_seed;
 pub mod outbox;
@@ -22,6 +21,7 @@ pub mod receipts;
 pub mod reminders;
 pub mod substitutes;
 pub mod supply_status;
+pub mod table_file;
 
 // Dashboards, charts, role homes and the weekly summary (issue 7).
 pub mod dashboard;

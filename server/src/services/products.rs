@@ -174,7 +174,7 @@ pub async fn search(
         .expr(Expr::cust("COUNT(*) OVER ()"))
         .filter(condition(query))
         .order_by_asc(product::Column::Code)
-        .offset(query.page.max(1).saturating_sub(1) * per_page)
+        .offset(crate::domain::paging::offset(query.page, per_page))
         .limit(per_page)
         .into_tuple()
         .all(db)

@@ -8,6 +8,7 @@ pub mod case_supporter;
 pub mod case_transition;
 pub mod contact;
 pub mod device_substitute;
+pub mod login_throttle;
 pub mod organization;
 pub mod price_list_import;
 pub mod product;

@@ -8,6 +8,7 @@ mod m20261201_000005_create_outbox_and_substitute_requests;
 mod m20261201_000006_create_allocation;
 mod m20261201_000007_create_demand_and_forecasts;
 mod m20261202_000008_pack_purchases;
+mod m20261204_190000_create_login_throttles;
 
 use sea_orm_migration::prelude::*;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_create_allocation::Migration),
             Box::new(m20261201_000007_create_demand_and_forecasts::Migration),
             Box::new(m20261202_000008_pack_purchases::Migration),
+            Box::new(m20261204_190000_create_login_throttles::Migration),
         ]
     }
 }

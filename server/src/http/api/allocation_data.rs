@@ -70,6 +70,7 @@ pub async fn upload_shipments(
         &user,
         file.file.path(),
         &file.file_name,
+        &state.settings.table_limits,
         &actor(&req, &user),
         chrono::Utc::now(),
     )
@@ -102,6 +103,7 @@ pub async fn upload_purchase_history(
         &user,
         file.file.path(),
         &file.file_name,
+        &state.settings.table_limits,
         &actor(&req, &user),
         chrono::Utc::now(),
     )

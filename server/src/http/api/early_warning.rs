@@ -159,6 +159,7 @@ pub async fn upload_dispensing(
         &user,
         file.file.path(),
         &file.file_name,
+        &state.settings.table_limits,
         &actor(&req, &user),
         chrono::Utc::now(),
     )

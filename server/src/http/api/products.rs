@@ -4,8 +4,8 @@ use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::ProductKind;
 use crate::domain::supply_status::ShippingStatus;
+use crate::domain::{Paging, ProductKind};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::ApiUser;
@@ -195,16 +195,15 @@ pub async fn list_products(
         .map_err(|e| {
             ServiceError::invalid(FieldProblem::from_field_error("shipping_status", &e))
         })?;
+    let paging = Paging::parse(params.page, params.per_page, 50, products::MAX_PER_PAGE)
+        .map_err(|e| AppError::bad_request(e.message))?;
     let query = ProductQuery {
         q: params.q,
         maker_id: params.maker_id,
         kind,
         shipping_status,
-        page: params.page.unwrap_or(1).max(1),
-        per_page: params
-            .per_page
-            .unwrap_or(50)
-            .clamp(1, products::MAX_PER_PAGE),
+        page: paging.page(),
+        per_page: paging.per_page(),
         ..ProductQuery::default()
     };
     let (items, total) = products::search(&state.db, &query).await?;

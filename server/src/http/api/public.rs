@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::ProductKind;
+use crate::domain::{Paging, ProductKind};
 use crate::http::error::AppError;
 use crate::http::{AppState, download};
 use crate::services::products::{self, ProductQuery, ProductSummary};
@@ -130,11 +130,13 @@ pub async fn list_public_supply_status(
 ) -> Result<HttpResponse, AppError> {
     let format = params.format.unwrap_or_default();
     if let (Format::Json, Some(per_page)) = (format, params.per_page) {
+        let paging = Paging::parse(params.page, Some(per_page), 50, products::MAX_PER_PAGE)
+            .map_err(|e| AppError::bad_request(e.message))?;
         let query = ProductQuery {
             q: params.q.clone(),
             kind: Some(ProductKind::Drug),
-            page: params.page.unwrap_or(1).max(1),
-            per_page,
+            page: paging.page(),
+            per_page: paging.per_page(),
             ..ProductQuery::default()
         };
         let (items, total) = products::search(&state.db, &query).await?;

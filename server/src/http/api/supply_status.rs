@@ -145,7 +145,9 @@ pub async fn upload_supply_status_reports(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let upload = upload::read(payload).await?;
-    let mut parsed = supply_status::upload::parse(&upload.bytes)?;
+    let mut parsed =
+        supply_status::upload::parse_on_pool(upload.bytes, state.settings.table_limits.clone())
+            .await?;
     let actor = actor(&req, &user);
     let rows = std::mem::take(&mut parsed.rows);
     let summary = supply_status::file_batch(&state.db, &user, rows, &actor, chrono::Utc::now())

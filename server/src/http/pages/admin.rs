@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{Nav, render};
 use crate::db::entity::audit_log;
-use crate::domain::Role;
+use crate::domain::{Paging, Role};
 use crate::http::error::AppError;
 use crate::http::identity::PageUser;
 use crate::http::{AppState, download};
@@ -75,7 +75,9 @@ pub async fn list_audit_log(
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     require_admin(&page_user)?;
-    let page = params.page.unwrap_or(1).max(1);
+    let page = Paging::parse(params.page, None, PER_PAGE, PER_PAGE)
+        .map_err(|e| AppError::page(AppError::bad_request(e.message)))?
+        .page();
     let (entries, total) = audit::list(&state.db, page, PER_PAGE)
         .await
         .map_err(AppError::page)?;

@@ -230,16 +230,17 @@ async fn create_upload(
         return Err(AppError::page(ErrorKind::CsrfMismatch));
     }
     let path = file.file.path();
+    let limits = &state.settings.table_limits;
     let (user, actor, now) = (&page.user, actor(req, &page.user), chrono::Utc::now());
     let result = match kind {
         DataKind::Shipments => {
-            shipments::upload(&state.db, user, path, &file.file_name, &actor, now).await
+            shipments::upload(&state.db, user, path, &file.file_name, limits, &actor, now).await
         }
         DataKind::PurchaseHistory => {
-            purchases::upload(&state.db, user, path, &file.file_name, &actor, now).await
+            purchases::upload(&state.db, user, path, &file.file_name, limits, &actor, now).await
         }
         DataKind::Dispensing => {
-            dispensing::upload(&state.db, user, path, &file.file_name, &actor, now).await
+            dispensing::upload(&state.db, user, path, &file.file_name, limits, &actor, now).await
         }
     };
     let mut outcome = Outcome {
@@ -249,11 +250,15 @@ async fn create_upload(
     let refused = match result {
         Ok(accepted) => {
             outcome.accepted = Some(accepted);
-            false
+            None
         }
         Err(ServiceError::Invalid(problems)) => {
             outcome.problems = problems;
-            true
+            Some(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(ServiceError::TooLarge(problems)) => {
+            outcome.problems = problems;
+            Some(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE)
         }
         Err(other) => return Err(AppError::page(other)),
     };
@@ -262,8 +267,8 @@ async fn create_upload(
         return render(&DataUploadOutcome { kind, outcome });
     }
     let mut response = render(&page_of(state, page, kind, outcome).await?)?;
-    if refused {
-        *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    if let Some(status) = refused {
+        *response.status_mut() = status;
     }
     Ok(response)
 }

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::domain::ProductKind;
+use crate::domain::{Paging, ProductKind};
 use crate::http::AppState;
 use crate::http::error::{AppError, encode_query};
 use crate::services::dashboard::{Filter, Pick, Slice};
@@ -80,7 +80,9 @@ impl SearchResults {
         kind: Option<ProductKind>,
     ) -> Result<Self, AppError> {
         let q = params.q.clone().unwrap_or_default();
-        let page = params.page.unwrap_or(1).max(1);
+        let page = Paging::parse(params.page, None, PER_PAGE, PER_PAGE)
+            .map_err(|e| AppError::page(AppError::bad_request(e.message)))?
+            .page();
         let slice = params.slice()?;
         let query = ProductQuery {
             q: Some(q.clone()).filter(|q| !q.trim().is_empty()),

@@ -73,7 +73,7 @@ pub async fn create_upload(
                 return Err(AppError::page(ErrorKind::CsrfMismatch));
             }
             view.file_name = upload.file_name.clone();
-            apply(&req, &page, &state, &upload.bytes).await
+            apply(&req, &page, &state, upload.bytes).await
         }
         Err(AppError {
             kind: ErrorKind::Service(error),
@@ -86,10 +86,17 @@ pub async fn create_upload(
             view.summary = Some(summary);
             render(&view)
         }
-        Err(ServiceError::Invalid(problems)) => {
-            view.problems = problems;
+        Err(error @ (ServiceError::Invalid(_) | ServiceError::TooLarge(_))) => {
+            let status = if matches!(error, ServiceError::TooLarge(_)) {
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+            };
+            if let ServiceError::Invalid(problems) | ServiceError::TooLarge(problems) = error {
+                view.problems = problems;
+            }
             let body = view.render().map_err(AppError::page)?;
-            Ok(HttpResponse::UnprocessableEntity()
+            Ok(HttpResponse::build(status)
                 .content_type("text/html; charset=utf-8")
                 .body(body))
         }
@@ -101,9 +108,10 @@ async fn apply(
     req: &HttpRequest,
     page: &PageUser,
     state: &AppState,
-    bytes: &[u8],
+    bytes: Vec<u8>,
 ) -> Result<BatchSummary, ServiceError> {
-    let mut parsed = supply_status::upload::parse(bytes)?;
+    let mut parsed =
+        supply_status::upload::parse_on_pool(bytes, state.settings.table_limits.clone()).await?;
     let rows = std::mem::take(&mut parsed.rows);
     supply_status::file_batch(
         &state.db,

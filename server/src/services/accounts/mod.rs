@@ -6,16 +6,17 @@ use sea_orm::{
 };
 
 mod context;
+pub mod password;
 
 pub use context::user_context;
 pub(crate) use context::{context_from_row, context_select};
 
 use super::audit::{self, Actor, AuditEntry};
-use super::auth::hash_password;
 use super::{DbContext, FieldProblem, ServiceError};
 use crate::db::entity::{contact, organization, user};
 use crate::domain::password::check_password_policy;
 use crate::domain::{CorporateNumber, EmailAddress, OrganizationKind, Role};
+use password::hash_password;
 
 /// An organisation as the rest of the application sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,7 +17,6 @@ pub mod purchase_pack;
 pub mod purchases;
 pub mod reserve;
 pub mod shipments;
-pub(crate) mod table_file;
 pub mod uploads;
 pub mod values;
 

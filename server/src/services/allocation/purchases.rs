@@ -11,13 +11,13 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::bulk;
 use super::purchase_pack::Purchase;
-use super::table_file::{self, Cells, Format, Layout};
 use super::uploads::{self, UploadKind, UploadOutcome, product_ids};
 use super::values::{Memo, Problems, month_text, parse_month, parse_quantity};
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::table_file::{self, Cells, Format, Layout, TableLimits};
 use crate::services::{DbContext, ServiceError};
 
 /// The columns of a purchase-history file.
@@ -97,6 +97,7 @@ pub async fn upload(
     user: &UserContext,
     path: &Path,
     file_name: &str,
+    limits: &TableLimits,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<UploadOutcome, ServiceError> {
@@ -110,7 +111,8 @@ pub async fn upload(
     let format = table_file::sniff(path)?;
     let checked = {
         let path = path.to_path_buf();
-        tokio::task::spawn_blocking(move || check(&path, format, &products))
+        let limits = limits.clone();
+        tokio::task::spawn_blocking(move || check(&path, format, &limits, &products))
             .await
             .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
     };
@@ -177,6 +179,7 @@ fn cells_of<'a>(layout: &Layout<Column>, cells: &'a dyn Cells) -> RowCells<'a> {
 fn check(
     path: &Path,
     format: Format,
+    limits: &TableLimits,
     products: &HashMap<String, i32>,
 ) -> Result<Checked, ServiceError> {
     let mut problems = Problems::default();
@@ -186,53 +189,62 @@ fn check(
     let mut product_codes: Memo<Result<i32, (&'static str, String)>> = Memo::default();
     let mut months: Memo<Result<i32, String>> = Memo::default();
     let mut rows = 0u64;
-    let layout = table_file::read(path, format, recognise, &REQUIRED, |layout, row, cells| {
-        rows += 1;
-        let c = cells_of(layout, cells);
-        let mut problem = |column: Column, field: &str, code: &str, message: String| {
-            problems.add(row, field, layout.heading(column), code, message);
-        };
-        let customer = check_customer(c.customer_code, c.customer_name);
-        if let Err((field, message)) = &customer {
-            let column = if *field == "customer_code" {
-                Column::CustomerCode
-            } else {
-                Column::CustomerName
+    let layout = table_file::read(
+        path,
+        format,
+        limits,
+        recognise,
+        &REQUIRED,
+        |layout, row, cells| {
+            rows += 1;
+            let c = cells_of(layout, cells);
+            let mut problem = |column: Column, field: &str, code: &str, message: String| {
+                problems.add(row, field, layout.heading(column), code, message);
             };
-            problem(column, field, "customer", message.clone());
-        }
-        let product = product_codes
-            .read(c.product_code, |text| product_id(text, products))
-            .map_err(|(code, message)| problem(Column::ProductCode, "product_code", code, message))
-            .ok();
-        let month = months
-            .read(c.month, parse_month)
-            .map_err(|m| problem(Column::Month, "month", "month", m))
-            .ok();
-        let quantity = parse_quantity(c.quantity)
-            .map_err(|m| problem(Column::Quantity, "quantity", "quantity", m))
-            .unwrap_or(0);
-        if let (Ok(()), Some(product), Some(month)) = (customer, product, month) {
-            let customer = if let Some(i) = index.get(c.customer_code) {
-                let name = &mut customers[*i as usize].1;
-                if name != c.customer_name {
-                    c.customer_name.clone_into(name);
-                }
-                *i
-            } else {
-                let i = u32::try_from(customers.len()).unwrap_or(u32::MAX);
-                index.insert(c.customer_code.to_owned(), i);
-                customers.push((c.customer_code.to_owned(), c.customer_name.to_owned()));
-                i
-            };
-            packs.entry((product, month)).or_default().push(Entry {
-                customer,
-                row: u32::try_from(row).unwrap_or(u32::MAX),
-                quantity,
-            });
-        }
-        true
-    })?;
+            let customer = check_customer(c.customer_code, c.customer_name);
+            if let Err((field, message)) = &customer {
+                let column = if *field == "customer_code" {
+                    Column::CustomerCode
+                } else {
+                    Column::CustomerName
+                };
+                problem(column, field, "customer", message.clone());
+            }
+            let product = product_codes
+                .read(c.product_code, |text| product_id(text, products))
+                .map_err(|(code, message)| {
+                    problem(Column::ProductCode, "product_code", code, message)
+                })
+                .ok();
+            let month = months
+                .read(c.month, parse_month)
+                .map_err(|m| problem(Column::Month, "month", "month", m))
+                .ok();
+            let quantity = parse_quantity(c.quantity)
+                .map_err(|m| problem(Column::Quantity, "quantity", "quantity", m))
+                .unwrap_or(0);
+            if let (Ok(()), Some(product), Some(month)) = (customer, product, month) {
+                let customer = if let Some(i) = index.get(c.customer_code) {
+                    let name = &mut customers[*i as usize].1;
+                    if name != c.customer_name {
+                        c.customer_name.clone_into(name);
+                    }
+                    *i
+                } else {
+                    let i = u32::try_from(customers.len()).unwrap_or(u32::MAX);
+                    index.insert(c.customer_code.to_owned(), i);
+                    customers.push((c.customer_code.to_owned(), c.customer_name.to_owned()));
+                    i
+                };
+                packs.entry((product, month)).or_default().push(Entry {
+                    customer,
+                    row: u32::try_from(row).unwrap_or(u32::MAX),
+                    quantity,
+                });
+            }
+            true
+        },
+    )?;
     let mut codes_of_products: Option<HashMap<i32, &str>> = None;
     for ((product, month), entries) in &mut packs {
         // Within a pack by customer, then row: a customer twice is a duplicate at its later rows.

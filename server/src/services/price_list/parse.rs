@@ -2,7 +2,10 @@
 
 use crate::domain::validation::normalize_width;
 use crate::domain::{DrugCategory, ProductClass, YjCode};
-use crate::services::FieldProblem;
+use std::io::Cursor;
+
+use crate::services::table_file::{self, Cells, TableLimits};
+use crate::services::{FieldProblem, ServiceError};
 
 /// One checked row of the price list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,82 +39,67 @@ pub struct PriceListRow {
 const CODE: &str = "薬価基準収載医薬品コード";
 const REQUIRED: [&str; 7] = ["区分", CODE, "成分名", "規格", "品名", "メーカー名", "薬価"];
 
-/// Parses the whole file; returns every row, or every problem found (row, column, rule).
+/// Parses the whole file under the default table limits; returns every row, or every problem
+/// found (row, column, rule).
 pub fn parse(bytes: &[u8]) -> Result<Vec<PriceListRow>, Vec<FieldProblem>> {
-    let text = crate::services::encoding::decode_text(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
-        Err(e) => {
-            return Err(vec![FieldProblem::new(
-                "header",
-                "csv",
-                format!("見出し行を読めません: {e}"),
-            )]);
-        }
+    parse_with(bytes, &TableLimits::default())
+}
+
+/// Parses the whole file (UTF-8 or Shift_JIS CSV) through the shared table reader under
+/// `limits`; returns every row, or every problem found (row, column, rule).
+pub fn parse_with(
+    bytes: &[u8],
+    limits: &TableLimits,
+) -> Result<Vec<PriceListRow>, Vec<FieldProblem>> {
+    let refused = |error: ServiceError| match error {
+        ServiceError::Invalid(problems) | ServiceError::TooLarge(problems) => problems,
+        other => vec![FieldProblem::new("file", "unreadable", other.to_string())],
     };
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let missing: Vec<FieldProblem> = REQUIRED
-        .iter()
-        .filter(|name| column(name).is_none())
-        .map(|name| {
-            FieldProblem::new(
-                name,
-                "missing_column",
-                format!("列「{name}」が見出し行にありません"),
-            )
-            .at_row(1)
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(missing);
+    let format = table_file::sniff_head(&bytes[..bytes.len().min(table_file::SNIFF_BYTES)])
+        .map_err(refused)?;
+    if format == table_file::Format::Xlsx {
+        return Err(vec![FieldProblem::new(
+            "file",
+            "format",
+            "薬価基準収載品目リストは CSV で取り込んでください",
+        )]);
     }
-    let columns = Columns {
-        category: column("区分"),
-        code: column(CODE),
-        ingredient: column("成分名"),
-        specification: column("規格"),
-        pharmacopoeia: column("日本薬局方"),
-        narcotic: column("麻薬"),
-        name: column("品名"),
-        maker: column("メーカー名"),
-        generic: column("診療報酬において加算等の算定対象となる後発医薬品"),
-        originator: column("先発医薬品"),
-        has_generic: column("同一剤形・規格の後発医薬品がある先発医薬品"),
-        price: column("薬価"),
-        transitional: column("経過措置による使用期限"),
-    };
+    let mut columns: Option<Columns> = None;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 2;
-        match record {
-            Ok(record) => match columns.read(&record, row) {
-                Ok(parsed) => {
-                    if let Some(first) = seen.insert(parsed.code.clone(), row) {
-                        problems.push(
-                            FieldProblem::new(
-                                CODE,
-                                "duplicate",
-                                format!(
-                                    "医薬品コード {} が{first}行目と重複しています",
-                                    parsed.code
-                                ),
-                            )
-                            .at_row(row),
-                        );
-                    }
-                    rows.push(parsed);
-                }
-                Err(mut errors) => problems.append(&mut errors),
-            },
-            Err(e) => problems.push(
-                FieldProblem::new("row", "csv", format!("CSVとして読めません: {e}")).at_row(row),
-            ),
+    table_file::read_rows(Cursor::new(bytes), format, limits, |row, cells| {
+        let Some(columns) = &columns else {
+            match Columns::find(&cells.to_strings()) {
+                Ok(found) => columns = Some(found),
+                Err(mut missing) => problems.append(&mut missing),
+            }
+            return Ok(columns.is_some());
+        };
+        if cells.is_blank() {
+            return Ok(true);
         }
+        match columns.read(cells, row) {
+            Ok(parsed) => {
+                if let Some(first) = seen.insert(parsed.code.clone(), row) {
+                    problems.push(
+                        FieldProblem::new(
+                            CODE,
+                            "duplicate",
+                            format!("医薬品コード {} が{first}行目と重複しています", parsed.code),
+                        )
+                        .at_row(row),
+                    );
+                }
+                rows.push(parsed);
+            }
+            Err(mut errors) => problems.append(&mut errors),
+        }
+        Ok(true)
+    })
+    .map_err(refused)?;
+    if columns.is_none() && problems.is_empty() {
+        problems.push(FieldProblem::new("header", "csv", "見出し行がありません").at_row(1));
     }
     if problems.is_empty() {
         Ok(rows)
@@ -137,12 +125,43 @@ struct Columns {
 }
 
 impl Columns {
-    fn read(
-        &self,
-        record: &csv::StringRecord,
-        row: usize,
-    ) -> Result<PriceListRow, Vec<FieldProblem>> {
-        let get = |index: Option<usize>| index.and_then(|i| record.get(i)).map_or("", str::trim);
+    /// Where each column is, from the heading row; every required heading that is missing.
+    fn find(headers: &[String]) -> Result<Self, Vec<FieldProblem>> {
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let missing: Vec<FieldProblem> = REQUIRED
+            .iter()
+            .filter(|name| column(name).is_none())
+            .map(|name| {
+                FieldProblem::new(
+                    name,
+                    "missing_column",
+                    format!("列「{name}」が見出し行にありません"),
+                )
+                .at_row(1)
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        Ok(Self {
+            category: column("区分"),
+            code: column(CODE),
+            ingredient: column("成分名"),
+            specification: column("規格"),
+            pharmacopoeia: column("日本薬局方"),
+            narcotic: column("麻薬"),
+            name: column("品名"),
+            maker: column("メーカー名"),
+            generic: column("診療報酬において加算等の算定対象となる後発医薬品"),
+            originator: column("先発医薬品"),
+            has_generic: column("同一剤形・規格の後発医薬品がある先発医薬品"),
+            price: column("薬価"),
+            transitional: column("経過措置による使用期限"),
+        })
+    }
+
+    fn read(&self, record: &dyn Cells, row: usize) -> Result<PriceListRow, Vec<FieldProblem>> {
+        let get = |index: Option<usize>| index.map_or("", |i| record.cell(i));
         let optional = |index: Option<usize>| Some(get(index).to_owned()).filter(|v| !v.is_empty());
         let mut problems = Vec::new();
         let code = YjCode::parse(get(self.code))

@@ -2,13 +2,10 @@
 //! (UTF-8, BOM or Shift_JIS) or XLSX — into rows to validate. Nothing is stored here.
 
 use std::collections::HashMap;
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
 
 use super::StatusRow;
 use crate::domain::supply_status::StatusInput;
-use crate::services::encoding::decode_text;
+use crate::services::table_file::{self, TableLimits};
 use crate::services::{FieldProblem, ServiceError};
 
 /// What a column holds.
@@ -99,92 +96,24 @@ impl ParsedFile {
     }
 }
 
-/// Reads XLSX (by its ZIP signature) or CSV.
-pub fn parse(bytes: &[u8]) -> Result<ParsedFile, ServiceError> {
-    let table = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_table(bytes)?
-    } else {
-        csv_table(bytes)?
-    };
-    rows_from_table(&table)
+/// Reads XLSX or CSV (UTF-8 or Shift_JIS) through the shared table reader under `limits`.
+/// Blocking: run it on the blocking pool.
+pub fn parse(bytes: &[u8], limits: &TableLimits) -> Result<ParsedFile, ServiceError> {
+    rows_from_table(&table_file::read_table(bytes, limits)?)
+}
+
+/// [`parse`] on the blocking pool: a file is never read on a request thread.
+pub async fn parse_on_pool(
+    bytes: Vec<u8>,
+    limits: TableLimits,
+) -> Result<ParsedFile, ServiceError> {
+    tokio::task::spawn_blocking(move || parse(&bytes, &limits))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))?
 }
 
 /// Cells as text, with each row's number in the file.
 type Table = Vec<(usize, Vec<String>)>;
-
-fn csv_table(bytes: &[u8]) -> Result<Table, ServiceError> {
-    let text = decode_text(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut table = Vec::new();
-    // The reader skips blank lines; counting line breaks up to each record's start keeps the
-    // line number a person sees in an editor.
-    let (mut line, mut counted_to) = (1_usize, 0_usize);
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let at = e
-                .position()
-                .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-            ServiceError::invalid(
-                FieldProblem::new("file", "csv", format!("CSVとして読めません: {e}")).at_row(at),
-            )
-        })?;
-        let mut start = record.position().map_or(counted_to, |p| {
-            usize::try_from(p.byte()).unwrap_or(counted_to)
-        });
-        // A record's position is where reading began, before the blank lines it skipped.
-        while matches!(text.as_bytes().get(start), Some(b'\n' | b'\r')) {
-            start += 1;
-        }
-        line += text
-            .get(counted_to..start.min(text.len()))
-            .map_or(0, |t| t.matches('\n').count());
-        counted_to = start.max(counted_to);
-        table.push((line, record.iter().map(|c| c.trim().to_owned()).collect()));
-    }
-    Ok(table)
-}
-
-fn xlsx_table(bytes: &[u8]) -> Result<Table, ServiceError> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        ServiceError::invalid(FieldProblem::new(
-            "file",
-            "xlsx",
-            format!("Excelファイル（.xlsx）として読めません: {e}"),
-        ))
-    };
-    let mut workbook: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|e| unreadable(&e))?;
-    let sheet = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| unreadable(&"シートがありません"))?
-        .map_err(|e| unreadable(&e))?;
-    let first_row = sheet.start().map_or(0, |(row, _)| row as usize);
-    Ok(sheet
-        .rows()
-        .enumerate()
-        .map(|(index, cells)| (first_row + index + 1, cells.iter().map(cell_text).collect()))
-        .collect())
-}
-
-/// A cell as the text a person sees: whole numbers without `.0`, dates as `YYYY-MM`.
-pub(crate) fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(d) => d
-            .as_datetime()
-            .map_or_else(|| d.to_string(), |t| t.format("%Y-%m").to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
 
 /// Finds the heading row (the first with a product-code column, within the first 20 rows) and
 /// turns each following non-empty row into a [`StatusRow`].
@@ -258,7 +187,7 @@ mod tests {
     #[test]
     fn the_api_csv_header_is_read_row_by_row() -> Result<(), ServiceError> {
         let file = "product_code,shipping_status,reason,causing_product_code,resolution_outlook,resolution_month,volume_status\n2171022F5180,2,3,,あり,2027-03,B\n\n2171022F6128,1,,,,,A\n";
-        let parsed = parse(file.as_bytes())?;
+        let parsed = parse(file.as_bytes(), &TableLimits::default())?;
         assert_eq!(parsed.rows.len(), 2);
         assert_eq!(parsed.rows[0].row, Some(2));
         assert_eq!(
@@ -274,7 +203,7 @@ mod tests {
     #[test]
     fn the_ministrys_headings_are_recognised_and_master_columns_kept() -> Result<(), ServiceError> {
         let file = "①薬剤区分,⑤YJコード,⑥品名,⑫出荷対応の状況,⑬限定出荷／供給停止の理由,⑯出荷量の状況\n内用薬,2171022F5180,アムロジピン錠１０ｍｇ「サワイ」,2. 限定出荷（自社の事情）,3,B\n";
-        let parsed = parse(file.as_bytes())?;
+        let parsed = parse(file.as_bytes(), &TableLimits::default())?;
         let row = &parsed.rows[0];
         assert_eq!(row.product_code, "2171022F5180");
         assert_eq!(row.input.shipping_status, "2. 限定出荷（自社の事情）");
@@ -288,14 +217,8 @@ mod tests {
 
     #[test]
     fn a_file_without_a_code_column_is_refused() {
-        let error = parse("name,status\nx,1\n".as_bytes()).expect_err("no code column");
+        let error = parse("name,status\nx,1\n".as_bytes(), &TableLimits::default())
+            .expect_err("no code column");
         assert!(matches!(error, ServiceError::Invalid(p) if p[0].code == "missing_column"));
-    }
-
-    #[test]
-    fn numbers_and_dates_from_excel_read_as_people_see_them() {
-        assert_eq!(cell_text(&Data::Float(2.0)), "2");
-        assert_eq!(cell_text(&Data::Float(6.1)), "6.1");
-        assert_eq!(cell_text(&Data::String(" B ".into())), "B");
     }
 }
