@@ -43,6 +43,8 @@ impl Application {
                 .configure(http::routes)
                 .split_for_parts();
             app.wrap(middleware::from_fn(note_writes))
+                .wrap(middleware::from_fn(http::guards::api_cross_site_writes))
+                .wrap(middleware::from_fn(http::guards::security_headers))
                 .wrap(TracingLogger::default())
                 .configure(http::extractor_errors)
                 .route("/api/openapi.json", api::openapi_json(&document))

@@ -15,6 +15,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../../../web/static/htmx.min.js"),
     ),
+    (
+        "upload-progress.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../web/static/upload-progress.js"),
+    ),
 ];
 
 /// Serves one asset, cacheable for a day.

@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod download;
 pub mod error;
+pub mod guards;
 pub mod health;
 pub mod identity;
 pub mod pages;

@@ -161,10 +161,18 @@ fn login_page(
         .body(body))
 }
 
-/// Only local paths are followed after login (no open redirect to another site).
+/// Only a path on this site is followed after login (no open redirect): it starts with one
+/// `/` and holds no `//`, backslash, whitespace or control character (browsers drop tabs and
+/// line breaks from a URL, so `/\t/evil.example` would become `//evil.example`).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.contains("//")
+                && !path
+                    .chars()
+                    .any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
             path.to_owned()
         }
         _ => "/products".to_owned(),
@@ -184,5 +192,16 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/")), "/products");
         assert_eq!(safe_next(Some("https://evil.example/")), "/products");
         assert_eq!(safe_next(None), "/products");
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/ /evil.example",
+            "/x//evil.example",
+            "/\u{7f}/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/products", "{hostile:?}");
+        }
     }
 }

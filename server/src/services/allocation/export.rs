@@ -35,15 +35,9 @@ const CHUNK: usize = 256 * 1024;
 /// The UTF-8 byte order mark Excel needs to read UTF-8 CSV.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// One CSV field, quoted when it holds a comma, quote or line break.
+/// One CSV field: the one cell writer of every CSV (formulas neutralised, quoted as needed).
 fn field(out: &mut Vec<u8>, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push(b'"');
-        out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(text.as_bytes());
-    }
+    supplywatch_reports::csv_excel::write_cell(out, text);
 }
 
 /// One customer's line of a download.

@@ -1,0 +1,105 @@
+//! Guards around every request: the browser-side security headers of every response, no caching
+//! of what a signed-in user receives or of any download, and API writes authenticated by the
+//! session cookie refused when they come from another site (bearer-token calls are unaffected).
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{ResponseError, web};
+
+use super::identity::SESSION_COOKIE;
+use super::pages::tokens_match;
+use super::{AppError, AppState};
+use crate::services::{ServiceError, auth};
+
+/// Scripts and styles only from this site (the vendored htmx, no inline script), no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The header an API client using the session cookie sends the session's form token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Adds the security headers to every response, and `Cache-Control: no-store` to every answer
+/// to a request carrying credentials (static assets aside) and to every download.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let credentials =
+        req.headers().contains_key(header::AUTHORIZATION) || req.cookie(SESSION_COOKIE).is_some();
+    let asset = req.path().starts_with("/static/");
+    let mut response = next.call(req).await?;
+    let download = response.headers().contains_key(header::CONTENT_DISPOSITION);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if (credentials && !asset) || download {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
+/// Refuses (403) an API write that rides on the session cookie unless it carries the session's
+/// form token in [`CSRF_HEADER`] or the browser says it comes from this site
+/// (`Sec-Fetch-Site: same-origin`, else an `Origin` equal to this host).
+pub async fn api_cross_site_writes<B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let checked = req.path().starts_with("/api/")
+        && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && !req.headers().contains_key(header::AUTHORIZATION);
+    let Some(cookie) = req.cookie(SESSION_COOKIE).filter(|_| checked) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    if from_this_site(&req) == Some(true) || carries_session_token(&req, cookie.value()).await {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let refusal = AppError::from(ServiceError::Forbidden(
+        "他のサイトからの送信は受け付けません。X-CSRF-Token ヘッダーにフォームのトークンを付けるか、Authorization: Bearer トークンを使ってください".into(),
+    ));
+    let (request, _) = req.into_parts();
+    Ok(ServiceResponse::new(request, refusal.error_response()).map_into_right_body())
+}
+
+/// What the browser says of where the request comes from: `Sec-Fetch-Site` when sent, else
+/// whether `Origin` is this host; `None` when it says nothing.
+fn from_this_site(req: &ServiceRequest) -> Option<bool> {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return Some(matches!(site.to_str(), Ok("same-origin" | "none")));
+    }
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    Some(authority.is_some() && authority == host)
+}
+
+async fn carries_session_token(req: &ServiceRequest, session: &str) -> bool {
+    let Some(sent) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return false;
+    };
+    match auth::session_user(&state.db, session, chrono::Utc::now()).await {
+        Ok(Some((_, token))) => tokens_match(&token, sent),
+        _ => false,
+    }
+}
