@@ -42,6 +42,17 @@ pub struct Settings {
     /// `…_MAX_COLUMNS`, `…_MAX_CELL_BYTES`, `…_MAX_SHARED_STRINGS`, `…_MAX_INFLATED_BYTES`,
     /// `…_PARSE_SECONDS`).
     pub table_limits: TableLimits,
+    /// Uploads one user may run at once (`SUPPLYWATCH_UPLOADS_PER_USER`, default 2).
+    pub uploads_per_user: usize,
+    /// Bytes all uploads together may spool to disk (`SUPPLYWATCH_UPLOAD_DISK_BUDGET_MB`,
+    /// default 8192).
+    pub upload_disk_budget_bytes: u64,
+    /// Longest wait for the next piece of a request body (`SUPPLYWATCH_BODY_IDLE_SECONDS`,
+    /// default 30).
+    pub body_idle_timeout: std::time::Duration,
+    /// Longest time a whole request body may take (`SUPPLYWATCH_BODY_SECONDS`, default 900: a
+    /// 2 GB upload at about 2.5 MB/s).
+    pub body_timeout: std::time::Duration,
 }
 
 /// Which mail backend to use.
@@ -120,6 +131,16 @@ impl Settings {
                 .to_owned(),
             chart_font: var("SUPPLYWATCH_CHART_FONT").map(PathBuf::from),
             table_limits: table_limits(&number)?,
+            uploads_per_user: usize::try_from(number("SUPPLYWATCH_UPLOADS_PER_USER", 2)?)
+                .unwrap_or(2),
+            upload_disk_budget_bytes: u64::try_from(number(
+                "SUPPLYWATCH_UPLOAD_DISK_BUDGET_MB",
+                8192,
+            )?)
+            .unwrap_or(8192)
+                << 20,
+            body_idle_timeout: seconds(number("SUPPLYWATCH_BODY_IDLE_SECONDS", 30)?),
+            body_timeout: seconds(number("SUPPLYWATCH_BODY_SECONDS", 900)?),
         })
     }
 
@@ -139,8 +160,17 @@ impl Settings {
             base_url: "http://127.0.0.1".to_owned(),
             chart_font: None,
             table_limits: TableLimits::default(),
+            uploads_per_user: 2,
+            upload_disk_budget_bytes: 8192 << 20,
+            body_idle_timeout: std::time::Duration::from_secs(30),
+            body_timeout: std::time::Duration::from_secs(900),
         }
     }
+}
+
+/// A positive number of seconds (checked by the caller) as a duration.
+fn seconds(n: i64) -> std::time::Duration {
+    std::time::Duration::from_secs(u64::try_from(n).unwrap_or(1))
 }
 
 /// The table limits from `SUPPLYWATCH_UPLOAD_*`, each defaulting to [`TableLimits::default`].

@@ -30,8 +30,12 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             db,
-            settings,
             customer_codes: Arc::default(),
+            uploads: Arc::new(http::upload::UploadGate::new(
+                settings.uploads_per_user,
+                settings.upload_disk_budget_bytes,
+            )),
+            settings,
         });
         let dashboard_cache = web::Data::new(DashboardCache::default());
         let server = actix_web::HttpServer::new(move || {
@@ -45,6 +49,7 @@ impl Application {
             app.wrap(middleware::from_fn(note_writes))
                 .wrap(middleware::from_fn(http::guards::api_cross_site_writes))
                 .wrap(middleware::from_fn(http::guards::security_headers))
+                .wrap(middleware::from_fn(http::guards::body_deadlines))
                 .wrap(TracingLogger::default())
                 .configure(http::extractor_errors)
                 .route("/api/openapi.json", api::openapi_json(&document))

@@ -1,13 +1,19 @@
 //! Guards around every request: the browser-side security headers of every response, no caching
 //! of what a signed-in user receives or of any download, and API writes authenticated by the
-//! session cookie refused when they come from another site (bearer-token calls are unaffected).
+//! session cookie refused when they come from another site (bearer-token calls are unaffected),
+//! and request bodies that must keep arriving.
 
+use std::time::Duration;
+
+use actix_web::HttpMessage as _;
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{ResponseError, web};
+use futures_util::StreamExt as _;
 
 use super::identity::SESSION_COOKIE;
 use super::pages::tokens_match;
@@ -102,4 +108,40 @@ async fn carries_session_token(req: &ServiceRequest, session: &str) -> bool {
         Ok(Some((_, token))) => tokens_match(&token, sent),
         _ => false,
     }
+}
+
+/// Ends a request body that stalls longer than the idle timeout between pieces or takes longer
+/// than the body timeout in all (a slow client cannot hold a worker and a connection forever);
+/// the handler reading it sees a payload error.
+pub async fn body_deadlines(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let (idle, total) = req
+        .app_data::<web::Data<AppState>>()
+        .map_or((Duration::from_secs(30), Duration::from_secs(900)), |s| {
+            (s.settings.body_idle_timeout, s.settings.body_timeout)
+        });
+    let deadline = tokio::time::Instant::now() + total;
+    let body = req.take_payload();
+    let timed = futures_util::stream::unfold(Some(body), move |body| async move {
+        let mut body = body?;
+        let wait = idle.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+        match tokio::time::timeout(wait, body.next()).await {
+            Ok(Some(piece)) => Some((piece, Some(body))),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err(PayloadError::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "リクエスト本文の受信が時間内に終わりませんでした",
+                ))),
+                None,
+            )),
+        }
+    });
+    let timed: std::pin::Pin<
+        Box<dyn futures_util::Stream<Item = Result<actix_web::web::Bytes, PayloadError>>>,
+    > = Box::pin(timed);
+    req.set_payload(Payload::from(timed));
+    next.call(req).await
 }

@@ -30,6 +30,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Customer codes read for the caps' tie-break, kept for the life of the server.
     pub customer_codes: Arc<CustomerCodes>,
+    /// Uploads running per user and bytes spooled to disk, shared by every worker.
+    pub uploads: Arc<upload::UploadGate>,
 }
 
 /// The route table: every URL of the application. API routes added with `service` are also

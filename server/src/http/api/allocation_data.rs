@@ -64,7 +64,8 @@ pub async fn upload_shipments(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let file = upload::read_to_file(payload).await?;
+    let turn = state.uploads.enter(user.user_id)?;
+    let file = upload::read_to_file(payload, &turn).await?;
     let outcome = shipments::upload(
         &state.db,
         &user,
@@ -97,7 +98,8 @@ pub async fn upload_purchase_history(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let file = upload::read_to_file(payload).await?;
+    let turn = state.uploads.enter(user.user_id)?;
+    let file = upload::read_to_file(payload, &turn).await?;
     let outcome = purchases::upload(
         &state.db,
         &user,

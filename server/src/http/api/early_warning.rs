@@ -153,7 +153,8 @@ pub async fn upload_dispensing(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     require_ministry(&user)?;
-    let file = upload::read_to_file(payload).await?;
+    let turn = state.uploads.enter(user.user_id)?;
+    let file = upload::read_to_file(payload, &turn).await?;
     let outcome = dispensing::upload(
         &state.db,
         &user,

@@ -144,7 +144,8 @@ pub async fn upload_supply_status_reports(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let upload = upload::read(payload).await?;
+    let turn = state.uploads.enter(user.user_id)?;
+    let upload = upload::read(payload, &turn).await?;
     let mut parsed =
         supply_status::upload::parse_on_pool(upload.bytes, state.settings.table_limits.clone())
             .await?;

@@ -220,7 +220,11 @@ async fn create_upload(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     require(page, kind)?;
-    let file = upload::read_to_file(payload)
+    let turn = state
+        .uploads
+        .enter(page.user.user_id)
+        .map_err(AppError::page)?;
+    let file = upload::read_to_file(payload, &turn)
         .await
         .map_err(AppError::page)?;
     if !tokens_match(

@@ -56,7 +56,11 @@ pub async fn create_upload(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     require_maker(&page)?;
-    let upload = upload::read(payload).await;
+    let turn = state
+        .uploads
+        .enter(page.user.user_id)
+        .map_err(AppError::page)?;
+    let upload = upload::read(payload, &turn).await;
     let mut view = UploadPage {
         nav: Nav::for_user(&page),
         csrf_token: page.csrf_token.clone(),
