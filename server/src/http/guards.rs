@@ -124,6 +124,7 @@ pub async fn body_deadlines(
         });
     let deadline = tokio::time::Instant::now() + total;
     let body = req.take_payload();
+    // Fused: a multipart reader may poll again after the end, which a bare unfold forbids.
     let timed = futures_util::stream::unfold(Some(body), move |body| async move {
         let mut body = body?;
         let wait = idle.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
@@ -141,7 +142,7 @@ pub async fn body_deadlines(
     });
     let timed: std::pin::Pin<
         Box<dyn futures_util::Stream<Item = Result<actix_web::web::Bytes, PayloadError>>>,
-    > = Box::pin(timed);
+    > = Box::pin(timed.fuse());
     req.set_payload(Payload::from(timed));
     next.call(req).await
 }

@@ -287,8 +287,18 @@ pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
                 AppError::bad_request(format!("JSON を読めません: {err}")).into()
             }),
     )
-    .app_data(web::QueryConfig::default().error_handler(|err, _| {
-        AppError::bad_request(format!("クエリパラメータが正しくありません: {err}")).into()
+    .app_data(web::QueryConfig::default().error_handler(|err, req| {
+        for_caller(
+            req,
+            AppError::bad_request(format!("クエリパラメータが正しくありません: {err}")),
+        )
+    }))
+    .app_data(web::PathConfig::default().error_handler(|_, req| {
+        for_caller(
+            req,
+            crate::services::ServiceError::NotFound(format!("{} は見つかりません", req.path()))
+                .into(),
+        )
     }))
     .app_data(web::FormConfig::default().error_handler(|err, _| {
         AppError::page(AppError::bad_request(format!(
@@ -296,4 +306,13 @@ pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
         )))
         .into()
     }));
+}
+
+/// The error as problem+json for the API, as a page for the browser.
+fn for_caller(req: &actix_web::HttpRequest, error: AppError) -> actix_web::Error {
+    if req.path().starts_with("/api/") {
+        error.into()
+    } else {
+        AppError::page(error).into()
+    }
 }

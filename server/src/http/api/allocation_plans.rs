@@ -19,6 +19,7 @@ use crate::services::allocation::{NewPlan, Scope, caps, export, listing, plans};
 
 /// A new plan (DESIGN §9.1).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePlan {
     /// Name shown to wholesalers.
     pub name: String,
@@ -48,6 +49,7 @@ pub struct VersionParams {
 #[into_params(parameter_in = Query)]
 pub struct CapsParams {
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     pub format: Option<Format>,
     /// A version number; the newest when absent.
     pub version: Option<i32>,

@@ -13,6 +13,7 @@ use crate::services::allocation::{Scope, reserve};
 
 /// A reserve request as the wholesaler records it.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateReserveRequest {
     /// The customer's code.
     pub customer_code: String,
@@ -26,6 +27,7 @@ pub struct CreateReserveRequest {
 
 /// A grant.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GrantReserve {
     /// Sales packages granted (0 to withdraw).
     pub granted: i64,

@@ -11,6 +11,7 @@ use crate::services::auth;
 
 /// Credentials exchanged for a bearer token.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// Login e-mail.
     pub email: String,

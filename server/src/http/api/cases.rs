@@ -105,6 +105,7 @@ pub struct CaseListParams {
 
 /// A step on a case.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TransitionBody {
     /// `judge_impact`, `decide`, `consent`, `report_progress`, `announce` or `resolve`.
     pub action: String,

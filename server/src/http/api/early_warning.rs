@@ -320,6 +320,7 @@ pub async fn create_forecast_run(
 
 /// Mail when the list changes, or not.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ForecastSubscription {
     pub subscribed: bool,
 }

@@ -6,6 +6,7 @@ pub mod allocation_reserve;
 mod allocation_views;
 pub mod auth;
 pub mod cases;
+pub mod contract;
 pub mod products;
 pub mod public;
 pub mod substitutes;
@@ -58,12 +59,19 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document of the route table, completed as the contract (see [`contract`]).
+pub fn contract_document(document: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut value = serde_json::to_value(document).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "Failed to serialise the OpenAPI document");
+        serde_json::json!({})
+    });
+    contract::complete(&mut value);
+    value
+}
+
 /// Serves the OpenAPI document built from the route table.
 pub fn openapi_json(document: &utoipa::openapi::OpenApi) -> actix_web::Route {
-    let body = document.to_json().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "Failed to serialise the OpenAPI document");
-        "{}".to_owned()
-    });
+    let body = contract_document(document).to_string();
     web::get().to(move || {
         let body = body.clone();
         async move {

@@ -33,6 +33,7 @@ pub struct PublicStatusParams {
     /// Words matched against YJ code, 品名, 成分名 and maker; blank: every drug.
     pub q: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     pub format: Option<Format>,
     /// JSON only: rows per page (1–200); without it every match is returned.
     pub per_page: Option<u64>,
@@ -107,6 +108,7 @@ pub struct PublicationListResponse {
 #[into_params(parameter_in = Query)]
 pub struct DownloadParams {
     /// `xlsx` (default) or `csv`.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 

@@ -105,6 +105,7 @@ pub struct CaseRequests {
 
 /// Requests to send on a case.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewRequestBody {
     /// `information` (no consent needed) or `cooperation` (needs the reporting maker's consent).
     pub kind: String,
@@ -120,6 +121,7 @@ pub struct NewRequestBody {
 
 /// An answer; numbers may be given as numbers or text.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AnswerBody {
     /// Months of stock (one decimal).
     #[schema(value_type = Option<f64>)]

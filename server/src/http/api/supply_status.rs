@@ -14,6 +14,7 @@ use crate::services::supply_status::{self, Receipt, Source, StatusRow};
 
 /// One report: ⑫–⑯ for one drug of the caller's own. Blank or null fields stay blank.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSupplyStatusReport {
     /// ⑤ YJ code of the caller's own drug.
     pub product_code: String,
