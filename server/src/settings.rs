@@ -53,6 +53,10 @@ pub struct Settings {
     /// Longest time a whole request body may take (`SUPPLYWATCH_BODY_SECONDS`, default 900: a
     /// 2 GB upload at about 2.5 MB/s).
     pub body_timeout: std::time::Duration,
+    /// Failed logins from one client address in 15 minutes before it must wait
+    /// (`SUPPLYWATCH_LOGIN_FAILURES_PER_ADDRESS`, default 100: an office behind one address
+    /// holds many users).
+    pub login_failures_per_address: i32,
 }
 
 /// Which mail backend to use.
@@ -141,6 +145,11 @@ impl Settings {
                 << 20,
             body_idle_timeout: seconds(number("SUPPLYWATCH_BODY_IDLE_SECONDS", 30)?),
             body_timeout: seconds(number("SUPPLYWATCH_BODY_SECONDS", 900)?),
+            login_failures_per_address: i32::try_from(number(
+                "SUPPLYWATCH_LOGIN_FAILURES_PER_ADDRESS",
+                100,
+            )?)
+            .unwrap_or(i32::MAX),
         })
     }
 
@@ -164,6 +173,7 @@ impl Settings {
             upload_disk_budget_bytes: 8192 << 20,
             body_idle_timeout: std::time::Duration::from_secs(30),
             body_timeout: std::time::Duration::from_secs(900),
+            login_failures_per_address: 100,
         }
     }
 }

@@ -44,8 +44,32 @@ impl TestApp {
         Ok(app)
     }
 
+    /// Starts a server with the demo data and settings adjusted by `adjust` (e.g. short timeouts).
+    pub async fn spawn_with(
+        backend: &Backend,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> anyhow::Result<Self> {
+        let app = Self::spawn_empty_with(backend, adjust).await?;
+        supplywatch::services::demo::load_if_empty(
+            &app.db,
+            Some(SecretString::from(crate::DEMO_PASSWORD)),
+            chrono::Utc::now(),
+        )
+        .await
+        .context("Failed to load the demo data")?;
+        Ok(app)
+    }
+
     /// Starts a server over an empty, migrated database.
     pub async fn spawn_empty(backend: &Backend) -> anyhow::Result<Self> {
+        Self::spawn_empty_with(backend, |_| {}).await
+    }
+
+    /// Starts a server over an empty, migrated database with adjusted settings.
+    pub async fn spawn_empty_with(
+        backend: &Backend,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> anyhow::Result<Self> {
         let database = FreshDatabase::create(backend).await?;
         let db = supplywatch::db::connect(&database.url)
             .await
@@ -53,7 +77,8 @@ impl TestApp {
         supplywatch::db::migrate(&db)
             .await
             .context("Failed to migrate")?;
-        let settings = Settings::for_tests(database.url.clone());
+        let mut settings = Settings::for_tests(database.url.clone());
+        adjust(&mut settings);
         let application = Application::build(settings, db.clone())?;
         let base_url = format!("http://127.0.0.1:{}", application.port());
         tokio::spawn(application.run_until_stopped());

@@ -6,6 +6,8 @@ pub mod app;
 pub mod backends;
 pub mod bench;
 pub mod browser;
+pub mod hostile;
+pub mod python_tools;
 pub mod shared_data;
 pub mod smtp;
 

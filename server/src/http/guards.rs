@@ -66,7 +66,9 @@ pub async fn api_cross_site_writes<B: MessageBody>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    // The token endpoint takes credentials in its body and never reads the session.
     let checked = req.path().starts_with("/api/")
+        && req.path() != "/api/v1/auth/token"
         && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && !req.headers().contains_key(header::AUTHORIZATION);
     let Some(cookie) = req.cookie(SESSION_COOKIE).filter(|_| checked) else {

@@ -135,6 +135,20 @@ fn missing_file() -> AppError {
     .into()
 }
 
+/// Reads and drops what is left of a refused body, up to 1 MB, so that the client (still
+/// sending) can read the refusal instead of a reset connection.
+async fn drain(payload: &mut Multipart) {
+    let mut left: usize = 1 << 20;
+    while let Some(Ok(mut part)) = payload.next().await {
+        while let Some(Ok(chunk)) = part.next().await {
+            left = left.saturating_sub(chunk.len());
+            if left == 0 {
+                return;
+            }
+        }
+    }
+}
+
 /// The next part, refused past [`MAX_PARTS`].
 async fn next_part(payload: &mut Multipart, parts: &mut usize) -> Result<Option<Field>, AppError> {
     let Some(part) = payload.next().await else {
@@ -142,6 +156,8 @@ async fn next_part(payload: &mut Multipart, parts: &mut usize) -> Result<Option<
     };
     *parts += 1;
     if *parts > MAX_PARTS {
+        drop(part);
+        drain(payload).await;
         return Err(AppError::bad_request(format!(
             "マルチパートの項目が多すぎます（上限 {MAX_PARTS} 個）"
         )));
@@ -174,8 +190,12 @@ pub async fn read(mut payload: Multipart, _turn: &UploadTurn) -> Result<Upload, 
     while let Some(mut part) = next_part(&mut payload, &mut parts).await? {
         let name = part.name().unwrap_or_default().to_owned();
         if name != "file" || found {
-            let text = text_field(&mut part, &name).await?;
-            upload.fields.insert(name, text);
+            let text = text_field(&mut part, &name).await;
+            drop(part);
+            if text.is_err() {
+                drain(&mut payload).await;
+            }
+            upload.fields.insert(name, text?);
             continue;
         }
         upload.file_name = part
@@ -246,8 +266,12 @@ pub async fn read_to_file(
     while let Some(mut part) = next_part(&mut payload, &mut parts).await? {
         let name = part.name().unwrap_or_default().to_owned();
         if name != "file" || found.is_some() {
-            let text = text_field(&mut part, &name).await?;
-            fields.insert(name, text);
+            let text = text_field(&mut part, &name).await;
+            drop(part);
+            if text.is_err() {
+                drain(&mut payload).await;
+            }
+            fields.insert(name, text?);
             continue;
         }
         let file_name = part

@@ -21,24 +21,23 @@ pub const LOCK_MINUTES: i64 = 15;
 /// The one message for every failed login, so that it never reveals whether an e-mail exists.
 pub const LOGIN_FAILED_MESSAGE: &str = "メールアドレスまたはパスワードが正しくありません。5回続けて失敗すると、アカウントは15分間ロックされます。";
 
-/// Failed logins from one client address in one window before the address must wait.
-pub const MAX_ADDRESS_FAILURES: i32 = 30;
 /// The window failed logins per address are counted in, in seconds.
 pub const ADDRESS_WINDOW_SECONDS: i64 = 15 * 60;
 
 /// Checks e-mail and password. Every failure gives the same [`LOGIN_FAILED_MESSAGE`]; the
 /// reason (unknown, wrong password, locked, deactivated) goes only to the audit log. An
-/// address with too many failures in the current window waits (`Busy`, 429) before any
-/// password is hashed.
+/// address with `address_limit` failures in the current window waits (`Busy`, 429) before
+/// any password is hashed.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     email: &str,
     password: &str,
     remote_addr: Option<String>,
+    address_limit: i32,
     now: DateTime<Utc>,
 ) -> Result<UserContext, ServiceError> {
     if let Some(address) = &remote_addr {
-        address_may_try(db, address, now).await?;
+        address_may_try(db, address, address_limit, now).await?;
     }
     let email = email.trim().to_lowercase();
     let found = user::Entity::find()
@@ -146,10 +145,11 @@ fn address_window(now: DateTime<Utc>) -> i64 {
     now.timestamp().div_euclid(ADDRESS_WINDOW_SECONDS)
 }
 
-/// Refuses (`Busy`, 429) an address that failed [`MAX_ADDRESS_FAILURES`] times in this window.
+/// Refuses (`Busy`, 429) an address that failed `limit` times in this window.
 async fn address_may_try(
     db: &impl ConnectionTrait,
     address: &str,
+    limit: i32,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let window = address_window(now);
@@ -157,7 +157,7 @@ async fn address_may_try(
         .one(db)
         .await
         .context("Failed to read the failed logins of an address")?;
-    if found.is_some_and(|t| t.failures >= MAX_ADDRESS_FAILURES) {
+    if found.is_some_and(|t| t.failures >= limit) {
         let retry_after = (window + 1) * ADDRESS_WINDOW_SECONDS - now.timestamp();
         return Err(ServiceError::Busy {
             message: "ログインの失敗が続いたため、しばらくログインできません。時間をおいてからもう一度お試しください".into(),

@@ -74,6 +74,7 @@ pub async fn create_token(
         &body.email,
         &body.password,
         remote_addr(&req),
+        state.settings.login_failures_per_address,
         now,
     )
     .await?;

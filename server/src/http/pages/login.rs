@@ -81,6 +81,7 @@ pub async fn create_session(
         &form.email,
         &form.password,
         remote_addr(&req),
+        state.settings.login_failures_per_address,
         now,
     )
     .await
