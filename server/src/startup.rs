@@ -48,6 +48,7 @@ impl Application {
                 .split_for_parts();
             app.wrap(middleware::from_fn(note_writes))
                 .wrap(middleware::from_fn(http::guards::api_cross_site_writes))
+                .wrap(middleware::from_fn(http::guards::refuse_nul))
                 .wrap(middleware::from_fn(http::guards::security_headers))
                 .wrap(middleware::from_fn(http::guards::body_deadlines))
                 .wrap(TracingLogger::default())

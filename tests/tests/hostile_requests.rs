@@ -353,3 +353,40 @@ async fn an_api_write_riding_on_the_session_cookie_from_another_site_is_refused(
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_nul_character_anywhere_in_a_request_is_a_400_not_a_database_error()
+-> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let token = app.token("maker@demo.example").await?;
+        for path in [
+            "/api/v1/products?q=a%00b",
+            "/api/v1/public/supply-status?q=%00",
+            "/api/v1/products/%00",
+        ] {
+            let response = app.get(path, &token).await?;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} on {}", backend.name());
+            assert!(is_problem(&response), "{path}");
+        }
+        let response = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({ "email": "a\u{0}b@example.com", "password": "x" }))
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{}", backend.name());
+        let (status, _) = app.page("/public?q=%00").await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, body) = app
+            .upload(
+                "/api/v1/shipments/upload",
+                &token,
+                "nul.csv",
+                b"product_code,month,kind,quantity\n2171022F5180,2026-10,actual,1\0\n".to_vec(),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    Ok(())
+}

@@ -148,3 +148,59 @@ pub async fn body_deadlines(
     req.set_payload(Payload::from(timed));
     next.call(req).await
 }
+
+/// The largest JSON or form body looked at for NUL characters (the JSON extractor's own limit).
+const MAX_CHECKED_BODY: usize = 1 << 20;
+
+/// Refuses (400) a request carrying a NUL character in its URL, JSON or form body: no input has
+/// a use for it, PostgreSQL cannot store it in text, and it would fail deep inside a query
+/// instead of at the door.
+pub async fn refuse_nul(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let refusal = |req: ServiceRequest, detail: &str| {
+        let (request, _) = req.into_parts();
+        let error = AppError::bad_request(detail.to_owned());
+        let error = if request.path().starts_with("/api/") {
+            error
+        } else {
+            AppError::page(error)
+        };
+        Ok(ServiceResponse::new(request, error.error_response()).map_into_right_body())
+    };
+    let uri = req.uri().to_string();
+    if uri.contains("%00") || uri.contains('\0') {
+        return refusal(req, "URL に NUL 文字（%00）は使えません");
+    }
+    let kind = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (json, form) = (
+        kind.starts_with("application/json"),
+        kind.starts_with("application/x-www-form-urlencoded"),
+    );
+    if json || form {
+        let mut payload = req.take_payload();
+        let mut body = web::BytesMut::new();
+        while let Some(piece) = payload.next().await {
+            body.extend_from_slice(&piece?);
+            if body.len() > MAX_CHECKED_BODY {
+                return refusal(req, "リクエスト本文が大きすぎます（上限 1 MB）");
+            }
+        }
+        let nul: &[u8] = if json { b"\\u0000" } else { b"%00" };
+        if body.windows(nul.len()).any(|w| w.eq_ignore_ascii_case(nul)) || body.contains(&0) {
+            return refusal(req, "NUL 文字は使えません");
+        }
+        let body = body.freeze();
+        let once: std::pin::Pin<
+            Box<dyn futures_util::Stream<Item = Result<actix_web::web::Bytes, PayloadError>>>,
+        > = Box::pin(futures_util::stream::once(async move { Ok(body) }));
+        req.set_payload(Payload::from(once));
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}

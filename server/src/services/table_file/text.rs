@@ -159,6 +159,9 @@ pub(super) fn read<R: Read>(
                         Some(row),
                     )
                 })?;
+                if text.contains('\0') {
+                    return Err(invalid("format", "NUL 文字を含む行は読めません", Some(row)));
+                }
                 budget.row(row)?;
                 if !on_row(row, &Row { text, ends: fields })? {
                     return Ok(());

@@ -179,6 +179,9 @@ pub(super) fn check_cell(text: &str, budget: &Budget<'_>, row: Option<usize>) ->
     if text.len() > limits.max_cell_bytes {
         return Err(breach(limits, Limit::CellBytes, row, "").into());
     }
+    if text.contains('\0') {
+        return Err(Fail::Malformed("セルに NUL 文字があります"));
+    }
     Ok(())
 }
 
