@@ -355,8 +355,8 @@ async fn an_api_write_riding_on_the_session_cookie_from_another_site_is_refused(
 }
 
 #[tokio::test]
-async fn a_nul_character_anywhere_in_a_request_is_a_400_not_a_database_error()
--> anyhow::Result<()> {
+async fn a_nul_character_anywhere_in_a_request_is_a_400_not_a_database_error() -> anyhow::Result<()>
+{
     for backend in backends()? {
         let app = TestApp::spawn(&backend).await?;
         let token = app.token("maker@demo.example").await?;
@@ -366,7 +366,12 @@ async fn a_nul_character_anywhere_in_a_request_is_a_400_not_a_database_error()
             "/api/v1/products/%00",
         ] {
             let response = app.get(path, &token).await?;
-            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} on {}", backend.name());
+            assert_eq!(
+                response.status(),
+                StatusCode::BAD_REQUEST,
+                "{path} on {}",
+                backend.name()
+            );
             assert!(is_problem(&response), "{path}");
         }
         let response = app
@@ -375,7 +380,12 @@ async fn a_nul_character_anywhere_in_a_request_is_a_400_not_a_database_error()
             .json(&json!({ "email": "a\u{0}b@example.com", "password": "x" }))
             .send()
             .await?;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{}", backend.name());
+        assert_eq!(
+            response.status(),
+            StatusCode::BAD_REQUEST,
+            "{}",
+            backend.name()
+        );
         let (status, _) = app.page("/public?q=%00").await?;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let (status, body) = app
