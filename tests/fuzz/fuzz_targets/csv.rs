@@ -1,0 +1,22 @@
+//! Any bytes read as UTF-8 CSV by the table reader: it returns rows or a refusal, never panics,
+//! and holds no more than the limits allow.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use supplywatch::services::table_file::{Cells, Format, TableLimits, read_rows};
+
+fuzz_target!(|data: &[u8]| {
+    let limits = TableLimits {
+        max_rows: 10_000,
+        max_cell_bytes: 4096,
+        time_budget: std::time::Duration::from_secs(5),
+        ..TableLimits::default()
+    };
+    let _ = read_rows(std::io::Cursor::new(data), Format::CsvUtf8, &limits, |_, row| {
+        assert!(row.width() <= limits.max_columns);
+        for i in 0..row.width() {
+            assert!(row.cell(i).len() <= limits.max_cell_bytes);
+        }
+        Ok(true)
+    });
+});
