@@ -22,10 +22,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
 use serde_json::{Value, json};
 use supplywatch::db::entity::{allocation_computation, allocation_plan, allocation_result};
 use supplywatch::domain::{OrganizationKind, Role};
+use supplywatch::seeding::national::allocation::{SHORT_PRODUCTS, short_products};
 use supplywatch::services::accounts::{self, NewOrganization, NewUser};
 use supplywatch::services::allocation::{packed, purchase_pack};
 use supplywatch::services::audit::Actor;
-use supplywatch::services::national_allocation::{SHORT_PRODUCTS, short_products};
 use supplywatch_seed::national::allocation::{self, AllocationSet};
 use supplywatch_tests::backends::{Backend, FreshDatabase};
 use supplywatch_tests::bench::{start, stop};
