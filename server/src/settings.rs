@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::mail::{MailSettings, MemoryMailbox};
+
 /// Everything the server needs to start; tests build it in code.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -36,18 +38,6 @@ pub struct Settings {
     /// Font with Japanese glyphs for the charts (`SUPPLYWATCH_CHART_FONT`, an .otf/.ttf/.ttc;
     /// default: the first of the usual Noto CJK paths that exists).
     pub chart_font: Option<PathBuf>,
-}
-
-/// Which mail backend to use.
-#[derive(Debug, Clone)]
-pub enum MailSettings {
-    /// An SMTP relay: `smtp://host:port` (plain, local), `smtp://…?tls=required` (STARTTLS),
-    /// `smtps://…` (TLS); user and password may be given in the URL.
-    Smtp(SecretString),
-    /// One .eml file per message in this folder.
-    File(PathBuf),
-    /// Kept in memory (tests).
-    Memory(crate::mail::MemoryMailbox),
 }
 
 /// Default sender.
@@ -127,7 +117,7 @@ impl Settings {
             case_overdue_days: 14,
             secure_cookies: false,
             json_logs: false,
-            mail: MailSettings::Memory(crate::mail::MemoryMailbox::default()),
+            mail: MailSettings::Memory(MemoryMailbox::default()),
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             base_url: "http://127.0.0.1".to_owned(),
             chart_font: None,
