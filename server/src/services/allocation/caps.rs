@@ -6,12 +6,12 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::packed;
 use super::plans;
 use crate::db::entity::{
     allocation_computation, allocation_plan, allocation_result, customer, organization, product,
     reserve_request,
 };
+use crate::db::packed;
 use crate::domain::Role;
 use crate::domain::allocation::{Fraction, quota};
 use crate::services::accounts::UserContext;
@@ -261,7 +261,7 @@ pub async fn rows(
         .into_iter()
         .filter(|r| scope.admits(r.wholesaler_id))
     {
-        let caps = packed::unpack(&result.caps)?;
+        let caps = packed::caps::unpack(&result.caps)?;
         let names = customers_by_id(db, caps.iter().map(|c| c.customer_id).collect()).await?;
         let figures = PartFigures {
             baseline_total: u64::try_from(result.baseline_total).unwrap_or(0),

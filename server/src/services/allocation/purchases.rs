@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::bulk;
-use super::purchase_pack::Purchase;
 use super::table_file::{self, Cells, Format, Layout};
 use super::uploads::{self, UploadKind, UploadOutcome, product_ids};
 use super::values::{Memo, Problems, month_text, parse_month, parse_quantity};
+use crate::db::packed::Purchase;
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;

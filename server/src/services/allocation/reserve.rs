@@ -7,9 +7,10 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
+use super::bulk;
 use super::caps::{self, Scope};
-use super::{bulk, packed};
 use crate::db::entity::{allocation_result, reserve_request};
+use crate::db::packed;
 use crate::domain::Role;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
@@ -63,7 +64,7 @@ async fn own_part(
     Ok(match result {
         Some(r) => (
             r.reserve,
-            packed::unpack(&r.caps)?
+            packed::caps::unpack(&r.caps)?
                 .into_iter()
                 .filter(|c| c.baseline > 0)
                 .map(|c| c.customer_id)
