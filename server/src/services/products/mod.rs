@@ -1,4 +1,8 @@
-//! The product master as users see it: search, detail with edition history and substitutes.
+//! The product master as users see it: search, detail with edition history and substitutes, and
+//! `slice`: the drugs behind a dashboard number, which filters the product list too.
+
+pub mod reasons;
+pub mod slice;
 
 use sea_orm::sea_query::{Expr, LikeExpr, Query};
 use sea_orm::{
@@ -28,7 +32,7 @@ pub struct ProductQuery {
     /// Only products whose current ⑫ is this.
     pub shipping_status: Option<ShippingStatus>,
     /// Only the drugs behind a dashboard number (its filters and pick).
-    pub slice: Option<super::dashboard::Slice>,
+    pub slice: Option<slice::Slice>,
     /// 1-based page.
     pub page: u64,
     /// Rows per page (1–200).
