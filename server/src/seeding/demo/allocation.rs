@@ -10,8 +10,9 @@ use supplywatch_seed::demo::allocation as data;
 
 use crate::db::entity::{product, shipment};
 use crate::services::accounts::UserContext;
+use crate::services::allocation::NewPlan;
 use crate::services::allocation::bulk::{self, PurchaseRow};
-use crate::services::allocation::plans::{self, NewPlan};
+use crate::services::allocation::plans;
 use crate::services::allocation::uploads::{self, UploadKind, product_ids};
 use crate::services::allocation::values::{month_text, year_before};
 use crate::services::audit::Actor;

@@ -8,7 +8,8 @@ use std::io::Write as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::mpsc::Sender;
 
-use super::caps::{self, CapRow, Scope, customers_by_id, ratio};
+use super::caps::{self, CapRow, customers_by_id};
+use super::plan_view::{Scope, ratio};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result, customer};
 use crate::db::packed::{self, PackedCap};
 use crate::domain::allocation::{Fraction, quota};

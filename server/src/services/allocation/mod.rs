@@ -11,6 +11,7 @@ pub mod customer_codes;
 pub mod export;
 pub mod listing;
 mod plan_check;
+pub mod plan_view;
 pub mod plans;
 pub mod purchases;
 pub mod reserve;
@@ -19,7 +20,8 @@ pub(crate) mod table_file;
 pub mod uploads;
 pub mod values;
 
-pub use caps::{CapRow, CapSource, PlanView, Scope};
+pub use caps::{CapRow, CapSource};
 pub use customer_codes::CustomerCodes;
-pub use plans::NewPlan;
+pub use plan_check::NewPlan;
+pub use plan_view::{PlanView, Scope};
 pub use uploads::UploadOutcome;

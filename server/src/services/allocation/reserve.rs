@@ -8,7 +8,8 @@ use sea_orm::{
 };
 
 use super::bulk;
-use super::caps::{self, Scope};
+use super::caps;
+use super::plan_view::{self, Scope};
 use crate::db::entity::{allocation_result, reserve_request};
 use crate::db::packed;
 use crate::domain::Role;
@@ -56,7 +57,7 @@ async fn own_part(
     plan_id: i32,
     wholesaler_id: i32,
 ) -> Result<(i64, Vec<i32>), ServiceError> {
-    let view = caps::show(db, Scope::Wholesaler(wholesaler_id), plan_id, None).await?;
+    let view = plan_view::show(db, Scope::Wholesaler(wholesaler_id), plan_id, None).await?;
     let result = allocation_result::Entity::find_by_id((view.computation.id, wholesaler_id))
         .one(db)
         .await
