@@ -26,7 +26,7 @@ impl JobContext {
     /// The context of `settings`: its mail backend over `db`.
     pub fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, crate::mail::MailError> {
         Ok(Self {
-            mailer: Mailer::from_settings(&settings)?,
+            mailer: Mailer::new(&settings.mail, &settings.mail_from, &settings.base_url)?,
             db,
             settings,
         })

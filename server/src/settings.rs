@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::mail::{MailSettings, MemoryMailbox};
 use crate::services::table_file::TableLimits;
 
 /// Everything the server needs to start; tests build it in code.
@@ -57,18 +58,6 @@ pub struct Settings {
     /// (`SUPPLYWATCH_LOGIN_FAILURES_PER_ADDRESS`, default 100: an office behind one address
     /// holds many users).
     pub login_failures_per_address: i32,
-}
-
-/// Which mail backend to use.
-#[derive(Debug, Clone)]
-pub enum MailSettings {
-    /// An SMTP relay: `smtp://host:port` (plain, local), `smtp://…?tls=required` (STARTTLS),
-    /// `smtps://…` (TLS); user and password may be given in the URL.
-    Smtp(SecretString),
-    /// One .eml file per message in this folder.
-    File(PathBuf),
-    /// Kept in memory (tests).
-    Memory(crate::mail::MemoryMailbox),
 }
 
 /// Default sender.
@@ -164,7 +153,7 @@ impl Settings {
             case_overdue_days: 14,
             secure_cookies: false,
             json_logs: false,
-            mail: MailSettings::Memory(crate::mail::MemoryMailbox::default()),
+            mail: MailSettings::Memory(MemoryMailbox::default()),
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             base_url: "http://127.0.0.1".to_owned(),
             chart_font: None,

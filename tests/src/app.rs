@@ -34,7 +34,7 @@ impl TestApp {
     /// Starts a server with the demo data (password [`crate::DEMO_PASSWORD`]).
     pub async fn spawn(backend: &Backend) -> anyhow::Result<Self> {
         let app = Self::spawn_empty(backend).await?;
-        supplywatch::services::demo::load_if_empty(
+        supplywatch::seeding::demo::load_if_empty(
             &app.db,
             Some(SecretString::from(crate::DEMO_PASSWORD)),
             chrono::Utc::now(),

@@ -178,9 +178,10 @@ pub async fn job_context(
 ) -> anyhow::Result<supplywatch::jobs::JobContext> {
     let db = supplywatch::db::connect(database_url).await?;
     let mut settings = supplywatch::settings::Settings::for_tests(database_url.to_owned());
-    settings.mail = supplywatch::settings::MailSettings::Smtp(smtp_url.to_owned().into());
+    settings.mail = supplywatch::mail::MailSettings::Smtp(smtp_url.to_owned().into());
     "https://supplywatch.test".clone_into(&mut settings.base_url);
-    let mailer = supplywatch::mail::Mailer::from_settings(&settings)?;
+    let mailer =
+        supplywatch::mail::Mailer::new(&settings.mail, &settings.mail_from, &settings.base_url)?;
     Ok(supplywatch::jobs::JobContext {
         db,
         mailer,

@@ -60,7 +60,7 @@ async fn an_overdue_case_reminds_its_maker_and_the_ministry_once_a_day() -> anyh
         assert!(to_ministry[0].subject.contains("期限超過の事案 1件"));
 
         Job::OutboxDispatch.run(&jobs).await?;
-        let supplywatch::settings::MailSettings::Memory(mailbox) = &jobs.settings.mail else {
+        let supplywatch::mail::MailSettings::Memory(mailbox) = &jobs.settings.mail else {
             anyhow::bail!("tests use the memory mailer");
         };
         let sent = mailbox.messages();

@@ -5,7 +5,7 @@
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use sea_orm_migration::MigratorTrait;
 use supplywatch::db::migration::Migrator;
-use supplywatch::services::allocation::purchase_pack::{self, Purchase};
+use supplywatch::db::packed::{self, Purchase};
 use supplywatch_tests::backends;
 use supplywatch_tests::backends::FreshDatabase;
 
@@ -102,7 +102,7 @@ async fn purchases_stored_one_row_per_customer_are_packed_and_unpacked_without_l
                 pack.try_get_by_index(2)?,
             );
             let bytes: Vec<u8> = pack.try_get_by_index(5)?;
-            let purchases = purchase_pack::unpack(&bytes)?;
+            let purchases = packed::purchases::unpack(&bytes)?;
             let count: i32 = pack.try_get_by_index(3)?;
             let total: i64 = pack.try_get_by_index(4)?;
             assert_eq!(usize::try_from(count)?, purchases.len());

@@ -46,7 +46,7 @@ enum Command {
         #[arg(long, default_value_t = 20_250_716)]
         seed: u64,
         /// Short products of the allocation data (≈40,000 purchase rows each); 0: none.
-        #[arg(long, default_value_t = supplywatch::services::national_allocation::SHORT_PRODUCTS)]
+        #[arg(long, default_value_t = supplywatch::seeding::national::allocation::SHORT_PRODUCTS)]
         allocation_products: usize,
     },
     /// Run a scheduled job once now (e.g. weekly-publication).

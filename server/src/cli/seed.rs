@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use secrecy::ExposeSecret;
+use supplywatch::seeding::demo as demo_set;
+use supplywatch::seeding::national;
 use supplywatch::services::audit::Actor;
-use supplywatch::services::{demo as demo_set, national_allocation, national_seed};
 use supplywatch::settings::Settings;
 
 use super::explain;
@@ -40,7 +41,7 @@ pub(super) async fn national(
         .unwrap_or_else(|| supplywatch::services::publication::week_ending(chrono::Utc::now()));
     println!("全国規模の供給状況の履歴を生成しています（{until} までの3年間、seed {seed}）…");
     let started = std::time::Instant::now();
-    let summary = national_seed::seed(
+    let summary = national::seed(
         db,
         until,
         seed,
@@ -78,7 +79,7 @@ pub(super) async fn national_allocation(
         "全国規模の配分データ（卸60社・得意先・限定出荷{products}品目の販売実績・出荷数量）を生成しています…"
     );
     let started = std::time::Instant::now();
-    let summary = national_allocation::seed(
+    let summary = national::allocation::seed(
         db,
         until,
         seed,

@@ -2,6 +2,7 @@
 
 pub mod entity;
 pub mod migration;
+pub mod packed;
 
 use std::path::Path;
 use std::time::Duration;

@@ -9,11 +9,9 @@ use std::sync::{Arc, Mutex};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 pub use content::{MailContent, Rendered};
-
-use crate::settings::{MailSettings, Settings};
 
 /// Connections kept open to the SMTP relay (and messages sent at once).
 pub const SMTP_POOL_SIZE: u32 = 8;
@@ -44,6 +42,18 @@ pub enum MailError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+/// Which mail backend to use.
+#[derive(Debug, Clone)]
+pub enum MailSettings {
+    /// An SMTP relay: `smtp://host:port` (plain, local), `smtp://…?tls=required` (STARTTLS),
+    /// `smtps://…` (TLS); user and password may be given in the URL.
+    Smtp(SecretString),
+    /// One .eml file per message in this folder.
+    File(PathBuf),
+    /// Kept in memory (tests).
+    Memory(MemoryMailbox),
 }
 
 /// A message as the memory backend keeps it.
@@ -118,9 +128,10 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
-    /// The mailer the settings name; creates the mail folder of the file backend.
-    pub fn from_settings(settings: &Settings) -> Result<Self, MailError> {
-        let backend = match &settings.mail {
+    /// The mailer of `settings`, sending as `from` with links starting with `base_url`; creates
+    /// the mail folder of the file backend.
+    pub fn new(settings: &MailSettings, from: &str, base_url: &str) -> Result<Self, MailError> {
+        let backend = match settings {
             MailSettings::Smtp(url) => Backend::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())?
                     .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE))
@@ -136,14 +147,13 @@ impl Mailer {
             }
             MailSettings::Memory(mailbox) => Backend::Memory(mailbox.clone()),
         };
-        let from = settings
-            .mail_from
+        let from = from
             .parse()
-            .map_err(|_| MailError::Address(settings.mail_from.clone()))?;
+            .map_err(|_| MailError::Address(from.to_owned()))?;
         Ok(Self {
             backend,
             from,
-            base_url: settings.base_url.clone(),
+            base_url: base_url.to_owned(),
         })
     }
 

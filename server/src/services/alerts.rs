@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::accounts::OrganizationRef;
 use super::outbox::{self, NewMessage};
+use super::products::substitutes_of;
 use super::{DbContext, ServiceError};
 use crate::db::entity::{contact, organization, product, product_status, substitute_request};
 use crate::domain::alerts::{PublicStatus, worsening};
@@ -123,25 +124,12 @@ async fn substitutes_asked(
     reporter: &OrganizationRef,
     worse: &[(&Filed<'_>, Option<&product_status::Model>)],
 ) -> Result<BTreeMap<(String, i32), Vec<ProductLine>>, ServiceError> {
-    let groups: Vec<String> = worse
-        .iter()
-        .filter_map(|(f, _)| f.product.group_code.clone())
-        .collect();
-    let substitutes = product::Entity::find()
-        .filter(product::Column::GroupCode.is_in(groups))
-        .filter(product::Column::MakerId.is_not_null())
-        .filter(product::Column::MakerId.ne(reporter.id))
-        .order_by_asc(product::Column::Code)
-        .all(db)
-        .await
-        .context("Failed to load same-spec substitutes")?;
+    let products: Vec<&product::Model> = worse.iter().map(|(f, _)| f.product).collect();
+    let substitutes = substitutes_of(db, &products).await?;
     let mut asked: BTreeMap<(String, i32), Vec<ProductLine>> = BTreeMap::new();
     for (f, _) in worse {
-        for s in substitutes
-            .iter()
-            .filter(|s| s.group_code == f.product.group_code)
-        {
-            if let Some(maker) = s.maker_id {
+        for s in substitutes.get(&f.product.id).into_iter().flatten() {
+            if let Some(maker) = s.maker_id.filter(|m| *m != reporter.id) {
                 asked
                     .entry((f.receipt_number.to_owned(), maker))
                     .or_default()

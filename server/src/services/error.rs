@@ -1,5 +1,6 @@
 //! The error type of the service layer; the HTTP edge maps it to problem+json or an error page.
 
+use crate::db::packed::PackError;
 use crate::domain::FieldError;
 
 /// One broken rule in some input: which field (and row of a file), which rule, in Japanese.
@@ -91,6 +92,13 @@ pub enum ServiceError {
     /// Another unexpected failure (hashing, a worker thread), logged with its cause.
     #[error("{0}")]
     Internal(String),
+}
+
+/// Stored bytes that do not read are a failure of the server, never of the caller.
+impl From<PackError> for ServiceError {
+    fn from(error: PackError) -> Self {
+        Self::Internal(error.to_string())
+    }
 }
 
 impl ServiceError {

@@ -1,4 +1,4 @@
-//! Use cases shared by the HTTP layer, the CLI, jobs and the demo loader. Transactions live here.
+//! Use cases shared by the HTTP layer, the CLI, jobs and the loaders of `seeding`. Transactions live here.
 
 pub mod accounts;
 pub mod alerts;
@@ -7,12 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod contacts;
-pub mod demo;
-mod demo_allocation;
-mod demo_early_warning;
 pub mod devices;
-pub mod national_allocation;
-pub mod national_seed;
 pub mod outbox;
 pub mod price_list;
 pub mod products;

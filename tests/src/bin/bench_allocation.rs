@@ -21,11 +21,11 @@ use anyhow::{Context, bail};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
 use supplywatch::db::entity::{allocation_computation, allocation_plan, allocation_result};
+use supplywatch::db::packed;
 use supplywatch::domain::{OrganizationKind, Role};
+use supplywatch::seeding::national::allocation::{SHORT_PRODUCTS, short_products};
 use supplywatch::services::accounts::{self, NewOrganization, NewUser};
-use supplywatch::services::allocation::{packed, purchase_pack};
 use supplywatch::services::audit::Actor;
-use supplywatch::services::national_allocation::{SHORT_PRODUCTS, short_products};
 use supplywatch_seed::national::allocation::{self, AllocationSet};
 use supplywatch_tests::backends::{Backend, FreshDatabase};
 use supplywatch_tests::bench::{start, stop};
@@ -378,7 +378,7 @@ async fn stored_checksums(
         if !wanted.contains(&plan) {
             continue;
         }
-        let caps = packed::unpack(&r.caps)?;
+        let caps = packed::caps::unpack(&r.caps)?;
         let total: u64 = caps.iter().map(|c| c.cap).sum();
         let checksum: u64 = caps
             .iter()
@@ -421,7 +421,7 @@ async fn load_peer_purchases(db: &sea_orm::DatabaseConnection) -> anyhow::Result
             pack.try_get_by_index(2)?,
         ];
         let bytes: Vec<u8> = pack.try_get_by_index(3)?;
-        for p in purchase_pack::unpack(&bytes)? {
+        for p in packed::purchases::unpack(&bytes)? {
             batch.push([
                 key[0].into(),
                 key[1].into(),

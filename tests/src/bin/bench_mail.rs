@@ -83,7 +83,7 @@ async fn file_throughput(report: &mut String) -> anyhow::Result<()> {
     let database = FreshDatabase::create(&Backend::Sqlite).await?;
     let dir = tempfile::tempdir()?;
     let mut settings = supplywatch::settings::Settings::for_tests(database.url.clone());
-    settings.mail = supplywatch::settings::MailSettings::File(dir.path().to_owned());
+    settings.mail = supplywatch::mail::MailSettings::File(dir.path().to_owned());
     let db = supplywatch::db::connect(&database.url).await?;
     supplywatch::db::migrate(&db).await?;
     let jobs = supplywatch::jobs::JobContext::new(db, settings)?;

@@ -1,15 +1,17 @@
 //! Purchases as one row per (product, month, wholesaler) holding every customer's quantity packed
-//! (`services::allocation::purchase_pack`), in place of one row per customer: at national scale
+//! (format 1 of `db::packed::purchases`), in place of one row per customer: at national scale
 //! that is ≈18,000 rows a month instead of ≈12 million, which the uploads and the plans were
 //! spending their time on. Rows already stored are packed here, one product at a time; `down`
 //! unpacks them again. On PostgreSQL packed bytes (these and the caps) are stored uncompressed.
+//! The migration carries its own frozen copy of format 1 (`format_1`), so what it writes never
+//! changes with the live codec.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 use sea_orm_migration::prelude::{
     DbErr, DeriveMigrationName, MigrationTrait, SchemaManager, async_trait,
 };
 
-use crate::services::allocation::purchase_pack::{self, Purchase};
+use format_1::Purchase;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -117,7 +119,7 @@ async fn pack_product(db: &impl ConnectionTrait, product_id: i32) -> Result<(), 
             wholesaler_id.into(),
             i32::try_from(purchases.len()).unwrap_or(i32::MAX).into(),
             i64::try_from(total).unwrap_or(i64::MAX).into(),
-            purchase_pack::pack(&purchases).into(),
+            format_1::pack(&purchases).into(),
             upload_id.into(),
         ];
         let marks: Vec<String> = (1..=values.len()).map(|n| mark(backend, n)).collect();
@@ -153,7 +155,7 @@ async fn unpack_product(db: &impl ConnectionTrait, product_id: i32) -> Result<()
             row.try_get_by_index(2)?,
         );
         let bytes: Vec<u8> = row.try_get_by_index(3)?;
-        let purchases = purchase_pack::unpack(&bytes).map_err(|e| DbErr::Custom(e.to_string()))?;
+        let purchases = format_1::unpack(&bytes).map_err(|e| DbErr::Custom(e.to_owned()))?;
         for p in purchases {
             let values: Vec<Value> = vec![
                 product_id.into(),
@@ -176,6 +178,77 @@ async fn unpack_product(db: &impl ConnectionTrait, product_id: i32) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Format 1 of packed purchases as it stood when this migration was written: a version byte,
+/// then per customer in ascending id order the id's distance from the previous one (the first:
+/// the id) and the quantity, both as LEB128 varints. Frozen: never change it with the live codec.
+mod format_1 {
+    /// One customer's purchases in a pack.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Purchase {
+        /// The wholesaler's customer.
+        pub customer_id: i32,
+        /// Sales packages in the month.
+        pub quantity: u64,
+    }
+
+    const FORMAT: u8 = 1;
+
+    /// Packs `purchases`, in strictly ascending customer order.
+    pub fn pack(purchases: &[Purchase]) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(1 + purchases.len() * 4);
+        bytes.push(FORMAT);
+        let mut previous = 0i64;
+        for p in purchases {
+            let id = i64::from(p.customer_id);
+            put_varint(&mut bytes, u64::try_from(id - previous).unwrap_or(0));
+            put_varint(&mut bytes, p.quantity);
+            previous = id;
+        }
+        bytes
+    }
+
+    /// Unpacks what [`pack`] wrote.
+    pub fn unpack(bytes: &[u8]) -> Result<Vec<Purchase>, &'static str> {
+        let corrupt = || "Stored purchases are not readable (format 1)";
+        let (&format, mut rest) = bytes.split_first().ok_or_else(corrupt)?;
+        if format != FORMAT {
+            return Err(corrupt());
+        }
+        let mut purchases = Vec::with_capacity(rest.len() / 3);
+        let mut id = 0i64;
+        while !rest.is_empty() {
+            let (step, after) = take_varint(rest).ok_or_else(corrupt)?;
+            let (quantity, after) = take_varint(after).ok_or_else(corrupt)?;
+            id += i64::try_from(step).map_err(|_| corrupt())?;
+            purchases.push(Purchase {
+                customer_id: i32::try_from(id).map_err(|_| corrupt())?,
+                quantity,
+            });
+            rest = after;
+        }
+        Ok(purchases)
+    }
+
+    fn put_varint(bytes: &mut Vec<u8>, mut value: u64) {
+        while value >= 0x80 {
+            bytes.push(u8::try_from(value & 0x7F).unwrap_or(0) | 0x80);
+            value >>= 7;
+        }
+        bytes.push(u8::try_from(value).unwrap_or(0));
+    }
+
+    fn take_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+        let mut value = 0u64;
+        for (i, byte) in bytes.iter().enumerate().take(10) {
+            value |= u64::from(byte & 0x7F) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Some((value, &bytes[i + 1..]));
+            }
+        }
+        None
+    }
 }
 
 #[async_trait::async_trait]

@@ -15,7 +15,7 @@ use crate::http::download;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
 use crate::services::allocation::values::month_text;
-use crate::services::allocation::{NewPlan, Scope, caps, export, listing, plans};
+use crate::services::allocation::{NewPlan, Scope, caps, export, listing, plan_view, plans};
 
 /// A new plan (DESIGN §9.1).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -177,7 +177,7 @@ pub async fn show_allocation_plan(
     path: web::Path<i32>,
     params: web::Query<VersionParams>,
 ) -> Result<HttpResponse, AppError> {
-    let view = caps::show(
+    let view = plan_view::show(
         &state.db,
         Scope::of(&user)?,
         path.into_inner(),
@@ -213,7 +213,7 @@ pub async fn create_allocation_computation(
         chrono::Utc::now(),
     )
     .await?;
-    let view = caps::show(&state.db, Scope::of(&user)?, id, Some(version)).await?;
+    let view = plan_view::show(&state.db, Scope::of(&user)?, id, Some(version)).await?;
     Ok(HttpResponse::Created().json(plan_response(&view)))
 }
 
@@ -240,7 +240,7 @@ pub async fn list_allocation_caps(
     params: web::Query<CapsParams>,
 ) -> Result<HttpResponse, AppError> {
     let scope = Scope::of(&user)?;
-    let view = caps::show(&state.db, scope, path.into_inner(), params.version).await?;
+    let view = plan_view::show(&state.db, scope, path.into_inner(), params.version).await?;
     let rows = caps::rows(&state.db, scope, &view, params.q.as_deref()).await?;
     let file = format!("caps_plan{}_v{}", view.plan.id, view.computation.version);
     Ok(match params.format.unwrap_or_default() {

@@ -14,7 +14,8 @@ use crate::http::error::AppError;
 use crate::http::identity::ApiUser;
 use crate::services::ServiceError;
 use crate::services::dashboard::charts::{self, ChartFailure, ChartName};
-use crate::services::dashboard::{self, Dashboard, DashboardCache, Filter, summary};
+use crate::services::dashboard::{self, Dashboard, DashboardCache, summary};
+use crate::services::products::slice::Filter;
 
 /// The dashboard's filters (blank = all drugs).
 #[derive(Debug, Default, Deserialize, IntoParams)]

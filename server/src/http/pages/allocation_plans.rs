@@ -16,7 +16,9 @@ use crate::services::allocation::export::{QUOTA_PLACES, RATIO_PLACES};
 use crate::services::allocation::listing::{self, PlanListItem};
 use crate::services::allocation::reserve::{self, RequestView};
 use crate::services::allocation::values::month_text;
-use crate::services::allocation::{CapRow, CapSource, NewPlan, PlanView, Scope, caps, plans};
+use crate::services::allocation::{
+    CapRow, CapSource, NewPlan, PlanView, Scope, caps, plan_view, plans,
+};
 use crate::services::{FieldProblem, ServiceError};
 
 /// Rows of a customer table shown on the page; the downloads hold all.
@@ -280,7 +282,7 @@ pub(super) async fn plan_page(
     problems: Vec<FieldProblem>,
 ) -> Result<PlanPage, AppError> {
     let scope = Scope::of(&page.user).map_err(AppError::page)?;
-    let view = caps::show(&state.db, scope, id, query.version)
+    let view = plan_view::show(&state.db, scope, id, query.version)
         .await
         .map_err(AppError::page)?;
     let is_planner = plans::require_planner(&page.user).is_ok();
@@ -327,7 +329,7 @@ pub async fn list_customer_caps(
     query: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, AppError> {
     let scope = Scope::of(&page.user).map_err(AppError::page)?;
-    let view = caps::show(&state.db, scope, *id, query.version)
+    let view = plan_view::show(&state.db, scope, *id, query.version)
         .await
         .map_err(AppError::page)?;
     render(&customer_table(&state, scope, &view, &query.q).await?)

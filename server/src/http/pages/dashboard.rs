@@ -14,9 +14,8 @@ use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::PageUser;
 use crate::services::dashboard::charts::{self, ChartName};
-use crate::services::dashboard::{
-    self, BreakdownRow, CATEGORIES, CLASSES, Dashboard, DashboardCache, Filter,
-};
+use crate::services::dashboard::{self, BreakdownRow, Dashboard, DashboardCache};
+use crate::services::products::slice::{CATEGORIES, CLASSES, Filter};
 
 /// The filter form as typed (blank = all).
 #[derive(Debug, Default, Deserialize)]

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use crate::domain::{Paging, ProductKind};
 use crate::http::AppState;
 use crate::http::error::{AppError, encode_query};
-use crate::services::dashboard::{Filter, Pick, Slice};
+use crate::services::products::slice::{Filter, Pick, Slice};
 use crate::services::products::{self, ProductQuery, ProductSummary};
 
 impl SearchParams {

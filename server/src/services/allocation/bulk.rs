@@ -1,6 +1,6 @@
 //! Writing many rows fast, inside the caller's transaction: customers as multi-row
 //! `INSERT … ON CONFLICT DO UPDATE` statements, purchases merged into their packs
-//! ([`purchase_pack`]) and written a few hundred packs a statement.
+//! ([`crate::db::packed::purchases`]) and written a few hundred packs a statement.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
 
-use super::purchase_pack::{self, Purchase};
+use crate::db::packed::{self, Purchase};
 use crate::services::{DbContext, ServiceError};
 
 /// One purchase row, resolved to ids.
@@ -109,7 +109,7 @@ pub async fn upsert_packs(
         let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
         for ((product_id, month), new) in chunk {
             let merged = match stored.get(&(*product_id, *month)) {
-                Some(old) => purchase_pack::merge(old, new),
+                Some(old) => packed::purchases::merge(old, new),
                 None => new.clone(),
             };
             let total: u64 = merged.iter().map(|p| p.quantity).sum();
@@ -119,7 +119,7 @@ pub async fn upsert_packs(
                 wholesaler_id.into(),
                 i32::try_from(merged.len()).unwrap_or(i32::MAX).into(),
                 i64::try_from(total).unwrap_or(i64::MAX).into(),
-                purchase_pack::pack(&merged).into(),
+                packed::purchases::pack(&merged).into(),
                 upload_id.into(),
             ]);
         }
@@ -181,7 +181,7 @@ async fn stored_packs(
             let bytes: Vec<u8> = row
                 .try_get_by_index(2)
                 .context("Failed to read stored purchase history")?;
-            stored.insert(key, purchase_pack::unpack(&bytes)?);
+            stored.insert(key, packed::purchases::unpack(&bytes)?);
         }
     }
     Ok(stored)

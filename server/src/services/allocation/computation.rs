@@ -13,10 +13,9 @@ use sea_orm::{
 
 use super::cores;
 use super::customer_codes::CustomerCodes;
-use super::packed::{self, PackedCap};
-use super::purchase_pack::{self, Purchase};
 use super::uploads::{self, UploadKind};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result};
+use crate::db::packed::{self, PackedCap, Purchase};
 use crate::domain::allocation::{self, PlanTotals, Tie};
 use crate::services::accounts::UserContext;
 use crate::services::{DbContext, ServiceError};
@@ -173,7 +172,7 @@ fn share(
 ) -> Result<Share, ServiceError> {
     let purchases = packs
         .iter()
-        .map(|bytes| purchase_pack::unpack(bytes))
+        .map(|bytes| packed::purchases::unpack(bytes))
         .collect::<Result<Vec<_>, _>>()?;
     let part = part_of(wholesaler_id, purchases);
     let h_w: u64 = part.baselines.iter().sum();
@@ -216,7 +215,7 @@ fn pack(part: &Part, caps: &[u128]) -> Vec<u8> {
             cap: u64::try_from(*cap).unwrap_or(u64::MAX),
         })
         .collect();
-    packed::pack(&packed_caps)
+    packed::caps::pack(&packed_caps)
 }
 
 /// The group's packs of the baseline month, one per (product, wholesaler), grouped by wholesaler

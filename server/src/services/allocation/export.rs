@@ -8,9 +8,10 @@ use std::io::Write as _;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::mpsc::Sender;
 
-use super::caps::{self, CapRow, Scope, customers_by_id, ratio};
-use super::packed;
+use super::caps::{self, CapRow, customers_by_id};
+use super::plan_view::{Scope, ratio};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result, customer};
+use crate::db::packed::{self, PackedCap};
 use crate::domain::allocation::{Fraction, quota};
 use crate::services::{DbContext, ServiceError};
 
@@ -214,7 +215,7 @@ async fn write_plan(
         .await
         .context("Failed to read the caps")?
     {
-        let unpacked = packed::unpack(&part.caps)?;
+        let unpacked = packed::caps::unpack(&part.caps)?;
         let fetched;
         let names = if let Some(own) = own_customers {
             own
@@ -227,7 +228,7 @@ async fn write_plan(
         let wholesaler = part.wholesaler_id.to_string();
         let prefix = writer.prefix(&plan_id, &plan.name, &wholesaler);
         // Stored in customer id order; written in code order (one look-up per customer).
-        let mut in_code_order: Vec<(&str, &str, packed::PackedCap)> = unpacked
+        let mut in_code_order: Vec<(&str, &str, PackedCap)> = unpacked
             .into_iter()
             .map(|c| {
                 let (code, name) = names

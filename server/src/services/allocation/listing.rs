@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::caps::{Scope, ratio};
+use super::plan_view::{Scope, ratio};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result};
 use crate::domain::allocation::Fraction;
 use crate::services::{DbContext, ServiceError};

@@ -6,13 +6,29 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::plans::NewPlan;
 use super::shipments::{self, MonthTotals};
 use super::values::{month_text, parse_month, year_before};
 use crate::db::entity::product;
 use crate::domain::allocation::{PlanTotals, ReservePercent};
 use crate::domain::product::ProductCode;
 use crate::services::{DbContext, FieldProblem, ServiceError};
+
+/// What the ministry asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewPlan {
+    /// A name, e.g. 「カルボシステイン錠 2025年6月」.
+    pub name: String,
+    /// An explicit list of products (e.g. 鎮咳薬 of several groups).
+    pub product_codes: Vec<String>,
+    /// Or a same-spec group: the first 9 characters of a YJ code.
+    pub group_code: Option<String>,
+    /// `YYYY-MM`.
+    pub target_month: String,
+    /// `YYYY-MM`; the same month a year earlier when blank.
+    pub baseline_month: Option<String>,
+    /// 0–100; 0 when absent.
+    pub reserve_percent: Option<i64>,
+}
 
 /// A plan checked against the master.
 pub(super) struct CheckedPlan {

@@ -6,37 +6,20 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use super::caps::{self, PlanProduct, PlanView, WholesalerPart};
 use super::computation;
 use super::customer_codes::CustomerCodes;
-use super::plan_check::{check, totals_of};
+use super::plan_check::{NewPlan, check, totals_of};
+use super::plan_view::{self, PlanProduct, PlanView, WholesalerPart, find, plan_products};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_plan_product};
 use crate::domain::Role;
 use crate::domain::allocation::ReservePercent;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::{DbContext, ServiceError};
-
-/// What the ministry asks for.
-#[derive(Debug, Clone, Default)]
-pub struct NewPlan {
-    /// A name, e.g. 「カルボシステイン錠 2025年6月」.
-    pub name: String,
-    /// An explicit list of products (e.g. 鎮咳薬 of several groups).
-    pub product_codes: Vec<String>,
-    /// Or a same-spec group: the first 9 characters of a YJ code.
-    pub group_code: Option<String>,
-    /// `YYYY-MM`.
-    pub target_month: String,
-    /// `YYYY-MM`; the same month a year earlier when blank.
-    pub baseline_month: Option<String>,
-    /// 0–100; 0 when absent.
-    pub reserve_percent: Option<i64>,
-}
 
 /// Only the ministry (and administrators) make and recompute plans.
 pub fn require_planner(user: &UserContext) -> Result<(), ServiceError> {
@@ -129,7 +112,8 @@ pub async fn create_in(
     .await?;
     // The answer is made from what was just stored, not read back.
     let names =
-        caps::organization_names(txn, computed.results.iter().map(|r| r.wholesaler_id)).await?;
+        plan_view::organization_names(txn, computed.results.iter().map(|r| r.wholesaler_id))
+            .await?;
     let parts = computed
         .results
         .iter()
@@ -219,31 +203,4 @@ pub async fn recompute(
         .await
         .context("Failed to commit the recompute")?;
     Ok(computed.computation.version)
-}
-
-/// A plan by id, or 404.
-pub async fn find(
-    db: &impl ConnectionTrait,
-    plan_id: i32,
-) -> Result<allocation_plan::Model, ServiceError> {
-    allocation_plan::Entity::find_by_id(plan_id)
-        .one(db)
-        .await
-        .context("Failed to read the plan")?
-        .ok_or_else(|| ServiceError::NotFound(format!("配分計画 {plan_id} はありません")))
-}
-
-/// The product ids of a plan.
-pub async fn plan_products(
-    db: &impl ConnectionTrait,
-    plan_id: i32,
-) -> Result<Vec<i32>, ServiceError> {
-    Ok(allocation_plan_product::Entity::find()
-        .filter(allocation_plan_product::Column::PlanId.eq(plan_id))
-        .all(db)
-        .await
-        .context("Failed to read the plan's products")?
-        .into_iter()
-        .map(|p| p.product_id)
-        .collect())
 }

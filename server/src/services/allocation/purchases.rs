@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::bulk;
-use super::purchase_pack::Purchase;
 use super::uploads::{self, UploadKind, UploadOutcome, product_ids};
 use super::values::{Memo, Problems, month_text, parse_month, parse_quantity};
+use crate::db::packed::Purchase;
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;

@@ -7,9 +7,11 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
-use super::caps::{self, Scope};
-use super::{bulk, packed};
+use super::bulk;
+use super::caps;
+use super::plan_view::{self, Scope};
 use crate::db::entity::{allocation_result, reserve_request};
+use crate::db::packed;
 use crate::domain::Role;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
@@ -55,7 +57,7 @@ async fn own_part(
     plan_id: i32,
     wholesaler_id: i32,
 ) -> Result<(i64, Vec<i32>), ServiceError> {
-    let view = caps::show(db, Scope::Wholesaler(wholesaler_id), plan_id, None).await?;
+    let view = plan_view::show(db, Scope::Wholesaler(wholesaler_id), plan_id, None).await?;
     let result = allocation_result::Entity::find_by_id((view.computation.id, wholesaler_id))
         .one(db)
         .await
@@ -63,7 +65,7 @@ async fn own_part(
     Ok(match result {
         Some(r) => (
             r.reserve,
-            packed::unpack(&r.caps)?
+            packed::caps::unpack(&r.caps)?
                 .into_iter()
                 .filter(|c| c.baseline > 0)
                 .map(|c| c.customer_id)

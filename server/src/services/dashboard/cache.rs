@@ -13,7 +13,7 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, Query};
 
 use super::Dashboard;
-use super::slice::Filter;
+use crate::services::products::slice::Filter;
 use crate::services::{DbContext, ServiceError};
 
 /// Filters kept at most; the cache starts afresh past this.

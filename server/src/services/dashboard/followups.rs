@@ -8,7 +8,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::slice::Filter;
 use crate::db::entity::{
     allocation_plan, product, reserve_request, substitute_request, substitute_response,
 };
@@ -17,6 +16,7 @@ use crate::services::allocation::Scope;
 use crate::services::allocation::listing;
 use crate::services::allocation::values::month_text;
 use crate::services::early_warning;
+use crate::services::products::slice::Filter;
 use crate::services::{DbContext, ServiceError};
 
 /// To-do lines shown at most on a home page.

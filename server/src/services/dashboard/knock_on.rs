@@ -7,9 +7,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::KnockOnChain;
 use super::queries::{drugs_with_status, rows, text};
-use super::slice::{Filter, Pick, Slice};
 use crate::db::entity::{product, product_status};
 use crate::domain::supply_status::ShippingStatus;
+use crate::services::products::slice::{Filter, Pick, Slice};
 use crate::services::{DbContext, ServiceError};
 
 /// Drugs in ⑫ = 3 grouped under the product their makers named as the cause, largest first.

@@ -9,9 +9,7 @@ pub mod home;
 mod knock_on;
 mod open_cases;
 mod queries;
-mod reasons;
 mod scan;
-pub mod slice;
 pub mod summary;
 pub mod trend;
 
@@ -20,10 +18,11 @@ use sea_orm::ConnectionTrait;
 
 pub use cache::{DashboardCache, VERSION_TTL};
 pub use followups::{Followups, SeamItem, SeamTile};
-pub use slice::{CATEGORIES, CLASSES, Filter, Pick, ReasonGroup, Slice, may_view};
 use supplywatch_reports::charts::TrendPoint;
 
 use super::ServiceError;
+use super::products::slice::Filter;
+use crate::domain::Role;
 use crate::domain::case_flow::CaseState;
 
 /// One number of the dashboard, with its share of the drugs counted and the list behind it.
@@ -48,6 +47,19 @@ impl Count {
     pub fn share_text(&self) -> String {
         format!("{:.1}%", self.share)
     }
+}
+
+/// `value` ÷ `of` in percent (0 when `of` is 0).
+fn share(value: u64, of: u64) -> f64 {
+    if of == 0 {
+        return 0.0;
+    }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "counts of products fit an f64 exactly"
+    )]
+    let share = value as f64 * 100.0 / of as f64;
+    share
 }
 
 /// One row of a breakdown (by 製品区分 or 薬剤区分).
@@ -193,6 +205,16 @@ pub struct Dashboard {
     pub makers: Vec<(i32, String)>,
     /// The data version the figures were computed from (keys the drawn charts).
     pub version: Vec<i64>,
+}
+
+/// The dashboard is the ministry's (and the operators'): 403 for everyone else.
+pub fn may_view(role: Role) -> Result<(), ServiceError> {
+    match role {
+        Role::Ministry | Role::Admin => Ok(()),
+        _ => Err(ServiceError::Forbidden(
+            "ダッシュボードは厚生労働省の利用者だけが閲覧できます".into(),
+        )),
+    }
 }
 
 /// The day in Japan of `now`.

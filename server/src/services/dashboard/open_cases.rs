@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::slice::Filter;
 use super::{CaseStateRow, CaseTiles};
 use crate::db::entity::{case, product};
 use crate::domain::case_flow::{self, CaseState};
+use crate::services::products::slice::Filter;
 use crate::services::{DbContext, ServiceError};
 
 /// Open cases by state (with overdue counts) and by product kind, of the filter's maker if any.

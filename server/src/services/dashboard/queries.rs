@@ -4,12 +4,11 @@
 use sea_orm::sea_query::{Expr, JoinType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, QueryResult};
 
-use super::scan::share;
-use super::slice::{Filter, Pick, Slice};
-use super::{Count, IngredientRow};
+use super::{Count, IngredientRow, share};
 use crate::db::entity::{product, product_status};
 use crate::domain::supply_status::{Reason, ShippingStatus, VolumeStatus};
 use crate::domain::{DrugCategory, ProductClass};
+use crate::services::products::slice::{Filter, Pick, Slice};
 use crate::services::{DbContext, ServiceError};
 
 /// One group of the scan.

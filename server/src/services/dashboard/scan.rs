@@ -7,11 +7,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 use super::queries;
-use super::slice::{CATEGORIES, CLASSES, Filter, Pick, ReasonGroup, Slice};
-use super::{BreakdownRow, Count, Dashboard, StableSupply, followups, today, trend};
+use super::{BreakdownRow, Count, Dashboard, StableSupply, followups, share, today, trend};
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::domain::{DrugCategory, ProductClass};
 use crate::services::ServiceError;
+use crate::services::products::reasons::ReasonGroup;
+use crate::services::products::slice::{CATEGORIES, CLASSES, Filter, Pick, Slice};
 
 /// Drugs of one status group.
 #[derive(Debug, Clone, Copy, Default)]
@@ -270,19 +271,6 @@ fn category_index(category: Option<DrugCategory>) -> usize {
 
 fn index_of<T: PartialEq>(all: &[T], value: &T) -> usize {
     all.iter().position(|x| x == value).unwrap_or(0)
-}
-
-/// `value` ÷ `of` in percent (0 when `of` is 0).
-pub(super) fn share(value: u64, of: u64) -> f64 {
-    if of == 0 {
-        return 0.0;
-    }
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "counts of products fit an f64 exactly"
-    )]
-    let share = value as f64 * 100.0 / of as f64;
-    share
 }
 
 fn breakdown(key: &str, label: &str, t: Tally, filter: &Filter) -> BreakdownRow {

@@ -7,7 +7,7 @@ use supplywatch_reports::charts::ChartFormat;
 use supplywatch_reports::weekly_summary::{Cell, Table, WeeklySummary};
 
 use super::charts::{self, ChartName};
-use super::{BreakdownRow, Count, Dashboard};
+use super::{BreakdownRow, Count, Dashboard, share};
 use crate::domain::dates::{era_date, iso_and_era};
 use crate::services::ServiceError;
 
@@ -96,10 +96,7 @@ fn breakdown_table(title: &str, rows: &[BreakdownRow]) -> Table {
                     Cell::Count(r.limited.value),
                     Cell::Count(r.stopped.value),
                     Cell::Count(r.unreported.value),
-                    Cell::Percent(super::scan::share(
-                        r.limited.value + r.stopped.value,
-                        r.total.value,
-                    )),
+                    Cell::Percent(share(r.limited.value + r.stopped.value, r.total.value)),
                 ]
             })
             .collect(),
@@ -132,8 +129,8 @@ fn series(dashboard: &Dashboard) -> Table {
                     Cell::Count(drugs),
                     Cell::Count(u64::from(p.limited)),
                     Cell::Count(u64::from(p.stopped)),
-                    Cell::Percent(super::scan::share(u64::from(p.limited), drugs)),
-                    Cell::Percent(super::scan::share(u64::from(p.stopped), drugs)),
+                    Cell::Percent(share(u64::from(p.limited), drugs)),
+                    Cell::Percent(share(u64::from(p.stopped), drugs)),
                 ]
             })
             .collect(),

@@ -7,9 +7,8 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-use super::requests::substitute_makers;
 use super::views::views;
-use super::{CaseAnswers, RequestView, Totals};
+use super::{CaseAnswers, RequestView, Totals, substitutes_by_maker};
 use crate::db::entity::{organization, product, substitute_request, substitute_response};
 use crate::domain::Role;
 use crate::domain::substitute_answer::{AnswerInput, validate};
@@ -133,7 +132,12 @@ pub async fn for_case(
         .await
         .context("Failed to load the case's product")?
         .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
-    let maker_ids: Vec<i32> = substitute_makers(db, &product).await?.into_keys().collect();
+    let maker_ids: Vec<i32> = substitutes_by_maker(db, &[&product])
+        .await?
+        .remove(&product.id)
+        .unwrap_or_default()
+        .into_keys()
+        .collect();
     let substitute_makers = organization::Entity::find()
         .filter(organization::Column::Id.is_in(maker_ids))
         .order_by_asc(organization::Column::Name)

@@ -6,9 +6,16 @@ pub mod answers;
 pub mod requests;
 mod views;
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
 
 pub use views::{CaseAnswers, Totals};
+
+use super::ServiceError;
+use super::products::substitutes_of;
+use crate::db::entity::product;
 
 /// What a request asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,4 +118,25 @@ pub struct RequestView {
     pub created_at: DateTime<Utc>,
     /// The latest answer.
     pub latest: Option<ResponseView>,
+}
+
+/// The substitutes of each of `products` (by product id) grouped by their makers (by organisation
+/// id), leaving out the product's own maker and substitutes without a maker.
+async fn substitutes_by_maker(
+    db: &impl ConnectionTrait,
+    products: &[&product::Model],
+) -> Result<HashMap<i32, BTreeMap<i32, Vec<product::Model>>>, ServiceError> {
+    let mut found = substitutes_of(db, products).await?;
+    Ok(products
+        .iter()
+        .map(|p| {
+            let mut makers: BTreeMap<i32, Vec<product::Model>> = BTreeMap::new();
+            for s in found.remove(&p.id).unwrap_or_default() {
+                if let Some(maker) = s.maker_id.filter(|m| Some(*m) != p.maker_id) {
+                    makers.entry(maker).or_default().push(s);
+                }
+            }
+            (p.id, makers)
+        })
+        .collect())
 }

@@ -11,10 +11,8 @@ use sea_orm::{
 };
 
 use super::views::views;
-use super::{RequestKind, RequestView};
-use crate::db::entity::{
-    case, case_supporter, device_substitute, organization, product, substitute_request,
-};
+use super::{RequestKind, RequestView, substitutes_by_maker};
+use crate::db::entity::{case, case_supporter, organization, product, substitute_request};
 use crate::domain::{OrganizationKind, Role};
 use crate::mail::MailContent;
 use crate::mail::content::{ProductLine, Request};
@@ -37,45 +35,28 @@ pub struct NewRequests {
     pub message: Option<String>,
 }
 
-/// The makers of a product's substitutes (same-spec drugs, or declared device substitutes)
-/// other than its own maker, with their products.
-pub(super) async fn substitute_makers(
+/// The makers of `product`'s substitutes with those products, as the mails name them.
+async fn substitute_lines(
     db: &impl ConnectionTrait,
     product: &product::Model,
 ) -> Result<BTreeMap<i32, Vec<ProductLine>>, ServiceError> {
-    let rows = if let Some(group) = &product.group_code {
-        product::Entity::find()
-            .filter(product::Column::GroupCode.eq(group.as_str()))
-            .order_by_asc(product::Column::Code)
-            .all(db)
-            .await
-            .context("Failed to load same-spec products")?
-    } else {
-        let ids: Vec<i32> = device_substitute::Entity::find()
-            .filter(device_substitute::Column::ProductId.eq(product.id))
-            .all(db)
-            .await
-            .context("Failed to load declared substitutes")?
-            .into_iter()
-            .map(|s| s.substitute_id)
-            .collect();
-        product::Entity::find()
-            .filter(product::Column::Id.is_in(ids))
-            .order_by_asc(product::Column::Code)
-            .all(db)
-            .await
-            .context("Failed to load declared substitutes")?
-    };
-    let mut makers: BTreeMap<i32, Vec<ProductLine>> = BTreeMap::new();
-    for p in rows {
-        if let Some(maker) = p.maker_id.filter(|m| Some(*m) != product.maker_id) {
-            makers.entry(maker).or_default().push(ProductLine {
-                code: p.code,
-                name: p.name,
-            });
-        }
-    }
-    Ok(makers)
+    let by_maker = substitutes_by_maker(db, &[product])
+        .await?
+        .remove(&product.id)
+        .unwrap_or_default();
+    Ok(by_maker
+        .into_iter()
+        .map(|(org, products)| {
+            let lines = products
+                .into_iter()
+                .map(|p| ProductLine {
+                    code: p.code,
+                    name: p.name,
+                })
+                .collect();
+            (org, lines)
+        })
+        .collect())
 }
 
 /// Sends requests on case `case_id` as the ministry; mails go through the outbox in the same
@@ -112,7 +93,7 @@ pub async fn create(
         .await
         .context("Failed to load the case's product")?
         .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
-    let makers = substitute_makers(&txn, &product).await?;
+    let makers = substitute_lines(&txn, &product).await?;
     let targets = choose_targets(&makers, &new)?;
     let associations = check_associations(&txn, &new).await?;
     for org in &associations {

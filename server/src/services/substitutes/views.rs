@@ -1,12 +1,11 @@
 //! Building what pages and the API show of requests: the product, the asked organisation, its
 //! substitutes, the latest answer, and the totals over a case's answers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::requests::substitute_makers;
-use super::{ProductRef, RequestKind, RequestView, ResponseView};
+use super::{ProductRef, RequestKind, RequestView, ResponseView, substitutes_by_maker};
 use crate::db::entity::{organization, product, substitute_request, substitute_response, user};
 use crate::domain::substitute_answer::{NotPossibleReason, months_text};
 use crate::services::{DbContext, ServiceError};
@@ -124,26 +123,8 @@ pub(super) async fn views(
     for r in responses {
         latest.insert(r.request_id, response_view(r, &names));
     }
-    let mut substitutes_of: HashMap<i32, HashMap<i32, Vec<ProductRef>>> = HashMap::new();
-    for p in products.values() {
-        let makers = substitute_makers(db, p).await?;
-        substitutes_of.insert(
-            p.id,
-            makers
-                .into_iter()
-                .map(|(org, lines)| {
-                    let refs = lines
-                        .into_iter()
-                        .map(|l| ProductRef {
-                            code: l.code,
-                            name: l.name,
-                        })
-                        .collect();
-                    (org, refs)
-                })
-                .collect(),
-        );
-    }
+    let substitutes_of: HashMap<i32, BTreeMap<i32, Vec<product::Model>>> =
+        substitutes_by_maker(db, &products.values().collect::<Vec<_>>()).await?;
     Ok(requests
         .into_iter()
         .map(|r| {
@@ -161,8 +142,13 @@ pub(super) async fn views(
                 substitutes: substitutes_of
                     .get(&r.product_id)
                     .and_then(|m| m.get(&r.organization_id))
-                    .cloned()
-                    .unwrap_or_default(),
+                    .into_iter()
+                    .flatten()
+                    .map(|s| ProductRef {
+                        code: s.code.clone(),
+                        name: s.name.clone(),
+                    })
+                    .collect(),
                 organization_id: r.organization_id,
                 message: r.message,
                 created_at: r.created_at,

@@ -12,13 +12,13 @@ use sea_orm::{
 };
 use supplywatch_seed::national::allocation::{self, AllocationSet};
 
-use super::accounts::{self, NewOrganization, NewUser};
-use super::allocation::bulk::{self, PurchaseRow};
-use super::allocation::uploads::{self, UploadKind};
-use super::audit::{self, Actor, AuditEntry};
-use super::{DbContext, ServiceError};
 use crate::db::entity::{product, shipment};
 use crate::domain::{OrganizationKind, Role};
+use crate::services::accounts::{self, NewOrganization, NewUser};
+use crate::services::allocation::bulk::{self, PurchaseRow};
+use crate::services::allocation::uploads::{self, UploadKind};
+use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::{DbContext, ServiceError};
 
 /// Short products in the national set (≈40,000 purchase rows each).
 pub const SHORT_PRODUCTS: usize = 300;

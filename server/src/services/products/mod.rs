@@ -1,4 +1,9 @@
-//! The product master as users see it: search, detail with edition history and substitutes.
+//! The product master as users see it: search, detail with edition history and `substitutes`,
+//! and `slice`: the drugs behind a dashboard number, which filters the product list too.
+
+pub mod reasons;
+pub mod slice;
+mod substitutes;
 
 use sea_orm::sea_query::{Expr, LikeExpr, Query};
 use sea_orm::{
@@ -8,10 +13,11 @@ use sea_orm::{
 
 use super::supply_status::history::{self, HistoryEntry, StatusView};
 use super::{DbContext, ServiceError};
-use crate::db::entity::{device_substitute, product, product_revision, product_status};
+use crate::db::entity::{product, product_revision, product_status};
 use crate::domain::supply_status::ShippingStatus;
 use crate::domain::validation::normalize_width;
 use crate::domain::{ProductClass, ProductKind};
+pub use substitutes::substitutes_of;
 
 /// Largest page a client may ask for.
 pub const MAX_PER_PAGE: u64 = 200;
@@ -28,7 +34,7 @@ pub struct ProductQuery {
     /// Only products whose current ⑫ is this.
     pub shipping_status: Option<ShippingStatus>,
     /// Only the drugs behind a dashboard number (its filters and pick).
-    pub slice: Option<super::dashboard::Slice>,
+    pub slice: Option<slice::Slice>,
     /// 1-based page.
     pub page: u64,
     /// Rows per page (1–200).
@@ -274,35 +280,15 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<ProductDetail
     })
 }
 
-/// Same-spec products for a drug (same first 9 characters); declared substitutes for a device.
+/// A product's substitutes with their current statuses.
 async fn substitutes(
     db: &impl ConnectionTrait,
     found: &product::Model,
 ) -> Result<Vec<ProductSummary>, ServiceError> {
-    let rows = if let Some(group) = found.group_code.as_deref() {
-        product::Entity::find()
-            .filter(product::Column::GroupCode.eq(group))
-            .filter(product::Column::Id.ne(found.id))
-            .order_by_asc(product::Column::Code)
-            .all(db)
-            .await
-            .context("Failed to load same-spec products")?
-    } else {
-        let ids: Vec<i32> = device_substitute::Entity::find()
-            .filter(device_substitute::Column::ProductId.eq(found.id))
-            .all(db)
-            .await
-            .context("Failed to load declared substitutes")?
-            .into_iter()
-            .map(|s| s.substitute_id)
-            .collect();
-        product::Entity::find()
-            .filter(product::Column::Id.is_in(ids))
-            .order_by_asc(product::Column::Code)
-            .all(db)
-            .await
-            .context("Failed to load declared substitutes")?
-    };
+    let rows = substitutes_of(db, &[found])
+        .await?
+        .remove(&found.id)
+        .unwrap_or_default();
     let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
     let mut statuses = history::current(db, &ids).await?;
     Ok(rows

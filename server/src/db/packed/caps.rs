@@ -6,7 +6,7 @@
 //! all as LEB128 varints — about 3 bytes a customer. Format 1 (read only, for computations
 //! stored before): the id as 4 bytes little-endian instead of the distance.
 
-use crate::services::ServiceError;
+use super::{PackError, put_varint, take_varint};
 
 /// One customer's part of a computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +51,8 @@ pub fn pack(caps: &[PackedCap]) -> Vec<u8> {
 }
 
 /// Unpacks what [`pack`] wrote, in either format.
-pub fn unpack(bytes: &[u8]) -> Result<Vec<PackedCap>, ServiceError> {
-    let corrupt = || ServiceError::Internal("Stored caps are not readable".into());
+pub fn unpack(bytes: &[u8]) -> Result<Vec<PackedCap>, PackError> {
+    let corrupt = || PackError::Caps;
     let (&format, mut rest) = bytes.split_first().ok_or_else(corrupt)?;
     if format != FORMAT_FIXED_IDS && format != FORMAT_ID_STEPS {
         return Err(corrupt());
@@ -79,27 +79,6 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<PackedCap>, ServiceError> {
         rest = after;
     }
     Ok(caps)
-}
-
-/// Appends `value` as a LEB128 varint (7 bits a byte, low first).
-pub(super) fn put_varint(bytes: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        bytes.push(u8::try_from(value & 0x7F).unwrap_or(0) | 0x80);
-        value >>= 7;
-    }
-    bytes.push(u8::try_from(value).unwrap_or(0));
-}
-
-/// Reads one LEB128 varint off the front of `bytes`.
-pub(super) fn take_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
-    let mut value = 0u64;
-    for (i, byte) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(byte & 0x7F) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Some((value, &bytes[i + 1..]));
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -1,17 +1,20 @@
 //! Loads the demo data set (`serve --demo`) into an empty database, through the ordinary services.
 
+mod allocation;
+mod early_warning;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use secrecy::{ExposeSecret, SecretString};
 use supplywatch_seed::demo;
 
-use super::accounts::{self, NewOrganization, NewUser};
-use super::audit::Actor;
-use super::devices::{self, NewDevice};
-use super::supply_status::{self, Source};
-use super::{DbContext, ServiceError, price_list, receipts};
 use crate::db::entity::{supply_status_report, user};
 use crate::domain::{OrganizationKind, ProductKind, Role};
+use crate::services::accounts::{self, NewOrganization, NewUser};
+use crate::services::audit::Actor;
+use crate::services::devices::{self, NewDevice};
+use crate::services::supply_status::{self, Source};
+use crate::services::{DbContext, ServiceError, price_list, receipts};
 
 /// What was loaded: the accounts and their shared password, to print at start.
 #[derive(Debug)]
@@ -94,11 +97,15 @@ pub async fn load_if_empty(
     load_status_history(&txn, now).await?;
     let ministry_user = ministry_user
         .ok_or_else(|| ServiceError::Internal("the demo has no ministry user".into()))?;
-    super::demo_allocation::load(&txn, &org_ids, &ministry_user, &actor, now).await?;
+    allocation::load(&txn, &org_ids, &ministry_user, &actor, now).await?;
     // Early warning: shipments and dispensing of two short groups, and the first forecast run.
-    super::demo_early_warning::load(&txn, ministry_user.organization.id, now).await?;
+    early_warning::load(&txn, ministry_user.organization.id, now).await?;
     // The dashboard's weekly trend, as the demo's history stood each Friday (issue 7).
-    super::dashboard::trend::backfill_from_history(&txn, super::dashboard::today(now)).await?;
+    crate::services::dashboard::trend::backfill_from_history(
+        &txn,
+        crate::services::dashboard::today(now),
+    )
+    .await?;
     txn.commit()
         .await
         .context("Failed to commit the demo data")?;
@@ -212,7 +219,7 @@ async fn load_status_history(
 
 /// A random password that meets the policy (letters, digits and symbols, 20 characters).
 pub fn random_password() -> String {
-    let secret = super::auth::random_secret().replace(['-', '_'], "x");
+    let secret = crate::services::auth::random_secret().replace(['-', '_'], "x");
     format!("Demo-{}-7", &secret[..14])
 }
 

@@ -2,6 +2,8 @@
 //! real price list, generated deterministically (seed crate) and stored through the same rules
 //! as makers' reports, with the weekly counts of the trend.
 
+pub mod allocation;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -11,13 +13,13 @@ use sea_orm::{
 };
 use supplywatch_seed::national::{self, GeneratedReport, NationalParams, NationalProduct};
 
-use super::audit::{self, Actor, AuditEntry};
-use super::supply_status::{self, Source};
-use super::{DbContext, ServiceError, publication, receipts};
 use crate::db::entity::{product, status_trend, supply_status_report};
 use crate::domain::supply_status::{
     ShippingStatus, StatusInput, SupplyStatus, VolumeStatus, validate,
 };
+use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::supply_status::{self, Source};
+use crate::services::{DbContext, ServiceError, publication, receipts};
 
 /// Rows per insert statement.
 const BATCH: usize = 500;

@@ -5,10 +5,10 @@
 use sea_orm::sea_query::{Expr, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition};
 
-pub use super::reasons::ReasonGroup;
+use super::reasons::ReasonGroup;
 use crate::db::entity::{product, product_status};
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
-use crate::domain::{DrugCategory, ProductClass, Role};
+use crate::domain::{DrugCategory, ProductClass};
 use crate::services::{FieldProblem, ServiceError};
 
 /// Every 製品区分, in display order.
@@ -26,16 +26,6 @@ pub const CATEGORIES: [DrugCategory; 4] = [
     DrugCategory::External,
     DrugCategory::Dental,
 ];
-
-/// The dashboard is the ministry's (and the operators'): 403 for everyone else.
-pub fn may_view(role: Role) -> Result<(), ServiceError> {
-    match role {
-        Role::Ministry | Role::Admin => Ok(()),
-        _ => Err(ServiceError::Forbidden(
-            "ダッシュボードは厚生労働省の利用者だけが閲覧できます".into(),
-        )),
-    }
-}
 
 /// The dashboard's filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]

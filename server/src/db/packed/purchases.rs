@@ -4,8 +4,7 @@
 //! Format 1: a version byte, then per customer in ascending id order the id's distance from the
 //! previous one (the first: the id) and the quantity, both as LEB128 varints.
 
-use super::packed::{put_varint, take_varint};
-use crate::services::ServiceError;
+use super::{PackError, put_varint, take_varint};
 
 /// One customer's purchases in a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +38,8 @@ pub fn pack(purchases: &[Purchase]) -> Vec<u8> {
 }
 
 /// Unpacks what [`pack`] wrote.
-pub fn unpack(bytes: &[u8]) -> Result<Vec<Purchase>, ServiceError> {
-    let corrupt = || ServiceError::Internal("Stored purchases are not readable (format 1)".into());
+pub fn unpack(bytes: &[u8]) -> Result<Vec<Purchase>, PackError> {
+    let corrupt = || PackError::Purchases;
     let (&format, mut rest) = bytes.split_first().ok_or_else(corrupt)?;
     if format != FORMAT {
         return Err(corrupt());

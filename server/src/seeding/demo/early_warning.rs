@@ -8,11 +8,11 @@ use chrono::{DateTime, Datelike, Months, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use supplywatch_seed::demo::early_warning as data;
 
-use super::allocation::uploads::{self, UploadKind};
-use super::early_warning::runs::{self, Trigger};
-use super::early_warning::weeks::{week_key, weeks_before};
-use super::{DbContext, ServiceError};
 use crate::db::entity::{dispensing_count, product, shipment};
+use crate::services::allocation::uploads::{self, UploadKind};
+use crate::services::early_warning::runs::{self, Trigger};
+use crate::services::early_warning::weeks::{week_key, weeks_before};
+use crate::services::{DbContext, ServiceError};
 
 /// Loads the data inside the demo's transaction, then runs the forecast once.
 pub async fn load(

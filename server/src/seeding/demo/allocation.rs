@@ -8,14 +8,15 @@ use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 use supplywatch_seed::demo::allocation as data;
 
-use super::accounts::UserContext;
-use super::allocation::bulk::{self, PurchaseRow};
-use super::allocation::plans::{self, NewPlan};
-use super::allocation::uploads::{self, UploadKind, product_ids};
-use super::allocation::values::{month_text, year_before};
-use super::audit::Actor;
-use super::{DbContext, ServiceError};
 use crate::db::entity::{product, shipment};
+use crate::services::accounts::UserContext;
+use crate::services::allocation::NewPlan;
+use crate::services::allocation::bulk::{self, PurchaseRow};
+use crate::services::allocation::plans;
+use crate::services::allocation::uploads::{self, UploadKind, product_ids};
+use crate::services::allocation::values::{month_text, year_before};
+use crate::services::audit::Actor;
+use crate::services::{DbContext, ServiceError};
 
 /// Loads the data and computes the plan, inside the demo's transaction.
 pub async fn load(
