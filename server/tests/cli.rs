@@ -131,6 +131,7 @@ async fn user_create_takes_the_password_from_stdin_and_the_user_can_log_in() -> 
         "officer@maker.example",
         "Str0ng-pass!",
         None,
+        100,
         chrono::Utc::now(),
     )
     .await?;

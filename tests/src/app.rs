@@ -50,7 +50,7 @@ impl TestApp {
         adjust: impl FnOnce(&mut Settings),
     ) -> anyhow::Result<Self> {
         let app = Self::spawn_empty_with(backend, adjust).await?;
-        supplywatch::services::demo::load_if_empty(
+        supplywatch::seeding::demo::load_if_empty(
             &app.db,
             Some(SecretString::from(crate::DEMO_PASSWORD)),
             chrono::Utc::now(),

@@ -1,4 +1,4 @@
-//! The Python tools some checks run (`openapi-spec-validator`, `schemathesis`, from PyPI), found
+//! The Python tools some checks run (`openapi-spec-validator` and `schemathesis`), found
 //! in the virtual environment `.ci/run` makes (`target/py-venv`, or `SUPPLYWATCH_PY_VENV`). In CI
 //! a missing tool is a failure; elsewhere the check is skipped with a note.
 

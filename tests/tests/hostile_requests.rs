@@ -252,11 +252,15 @@ async fn every_response_carries_the_browser_defences_and_signed_in_ones_are_not_
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(
-        headers.get("x-content-type-options").map(|v| v.as_bytes()),
+        headers
+            .get("x-content-type-options")
+            .map(reqwest::header::HeaderValue::as_bytes),
         Some(&b"nosniff"[..])
     );
     assert_eq!(
-        headers.get("referrer-policy").map(|v| v.as_bytes()),
+        headers
+            .get("referrer-policy")
+            .map(reqwest::header::HeaderValue::as_bytes),
         Some(&b"same-origin"[..])
     );
     let body = public.text().await?;
@@ -264,7 +268,9 @@ async fn every_response_carries_the_browser_defences_and_signed_in_ones_are_not_
     let token = app.token("maker@demo.example").await?;
     let me = app.get("/api/v1/me", &token).await?;
     assert_eq!(
-        me.headers().get(CACHE_CONTROL).map(|v| v.as_bytes()),
+        me.headers()
+            .get(CACHE_CONTROL)
+            .map(reqwest::header::HeaderValue::as_bytes),
         Some(&b"no-store"[..])
     );
     let download = app
@@ -273,7 +279,10 @@ async fn every_response_carries_the_browser_defences_and_signed_in_ones_are_not_
         .send()
         .await?;
     assert_eq!(
-        download.headers().get(CACHE_CONTROL).map(|v| v.as_bytes()),
+        download
+            .headers()
+            .get(CACHE_CONTROL)
+            .map(reqwest::header::HeaderValue::as_bytes),
         Some(&b"no-store"[..])
     );
     app.log_in_session("maker@demo.example").await?;
@@ -284,7 +293,10 @@ async fn every_response_carries_the_browser_defences_and_signed_in_ones_are_not_
     );
     let asset = app.client.get(app.url("/static/app.css")).send().await?;
     assert_ne!(
-        asset.headers().get(CACHE_CONTROL).map(|v| v.as_bytes()),
+        asset
+            .headers()
+            .get(CACHE_CONTROL)
+            .map(reqwest::header::HeaderValue::as_bytes),
         Some(&b"no-store"[..])
     );
     Ok(())

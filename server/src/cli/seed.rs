@@ -6,6 +6,7 @@ use secrecy::ExposeSecret;
 use supplywatch::seeding::demo as demo_set;
 use supplywatch::seeding::national;
 use supplywatch::services::audit::Actor;
+use supplywatch::services::table_file::TableLimits;
 use supplywatch::settings::Settings;
 
 use super::explain;
@@ -36,7 +37,7 @@ pub(super) async fn national(
     until: Option<chrono::NaiveDate>,
     seed: u64,
 ) -> anyhow::Result<()> {
-    super::import::price_list(db, file, None, &Default::default()).await?;
+    super::import::price_list(db, file, None, &TableLimits::default()).await?;
     let until = until
         .unwrap_or_else(|| supplywatch::services::publication::week_ending(chrono::Utc::now()));
     println!("全国規模の供給状況の履歴を生成しています（{until} までの3年間、seed {seed}）…");

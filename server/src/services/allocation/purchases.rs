@@ -17,7 +17,7 @@ use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
-use crate::services::table_file::{self, Cells, Format, Layout, TableLimits};
+use crate::services::table_file::{self, Cells, Layout, TableFile, TableLimits};
 use crate::services::{DbContext, ServiceError};
 
 /// The columns of a purchase-history file.
@@ -112,9 +112,16 @@ pub async fn upload(
     let checked = {
         let path = path.to_path_buf();
         let limits = limits.clone();
-        tokio::task::spawn_blocking(move || check(&path, format, &limits, &products))
-            .await
-            .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
+        tokio::task::spawn_blocking(move || {
+            let file = TableFile {
+                path: &path,
+                format,
+                limits: &limits,
+            };
+            check(&file, &products)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
     };
     let txn = db.begin().await.context("Failed to begin the upload")?;
     let upload_id = uploads::record(
@@ -176,12 +183,7 @@ fn cells_of<'a>(layout: &Layout<Column>, cells: &'a dyn Cells) -> RowCells<'a> {
 
 /// The one reading of the file: every rule on every row, each row kept as 16 bytes in its pack;
 /// nothing is stored. Any problem refuses the whole file.
-fn check(
-    path: &Path,
-    format: Format,
-    limits: &TableLimits,
-    products: &HashMap<String, i32>,
-) -> Result<Checked, ServiceError> {
+fn check(file: &TableFile<'_>, products: &HashMap<String, i32>) -> Result<Checked, ServiceError> {
     let mut problems = Problems::default();
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut customers: Vec<(String, String)> = Vec::new();
@@ -189,62 +191,53 @@ fn check(
     let mut product_codes: Memo<Result<i32, (&'static str, String)>> = Memo::default();
     let mut months: Memo<Result<i32, String>> = Memo::default();
     let mut rows = 0u64;
-    let layout = table_file::read(
-        path,
-        format,
-        limits,
-        recognise,
-        &REQUIRED,
-        |layout, row, cells| {
-            rows += 1;
-            let c = cells_of(layout, cells);
-            let mut problem = |column: Column, field: &str, code: &str, message: String| {
-                problems.add(row, field, layout.heading(column), code, message);
+    let layout = table_file::read(file, recognise, &REQUIRED, |layout, row, cells| {
+        rows += 1;
+        let c = cells_of(layout, cells);
+        let mut problem = |column: Column, field: &str, code: &str, message: String| {
+            problems.add(row, field, layout.heading(column), code, message);
+        };
+        let customer = check_customer(c.customer_code, c.customer_name);
+        if let Err((field, message)) = &customer {
+            let column = if *field == "customer_code" {
+                Column::CustomerCode
+            } else {
+                Column::CustomerName
             };
-            let customer = check_customer(c.customer_code, c.customer_name);
-            if let Err((field, message)) = &customer {
-                let column = if *field == "customer_code" {
-                    Column::CustomerCode
-                } else {
-                    Column::CustomerName
-                };
-                problem(column, field, "customer", message.clone());
-            }
-            let product = product_codes
-                .read(c.product_code, |text| product_id(text, products))
-                .map_err(|(code, message)| {
-                    problem(Column::ProductCode, "product_code", code, message)
-                })
-                .ok();
-            let month = months
-                .read(c.month, parse_month)
-                .map_err(|m| problem(Column::Month, "month", "month", m))
-                .ok();
-            let quantity = parse_quantity(c.quantity)
-                .map_err(|m| problem(Column::Quantity, "quantity", "quantity", m))
-                .unwrap_or(0);
-            if let (Ok(()), Some(product), Some(month)) = (customer, product, month) {
-                let customer = if let Some(i) = index.get(c.customer_code) {
-                    let name = &mut customers[*i as usize].1;
-                    if name != c.customer_name {
-                        c.customer_name.clone_into(name);
-                    }
-                    *i
-                } else {
-                    let i = u32::try_from(customers.len()).unwrap_or(u32::MAX);
-                    index.insert(c.customer_code.to_owned(), i);
-                    customers.push((c.customer_code.to_owned(), c.customer_name.to_owned()));
-                    i
-                };
-                packs.entry((product, month)).or_default().push(Entry {
-                    customer,
-                    row: u32::try_from(row).unwrap_or(u32::MAX),
-                    quantity,
-                });
-            }
-            true
-        },
-    )?;
+            problem(column, field, "customer", message.clone());
+        }
+        let product = product_codes
+            .read(c.product_code, |text| product_id(text, products))
+            .map_err(|(code, message)| problem(Column::ProductCode, "product_code", code, message))
+            .ok();
+        let month = months
+            .read(c.month, parse_month)
+            .map_err(|m| problem(Column::Month, "month", "month", m))
+            .ok();
+        let quantity = parse_quantity(c.quantity)
+            .map_err(|m| problem(Column::Quantity, "quantity", "quantity", m))
+            .unwrap_or(0);
+        if let (Ok(()), Some(product), Some(month)) = (customer, product, month) {
+            let customer = if let Some(i) = index.get(c.customer_code) {
+                let name = &mut customers[*i as usize].1;
+                if name != c.customer_name {
+                    c.customer_name.clone_into(name);
+                }
+                *i
+            } else {
+                let i = u32::try_from(customers.len()).unwrap_or(u32::MAX);
+                index.insert(c.customer_code.to_owned(), i);
+                customers.push((c.customer_code.to_owned(), c.customer_name.to_owned()));
+                i
+            };
+            packs.entry((product, month)).or_default().push(Entry {
+                customer,
+                row: u32::try_from(row).unwrap_or(u32::MAX),
+                quantity,
+            });
+        }
+        true
+    })?;
     let mut codes_of_products: Option<HashMap<i32, &str>> = None;
     for ((product, month), entries) in &mut packs {
         // Within a pack by customer, then row: a customer twice is a duplicate at its later rows.

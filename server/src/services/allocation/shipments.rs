@@ -19,7 +19,7 @@ use crate::domain::Role;
 use crate::domain::product::ProductCode;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
-use crate::services::table_file::{self, Cells, Layout, TableLimits};
+use crate::services::table_file::{self, Cells, Layout, TableFile, TableLimits};
 use crate::services::{DbContext, FieldProblem, ServiceError};
 
 /// `actual` (実績) or `planned` (予定).
@@ -102,9 +102,16 @@ pub async fn upload(
     let rows = {
         let path = path.to_path_buf();
         let limits = limits.clone();
-        tokio::task::spawn_blocking(move || check(&path, format, &limits, &products, maker_id))
-            .await
-            .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
+        tokio::task::spawn_blocking(move || {
+            let file = TableFile {
+                path: &path,
+                format,
+                limits: &limits,
+            };
+            check(&file, &products, maker_id)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
     };
     let txn = db.begin().await.context("Failed to begin the upload")?;
     let upload_id = uploads::record(
@@ -196,47 +203,38 @@ async fn product_makers(
 }
 
 fn check(
-    path: &Path,
-    format: table_file::Format,
-    limits: &TableLimits,
+    file: &TableFile<'_>,
     products: &HashMap<String, (i32, Option<i32>)>,
     maker_id: i32,
 ) -> Result<Vec<ShipmentRow>, ServiceError> {
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     let mut keys = HashSet::new();
-    table_file::read(
-        path,
-        format,
-        limits,
-        recognise,
-        &REQUIRED,
-        |layout, row, cells| {
-            if let Some(r) = check_row(layout, row, cells, products, maker_id, &mut problems) {
-                if keys.insert((r.product_id, r.month, r.kind)) {
-                    rows.push(r);
-                } else {
-                    problems.add(
-                        row,
-                        "product_code",
-                        layout.heading(Column::ProductCode),
-                        "duplicate",
-                        format!(
-                            "製品「{}」の {} の{}が複数行あります（1 行にまとめてください）",
-                            cells.cell(layout.index(Column::ProductCode).unwrap_or(0)),
-                            month_text(r.month),
-                            if r.kind == ShipmentKind::Actual {
-                                "実績"
-                            } else {
-                                "予定"
-                            }
-                        ),
-                    );
-                }
+    table_file::read(file, recognise, &REQUIRED, |layout, row, cells| {
+        if let Some(r) = check_row(layout, row, cells, products, maker_id, &mut problems) {
+            if keys.insert((r.product_id, r.month, r.kind)) {
+                rows.push(r);
+            } else {
+                problems.add(
+                    row,
+                    "product_code",
+                    layout.heading(Column::ProductCode),
+                    "duplicate",
+                    format!(
+                        "製品「{}」の {} の{}が複数行あります（1 行にまとめてください）",
+                        cells.cell(layout.index(Column::ProductCode).unwrap_or(0)),
+                        month_text(r.month),
+                        if r.kind == ShipmentKind::Actual {
+                            "実績"
+                        } else {
+                            "予定"
+                        }
+                    ),
+                );
             }
-            true
-        },
-    )?;
+        }
+        true
+    })?;
     if !problems.is_empty() {
         return Err(problems.into_error());
     }

@@ -17,7 +17,7 @@ use crate::services::accounts::UserContext;
 use crate::services::allocation::uploads::{self, UploadKind, UploadOutcome};
 use crate::services::allocation::values::{Problems, parse_quantity};
 use crate::services::audit::{self, Actor, AuditEntry};
-use crate::services::table_file::{self, Cells, Layout, TableLimits};
+use crate::services::table_file::{self, Cells, Layout, TableFile, TableLimits};
 use crate::services::{DbContext, FieldProblem, ServiceError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,9 +79,16 @@ pub async fn upload(
     let rows = {
         let path = path.to_path_buf();
         let limits = limits.clone();
-        tokio::task::spawn_blocking(move || check(&path, format, &limits, &products))
-            .await
-            .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
+        tokio::task::spawn_blocking(move || {
+            let file = TableFile {
+                path: &path,
+                format,
+                limits: &limits,
+            };
+            check(&file, &products)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
     };
     let txn = db.begin().await.context("Failed to begin the upload")?;
     let upload_id = uploads::record(
@@ -143,41 +150,32 @@ pub async fn upload(
 }
 
 fn check(
-    path: &Path,
-    format: table_file::Format,
-    limits: &TableLimits,
+    file: &TableFile<'_>,
     products: &HashMap<String, i32>,
 ) -> Result<Vec<DispensingRow>, ServiceError> {
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     let mut keys = HashSet::new();
-    table_file::read(
-        path,
-        format,
-        limits,
-        recognise,
-        &REQUIRED,
-        |layout, row, cells| {
-            if let Some(r) = check_row(layout, row, cells, products, &mut problems) {
-                if keys.insert((r.product_id, r.week)) {
-                    rows.push(r);
-                } else {
-                    problems.add(
-                        row,
-                        "week",
-                        layout.heading(Column::Week),
-                        "duplicate",
-                        format!(
-                            "製品「{}」の週 {} が複数行あります（1 行にまとめてください）",
-                            cells.cell(layout.index(Column::ProductCode).unwrap_or(0)),
-                            cells.cell(layout.index(Column::Week).unwrap_or(0)),
-                        ),
-                    );
-                }
+    table_file::read(file, recognise, &REQUIRED, |layout, row, cells| {
+        if let Some(r) = check_row(layout, row, cells, products, &mut problems) {
+            if keys.insert((r.product_id, r.week)) {
+                rows.push(r);
+            } else {
+                problems.add(
+                    row,
+                    "week",
+                    layout.heading(Column::Week),
+                    "duplicate",
+                    format!(
+                        "製品「{}」の週 {} が複数行あります（1 行にまとめてください）",
+                        cells.cell(layout.index(Column::ProductCode).unwrap_or(0)),
+                        cells.cell(layout.index(Column::Week).unwrap_or(0)),
+                    ),
+                );
             }
-            true
-        },
-    )?;
+        }
+        true
+    })?;
     if !problems.is_empty() {
         return Err(problems.into_error());
     }

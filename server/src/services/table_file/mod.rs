@@ -194,13 +194,22 @@ impl<C: Copy + PartialEq> Layout<C> {
     }
 }
 
+/// An uploaded file on disk, its format and the limits it is read under.
+#[derive(Debug, Clone, Copy)]
+pub struct TableFile<'a> {
+    /// Where the file is.
+    pub path: &'a Path,
+    /// How it is written.
+    pub format: Format,
+    /// What it may hold.
+    pub limits: &'a TableLimits,
+}
+
 /// Reads the file: finds the heading row among the first 20 rows (the first row in which
 /// `recognise` knows every column of `required`), then calls `on_row` with each following
 /// non-blank row and its number. Stops early when `on_row` returns `false`.
 pub fn read<C, F>(
-    path: &Path,
-    format: Format,
-    limits: &TableLimits,
+    file: &TableFile<'_>,
     recognise: fn(&str) -> Option<C>,
     required: &[(C, &str)],
     mut on_row: F,
@@ -211,7 +220,7 @@ where
 {
     let mut layout: Option<Layout<C>> = None;
     let mut seen = 0usize;
-    read_file_rows(path, format, limits, |row, cells| {
+    read_file_rows(file.path, file.format, file.limits, |row, cells| {
         if let Some(layout) = &layout {
             return Ok(cells.is_blank() || on_row(layout, row, cells));
         }

@@ -27,10 +27,14 @@ fn rows_of(bytes: &[u8]) -> anyhow::Result<(Format, Rows)> {
     file.write_all(bytes)?;
     let format = sniff(file.path())?;
     let mut rows = Vec::new();
-    read(
-        file.path(),
+    let limits = TableLimits::default();
+    let table = TableFile {
+        path: file.path(),
         format,
-        &TableLimits::default(),
+        limits: &limits,
+    };
+    read(
+        &table,
         recognise,
         &[(Col::Code, "code"), (Col::Name, "name")],
         |layout, row, cells| {
@@ -126,10 +130,14 @@ fn a_long_shift_jis_file_decodes_across_buffer_boundaries() -> anyhow::Result<()
 fn a_file_without_the_headings_is_refused_naming_them() -> anyhow::Result<()> {
     let mut file = tempfile::NamedTempFile::new()?;
     file.write_all(b"a,b\n1,2\n")?;
+    let limits = TableLimits::default();
+    let table = TableFile {
+        path: file.path(),
+        format: Format::CsvUtf8,
+        limits: &limits,
+    };
     let Err(ServiceError::Invalid(problems)) = read(
-        file.path(),
-        Format::CsvUtf8,
-        &TableLimits::default(),
+        &table,
         recognise,
         &[(Col::Code, "code"), (Col::Name, "name")],
         |_, _, _| true,

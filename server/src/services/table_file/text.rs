@@ -6,7 +6,7 @@ use std::io::Read;
 
 use csv_core::{ReadRecordResult, Reader};
 
-use super::limits::{Budget, Limit, breach};
+use super::limits::{Budget, Limit, TableLimits, breach};
 use super::{Row, invalid};
 use crate::services::ServiceError;
 
@@ -117,24 +117,15 @@ pub(super) fn read<R: Read>(
         let chunk = &input[pos..];
         let (result, nin, nout, nend) =
             reader.read_record(chunk, &mut output[outlen..], &mut ends[endlen..]);
-        line += chunk[..nin].iter().filter(|b| **b == b'\n').count();
+        line += line_breaks(&chunk[..nin]);
         pos += nin;
         outlen += nout;
         endlen += nend;
         match result {
             ReadRecordResult::InputEmpty => {}
             ReadRecordResult::OutputFull => {
-                if output.len() >= max_output {
-                    let last_end = endlen.checked_sub(1).map_or(0, |i| ends[i]);
-                    let limit = if outlen - last_end >= limits.max_cell_bytes {
-                        Limit::CellBytes
-                    } else {
-                        Limit::Columns
-                    };
-                    return Err(breach(limits, limit, Some(row), ""));
-                }
-                let grown = output.len().saturating_mul(2).min(max_output);
-                output.resize(grown, 0);
+                let last_end = endlen.checked_sub(1).map_or(0, |i| ends[i]);
+                grow(&mut output, max_output, outlen - last_end, limits, row)?;
             }
             ReadRecordResult::OutputEndsFull => {
                 if ends.len() >= limits.max_columns {
@@ -145,23 +136,7 @@ pub(super) fn read<R: Read>(
             }
             ReadRecordResult::Record => {
                 let fields = &ends[..endlen];
-                let mut from = 0;
-                for &end in fields {
-                    if end - from > limits.max_cell_bytes {
-                        return Err(breach(limits, Limit::CellBytes, Some(row), ""));
-                    }
-                    from = end;
-                }
-                let text = std::str::from_utf8(&output[..outlen]).map_err(|_| {
-                    invalid(
-                        "encoding",
-                        "文字コードが UTF-8 として正しくありません（UTF-8 か Shift_JIS で保存してください）",
-                        Some(row),
-                    )
-                })?;
-                if text.contains('\0') {
-                    return Err(invalid("format", "NUL 文字を含む行は読めません", Some(row)));
-                }
+                let text = checked(&output[..outlen], fields, limits, row)?;
                 budget.row(row)?;
                 if !on_row(row, &Row { text, ends: fields })? {
                     return Ok(());
@@ -173,4 +148,62 @@ pub(super) fn read<R: Read>(
             ReadRecordResult::End => return Ok(()),
         }
     }
+}
+
+#[expect(
+    clippy::naive_bytecount,
+    reason = "a chunk of at most 64 KiB; not worth a crate"
+)]
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == b'\n').count()
+}
+
+/// Doubles the record buffer up to `max_output`; a record past it is refused, naming the cell
+/// size when the cell being read (`current` bytes so far) is the one too long, else the width.
+fn grow(
+    output: &mut Vec<u8>,
+    max_output: usize,
+    current: usize,
+    limits: &TableLimits,
+    row: usize,
+) -> Result<(), ServiceError> {
+    if output.len() >= max_output {
+        let limit = if current >= limits.max_cell_bytes {
+            Limit::CellBytes
+        } else {
+            Limit::Columns
+        };
+        return Err(breach(limits, limit, Some(row), ""));
+    }
+    let grown = output.len().saturating_mul(2).min(max_output);
+    output.resize(grown, 0);
+    Ok(())
+}
+
+/// The record's text once every cell is within the size limit, the bytes are UTF-8 and hold no
+/// NUL character.
+fn checked<'a>(
+    bytes: &'a [u8],
+    ends: &[usize],
+    limits: &TableLimits,
+    row: usize,
+) -> Result<&'a str, ServiceError> {
+    let mut from = 0;
+    for &end in ends {
+        if end - from > limits.max_cell_bytes {
+            return Err(breach(limits, Limit::CellBytes, Some(row), ""));
+        }
+        from = end;
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        invalid(
+            "encoding",
+            "文字コードが UTF-8 として正しくありません（UTF-8 か Shift_JIS で保存してください）",
+            Some(row),
+        )
+    })?;
+    if text.contains('\0') {
+        return Err(invalid("format", "NUL 文字を含む行は読めません", Some(row)));
+    }
+    Ok(text)
 }

@@ -285,8 +285,6 @@ fn read_sheet<B: std::io::BufRead>(
     let mut found: Vec<(usize, String)> = Vec::new();
     let mut cell: Option<Cell> = None;
     let (mut in_value, mut phonetic) = (false, false);
-    let mut text = String::new();
-    let mut ends: Vec<usize> = Vec::new();
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf)? {
@@ -337,34 +335,7 @@ fn read_sheet<B: std::io::BufRead>(
                         }
                     }
                 }
-                "row" => {
-                    if found.is_empty() {
-                        continue;
-                    }
-                    found.sort_by_key(|(column, _)| *column);
-                    text.clear();
-                    ends.clear();
-                    for (column, value) in &found {
-                        while ends.len() < *column {
-                            ends.push(text.len());
-                        }
-                        if ends.len() == *column {
-                            text.push_str(value);
-                            ends.push(text.len());
-                        }
-                    }
-                    budget.row(row)?;
-                    if !on_row(
-                        row,
-                        &Row {
-                            text: &text,
-                            ends: &ends,
-                        },
-                    )? {
-                        return Ok(());
-                    }
-                    found.clear();
-                }
+                "row" if !emit_row(&mut found, row, budget, on_row)? => return Ok(()),
                 "sheetData" => return Ok(()),
                 _ => {}
             },
@@ -405,4 +376,37 @@ fn begin_cell(
     }
     budget.tick(Some(row))?;
     Ok(column)
+}
+
+/// Hands the row's cells, in column order with blanks between, to `on_row`; `false` to stop.
+fn emit_row(
+    found: &mut Vec<(usize, String)>,
+    row: usize,
+    budget: &mut Budget<'_>,
+    on_row: &mut dyn FnMut(usize, &Row<'_>) -> Result<bool, ServiceError>,
+) -> Result<bool, Fail> {
+    if found.is_empty() {
+        return Ok(true);
+    }
+    found.sort_by_key(|(column, _)| *column);
+    let mut text = String::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(found.len());
+    for (column, value) in found.iter() {
+        while ends.len() < *column {
+            ends.push(text.len());
+        }
+        if ends.len() == *column {
+            text.push_str(value);
+            ends.push(text.len());
+        }
+    }
+    found.clear();
+    budget.row(row)?;
+    Ok(on_row(
+        row,
+        &Row {
+            text: &text,
+            ends: &ends,
+        },
+    )?)
 }
