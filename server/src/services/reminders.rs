@@ -56,7 +56,7 @@ pub async fn case_reminders(
         .map(|p| (p.id, p))
         .collect();
     let ministries: Vec<i32> = organization::Entity::find()
-        .filter(organization::Column::Kind.eq(OrganizationKind::Ministry.as_str()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Ministry.code()))
         .all(db)
         .await
         .context("Failed to load the ministry")?
@@ -73,7 +73,7 @@ pub async fn case_reminders(
             c.id,
             name,
             names.get(&c.maker_id).map_or("", String::as_str),
-            case_flow::CaseState::parse(&c.state).map_or("—", case_flow::CaseState::label_ja),
+            case_flow::CaseState::from_code(&c.state).map_or("—", case_flow::CaseState::label_ja),
             days
         );
         summary.push(line.clone());

@@ -66,7 +66,7 @@ pub fn apply(
     if party != owner {
         return Err(FlowError::NotYourStep {
             event: event.name(),
-            who: owner.as_str(),
+            who: owner.code(),
         });
     }
     next(*case, *event).ok_or_else(|| FlowError::NotAllowed {

@@ -264,12 +264,12 @@ pub async fn list_cases(
         flow: params
             .flow
             .as_deref()
-            .map(|f| Flow::parse(f).ok_or_else(|| bad("flow", f)))
+            .map(|f| Flow::from_code(f).ok_or_else(|| bad("flow", f)))
             .transpose()?,
         state: params
             .state
             .as_deref()
-            .map(|s| CaseState::parse(s).ok_or_else(|| bad("state", s)))
+            .map(|s| CaseState::from_code(s).ok_or_else(|| bad("state", s)))
             .transpose()?,
         product_kind: params.kind.clone(),
         maker_id: params.maker_id,
@@ -347,14 +347,14 @@ pub async fn create_transition(
 fn case_item(c: &CaseSummary) -> CaseItem {
     CaseItem {
         id: c.id,
-        flow: c.flow.as_str().to_owned(),
-        state: c.state.as_str().to_owned(),
+        flow: c.flow.code().to_owned(),
+        state: c.state.code().to_owned(),
         state_label: c.state.label_ja().to_owned(),
         product_code: c.product_code.clone(),
         product_name: c.product_name.clone(),
         product_kind: c.product_kind.clone(),
         maker_name: c.maker_name.clone(),
-        impact: c.impact.map(|i| i.as_str().to_owned()),
+        impact: c.impact.map(|i| i.code().to_owned()),
         consented: c.consented,
         days_in_state: c.days_in_state,
         overdue: c.overdue,

@@ -71,7 +71,7 @@ impl CasePage {
     }
 
     fn state_label(name: &str) -> &'static str {
-        CaseState::parse(name).map_or("—", CaseState::label_ja)
+        CaseState::from_code(name).map_or("—", CaseState::label_ja)
     }
 
     fn field_label(name: &str) -> &str {
@@ -130,8 +130,8 @@ pub async fn list_cases(
         )));
     }
     let filter = CaseFilter {
-        flow: Flow::parse(&query.flow),
-        state: CaseState::parse(&query.state),
+        flow: Flow::from_code(&query.flow),
+        state: CaseState::from_code(&query.state),
         product_kind: Some(query.kind.clone()).filter(|k| !k.is_empty()),
         maker_id: query.maker_id,
     };
@@ -158,10 +158,10 @@ pub async fn list_cases(
         nav: Nav::for_user(&page),
         cases,
         makers,
-        flows: options(Flow::ALL, Flow::as_str, Flow::label_ja, &query.flow),
+        flows: options(Flow::ALL, Flow::code, Flow::label_ja, &query.flow),
         states: options(
             CaseState::ALL,
-            CaseState::as_str,
+            CaseState::code,
             CaseState::label_ja,
             &query.state,
         ),

@@ -9,11 +9,12 @@ use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 use supplywatch_seed::demo::allocation as data;
 
 use crate::db::entity::{product, shipment};
+use crate::domain::uploads::UploadKind;
 use crate::services::accounts::UserContext;
 use crate::services::allocation::NewPlan;
 use crate::services::allocation::bulk::{self, PurchaseRow};
 use crate::services::allocation::plans;
-use crate::services::allocation::uploads::{self, UploadKind, product_ids};
+use crate::services::allocation::uploads::{self, product_ids};
 use crate::services::allocation::values::{month_text, year_before};
 use crate::services::audit::Actor;
 use crate::services::{DbContext, ServiceError};

@@ -9,8 +9,10 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use supplywatch_seed::demo::early_warning as data;
 
 use crate::db::entity::{dispensing_count, product, shipment};
-use crate::services::allocation::uploads::{self, UploadKind};
-use crate::services::early_warning::runs::{self, Trigger};
+use crate::domain::forecast::Trigger;
+use crate::domain::uploads::UploadKind;
+use crate::services::allocation::uploads;
+use crate::services::early_warning::runs;
 use crate::services::early_warning::weeks::{week_key, weeks_before};
 use crate::services::{DbContext, ServiceError};
 

@@ -13,10 +13,11 @@ use sea_orm::{
 use supplywatch_seed::national::allocation::{self, AllocationSet};
 
 use crate::db::entity::{product, shipment};
+use crate::domain::uploads::UploadKind;
 use crate::domain::{OrganizationKind, Role};
 use crate::services::accounts::{self, NewOrganization, NewUser};
 use crate::services::allocation::bulk::{self, PurchaseRow};
-use crate::services::allocation::uploads::{self, UploadKind};
+use crate::services::allocation::uploads;
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::{DbContext, ServiceError};
 

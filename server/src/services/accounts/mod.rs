@@ -100,7 +100,7 @@ pub async fn create_organization(
         return Err(ServiceError::Invalid(problems));
     }
     let existing = organization::Entity::find()
-        .filter(organization::Column::Kind.eq(new.kind.as_str()))
+        .filter(organization::Column::Kind.eq(new.kind.code()))
         .filter(organization::Column::Name.eq(new.name.trim()))
         .one(db)
         .await
@@ -113,7 +113,7 @@ pub async fn create_organization(
         )));
     }
     let org = organization::ActiveModel {
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(new.kind.code().to_owned()),
         name: Set(new.name.trim().to_owned()),
         corporate_number: Set(corporate_number.map(|n| n.as_str().to_owned())),
         created_at: Set(now),
@@ -139,7 +139,7 @@ pub async fn create_organization(
         actor,
         action: "organization.create",
         target: format!("organization:{}", org.id),
-        detail: Some(format!("{} {}", new.kind.as_str(), org.name)),
+        detail: Some(format!("{} {}", new.kind.code(), org.name)),
         success: true,
     };
     audit::record(db, entry, now).await?;
@@ -221,7 +221,7 @@ pub async fn create_user(
         organization_id: Set(org.id),
         email: Set(email.as_str().to_owned()),
         display_name: Set(new.display_name.trim().to_owned()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role.code().to_owned()),
         password_hash: Set(password_hash),
         active: Set(true),
         failed_attempts: Set(0),
@@ -294,7 +294,7 @@ pub async fn organizations_of_kind(
     kind: OrganizationKind,
 ) -> Result<Vec<OrganizationRef>, ServiceError> {
     organization::Entity::find()
-        .filter(organization::Column::Kind.eq(kind.as_str()))
+        .filter(organization::Column::Kind.eq(kind.code()))
         .order_by_asc(organization::Column::Name)
         .all(db)
         .await

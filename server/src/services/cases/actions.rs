@@ -35,7 +35,7 @@ pub async fn take(
     let next =
         case_flow::apply(&before, &CaseEvent::Action(action), who).map_err(|e| flow_error(&e))?;
     let decision = match action {
-        CaseAction::Decide(d) => Some(d.as_str()),
+        CaseAction::Decide(d) => Some(d.code()),
         _ => None,
     };
     let step = Step {
@@ -53,8 +53,8 @@ pub async fn take(
         detail: Some(format!(
             "{} {} → {}",
             action.name(),
-            before.state.as_str(),
-            next.state.as_str()
+            before.state.code(),
+            next.state.code()
         )),
         success: true,
     };

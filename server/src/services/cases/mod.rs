@@ -152,9 +152,9 @@ pub(crate) fn snapshot(case: &case::Model) -> Result<CaseSnapshot, ServiceError>
     let bad =
         || ServiceError::Internal(format!("case {} has an unreadable flow or state", case.id));
     Ok(CaseSnapshot {
-        flow: Flow::parse(&case.flow).ok_or_else(bad)?,
-        state: CaseState::parse(&case.state).ok_or_else(bad)?,
-        impact: case.impact.as_deref().and_then(Impact::parse),
+        flow: Flow::from_code(&case.flow).ok_or_else(bad)?,
+        state: CaseState::from_code(&case.state).ok_or_else(bad)?,
+        impact: case.impact.as_deref().and_then(Impact::from_code),
         consented: case.consented,
     })
 }
@@ -203,10 +203,10 @@ pub async fn list(
         Role::Wholesaler => return Err(ServiceError::Forbidden("事案は閲覧できません".into())),
     }
     if let Some(flow) = filter.flow {
-        select = select.filter(case::Column::Flow.eq(flow.as_str()));
+        select = select.filter(case::Column::Flow.eq(flow.code()));
     }
     if let Some(state) = filter.state {
-        select = select.filter(case::Column::State.eq(state.as_str()));
+        select = select.filter(case::Column::State.eq(state.code()));
     }
     if let Some(maker) = filter.maker_id {
         select = select.filter(case::Column::MakerId.eq(maker));
@@ -348,7 +348,7 @@ pub async fn add_supporter(
         .one(db)
         .await
         .context("Failed to look up the association")?;
-    if org.is_none_or(|o| o.kind != crate::domain::OrganizationKind::Association.as_str()) {
+    if org.is_none_or(|o| o.kind != crate::domain::OrganizationKind::Association.code()) {
         return Err(ServiceError::NotFound(format!(
             "業界団体 {organization_id} はありません"
         )));

@@ -17,11 +17,11 @@ pub(super) async fn open(
     now: DateTime<Utc>,
 ) -> Result<case::Model, ServiceError> {
     case::ActiveModel {
-        flow: Set(snapshot.flow.as_str().to_owned()),
-        state: Set(snapshot.state.as_str().to_owned()),
+        flow: Set(snapshot.flow.code().to_owned()),
+        state: Set(snapshot.state.code().to_owned()),
         product_id: Set(product_id),
         maker_id: Set(maker_id),
-        impact: Set(snapshot.impact.map(|i| i.as_str().to_owned())),
+        impact: Set(snapshot.impact.map(|i| i.code().to_owned())),
         decision: Set(None),
         consented: Set(snapshot.consented),
         opened_at: Set(now),
@@ -60,9 +60,9 @@ pub(super) async fn record(
     let state_changed = before.is_none_or(|b| b.state != next.state || b.flow != next.flow);
     let id = case.id;
     let mut model: case::ActiveModel = case.into();
-    model.flow = Set(next.flow.as_str().to_owned());
-    model.state = Set(next.state.as_str().to_owned());
-    model.impact = Set(next.impact.map(|i| i.as_str().to_owned()));
+    model.flow = Set(next.flow.code().to_owned());
+    model.state = Set(next.state.code().to_owned());
+    model.impact = Set(next.impact.map(|i| i.code().to_owned()));
     model.consented = Set(next.consented);
     if let Some(decision) = step.decision {
         model.decision = Set(Some(decision.to_owned()));
@@ -80,11 +80,11 @@ pub(super) async fn record(
     case_transition::ActiveModel {
         case_id: Set(id),
         event: Set(step.event.to_owned()),
-        party: Set(step.party.as_str().to_owned()),
-        from_flow: Set(before.map(|b| b.flow.as_str().to_owned())),
-        to_flow: Set(next.flow.as_str().to_owned()),
-        from_state: Set(before.map(|b| b.state.as_str().to_owned())),
-        to_state: Set(next.state.as_str().to_owned()),
+        party: Set(step.party.code().to_owned()),
+        from_flow: Set(before.map(|b| b.flow.code().to_owned())),
+        to_flow: Set(next.flow.code().to_owned()),
+        from_state: Set(before.map(|b| b.state.code().to_owned())),
+        to_state: Set(next.state.code().to_owned()),
         user_id: Set(step.user_id),
         note: Set(step
             .note

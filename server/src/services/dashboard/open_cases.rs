@@ -21,7 +21,7 @@ pub(super) async fn tiles(
     let open_states: Vec<&str> = CaseState::ALL
         .iter()
         .filter(|s| !s.is_final())
-        .map(|s| s.as_str())
+        .map(|s| s.code())
         .collect();
     let mut select = case::Entity::find().filter(case::Column::State.is_in(open_states));
     if let Some(maker) = filter.maker_id {
@@ -75,7 +75,7 @@ pub(super) async fn tiles(
                 state: *state,
                 open,
                 overdue,
-                href: format!("/cases?state={}{maker}", state.as_str()),
+                href: format!("/cases?state={}{maker}", state.code()),
             })
         })
         .collect();

@@ -81,8 +81,8 @@ pub(super) async fn cube(
     Ok(found
         .iter()
         .map(|row| CubeRow {
-            category: text(row, 0).and_then(|c| DrugCategory::parse(&c).ok()),
-            class: text(row, 1).and_then(|c| ProductClass::parse(&c)),
+            category: text(row, 0).and_then(|c| c.parse::<DrugCategory>().ok()),
+            class: text(row, 1).and_then(|c| ProductClass::from_code(&c)),
             stable: text(row, 2).and_then(|c| c.trim().chars().next()),
             shipping: text(row, 3).and_then(|c| ShippingStatus::parse(&c).ok()),
             volume: text(row, 4).and_then(|c| VolumeStatus::parse(&c).ok()),

@@ -143,7 +143,7 @@ pub async fn import<C: ConnectionTrait + TransactionTrait>(
 /// Manufacturer ids by name.
 async fn maker_ids(db: &impl ConnectionTrait) -> Result<HashMap<String, i32>, ServiceError> {
     Ok(organization::Entity::find()
-        .filter(organization::Column::Kind.eq(OrganizationKind::Manufacturer.as_str()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Manufacturer.code()))
         .all(db)
         .await
         .context("Failed to load makers")?
@@ -164,7 +164,7 @@ async fn ensure_makers(
             continue;
         }
         let created = organization::ActiveModel {
-            kind: Set(OrganizationKind::Manufacturer.as_str().to_owned()),
+            kind: Set(OrganizationKind::Manufacturer.code().to_owned()),
             name: Set(name.clone()),
             corporate_number: Set(None),
             created_at: Set(now),
@@ -233,7 +233,7 @@ fn differs(current: &product::Model, row: &PriceListRow, maker_id: Option<i32>) 
         || current.maker_name != row.maker_name
         || current.ingredient.as_deref() != Some(row.ingredient.as_str())
         || current.specification.as_deref() != Some(row.specification.as_str())
-        || current.product_class.as_deref() != Some(row.product_class.as_str())
+        || current.product_class.as_deref() != Some(row.product_class.code())
         || current.category.as_deref() != Some(row.category.label_ja())
         || current.transitional_until != row.transitional_until
         || current.pharmacopoeia != row.pharmacopoeia
@@ -256,7 +256,7 @@ fn to_active_model(
         related_code: Set(Some(row.code.related_code().to_owned())),
         category: Set(Some(row.category.label_ja().to_owned())),
         therapeutic_class: Set(Some(row.code.therapeutic_class().to_owned())),
-        product_class: Set(Some(row.product_class.as_str().to_owned())),
+        product_class: Set(Some(row.product_class.code().to_owned())),
         pharmacopoeia: Set(row.pharmacopoeia),
         narcotic: Set(row.narcotic),
         basic_drug: Set(false),

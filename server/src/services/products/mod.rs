@@ -147,7 +147,7 @@ pub(crate) fn condition(query: &ProductQuery) -> Condition {
         condition = condition.add(product::Column::MakerId.eq(maker_id));
     }
     if let Some(kind) = query.kind {
-        condition = condition.add(product::Column::Kind.eq(kind.as_str()));
+        condition = condition.add(product::Column::Kind.eq(kind.code()));
     }
     if let Some(status) = query.shipping_status {
         condition = condition.add(
@@ -301,7 +301,10 @@ async fn substitutes(
 }
 
 fn summary(row: product::Model, status: Option<StatusView>) -> ProductSummary {
-    let kind = ProductKind::parse(&row.kind).map_or("drug", ProductKind::as_str);
+    let kind = row
+        .kind
+        .parse::<ProductKind>()
+        .map_or("drug", ProductKind::code);
     ProductSummary {
         maker: row.maker_id.map(|id| MakerRef {
             id,
@@ -318,7 +321,7 @@ fn summary(row: product::Model, status: Option<StatusView>) -> ProductSummary {
         product_class: row
             .product_class
             .as_deref()
-            .and_then(ProductClass::parse)
+            .and_then(ProductClass::from_code)
             .map(ProductClass::label_ja),
         price: row.price,
         status,

@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{ProductRef, RequestKind, RequestView, ResponseView, substitutes_by_maker};
+use super::{ProductRef, RequestView, ResponseView, substitutes_by_maker};
 use crate::db::entity::{organization, product, substitute_request, substitute_response, user};
 use crate::domain::substitute_answer::{NotPossibleReason, months_text};
+use crate::domain::substitute_request::RequestKind;
 use crate::services::{DbContext, ServiceError};
 
 /// A case's requests with their answers and the totals.
@@ -131,7 +132,7 @@ pub(super) async fn views(
             let p = products.get(&r.product_id);
             RequestView {
                 id: r.id,
-                kind: RequestKind::parse(&r.kind).unwrap_or(RequestKind::Information),
+                kind: RequestKind::from_code(&r.kind).unwrap_or(RequestKind::Information),
                 case_id: r.case_id,
                 product: ProductRef {
                     code: p.map(|p| p.code.clone()).unwrap_or_default(),

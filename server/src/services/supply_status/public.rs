@@ -63,7 +63,7 @@ impl PublicEntry {
             product_class: p
                 .product_class
                 .as_deref()
-                .and_then(ProductClass::parse)
+                .and_then(ProductClass::from_code)
                 .map(|c| c.label_ja().to_owned())
                 .unwrap_or_default(),
             basic_drug: if p.basic_drug {
