@@ -76,7 +76,7 @@ pub async fn register_device(
     let name = new.name.trim().to_owned();
     product::ActiveModel {
         code: Set(gtin.as_str().to_owned()),
-        kind: Set(new.kind.code().to_owned()),
+        kind: Set(new.kind),
         search_text: Set(search_text(&[
             Some(gtin.as_str()),
             Some(&name),
@@ -134,7 +134,7 @@ pub async fn declare_substitute(
         async move {
             product::Entity::find()
                 .filter(product::Column::Code.eq(code.as_str()))
-                .filter(product::Column::Kind.ne(ProductKind::Drug.code()))
+                .filter(product::Column::Kind.ne(ProductKind::Drug))
                 .one(db)
                 .await
                 .context("Failed to look up a device")?

@@ -1,6 +1,6 @@
 //! The named values of a case: flows, states, impacts, decisions, report kinds, actions, parties.
 
-use crate::domain::coded::coded_enum;
+use crate::domain::coded::{Coded, coded_enum};
 use crate::domain::validation::FieldError;
 
 coded_enum!(
@@ -179,6 +179,52 @@ impl CaseEvent {
             Self::Action(action) => action.taken_by(),
             Self::Report { .. } => Party::ReportingMaker,
         }
+    }
+}
+
+/// What moved a case, as its history stores it: an action's name or a report kind's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventName(&'static str);
+
+impl EventName {
+    /// The stored name.
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+
+    /// Japanese label of the action or report.
+    pub fn label_ja(self) -> &'static str {
+        event_label_ja(self.0)
+    }
+}
+
+impl From<CaseAction> for EventName {
+    fn from(action: CaseAction) -> Self {
+        Self(action.name())
+    }
+}
+
+impl From<ReportKind> for EventName {
+    fn from(kind: ReportKind) -> Self {
+        Self(kind.code())
+    }
+}
+
+impl Coded for EventName {
+    const TYPE_NAME: &'static str = "EventName";
+
+    fn code(self) -> &'static str {
+        self.0
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        let code = code.trim();
+        CaseAction::EACH
+            .iter()
+            .map(|a| a.name())
+            .chain(ReportKind::ALL.iter().map(|k| k.code()))
+            .find(|name| *name == code)
+            .map(Self)
     }
 }
 

@@ -7,7 +7,8 @@ mod error;
 mod tests;
 
 pub use codes::{
-    CaseAction, CaseEvent, CaseState, Decision, Flow, Impact, Party, ReportKind, event_label_ja,
+    CaseAction, CaseEvent, CaseState, Decision, EventName, Flow, Impact, Party, ReportKind,
+    event_label_ja,
 };
 pub use error::FlowError;
 

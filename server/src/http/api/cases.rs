@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::case_flow::{CaseAction, CaseState, Flow};
-use crate::domain::device_report::DeviceReportKind;
+use crate::domain::device_report::{DeviceEventType, DeviceReportKind};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
@@ -368,7 +368,7 @@ fn case_response(d: CaseDetail) -> CaseResponse {
             .reports
             .into_iter()
             .map(|r| serde_json::json!({
-                "receipt_number": r.receipt_number, "kind": r.kind, "event_type": r.event_type,
+                "receipt_number": r.receipt_number, "kind": r.kind.code(), "event_type": r.event_type.map(DeviceEventType::code),
                 "submitted_at": r.submitted_at.to_rfc3339(), "submitted_by": r.submitted_by, "fields": r.fields,
             }))
             .collect(),
@@ -376,8 +376,8 @@ fn case_response(d: CaseDetail) -> CaseResponse {
             .transitions
             .into_iter()
             .map(|t| serde_json::json!({
-                "event": t.event, "party": t.party, "from_state": t.from_state, "to_state": t.to_state,
-                "flow": t.to_flow, "user": t.user, "note": t.note, "occurred_at": t.occurred_at.to_rfc3339(),
+                "event": t.event.code(), "party": t.party.code(), "from_state": t.from_state.map(CaseState::code), "to_state": t.to_state.code(),
+                "flow": t.to_flow.code(), "user": t.user, "note": t.note, "occurred_at": t.occurred_at.to_rfc3339(),
             }))
             .collect(),
         allowed_actions: d.allowed_actions.iter().map(|a| (*a).to_owned()).collect(),

@@ -225,7 +225,7 @@ impl From<LikelyNext> for LikelyNextItem {
             extra_demand: l.item.extra_demand,
             expected_demand: l.item.expected_demand,
             capacity: l.item.capacity,
-            capacity_source: l.item.capacity_source,
+            capacity_source: l.item.capacity_source.code().to_owned(),
             shortfall: l.item.shortfall,
             short_from_weeks: l.item.short_from_weeks,
             confidential: l.item.confidential,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::early_warning::SignalsView;
 use super::{Nav, render, tokens_match};
 use crate::domain::Role;
-use crate::domain::case_flow::{CaseAction, CaseState, Flow, event_label_ja};
+use crate::domain::case_flow::{CaseAction, CaseState, Flow};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
@@ -64,14 +64,6 @@ pub struct CasePage {
 impl CasePage {
     fn may(&self, action: &str) -> bool {
         self.case.allowed_actions.contains(&action)
-    }
-
-    fn event_label(name: &str) -> &str {
-        event_label_ja(name)
-    }
-
-    fn state_label(name: &str) -> &'static str {
-        CaseState::from_code(name).map_or("—", CaseState::label_ja)
     }
 
     fn field_label(name: &str) -> &str {

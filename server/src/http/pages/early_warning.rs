@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Nav, render, tokens_match};
-use crate::domain::forecast::{HORIZON_WEEKS, Loss, Trigger};
+use crate::domain::forecast::{CapacitySource, HORIZON_WEEKS, Loss, Trigger};
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
@@ -254,7 +254,7 @@ impl From<&LikelyNext> for LikelyRow {
             capacity: format!(
                 "{}{}",
                 grouped_i64(i.capacity),
-                if i.capacity_source == "assumed" {
+                if i.capacity_source == CapacitySource::Assumed {
                     "（仮定 +10%）"
                 } else {
                     "（回答）"

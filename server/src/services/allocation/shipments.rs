@@ -92,7 +92,7 @@ pub async fn upload(
         shipment::Entity::insert_many(chunk.iter().map(|r| shipment::ActiveModel {
             product_id: Set(r.product_id),
             month: Set(r.month),
-            kind: Set(r.kind.code().to_owned()),
+            kind: Set(r.kind),
             quantity: Set(r.quantity),
             maker_id: Set(maker_id),
             upload_id: Set(upload_id),
@@ -301,10 +301,9 @@ fn totals_in<'a>(rows: impl Iterator<Item = &'a shipment::Model>) -> MonthTotals
     let mut per_product: HashMap<i32, (Option<i64>, Option<i64>)> = HashMap::new();
     for r in rows {
         let entry = per_product.entry(r.product_id).or_default();
-        match ShipmentKind::parse(&r.kind) {
-            Some(ShipmentKind::Actual) => entry.0 = Some(r.quantity),
-            Some(ShipmentKind::Planned) => entry.1 = Some(r.quantity),
-            None => {}
+        match r.kind {
+            ShipmentKind::Actual => entry.0 = Some(r.quantity),
+            ShipmentKind::Planned => entry.1 = Some(r.quantity),
         }
     }
     let to_u64 = |q: i64| u64::try_from(q).unwrap_or(0);

@@ -57,7 +57,7 @@ pub async fn record_for(
     now: DateTime<Utc>,
 ) -> Result<i32, ServiceError> {
     let model = data_upload::ActiveModel {
-        kind: Set(kind.code().to_owned()),
+        kind: Set(kind),
         organization_id: Set(organization_id),
         user_id: Set(user_id),
         file_name: Set(file_name.chars().take(200).collect()),
@@ -77,7 +77,7 @@ pub async fn latest(
     kind: UploadKind,
 ) -> Result<Option<i32>, ServiceError> {
     data_upload::Entity::find()
-        .filter(data_upload::Column::Kind.eq(kind.code()))
+        .filter(data_upload::Column::Kind.eq(kind))
         .order_by_desc(data_upload::Column::Id)
         .select_only()
         .column(data_upload::Column::Id)
@@ -96,7 +96,7 @@ pub async fn list_for(
 ) -> Result<Vec<data_upload::Model>, ServiceError> {
     data_upload::Entity::find()
         .filter(data_upload::Column::OrganizationId.eq(organization_id))
-        .filter(data_upload::Column::Kind.eq(kind.code()))
+        .filter(data_upload::Column::Kind.eq(kind))
         .order_by_desc(data_upload::Column::Id)
         .limit(limit)
         .all(db)

@@ -110,7 +110,7 @@ pub async fn run_in(
     let previous = latest_run(txn).await?;
     let items: Vec<forecast_item::ActiveModel> = signals.iter().flat_map(likely_rows).collect();
     let run = forecast_run::ActiveModel {
-        trigger: Set(trigger.code().to_owned()),
+        trigger: Set(trigger),
         computed_at: Set(now),
         groups: Set(i32::try_from(signals.len()).unwrap_or(i32::MAX)),
         likely_next: Set(i32::try_from(items.len()).unwrap_or(i32::MAX)),
@@ -179,7 +179,7 @@ fn likely_rows(group: &GroupSignals) -> Vec<forecast_item::ActiveModel> {
                 extra_demand: Set(as_i64(o.extra_demand)),
                 expected_demand: Set(as_i64(o.expected_demand)),
                 capacity: Set(as_i64(o.capacity)),
-                capacity_source: Set(o.capacity_source.code().to_owned()),
+                capacity_source: Set(o.capacity_source),
                 shortfall: Set(as_i64(o.shortfall)),
                 short_from_weeks: Set(o.short_from_weeks.map(as_i64)),
                 confidential: Set(confidential),

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, Condition};
 
 use super::reasons::ReasonGroup;
 use crate::db::entity::{product, product_status};
+use crate::domain::ProductKind;
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::domain::{DrugCategory, ProductClass};
 use crate::services::{FieldProblem, ServiceError};
@@ -198,12 +199,12 @@ impl Filter {
 
     /// The condition on `products` (drugs only).
     pub fn condition(&self) -> Condition {
-        let mut c = Condition::all().add(product::Column::Kind.eq("drug"));
+        let mut c = Condition::all().add(product::Column::Kind.eq(ProductKind::Drug));
         if let Some(category) = self.category {
-            c = c.add(product::Column::Category.eq(category.label_ja()));
+            c = c.add(product::Column::Category.eq(category));
         }
         if let Some(class) = self.product_class {
-            c = c.add(product::Column::ProductClass.eq(class.code()));
+            c = c.add(product::Column::ProductClass.eq(class));
         }
         if let Some(maker) = self.maker_id {
             c = c.add(product::Column::MakerId.eq(maker));

@@ -117,7 +117,7 @@ pub async fn create(
         .iter()
         .map(|org| substitute_request::ActiveModel {
             event_key: Set(event_key.clone()),
-            kind: Set(new.kind.code().to_owned()),
+            kind: Set(new.kind),
             case_id: Set(Some(case_id)),
             product_id: Set(product.id),
             organization_id: Set(*org),
@@ -214,7 +214,7 @@ async fn check_associations(
     let ids: BTreeSet<i32> = new.association_ids.iter().copied().collect();
     let found: BTreeSet<i32> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(ids.iter().copied()))
-        .filter(organization::Column::Kind.eq(OrganizationKind::Association.code()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Association))
         .all(db)
         .await
         .context("Failed to load the associations")?
