@@ -5,9 +5,10 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
 
+use crate::domain::forecast::Trigger;
 use crate::mail::Mailer;
 use crate::services::audit::Actor;
-use crate::services::early_warning::{self, Trigger};
+use crate::services::early_warning;
 use crate::services::{ServiceError, outbox, publication, reminders};
 use crate::settings::Settings;
 

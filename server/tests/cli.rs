@@ -136,7 +136,7 @@ async fn user_create_takes_the_password_from_stdin_and_the_user_can_log_in() -> 
     )
     .await?;
     assert_eq!(user.organization.name, "テスト製薬");
-    assert_eq!(user.role.as_str(), "manufacturer");
+    assert_eq!(user.role.code(), "manufacturer");
     Ok(())
 }
 

@@ -41,7 +41,12 @@ async fn the_ministry_logs_in_searches_a_product_and_opens_it() -> anyhow::Resul
         .await?;
     let mut count = String::new();
     for _ in 0..100 {
-        count = c.find(Locator::Css(".result-count")).await?.text().await?;
+        // htmx may swap the results between finding the count and reading it: read again then.
+        if let Ok(element) = c.find(Locator::Css(".result-count")).await {
+            if let Ok(text) = element.text().await {
+                count = text;
+            }
+        }
         if count == "4件" {
             break;
         }

@@ -466,7 +466,7 @@ async fn each_report_kind_requires_the_fields_of_its_column() -> anyhow::Result<
     use supplywatch::domain::device_report::{DeviceReportKind, FIELDS, Requirement};
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     let maker = app.token("maker@demo.example").await?;
-    for kind in DeviceReportKind::ALL {
+    for kind in DeviceReportKind::ALL.iter().copied() {
         let (path, body) = if kind == DeviceReportKind::TerminationNotice {
             (
                 "/api/v1/termination-notices",
@@ -475,7 +475,7 @@ async fn each_report_kind_requires_the_fields_of_its_column() -> anyhow::Result<
         } else {
             (
                 "/api/v1/device-reports",
-                json!({"kind": kind.as_str(), "product_code": IVD, "event_type": "termination"}),
+                json!({"kind": kind.code(), "product_code": IVD, "event_type": "termination"}),
             )
         };
         let (status, answer) = app.post_json(path, &maker, &body).await?;
@@ -495,15 +495,15 @@ async fn each_report_kind_requires_the_fields_of_its_column() -> anyhow::Result<
             .collect();
         required.sort_unstable();
         if required.is_empty() {
-            assert_eq!(status, StatusCode::CREATED, "{}: {answer}", kind.as_str());
+            assert_eq!(status, StatusCode::CREATED, "{}: {answer}", kind.code());
         } else {
             assert_eq!(
                 status,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "{}: {answer}",
-                kind.as_str()
+                kind.code()
             );
-            assert_eq!(missing, required, "{}", kind.as_str());
+            assert_eq!(missing, required, "{}", kind.code());
         }
     }
     Ok(())

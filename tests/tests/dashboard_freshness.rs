@@ -32,7 +32,7 @@ async fn another_instances_write_shows_on_the_dashboard_within_the_version_ttl()
         // The demo's first forecast run lists two products.
         assert_eq!(likely_next_on_dashboard(&app).await?, "2");
         forecast_run::ActiveModel {
-            trigger: Set("nightly".into()),
+            trigger: Set(supplywatch::domain::forecast::Trigger::Nightly),
             computed_at: Set(chrono::Utc::now()),
             groups: Set(1),
             likely_next: Set(0),

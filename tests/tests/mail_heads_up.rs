@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use supplywatch::db::entity::{contact, organization};
+use supplywatch::domain::contact::Delivery;
 use supplywatch::jobs::Job;
 use supplywatch_tests::smtp::{ReceivedMail, SmtpServer, job_context};
 use supplywatch_tests::{TestApp, backends};
@@ -50,7 +51,7 @@ async fn add_contact(
     app: &TestApp,
     org_name: &str,
     email: &str,
-    delivery: &str,
+    delivery: Delivery,
 ) -> anyhow::Result<()> {
     let org = organization::Entity::find()
         .filter(organization::Column::Name.eq(org_name))
@@ -61,7 +62,7 @@ async fn add_contact(
         organization_id: Set(org.id),
         name: Set("需給調整担当 小林".to_owned()),
         email: Set(email.to_owned()),
-        delivery: Set(delivery.to_owned()),
+        delivery: Set(delivery),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
@@ -82,7 +83,7 @@ async fn a_heads_up_reaches_every_contact_of_the_substitute_makers_once_and_neve
             &app,
             "東和薬品",
             "supply-2@maker2.demo.example",
-            "immediate",
+            Delivery::Immediate,
         )
         .await?;
         let maker = app.token("maker@demo.example").await?;
@@ -182,7 +183,7 @@ async fn a_contact_who_chose_the_daily_digest_gets_one_digest_instead_of_each_ma
             &app,
             "東和薬品",
             "digest@maker2.demo.example",
-            "daily_digest",
+            Delivery::DailyDigest,
         )
         .await?;
         let maker = app.token("maker@demo.example").await?;

@@ -144,7 +144,10 @@ async fn a_maker_chooses_the_daily_digest_for_its_own_contact_only() -> anyhow::
             .send()
             .await?;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert_eq!(contact_of("東和薬品").await?.delivery, "daily_digest");
+        assert_eq!(
+            contact_of("東和薬品").await?.delivery.code(),
+            "daily_digest"
+        );
         let response = client
             .post(app.url(&format!("/my/contacts/{}/delivery", other.id)))
             .form(&[("csrf_token", token.as_str()), ("delivery", "daily_digest")])
@@ -156,7 +159,7 @@ async fn a_maker_chooses_the_daily_digest_for_its_own_contact_only() -> anyhow::
             "{}",
             backend.name()
         );
-        assert_eq!(contact_of("沢井製薬").await?.delivery, "immediate");
+        assert_eq!(contact_of("沢井製薬").await?.delivery.code(), "immediate");
     }
     Ok(())
 }

@@ -153,6 +153,6 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     let outbox = browser.wait_for("#outbox").await?.text().await?;
     assert!(outbox.contains("送信待ち"), "{outbox}");
     browser.screenshot("admin-outbox").await?;
-    assert_eq!(request.kind, "heads_up");
+    assert_eq!(request.kind.code(), "heads_up");
     browser.close().await
 }

@@ -1,5 +1,6 @@
 //! Database access: connecting to SQLite or PostgreSQL, migrations, entities and queries.
 
+pub mod codes;
 pub mod entity;
 pub mod migration;
 pub mod packed;

@@ -3,6 +3,8 @@
 pub mod alerts;
 pub mod allocation;
 pub mod case_flow;
+pub mod coded;
+pub mod contact;
 pub mod corporate_number;
 pub mod dates;
 pub mod device_codes;
@@ -15,8 +17,10 @@ pub mod paging;
 pub mod password;
 pub mod product;
 pub mod substitute_answer;
+pub mod substitute_request;
 pub mod supply_risk;
 pub mod supply_status;
+pub mod uploads;
 pub mod validation;
 pub mod yj_code;
 

@@ -1,51 +1,31 @@
 //! Product kinds and the drug attributes of the price list: 薬剤区分 and 製品区分.
 
 use std::fmt;
+use std::str::FromStr;
 
+use super::coded::coded_enum;
 use super::validation::FieldError;
 use super::{Gtin, YjCode};
 
-/// What a product is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProductKind {
-    /// 医療用医薬品, keyed by YJ code.
-    Drug,
-    /// 医療機器, keyed by GTIN.
-    Device,
-    /// 体外診断用医薬品, keyed by GTIN.
-    Ivd,
-}
-
-impl ProductKind {
-    /// Stable name used in the API and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Drug => "drug",
-            Self::Device => "device",
-            Self::Ivd => "ivd",
-        }
+coded_enum!(
+    /// What a product is: a drug keyed by YJ code, a device or an IVD keyed by GTIN.
+    ProductKind {
+        Drug = "drug", "医療用医薬品";
+        Device = "device", "医療機器";
+        Ivd = "ivd", "体外診断用医薬品";
     }
+);
 
-    /// Parses the stable name.
-    pub fn parse(s: &str) -> Result<Self, FieldError> {
-        match s {
-            "drug" => Ok(Self::Drug),
-            "device" => Ok(Self::Device),
-            "ivd" => Ok(Self::Ivd),
-            other => Err(FieldError::new(
-                "product_kind",
-                format!("製品の種別「{other}」は不明です"),
-            )),
-        }
-    }
+/// Reads the stable name exactly.
+impl FromStr for ProductKind {
+    type Err = FieldError;
 
-    /// Japanese label.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Drug => "医療用医薬品",
-            Self::Device => "医療機器",
-            Self::Ivd => "体外診断用医薬品",
-        }
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == s)
+            .ok_or_else(|| FieldError::new("product_kind", format!("製品の種別「{s}」は不明です")))
     }
 }
 
@@ -84,59 +64,43 @@ impl fmt::Display for ProductCode {
     }
 }
 
-/// 薬剤区分 of the price list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DrugCategory {
-    /// 内用薬
-    Internal,
-    /// 注射薬
-    Injection,
-    /// 外用薬
-    External,
-    /// 歯科用薬剤
-    Dental,
-}
+coded_enum!(
+    /// 薬剤区分 of the price list; stored as its Japanese label.
+    DrugCategory {
+        Internal = "内用薬", "内用薬";
+        Injection = "注射薬", "注射薬";
+        External = "外用薬", "外用薬";
+        Dental = "歯科用薬剤", "歯科用薬剤";
+    }
+);
 
-impl DrugCategory {
-    /// Reads the price list's Japanese label.
-    pub fn parse(label: &str) -> Result<Self, FieldError> {
-        match label.trim() {
-            "内用薬" => Ok(Self::Internal),
-            "注射薬" => Ok(Self::Injection),
-            "外用薬" => Ok(Self::External),
-            "歯科用薬剤" => Ok(Self::Dental),
-            other => Err(FieldError::new(
+/// Reads the price list's Japanese label.
+impl FromStr for DrugCategory {
+    type Err = FieldError;
+
+    fn from_str(label: &str) -> Result<Self, Self::Err> {
+        Self::from_code(label).ok_or_else(|| {
+            FieldError::new(
                 "drug_category",
                 format!(
-                    "区分「{other}」は内用薬・注射薬・外用薬・歯科用薬剤のいずれでもありません"
+                    "区分「{}」は内用薬・注射薬・外用薬・歯科用薬剤のいずれでもありません",
+                    label.trim()
                 ),
-            )),
-        }
-    }
-
-    /// Japanese label, as stored and shown.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Internal => "内用薬",
-            Self::Injection => "注射薬",
-            Self::External => "外用薬",
-            Self::Dental => "歯科用薬剤",
-        }
+            )
+        })
     }
 }
 
-/// 製品区分: 先発品, 長期収載品 (a 先発品 with a generic), 後発品 or その他.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProductClass {
-    /// 先発品 without a generic of the same form and strength.
-    Originator,
-    /// 長期収載品: an originator that has a generic.
-    LongListed,
-    /// 後発品
-    Generic,
-    /// その他 (統一名収載品, 準先発品 without a generic, …)
-    Other,
-}
+coded_enum!(
+    /// 製品区分: 先発品 (without a generic of the same form and strength), 長期収載品 (an
+    /// originator that has a generic), 後発品 or その他 (統一名収載品, 準先発品 without a generic, …).
+    ProductClass {
+        Originator = "originator", "先発品";
+        LongListed = "long_listed", "長期収載品";
+        Generic = "generic", "後発品";
+        Other = "other", "その他";
+    }
+);
 
 impl ProductClass {
     /// Derives the class from the price list's flags: 先発医薬品, the 後発品 column, and
@@ -150,38 +114,6 @@ impl ProductClass {
             Self::Generic
         } else {
             Self::Other
-        }
-    }
-
-    /// Stable name used in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Originator => "originator",
-            Self::LongListed => "long_listed",
-            Self::Generic => "generic",
-            Self::Other => "other",
-        }
-    }
-
-    /// Parses the stable name.
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Originator,
-            Self::LongListed,
-            Self::Generic,
-            Self::Other,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-    }
-
-    /// Japanese label.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Originator => "先発品",
-            Self::LongListed => "長期収載品",
-            Self::Generic => "後発品",
-            Self::Other => "その他",
         }
     }
 }
@@ -229,7 +161,10 @@ mod tests {
 
     #[test]
     fn categories_are_read_from_the_price_list_labels() {
-        assert_eq!(DrugCategory::parse("注射薬"), Ok(DrugCategory::Injection));
-        assert!(DrugCategory::parse("漢方").is_err());
+        assert_eq!(
+            "注射薬".parse::<DrugCategory>(),
+            Ok(DrugCategory::Injection)
+        );
+        assert!("漢方".parse::<DrugCategory>().is_err());
     }
 }

@@ -1,56 +1,27 @@
 //! A substitute maker's answer to a request: stock, production and whether it can increase
 //! production — or why not. Parsed from typed text, every broken rule named.
 
+use super::coded::coded_enum;
 use super::validation::{FieldError, normalize_width};
 
-/// Why production cannot increase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotPossibleReason {
-    /// 原材料.
-    RawMaterials,
-    /// 人員.
-    Staff,
-    /// 設備.
-    Equipment,
-    /// その他 (text required).
-    Other,
-}
+coded_enum!(
+    /// Why production cannot increase (その他 needs a text).
+    NotPossibleReason {
+        RawMaterials = "raw_materials", "原材料";
+        Staff = "staff", "人員";
+        Equipment = "equipment", "設備";
+        Other = "other", "その他";
+    }
+);
 
 impl NotPossibleReason {
-    /// Every reason, in form order.
-    pub const ALL: [Self; 4] = [
-        Self::RawMaterials,
-        Self::Staff,
-        Self::Equipment,
-        Self::Other,
-    ];
-
-    /// Stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RawMaterials => "raw_materials",
-            Self::Staff => "staff",
-            Self::Equipment => "equipment",
-            Self::Other => "other",
-        }
-    }
-
-    /// Label on the form.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::RawMaterials => "原材料",
-            Self::Staff => "人員",
-            Self::Equipment => "設備",
-            Self::Other => "その他",
-        }
-    }
-
     /// Reads a name or a label.
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
         Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == text || r.label_ja() == text)
+            .iter()
+            .copied()
+            .find(|r| r.code() == text || r.label_ja() == text)
     }
 }
 

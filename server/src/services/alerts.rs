@@ -14,6 +14,7 @@ use super::products::substitutes_of;
 use super::{DbContext, ServiceError};
 use crate::db::entity::{contact, organization, product, product_status, substitute_request};
 use crate::domain::alerts::{PublicStatus, worsening};
+use crate::domain::substitute_request::RequestKind;
 use crate::domain::supply_status::{ShippingStatus, SupplyStatus, VolumeStatus};
 use crate::mail::MailContent;
 use crate::mail::content::{HeadsUp, ProductLine};
@@ -190,7 +191,7 @@ async fn record_requests(
         .filter_map(|(receipt, org)| {
             Some(substitute_request::ActiveModel {
                 event_key: Set(receipt.clone()),
-                kind: Set("heads_up".to_owned()),
+                kind: Set(RequestKind::HeadsUp),
                 case_id: Set(None),
                 product_id: Set(*product_of.get(receipt.as_str())?),
                 organization_id: Set(*org),

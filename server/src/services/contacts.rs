@@ -8,12 +8,7 @@ use sea_orm::{
 use super::accounts::UserContext;
 use super::{DbContext, FieldProblem, ServiceError};
 use crate::db::entity::contact;
-
-/// The two ways a contact receives mail.
-pub const DELIVERIES: [(&str, &str); 2] = [
-    ("immediate", "即時（1件ごとにメール）"),
-    ("daily_digest", "1日1回まとめて（毎朝8時）"),
-];
+use crate::domain::contact::Delivery;
 
 /// The contacts of the user's organisation.
 pub async fn list_own(
@@ -35,13 +30,15 @@ pub async fn set_delivery(
     id: i32,
     delivery: &str,
 ) -> Result<(), ServiceError> {
-    if !DELIVERIES.iter().any(|(value, _)| *value == delivery) {
-        return Err(ServiceError::invalid(FieldProblem::new(
-            "delivery",
-            "code",
-            "受信方法は「即時」か「1日1回まとめて」を選んでください",
-        )));
-    }
+    let delivery = Delivery::from_code(delivery)
+        .filter(|d| d.code() == delivery)
+        .ok_or_else(|| {
+            ServiceError::invalid(FieldProblem::new(
+                "delivery",
+                "code",
+                "受信方法は「即時」か「1日1回まとめて」を選んでください",
+            ))
+        })?;
     let found = contact::Entity::find_by_id(id)
         .one(db)
         .await
@@ -49,7 +46,7 @@ pub async fn set_delivery(
         .filter(|c| c.organization_id == user.organization.id)
         .ok_or_else(|| ServiceError::NotFound(format!("連絡先 {id} はありません")))?;
     let mut model: contact::ActiveModel = found.into();
-    model.delivery = Set(delivery.to_owned());
+    model.delivery = Set(delivery);
     model
         .update(db)
         .await

@@ -76,7 +76,7 @@ pub async fn register_device(
     let name = new.name.trim().to_owned();
     product::ActiveModel {
         code: Set(gtin.as_str().to_owned()),
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(new.kind),
         search_text: Set(search_text(&[
             Some(gtin.as_str()),
             Some(&name),
@@ -114,7 +114,7 @@ pub async fn register_device(
         actor,
         action: "product.create",
         target: gtin.as_str().to_owned(),
-        detail: Some(format!("{} {}", new.kind.as_str(), new.name.trim())),
+        detail: Some(format!("{} {}", new.kind.code(), new.name.trim())),
         success: true,
     };
     audit::record(db, entry, now).await
@@ -134,7 +134,7 @@ pub async fn declare_substitute(
         async move {
             product::Entity::find()
                 .filter(product::Column::Code.eq(code.as_str()))
-                .filter(product::Column::Kind.ne(ProductKind::Drug.as_str()))
+                .filter(product::Column::Kind.ne(ProductKind::Drug))
                 .one(db)
                 .await
                 .context("Failed to look up a device")?

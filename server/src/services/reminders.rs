@@ -11,6 +11,7 @@ use super::outbox::{self, NewMessage};
 use super::{DbContext, ServiceError};
 use crate::db::entity::{api_token, case, organization, product, product_status, session};
 use crate::domain::OrganizationKind;
+use crate::domain::ProductKind;
 use crate::domain::case_flow;
 use crate::mail::MailContent;
 use crate::mail::content::Notice;
@@ -38,7 +39,7 @@ pub async fn case_reminders(
         .context("Failed to load open cases")?;
     let mut overdue = Vec::new();
     for c in open {
-        let snapshot = super::cases::snapshot(&c)?;
+        let snapshot = super::cases::snapshot(&c);
         let days = (now - c.state_entered_at).num_days();
         if case_flow::is_overdue(&snapshot, days, overdue_days) {
             overdue.push((c, days));
@@ -56,7 +57,7 @@ pub async fn case_reminders(
         .map(|p| (p.id, p))
         .collect();
     let ministries: Vec<i32> = organization::Entity::find()
-        .filter(organization::Column::Kind.eq(OrganizationKind::Ministry.as_str()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Ministry))
         .all(db)
         .await
         .context("Failed to load the ministry")?
@@ -73,7 +74,7 @@ pub async fn case_reminders(
             c.id,
             name,
             names.get(&c.maker_id).map_or("", String::as_str),
-            case_flow::CaseState::parse(&c.state).map_or("—", case_flow::CaseState::label_ja),
+            c.state.label_ja(),
             days
         );
         summary.push(line.clone());
@@ -129,7 +130,7 @@ pub async fn stale_status_reminders(
     let month_start = today.with_day(1).unwrap_or(today);
     let month = today.format("%Y-%m").to_string();
     let drugs = product::Entity::find()
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .filter(product::Column::MakerId.is_not_null())
         .order_by_asc(product::Column::Code)
         .all(db)

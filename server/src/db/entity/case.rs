@@ -2,19 +2,21 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::case_flow::{CaseState, Decision, Flow, Impact};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "cases")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     /// `A` (供給不安・欠品) or `B` (供給終了).
-    pub flow: String,
-    pub state: String,
+    pub flow: Flow,
+    pub state: CaseState,
     pub product_id: i32,
     /// The reporting maker.
     pub maker_id: i32,
-    pub impact: Option<String>,
-    pub decision: Option<String>,
+    pub impact: Option<Impact>,
+    pub decision: Option<Decision>,
     /// The reporting maker consented to cooperation requests.
     pub consented: bool,
     pub opened_at: DateTimeUtc,

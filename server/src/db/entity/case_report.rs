@@ -2,6 +2,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::case_flow::ReportKind;
+use crate::domain::device_report::DeviceEventType;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_reports")]
 pub struct Model {
@@ -11,13 +14,13 @@ pub struct Model {
     #[sea_orm(unique)]
     pub receipt_number: String,
     /// `supply_risk`, `first`, `additional`, `simplified`, `re_report`, `termination_notice`.
-    pub kind: String,
+    pub kind: ReportKind,
     pub product_id: i32,
     pub maker_id: i32,
     pub submitted_by: Option<i32>,
     pub submitted_at: DateTimeUtc,
     /// `supply_risk`, `stockout` or `termination` (device reports).
-    pub event_type: Option<String>,
+    pub event_type: Option<DeviceEventType>,
     /// The report's fields as a JSON object of texts by field name (blank fields absent).
     pub fields: String,
 }

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::case_flow::{CaseState, EventName, Flow, Party};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_transitions")]
 pub struct Model {
@@ -9,13 +11,13 @@ pub struct Model {
     pub id: i32,
     pub case_id: i32,
     /// An action name or a report kind.
-    pub event: String,
+    pub event: EventName,
     /// `ministry` or `reporting_maker`.
-    pub party: String,
-    pub from_flow: Option<String>,
-    pub to_flow: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub party: Party,
+    pub from_flow: Option<Flow>,
+    pub to_flow: Flow,
+    pub from_state: Option<CaseState>,
+    pub to_state: CaseState,
     pub user_id: Option<i32>,
     pub note: Option<String>,
     pub occurred_at: DateTimeUtc,

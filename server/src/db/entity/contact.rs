@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::contact::Delivery;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "contacts")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub name: String,
     pub email: String,
     /// `immediate` or `daily_digest`.
-    pub delivery: String,
+    pub delivery: Delivery,
     pub created_at: DateTimeUtc,
 }
 

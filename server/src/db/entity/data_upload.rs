@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::uploads::UploadKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "data_uploads")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     /// `shipments` or `purchase_history`.
-    pub kind: String,
+    pub kind: UploadKind,
     pub organization_id: i32,
     pub user_id: Option<i32>,
     pub file_name: String,

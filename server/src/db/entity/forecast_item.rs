@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::forecast::CapacitySource;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "forecast_items")]
 pub struct Model {
@@ -20,7 +22,7 @@ pub struct Model {
     pub expected_demand: i64,
     pub capacity: i64,
     /// `declared_units`, `declared_percent` or `assumed`.
-    pub capacity_source: String,
+    pub capacity_source: CapacitySource,
     pub shortfall: i64,
     pub short_from_weeks: Option<i64>,
     /// A confidential 供給不安報告 contributed to the loss (ministry eyes only).

@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::forecast::Trigger;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "forecast_runs")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     /// `nightly` or `on_demand`.
-    pub trigger: String,
+    pub trigger: Trigger,
     pub computed_at: DateTimeUtc,
     /// Groups with a member losing supply.
     pub groups: i32,

@@ -2,12 +2,14 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::OrganizationKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organizations")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub kind: String,
+    pub kind: OrganizationKind,
     pub name: String,
     pub corporate_number: Option<String>,
     pub created_at: DateTimeUtc,

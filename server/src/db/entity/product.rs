@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{DrugCategory, ProductClass, ProductKind};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "products")]
 pub struct Model {
@@ -9,15 +11,15 @@ pub struct Model {
     pub id: i32,
     #[sea_orm(unique)]
     pub code: String,
-    pub kind: String,
+    pub kind: ProductKind,
     pub name: String,
     pub ingredient: Option<String>,
     pub specification: Option<String>,
     pub group_code: Option<String>,
     pub related_code: Option<String>,
-    pub category: Option<String>,
+    pub category: Option<DrugCategory>,
     pub therapeutic_class: Option<String>,
-    pub product_class: Option<String>,
+    pub product_class: Option<ProductClass>,
     pub pharmacopoeia: bool,
     pub narcotic: bool,
     pub basic_drug: bool,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::uploads::ShipmentKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "shipments")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub month: i32,
     /// `actual` or `planned`.
     #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
+    pub kind: ShipmentKind,
     /// Sales packages.
     pub quantity: i64,
     pub maker_id: i32,

@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::substitute_request::RequestKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "substitute_requests")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     /// The event it belongs to (a receipt number, or `case:ID:KIND:N`); unique per organisation.
     pub event_key: String,
     /// `heads_up`, `information` or `cooperation`.
-    pub kind: String,
+    pub kind: RequestKind,
     pub case_id: Option<i32>,
     /// The short product.
     pub product_id: i32,

@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::substitute_answer::NotPossibleReason;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "substitute_responses")]
 pub struct Model {
@@ -20,7 +22,7 @@ pub struct Model {
     /// Extra packages per month it can ship.
     pub extra_units_per_month: Option<i64>,
     /// `raw_materials`, `staff`, `equipment` or `other`.
-    pub not_possible_reason: Option<String>,
+    pub not_possible_reason: Option<NotPossibleReason>,
     pub reason_text: Option<String>,
     pub submitted_at: DateTimeUtc,
 }

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::Role;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub active: bool,
     pub failed_attempts: i32,

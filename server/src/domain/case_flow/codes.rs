@@ -1,42 +1,9 @@
 //! The named values of a case: flows, states, impacts, decisions, report kinds, actions, parties.
 
+use crate::domain::coded::{Coded, coded_enum};
 use crate::domain::validation::FieldError;
 
-macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $(
-                #[doc = $label]
-                $variant,
-            )+
-        }
-
-        impl $name {
-            /// Every value, in the order of the flow.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// Stable name used in the API and the database.
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $code,)+ }
-            }
-
-            /// Japanese label for people.
-            pub fn label_ja(self) -> &'static str {
-                match self { $(Self::$variant => $label,)+ }
-            }
-
-            /// Reads the stable name (surrounding blanks ignored); `None` for anything else.
-            pub fn parse(input: &str) -> Option<Self> {
-                let text = input.trim();
-                Self::ALL.iter().copied().find(|v| v.as_str() == text)
-            }
-        }
-    };
-}
-
-named_enum!(
+coded_enum!(
     /// Which of the two flows of DESIGN §4 a case follows.
     Flow {
         A = "A", "供給不安・欠品";
@@ -44,7 +11,7 @@ named_enum!(
     }
 );
 
-named_enum!(
+coded_enum!(
     /// Where a case stands in its flow.
     CaseState {
         Reported = "reported", "報告受付";
@@ -58,7 +25,7 @@ named_enum!(
     }
 );
 
-named_enum!(
+coded_enum!(
     /// Impact on clinical practice (臨床現場への影響).
     Impact {
         Large = "large", "大";
@@ -67,7 +34,7 @@ named_enum!(
     }
 );
 
-named_enum!(
+coded_enum!(
     /// The ministry's decision on further action after a 追加報告 or 再報告.
     Decision {
         ResponseNeeded = "response_needed", "対応必要";
@@ -75,7 +42,7 @@ named_enum!(
     }
 );
 
-named_enum!(
+coded_enum!(
     /// What kind of report a maker files on a case.
     ReportKind {
         First = "first", "第一報";
@@ -87,7 +54,7 @@ named_enum!(
     }
 );
 
-named_enum!(
+coded_enum!(
     /// Who is acting on a case, relative to it.
     Party {
         Ministry = "ministry", "厚生労働省";
@@ -194,7 +161,7 @@ impl CaseEvent {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Action(action) => action.name(),
-            Self::Report { kind, .. } => kind.as_str(),
+            Self::Report { kind, .. } => kind.code(),
         }
     }
 
@@ -215,13 +182,59 @@ impl CaseEvent {
     }
 }
 
+/// What moved a case, as its history stores it: an action's name or a report kind's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventName(&'static str);
+
+impl EventName {
+    /// The stored name.
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+
+    /// Japanese label of the action or report.
+    pub fn label_ja(self) -> &'static str {
+        event_label_ja(self.0)
+    }
+}
+
+impl From<CaseAction> for EventName {
+    fn from(action: CaseAction) -> Self {
+        Self(action.name())
+    }
+}
+
+impl From<ReportKind> for EventName {
+    fn from(kind: ReportKind) -> Self {
+        Self(kind.code())
+    }
+}
+
+impl Coded for EventName {
+    const TYPE_NAME: &'static str = "EventName";
+
+    fn code(self) -> &'static str {
+        self.0
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        let code = code.trim();
+        CaseAction::EACH
+            .iter()
+            .map(|a| a.name())
+            .chain(ReportKind::ALL.iter().map(|k| k.code()))
+            .find(|name| *name == code)
+            .map(Self)
+    }
+}
+
 /// The Japanese label of an action or report name (as carried by errors); the name itself if unknown.
 pub fn event_label_ja(name: &str) -> &str {
     CaseAction::EACH
         .iter()
         .find(|a| a.name() == name)
         .map(|a| a.label_ja())
-        .or_else(|| ReportKind::parse(name).map(ReportKind::label_ja))
+        .or_else(|| ReportKind::from_code(name).map(ReportKind::label_ja))
         .unwrap_or(name)
 }
 
@@ -245,13 +258,15 @@ impl CaseAction {
                     );
                     ("impact", e)
                 })?;
-                Impact::parse(text).map(Self::JudgeImpact).ok_or_else(|| {
-                    let e = FieldError::new(
-                        "code",
-                        format!("impact「{text}」は使えません（large・possibly_large・small）"),
-                    );
-                    ("impact", e)
-                })
+                Impact::from_code(text)
+                    .map(Self::JudgeImpact)
+                    .ok_or_else(|| {
+                        let e = FieldError::new(
+                            "code",
+                            format!("impact「{text}」は使えません（large・possibly_large・small）"),
+                        );
+                        ("impact", e)
+                    })
             }
             "decide" => {
                 let text = given(decision).ok_or_else(|| {
@@ -261,7 +276,7 @@ impl CaseAction {
                     );
                     ("decision", e)
                 })?;
-                Decision::parse(text).map(Self::Decide).ok_or_else(|| {
+                Decision::from_code(text).map(Self::Decide).ok_or_else(|| {
                     let e = FieldError::new(
                         "code",
                         format!("decision「{text}」は使えません（response_needed・monitoring）"),

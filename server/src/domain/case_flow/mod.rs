@@ -7,7 +7,8 @@ mod error;
 mod tests;
 
 pub use codes::{
-    CaseAction, CaseEvent, CaseState, Decision, Flow, Impact, Party, ReportKind, event_label_ja,
+    CaseAction, CaseEvent, CaseState, Decision, EventName, Flow, Impact, Party, ReportKind,
+    event_label_ja,
 };
 pub use error::FlowError;
 
@@ -66,7 +67,7 @@ pub fn apply(
     if party != owner {
         return Err(FlowError::NotYourStep {
             event: event.name(),
-            who: owner.as_str(),
+            who: owner.code(),
         });
     }
     next(*case, *event).ok_or_else(|| FlowError::NotAllowed {

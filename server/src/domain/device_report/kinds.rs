@@ -1,61 +1,30 @@
 //! The kinds of device report (様式10-2 four kinds, 様式10-3) and the event types (事象区分).
 
 use crate::domain::case_flow::ReportKind;
+use crate::domain::coded::coded_enum;
 use crate::domain::validation::{FieldError, normalize_width};
 
-/// Which form and kind a device or IVD report is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DeviceReportKind {
-    /// 第一報 (様式10-2): blanks allowed.
-    First,
-    /// 追加報告 (様式10-2): every field required.
-    Additional,
-    /// 簡易報告 (様式10-2): the fields 様式10-3 requires.
-    Simplified,
-    /// 再報告 (様式10-2): after a change that affects clinical practice.
-    ReReport,
-    /// 供給終了届出書 (様式10-3).
-    TerminationNotice,
-}
+coded_enum!(
+    /// Which form and kind a device or IVD report is: 第一報 (様式10-2, blanks allowed), 追加報告
+    /// (every field required), 簡易報告 (the fields 様式10-3 requires), 再報告 (after a change that
+    /// affects clinical practice), or the 供給終了届出書 (様式10-3).
+    DeviceReportKind {
+        First = "first", "第一報";
+        Additional = "additional", "追加報告";
+        Simplified = "simplified", "簡易報告";
+        ReReport = "re_report", "再報告";
+        TerminationNotice = "termination_notice", "供給終了届出書（様式10-3）";
+    }
+);
 
 impl DeviceReportKind {
-    /// Every kind, in form order.
-    pub const ALL: [Self; 5] = [
-        Self::First,
-        Self::Additional,
-        Self::Simplified,
-        Self::ReReport,
-        Self::TerminationNotice,
-    ];
-
-    /// Stable name used in the API and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::First => "first",
-            Self::Additional => "additional",
-            Self::Simplified => "simplified",
-            Self::ReReport => "re_report",
-            Self::TerminationNotice => "termination_notice",
-        }
-    }
-
-    /// Japanese label.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::First => "第一報",
-            Self::Additional => "追加報告",
-            Self::Simplified => "簡易報告",
-            Self::ReReport => "再報告",
-            Self::TerminationNotice => "供給終了届出書（様式10-3）",
-        }
-    }
-
     /// Reads the stable name.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let text = input.trim();
         Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == text)
+            .iter()
+            .copied()
+            .find(|k| k.code() == text)
             .ok_or_else(|| {
                 FieldError::new(
                     "code",
@@ -84,45 +53,23 @@ impl From<DeviceReportKind> for ReportKind {
     }
 }
 
-/// 事象区分: what is happening to the product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DeviceEventType {
-    /// 供給不安
-    SupplyRisk,
-    /// 欠品
-    Stockout,
-    /// 供給終了
-    Termination,
-}
+coded_enum!(
+    /// 事象区分: what is happening to the product.
+    DeviceEventType {
+        SupplyRisk = "supply_risk", "供給不安";
+        Stockout = "stockout", "欠品";
+        Termination = "termination", "供給終了";
+    }
+);
 
 impl DeviceEventType {
-    /// Every event type, in form order.
-    pub const ALL: [Self; 3] = [Self::SupplyRisk, Self::Stockout, Self::Termination];
-
-    /// Stable name used in the API and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SupplyRisk => "supply_risk",
-            Self::Stockout => "stockout",
-            Self::Termination => "termination",
-        }
-    }
-
-    /// Japanese label.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::SupplyRisk => "供給不安",
-            Self::Stockout => "欠品",
-            Self::Termination => "供給終了",
-        }
-    }
-
     /// Reads the stable name or the Japanese label (full- or half-width).
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let text = normalize_width(input);
         Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == text || t.label_ja() == text)
+            .iter()
+            .copied()
+            .find(|t| t.code() == text || t.label_ja() == text)
             .ok_or_else(|| {
                 FieldError::new(
                     "code",

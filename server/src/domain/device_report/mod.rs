@@ -63,13 +63,13 @@ impl DeviceReportFields {
                 out.insert(name, value);
             }
         };
-        put("event_type", Some(self.event_type.as_str().to_owned()));
+        put("event_type", Some(self.event_type.code().to_owned()));
         put("reason", self.reason.map(|r| r.code().to_owned()));
         put("reason_text", self.reason_text.clone());
         put("occurred_on", self.occurred_on.clone());
         put(
             "clinical_impact",
-            self.clinical_impact.map(|i| i.as_str().to_owned()),
+            self.clinical_impact.map(|i| i.code().to_owned()),
         );
         put("impact_basis", self.impact_basis.clone());
         put("recovery_month", self.recovery_month.map(|m| m.to_string()));

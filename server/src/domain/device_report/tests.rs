@@ -105,7 +105,7 @@ fn the_table_follows_the_design() {
 
 #[test]
 fn a_complete_report_of_every_kind_passes() {
-    for kind in DeviceReportKind::ALL {
+    for kind in DeviceReportKind::ALL.iter().copied() {
         let fields = validate(kind, &complete(kind)).expect("complete report");
         assert!(fields.is_termination());
         assert_eq!(fields.shipments_last_12_months.map(|s| s.len()), Some(12));
@@ -114,7 +114,7 @@ fn a_complete_report_of_every_kind_passes() {
 
 #[test]
 fn a_report_missing_one_field_is_refused_exactly_when_the_table_requires_it() {
-    for kind in DeviceReportKind::ALL {
+    for kind in DeviceReportKind::ALL.iter().copied() {
         for spec in FIELDS {
             for blank in [None, Some(" ")] {
                 let mut values = complete(kind);
@@ -152,7 +152,7 @@ fn the_additional_report_message_names_kind_and_field() {
 #[test]
 fn a_field_that_does_not_apply_is_refused_when_given() {
     let mut refused = 0;
-    for kind in DeviceReportKind::ALL {
+    for kind in DeviceReportKind::ALL.iter().copied() {
         for spec in FIELDS
             .iter()
             .filter(|s| s.requirement(kind) == Requirement::NotApplicable)
@@ -267,7 +267,7 @@ fn every_problem_is_reported_at_once_in_form_order_and_names_the_field() {
 
 #[test]
 fn values_round_trip_through_validate() {
-    for kind in DeviceReportKind::ALL {
+    for kind in DeviceReportKind::ALL.iter().copied() {
         let mut given = complete(kind);
         given.insert("occurred_on".to_owned(), "２０２６/９/３０".to_owned());
         given.insert("clinical_impact".to_owned(), "大の可能性".to_owned());
@@ -290,13 +290,13 @@ fn values_round_trip_through_validate() {
 
 #[test]
 fn kinds_and_event_types_read_their_names() {
-    for kind in DeviceReportKind::ALL {
-        assert_eq!(DeviceReportKind::parse(kind.as_str()), Ok(kind));
-        assert_eq!(ReportKind::from(kind).as_str(), kind.as_str());
+    for kind in DeviceReportKind::ALL.iter().copied() {
+        assert_eq!(DeviceReportKind::parse(kind.code()), Ok(kind));
+        assert_eq!(ReportKind::from(kind).code(), kind.code());
     }
     assert!(DeviceReportKind::parse("supply_risk").is_err());
-    for event in DeviceEventType::ALL {
-        assert_eq!(DeviceEventType::parse(event.as_str()), Ok(event));
+    for event in DeviceEventType::ALL.iter().copied() {
+        assert_eq!(DeviceEventType::parse(event.code()), Ok(event));
         assert_eq!(DeviceEventType::parse(event.label_ja()), Ok(event));
     }
     assert_eq!(DeviceEventType::parse("x").map_err(|e| e.code), Err("code"));

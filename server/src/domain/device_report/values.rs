@@ -26,7 +26,7 @@ pub(super) fn impact(text: &str) -> Result<Impact, FieldError> {
     Impact::ALL
         .iter()
         .copied()
-        .find(|i| i.as_str() == text || i.label_ja() == text)
+        .find(|i| i.code() == text || i.label_ja() == text)
         .ok_or_else(|| {
             FieldError::new(
                 "code",

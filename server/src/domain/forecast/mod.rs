@@ -19,6 +19,8 @@
 #[cfg(test)]
 mod tests;
 
+use super::coded::coded_enum;
+
 /// Extra output a maker is assumed able to ship when it has not said (⑯ A+ starts at about 110%).
 pub const ASSUMED_EXTRA_PERCENT: u64 = 10;
 /// Weeks before demand moves to the other makers when no stock is declared.
@@ -113,16 +115,23 @@ pub struct Member<K> {
     pub declared: Declared,
 }
 
-/// Where a capacity figure came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CapacitySource {
-    /// Declared extra packages per month.
-    DeclaredUnits,
-    /// Declared production increase in %.
-    DeclaredPercent,
-    /// [`ASSUMED_EXTRA_PERCENT`].
-    Assumed,
-}
+coded_enum!(
+    /// Where a capacity figure came from: declared extra packages per month, a declared
+    /// production increase in %, or [`ASSUMED_EXTRA_PERCENT`].
+    CapacitySource {
+        DeclaredUnits = "declared_units", "回答：増産可能量";
+        DeclaredPercent = "declared_percent", "回答：増産率";
+        Assumed = "assumed", "仮定：+10%";
+    }
+);
+
+coded_enum!(
+    /// Why a forecast run was made: the nightly job, or a ministry user asked for it.
+    Trigger {
+        Nightly = "nightly", "定時実行";
+        OnDemand = "on_demand", "手動実行";
+    }
+);
 
 /// The outlook for one member in normal supply.
 #[derive(Debug, Clone, PartialEq, Eq)]

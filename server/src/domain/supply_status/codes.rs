@@ -1,68 +1,6 @@
 //! The coded values of the ministry's form: ⑫ 出荷対応, ⑬ 理由, ⑭ 見込み, ⑯ 出荷量.
 
-use std::fmt;
-
-use crate::domain::validation::{FieldError, normalize_width};
-
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident, $field_ja:literal, { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $(
-                #[doc = $label]
-                $variant,
-            )+
-        }
-
-        impl $name {
-            /// Every value, in code order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// The code of the ministry's form.
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code,)+ }
-            }
-
-            /// The Japanese label of the ministry's form.
-            pub fn label_ja(self) -> &'static str {
-                match self { $(Self::$variant => $label,)+ }
-            }
-
-            /// Reads a code (`2`), a label (`限定出荷（自社の事情）`) or both (`2.限定出荷…`),
-            /// full- or half-width.
-            pub fn parse(input: &str) -> Result<Self, FieldError> {
-                let text = normalize_width(input);
-                let text = text.trim_end_matches(".0");
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| {
-                        // Labels compare in the same half-width form as the input: （） → ().
-                        let label = normalize_width(v.label_ja());
-                        text == v.code()
-                            || text == label
-                            || text
-                                .strip_prefix(v.code())
-                                .is_some_and(|rest| rest.trim_start_matches(['.', ':', ' ']) == label)
-                    })
-                    .ok_or_else(|| {
-                        let allowed: Vec<String> = Self::ALL.iter().map(|v| format!("{} {}", v.code(), v.label_ja())).collect();
-                        FieldError::new(
-                            "code",
-                            format!("{}「{}」は使えません（{}）", $field_ja, input.trim(), allowed.join("・")),
-                        )
-                    })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label_ja())
-            }
-        }
-    };
-}
+use crate::domain::coded::coded_enum;
 
 coded_enum!(
     /// ⑫ 出荷対応の状況.

@@ -100,11 +100,11 @@ pub async fn show_me(ApiUser(user): ApiUser) -> web::Json<MeResponse> {
     web::Json(MeResponse {
         email: user.email,
         display_name: user.display_name,
-        role: user.role.as_str().to_owned(),
+        role: user.role.code().to_owned(),
         organization: OrganizationBody {
             id: user.organization.id,
             name: user.organization.name,
-            kind: user.organization.kind.as_str().to_owned(),
+            kind: user.organization.kind.code().to_owned(),
         },
     })
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::case_flow::{CaseAction, CaseState, Flow};
-use crate::domain::device_report::DeviceReportKind;
+use crate::domain::device_report::{DeviceEventType, DeviceReportKind};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
@@ -265,12 +265,12 @@ pub async fn list_cases(
         flow: params
             .flow
             .as_deref()
-            .map(|f| Flow::parse(f).ok_or_else(|| bad("flow", f)))
+            .map(|f| Flow::from_code(f).ok_or_else(|| bad("flow", f)))
             .transpose()?,
         state: params
             .state
             .as_deref()
-            .map(|s| CaseState::parse(s).ok_or_else(|| bad("state", s)))
+            .map(|s| CaseState::from_code(s).ok_or_else(|| bad("state", s)))
             .transpose()?,
         product_kind: params.kind.clone(),
         maker_id: params.maker_id,
@@ -348,14 +348,14 @@ pub async fn create_transition(
 fn case_item(c: &CaseSummary) -> CaseItem {
     CaseItem {
         id: c.id,
-        flow: c.flow.as_str().to_owned(),
-        state: c.state.as_str().to_owned(),
+        flow: c.flow.code().to_owned(),
+        state: c.state.code().to_owned(),
         state_label: c.state.label_ja().to_owned(),
         product_code: c.product_code.clone(),
         product_name: c.product_name.clone(),
         product_kind: c.product_kind.clone(),
         maker_name: c.maker_name.clone(),
-        impact: c.impact.map(|i| i.as_str().to_owned()),
+        impact: c.impact.map(|i| i.code().to_owned()),
         consented: c.consented,
         days_in_state: c.days_in_state,
         overdue: c.overdue,
@@ -369,7 +369,7 @@ fn case_response(d: CaseDetail) -> CaseResponse {
             .reports
             .into_iter()
             .map(|r| serde_json::json!({
-                "receipt_number": r.receipt_number, "kind": r.kind, "event_type": r.event_type,
+                "receipt_number": r.receipt_number, "kind": r.kind.code(), "event_type": r.event_type.map(DeviceEventType::code),
                 "submitted_at": r.submitted_at.to_rfc3339(), "submitted_by": r.submitted_by, "fields": r.fields,
             }))
             .collect(),
@@ -377,8 +377,8 @@ fn case_response(d: CaseDetail) -> CaseResponse {
             .transitions
             .into_iter()
             .map(|t| serde_json::json!({
-                "event": t.event, "party": t.party, "from_state": t.from_state, "to_state": t.to_state,
-                "flow": t.to_flow, "user": t.user, "note": t.note, "occurred_at": t.occurred_at.to_rfc3339(),
+                "event": t.event.code(), "party": t.party.code(), "from_state": t.from_state.map(CaseState::code), "to_state": t.to_state.code(),
+                "flow": t.to_flow.code(), "user": t.user, "note": t.note, "occurred_at": t.occurred_at.to_rfc3339(),
             }))
             .collect(),
         allowed_actions: d.allowed_actions.iter().map(|a| (*a).to_owned()).collect(),

@@ -230,13 +230,13 @@ impl From<&Dashboard> for DashboardResponse {
                 .cases
                 .by_state
                 .iter()
-                .map(|r| (r.state.as_str().to_owned(), r.open))
+                .map(|r| (r.state.code().to_owned(), r.open))
                 .collect(),
             overdue_cases_by_state: d
                 .cases
                 .by_state
                 .iter()
-                .map(|r| (r.state.as_str().to_owned(), r.overdue))
+                .map(|r| (r.state.code().to_owned(), r.overdue))
                 .collect(),
             open_cases_by_kind: [
                 ("drug", d.cases.drug),

@@ -9,14 +9,14 @@ use utoipa::ToSchema;
 
 use super::allocation_data::{DataUploadForm, DataUploadResult};
 use super::substitutes::{RequestItem, request_item};
+use crate::domain::forecast::Trigger;
 use crate::domain::product::ProductCode;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
 use crate::http::upload;
 use crate::services::early_warning::{
-    self, GroupSignals, LikelyNext, RunSummary, Trigger, dispensing, require_ministry, runs,
-    subscriptions,
+    self, GroupSignals, LikelyNext, RunSummary, dispensing, require_ministry, runs, subscriptions,
 };
 use crate::services::{FieldProblem, ServiceError};
 
@@ -93,7 +93,7 @@ impl From<GroupSignals> for GroupSignalsBody {
                 extra_demand: o.extra_demand,
                 expected_demand: o.expected_demand,
                 capacity: o.capacity,
-                capacity_source: runs::capacity_source_name(o.capacity_source).to_owned(),
+                capacity_source: o.capacity_source.code().to_owned(),
                 shortfall: o.shortfall,
                 short_from_weeks: o.short_from_weeks,
                 likely_next: o.is_likely_next(),
@@ -227,7 +227,7 @@ impl From<LikelyNext> for LikelyNextItem {
             extra_demand: l.item.extra_demand,
             expected_demand: l.item.expected_demand,
             capacity: l.item.capacity,
-            capacity_source: l.item.capacity_source,
+            capacity_source: l.item.capacity_source.code().to_owned(),
             shortfall: l.item.shortfall,
             short_from_weeks: l.item.short_from_weeks,
             confidential: l.item.confidential,

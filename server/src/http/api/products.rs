@@ -184,7 +184,7 @@ pub async fn list_products(
     let kind = params
         .kind
         .as_deref()
-        .map(ProductKind::parse)
+        .map(str::parse::<ProductKind>)
         .transpose()
         .map_err(|e| ServiceError::invalid(FieldProblem::from_field_error("kind", &e)))?;
     let shipping_status = params

@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::substitute_answer::AnswerInput;
+use crate::domain::substitute_request::RequestKind;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
 use crate::services::substitutes::requests::{self, NewRequests};
-use crate::services::substitutes::{RequestKind, RequestView, Totals, answers};
+use crate::services::substitutes::{RequestView, Totals, answers};
 use crate::services::{FieldProblem, ServiceError};
 
 /// A product on a request.
@@ -253,7 +254,7 @@ pub async fn create_case_requests(
     id: web::Path<i32>,
     body: web::Json<NewRequestBody>,
 ) -> Result<HttpResponse, AppError> {
-    let kind = RequestKind::parse(&body.kind)
+    let kind = RequestKind::from_code(&body.kind)
         .filter(|k| *k != RequestKind::HeadsUp)
         .ok_or_else(|| {
             ServiceError::invalid(FieldProblem::new(
@@ -297,7 +298,7 @@ fn totals_body(t: &Totals) -> TotalsBody {
 pub(super) fn request_item(r: RequestView) -> RequestItem {
     RequestItem {
         id: r.id,
-        kind: r.kind.as_str().to_owned(),
+        kind: r.kind.code().to_owned(),
         case_id: r.case_id,
         product: ProductItem {
             code: r.product.code,

@@ -99,7 +99,7 @@ async fn own(
         .map_err(AppError::page)?;
     Ok(all
         .into_iter()
-        .filter(|p| (p.kind == ProductKind::Drug.as_str()) == drugs)
+        .filter(|p| (p.kind == ProductKind::Drug.code()) == drugs)
         .collect())
 }
 
@@ -125,7 +125,7 @@ fn device_page(
         kind_label: kind.label_ja(),
         kinds: DeviceReportKind::ALL
             .iter()
-            .map(|k| (k.as_str(), k.label_ja(), *k == kind))
+            .map(|k| (k.code(), k.label_ja(), *k == kind))
             .collect(),
         products: own
             .iter()
@@ -133,7 +133,7 @@ fn device_page(
             .collect(),
         event_types: DeviceEventType::ALL
             .iter()
-            .map(|e| (e.as_str(), e.label_ja(), e.as_str() == event))
+            .map(|e| (e.code(), e.label_ja(), e.code() == event))
             .collect(),
         fields: FIELDS
             .iter()
@@ -162,7 +162,7 @@ fn device_page(
                 "clinical_impact",
                 Impact::ALL
                     .iter()
-                    .map(|i| (i.as_str(), i.label_ja()))
+                    .map(|i| (i.code(), i.label_ja()))
                     .collect(),
             ),
             (

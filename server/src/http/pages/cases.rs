@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::early_warning::SignalsView;
 use super::{Nav, render, tokens_match};
 use crate::domain::Role;
-use crate::domain::case_flow::{CaseAction, CaseState, Flow, event_label_ja};
+use crate::domain::case_flow::{CaseAction, CaseState, Flow};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
@@ -64,14 +64,6 @@ pub struct CasePage {
 impl CasePage {
     fn may(&self, action: &str) -> bool {
         self.case.allowed_actions.contains(&action)
-    }
-
-    fn event_label(name: &str) -> &str {
-        event_label_ja(name)
-    }
-
-    fn state_label(name: &str) -> &'static str {
-        CaseState::parse(name).map_or("—", CaseState::label_ja)
     }
 
     fn field_label(name: &str) -> &str {
@@ -130,8 +122,8 @@ pub async fn list_cases(
         )));
     }
     let filter = CaseFilter {
-        flow: Flow::parse(&query.flow),
-        state: CaseState::parse(&query.state),
+        flow: Flow::from_code(&query.flow),
+        state: CaseState::from_code(&query.state),
         product_kind: Some(query.kind.clone()).filter(|k| !k.is_empty()),
         maker_id: query.maker_id,
     };
@@ -158,10 +150,10 @@ pub async fn list_cases(
         nav: Nav::for_user(&page),
         cases,
         makers,
-        flows: options(Flow::ALL, Flow::as_str, Flow::label_ja, &query.flow),
+        flows: options(Flow::ALL, Flow::code, Flow::label_ja, &query.flow),
         states: options(
             CaseState::ALL,
-            CaseState::as_str,
+            CaseState::code,
             CaseState::label_ja,
             &query.state,
         ),

@@ -161,7 +161,7 @@ pub async fn show_dashboard(
         classes: CLASSES
             .iter()
             .map(|c| Choice {
-                value: c.as_str().to_owned(),
+                value: c.code().to_owned(),
                 label: c.label_ja().to_owned(),
                 selected: filter.product_class == Some(*c),
             })

@@ -8,13 +8,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Nav, render, tokens_match};
-use crate::domain::forecast::{CapacitySource, HORIZON_WEEKS, Loss};
+use crate::domain::forecast::{CapacitySource, HORIZON_WEEKS, Loss, Trigger};
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
 use crate::services::early_warning::{
-    self, GroupSignals, LikelyNext, MemberSignals, Trigger, require_ministry, runs, subscriptions,
+    self, GroupSignals, LikelyNext, MemberSignals, require_ministry, runs, subscriptions,
 };
 
 /// `1234567` → `1,234,567`.
@@ -175,11 +175,7 @@ impl SignalsView {
                         grouped(o.extra_demand)
                     )
                 };
-                let source = match o.capacity_source {
-                    CapacitySource::DeclaredUnits => "回答：増産可能量",
-                    CapacitySource::DeclaredPercent => "回答：増産率",
-                    CapacitySource::Assumed => "仮定：+10%",
-                };
+                let source = o.capacity_source.label_ja();
                 Some(OutlookRow {
                     code: m.code.clone(),
                     name: m.name.clone(),
@@ -258,7 +254,7 @@ impl From<&LikelyNext> for LikelyRow {
             capacity: format!(
                 "{}{}",
                 grouped_i64(i.capacity),
-                if i.capacity_source == "assumed" {
+                if i.capacity_source == CapacitySource::Assumed {
                     "（仮定 +10%）"
                 } else {
                     "（回答）"

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::{Nav, render, tokens_match};
 use crate::db::entity::contact;
 use crate::domain::Role;
+use crate::domain::contact::Delivery;
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::PageUser;
@@ -122,8 +123,8 @@ pub struct ContactsPage {
 }
 
 impl ContactsPage {
-    fn deliveries() -> [(&'static str, &'static str); 2] {
-        contacts::DELIVERIES
+    fn deliveries() -> &'static [Delivery] {
+        Delivery::ALL
     }
 }
 

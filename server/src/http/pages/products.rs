@@ -58,7 +58,10 @@ impl ProductPage {
 
     /// The kind in Japanese.
     fn kind_label(&self) -> &'static str {
-        crate::domain::ProductKind::parse(self.product.summary.kind)
+        self.product
+            .summary
+            .kind
+            .parse::<crate::domain::ProductKind>()
             .map_or("—", crate::domain::ProductKind::label_ja)
     }
 }

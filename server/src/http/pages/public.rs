@@ -75,7 +75,7 @@ pub async fn show_public_product(
     let product = products::find(&state.db, &code)
         .await
         .map_err(AppError::page)?;
-    if product.summary.kind != ProductKind::Drug.as_str() {
+    if product.summary.kind != ProductKind::Drug.code() {
         return Err(AppError::page(ServiceError::NotFound(format!(
             "{} の公開情報はありません",
             product.summary.code

@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, web};
 
-use crate::domain::device_report::DeviceEventType;
 use crate::http::error::AppError;
 use crate::http::identity::PageUser;
 use crate::http::{AppState, download};
@@ -57,12 +56,8 @@ pub async fn download_report(
             detail.summary.product_name.clone(),
         ),
     ];
-    if let Some(event) = &report.event_type {
-        rows.push((
-            "事象区分".to_owned(),
-            DeviceEventType::parse(event)
-                .map_or_else(|_| event.clone(), |e| e.label_ja().to_owned()),
-        ));
+    if let Some(event) = report.event_type {
+        rows.push(("事象区分".to_owned(), event.label_ja().to_owned()));
     }
     rows.extend(report.fields.iter().map(|(k, v)| {
         (
@@ -70,10 +65,7 @@ pub async fn download_report(
             v.as_str().map_or_else(|| v.to_string(), str::to_owned),
         )
     }));
-    let title = format!(
-        "{}（事案 {case_id}）",
-        crate::domain::case_flow::event_label_ja(&report.kind)
-    );
+    let title = format!("{}（事案 {case_id}）", report.kind.label_ja());
     let bytes = supplywatch_reports::form_sheet::write_xlsx(&title, &rows)
         .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
     Ok(download::attachment(

@@ -127,7 +127,7 @@ impl SearchResults {
             pairs.push(("category", c.label_ja().to_owned()));
         }
         if let Some(c) = f.product_class {
-            pairs.push(("class", c.as_str().to_owned()));
+            pairs.push(("class", c.code().to_owned()));
         }
         if let Some(m) = f.maker_id {
             pairs.push(("maker", m.to_string()));

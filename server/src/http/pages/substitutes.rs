@@ -9,13 +9,14 @@ use serde::Deserialize;
 
 use super::{Nav, render, tokens_match};
 use crate::domain::substitute_answer::{AnswerInput, NotPossibleReason};
+use crate::domain::substitute_request::RequestKind;
 use crate::domain::{OrganizationKind, Role};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
 use crate::services::accounts::{OrganizationRef, organizations_of_kind};
 use crate::services::substitutes::requests::{self, NewRequests};
-use crate::services::substitutes::{CaseAnswers, RequestKind, RequestView, answers};
+use crate::services::substitutes::{CaseAnswers, RequestView, answers};
 use crate::services::{FieldProblem, ServiceError};
 
 /// Dates and times as the pages show them (Asia/Tokyo).
@@ -57,7 +58,7 @@ impl RequestPage {
         tokyo(at)
     }
 
-    fn reasons() -> [NotPossibleReason; 4] {
+    fn reasons() -> &'static [NotPossibleReason] {
         NotPossibleReason::ALL
     }
 
@@ -284,7 +285,7 @@ pub async fn create_case_requests(
     if !tokens_match(&page.csrf_token, &form.csrf_token) {
         return Err(AppError::page(ErrorKind::CsrfMismatch));
     }
-    let kind = RequestKind::parse(&form.kind).unwrap_or(RequestKind::Information);
+    let kind = RequestKind::from_code(&form.kind).unwrap_or(RequestKind::Information);
     let association_ids = if form.associations == "1" && kind == RequestKind::Cooperation {
         organizations_of_kind(&state.db, OrganizationKind::Association)
             .await

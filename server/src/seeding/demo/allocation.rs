@@ -9,11 +9,12 @@ use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 use supplywatch_seed::demo::allocation as data;
 
 use crate::db::entity::{product, shipment};
+use crate::domain::uploads::{ShipmentKind, UploadKind};
 use crate::services::accounts::UserContext;
 use crate::services::allocation::NewPlan;
 use crate::services::allocation::bulk::{self, PurchaseRow};
 use crate::services::allocation::plans;
-use crate::services::allocation::uploads::{self, UploadKind, product_ids};
+use crate::services::allocation::uploads::{self, product_ids};
 use crate::services::allocation::values::{month_text, year_before};
 use crate::services::audit::Actor;
 use crate::services::{DbContext, ServiceError};
@@ -94,13 +95,14 @@ pub async fn load(
             now,
         )
         .await?;
-        for (month, kind, quantity) in
-            [(baseline, "actual", *actual), (target, "planned", *planned)]
-        {
+        for (month, kind, quantity) in [
+            (baseline, ShipmentKind::Actual, *actual),
+            (target, ShipmentKind::Planned, *planned),
+        ] {
             shipment::Entity::insert(shipment::ActiveModel {
                 product_id: Set(product(code)?),
                 month: Set(month),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 quantity: Set(i64::try_from(quantity).unwrap_or(i64::MAX)),
                 maker_id: Set(maker_id),
                 upload_id: Set(upload),

@@ -9,8 +9,10 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use supplywatch_seed::demo::early_warning as data;
 
 use crate::db::entity::{dispensing_count, product, shipment};
-use crate::services::allocation::uploads::{self, UploadKind};
-use crate::services::early_warning::runs::{self, Trigger};
+use crate::domain::forecast::Trigger;
+use crate::domain::uploads::{ShipmentKind, UploadKind};
+use crate::services::allocation::uploads;
+use crate::services::early_warning::runs;
 use crate::services::early_warning::weeks::{week_key, weeks_before};
 use crate::services::{DbContext, ServiceError};
 
@@ -53,7 +55,7 @@ pub async fn load(
             shipment::Entity::insert(shipment::ActiveModel {
                 product_id: Set(product_id),
                 month: Set(month.year() * 100 + i32::try_from(month.month()).unwrap_or(1)),
-                kind: Set("actual".to_owned()),
+                kind: Set(ShipmentKind::Actual),
                 quantity: Set(i64::from(*quantity)),
                 maker_id: Set(maker_id),
                 upload_id: Set(upload),

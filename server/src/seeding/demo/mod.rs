@@ -126,7 +126,10 @@ async fn load_devices(
             ServiceError::Internal(format!("demo device {} has no maker", d.gtin))
         })?;
         let new = NewDevice {
-            kind: ProductKind::parse(d.kind).map_err(|e| ServiceError::Internal(e.message))?,
+            kind: d
+                .kind
+                .parse::<ProductKind>()
+                .map_err(|e| ServiceError::Internal(e.message))?,
             gtin: d.gtin,
             name: d.name,
             maker_id,

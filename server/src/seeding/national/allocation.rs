@@ -13,10 +13,12 @@ use sea_orm::{
 use supplywatch_seed::national::allocation::{self, AllocationSet};
 
 use crate::db::entity::{product, shipment};
+use crate::domain::ProductKind;
+use crate::domain::uploads::{ShipmentKind, UploadKind};
 use crate::domain::{OrganizationKind, Role};
 use crate::services::accounts::{self, NewOrganization, NewUser};
 use crate::services::allocation::bulk::{self, PurchaseRow};
-use crate::services::allocation::uploads::{self, UploadKind};
+use crate::services::allocation::uploads;
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::{DbContext, ServiceError};
 
@@ -47,7 +49,7 @@ pub async fn short_products(
     count: usize,
 ) -> Result<Vec<product::Model>, ServiceError> {
     let drugs = product::Entity::find()
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .filter(product::Column::MakerId.is_not_null())
         .order_by_asc(product::Column::Code)
         .all(db)
@@ -270,13 +272,21 @@ async fn store_shipments(
             id
         };
         for (month, kind, quantity) in [
-            (baseline_month, "actual", set.baseline_shipments[i]),
-            (target_month, "planned", set.planned_shipments[i]),
+            (
+                baseline_month,
+                ShipmentKind::Actual,
+                set.baseline_shipments[i],
+            ),
+            (
+                target_month,
+                ShipmentKind::Planned,
+                set.planned_shipments[i],
+            ),
         ] {
             models.push(shipment::ActiveModel {
                 product_id: Set(p.id),
                 month: Set(month),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 quantity: Set(i64::try_from(quantity).unwrap_or(i64::MAX)),
                 maker_id: Set(maker),
                 upload_id: Set(upload),

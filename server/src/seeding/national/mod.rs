@@ -14,6 +14,7 @@ use sea_orm::{
 use supplywatch_seed::national::{self, GeneratedReport, NationalParams, NationalProduct};
 
 use crate::db::entity::{product, status_trend, supply_status_report};
+use crate::domain::ProductKind;
 use crate::domain::supply_status::{
     ShippingStatus, StatusInput, SupplyStatus, VolumeStatus, validate,
 };
@@ -56,7 +57,7 @@ pub async fn seed(
     }
     // Products with a maker: a report is always some maker's (統一名収載品 stay unreported).
     let drugs = product::Entity::find()
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .filter(product::Column::MakerId.is_not_null())
         .order_by_asc(product::Column::Code)
         .all(db)
@@ -106,7 +107,7 @@ pub async fn seed(
     supply_status::upsert_statuses(&txn, current).await?;
     // The denominator is every listed drug, as in the weekly publication (統一名収載品 included).
     let all_drugs = product::Entity::find()
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .count(db)
         .await
         .context("Failed to count the drugs")?;

@@ -82,22 +82,17 @@ pub(crate) fn context_from_row(row: &QueryResult) -> Result<Option<UserContext>,
         return Ok(None);
     }
     let id: i32 = row.try_get("", "u_id").map_err(read)?;
-    let role: String = row.try_get("", "u_role").map_err(read)?;
-    let kind: String = row.try_get("", "o_kind").map_err(read)?;
-    let org_id: i32 = row.try_get("", "o_id").map_err(read)?;
     Ok(Some(UserContext {
         user_id: id,
         email: row.try_get("", "u_email").map_err(read)?,
         display_name: row.try_get("", "u_name").map_err(read)?,
-        role: role
-            .parse::<Role>()
-            .map_err(|e| ServiceError::Internal(format!("user {id}: {e}")))?,
+        role: row.try_get::<Role>("", "u_role").map_err(read)?,
         organization: OrganizationRef {
-            id: org_id,
+            id: row.try_get("", "o_id").map_err(read)?,
             name: row.try_get("", "o_name").map_err(read)?,
-            kind: kind
-                .parse::<OrganizationKind>()
-                .map_err(|e| ServiceError::Internal(format!("organization {org_id}: {e}")))?,
+            kind: row
+                .try_get::<OrganizationKind>("", "o_kind")
+                .map_err(read)?,
         },
     }))
 }

@@ -14,6 +14,7 @@ pub(crate) use context::{context_from_row, context_select};
 use super::audit::{self, Actor, AuditEntry};
 use super::{DbContext, FieldProblem, ServiceError};
 use crate::db::entity::{contact, organization, user};
+use crate::domain::contact::Delivery;
 use crate::domain::password::check_password_policy;
 use crate::domain::{CorporateNumber, EmailAddress, OrganizationKind, Role};
 use password::hash_password;
@@ -101,7 +102,7 @@ pub async fn create_organization(
         return Err(ServiceError::Invalid(problems));
     }
     let existing = organization::Entity::find()
-        .filter(organization::Column::Kind.eq(new.kind.as_str()))
+        .filter(organization::Column::Kind.eq(new.kind))
         .filter(organization::Column::Name.eq(new.name.trim()))
         .one(db)
         .await
@@ -114,7 +115,7 @@ pub async fn create_organization(
         )));
     }
     let org = organization::ActiveModel {
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(new.kind),
         name: Set(new.name.trim().to_owned()),
         corporate_number: Set(corporate_number.map(|n| n.as_str().to_owned())),
         created_at: Set(now),
@@ -128,7 +129,7 @@ pub async fn create_organization(
             organization_id: Set(org.id),
             name: Set(name),
             email: Set(email.as_str().to_owned()),
-            delivery: Set("immediate".to_owned()),
+            delivery: Set(Delivery::Immediate),
             created_at: Set(now),
             ..Default::default()
         }
@@ -140,11 +141,11 @@ pub async fn create_organization(
         actor,
         action: "organization.create",
         target: format!("organization:{}", org.id),
-        detail: Some(format!("{} {}", new.kind.as_str(), org.name)),
+        detail: Some(format!("{} {}", new.kind.code(), org.name)),
         success: true,
     };
     audit::record(db, entry, now).await?;
-    organization_ref(org)
+    Ok(org.into())
 }
 
 /// What is needed to create a user.
@@ -181,7 +182,7 @@ pub async fn create_user(
         .await
         .context("Failed to look up the organisation")?;
     let org = if let Some(org) = org {
-        Some(organization_ref(org)?)
+        Some(OrganizationRef::from(org))
     } else {
         problems.push(FieldProblem::new(
             "organization_id",
@@ -222,7 +223,7 @@ pub async fn create_user(
         organization_id: Set(org.id),
         email: Set(email.as_str().to_owned()),
         display_name: Set(new.display_name.trim().to_owned()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         password_hash: Set(password_hash),
         active: Set(true),
         failed_attempts: Set(0),
@@ -294,26 +295,23 @@ pub async fn organizations_of_kind(
     db: &impl ConnectionTrait,
     kind: OrganizationKind,
 ) -> Result<Vec<OrganizationRef>, ServiceError> {
-    organization::Entity::find()
-        .filter(organization::Column::Kind.eq(kind.as_str()))
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Kind.eq(kind))
         .order_by_asc(organization::Column::Name)
         .all(db)
         .await
         .context("Failed to list organisations")?
         .into_iter()
-        .map(organization_ref)
-        .collect()
+        .map(OrganizationRef::from)
+        .collect())
 }
 
-/// Converts a stored organisation, whose kind was validated on the way in.
-pub(crate) fn organization_ref(org: organization::Model) -> Result<OrganizationRef, ServiceError> {
-    let kind = org
-        .kind
-        .parse::<OrganizationKind>()
-        .map_err(|e| ServiceError::Internal(format!("organization {}: {e}", org.id)))?;
-    Ok(OrganizationRef {
-        id: org.id,
-        name: org.name,
-        kind,
-    })
+impl From<organization::Model> for OrganizationRef {
+    fn from(org: organization::Model) -> Self {
+        Self {
+            id: org.id,
+            name: org.name,
+            kind: org.kind,
+        }
+    }
 }

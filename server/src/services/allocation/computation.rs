@@ -13,10 +13,11 @@ use sea_orm::{
 
 use super::cores;
 use super::customer_codes::CustomerCodes;
-use super::uploads::{self, UploadKind};
+use super::uploads;
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_result};
 use crate::db::packed::{self, PackedCap, Purchase};
 use crate::domain::allocation::{self, PlanTotals, Tie};
+use crate::domain::uploads::UploadKind;
 use crate::services::accounts::UserContext;
 use crate::services::{DbContext, ServiceError};
 

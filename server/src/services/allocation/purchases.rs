@@ -10,11 +10,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::bulk;
-use super::uploads::{self, UploadKind, UploadOutcome, product_ids};
+use super::uploads::{self, UploadOutcome, product_ids};
 use super::values::{Memo, Problems, month_text, parse_month, parse_quantity};
 use crate::db::packed::Purchase;
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
+use crate::domain::uploads::UploadKind;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::table_file::{self, Cells, Layout, TableFile, TableLimits};

@@ -12,43 +12,16 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::uploads::{self, UploadKind, UploadOutcome};
+use super::uploads::{self, UploadOutcome};
 use super::values::{Problems, month_text, parse_month, parse_quantity};
 use crate::db::entity::{product, shipment};
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
+use crate::domain::uploads::{ShipmentKind, UploadKind};
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::table_file::{self, Cells, Layout, TableFile, TableLimits};
 use crate::services::{DbContext, FieldProblem, ServiceError};
-
-/// `actual` (実績) or `planned` (予定).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ShipmentKind {
-    /// 出荷実績.
-    Actual,
-    /// 出荷予定.
-    Planned,
-}
-
-impl ShipmentKind {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Actual => "actual",
-            Self::Planned => "planned",
-        }
-    }
-
-    /// Reads `actual`/`planned` or 実績/予定.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim() {
-            "actual" | "実績" | "出荷実績" => Some(Self::Actual),
-            "planned" | "予定" | "出荷予定" => Some(Self::Planned),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -128,7 +101,7 @@ pub async fn upload(
         shipment::Entity::insert_many(chunk.iter().map(|r| shipment::ActiveModel {
             product_id: Set(r.product_id),
             month: Set(r.month),
-            kind: Set(r.kind.as_str().to_owned()),
+            kind: Set(r.kind),
             quantity: Set(r.quantity),
             maker_id: Set(maker_id),
             upload_id: Set(upload_id),
@@ -336,10 +309,9 @@ fn totals_in<'a>(rows: impl Iterator<Item = &'a shipment::Model>) -> MonthTotals
     let mut per_product: HashMap<i32, (Option<i64>, Option<i64>)> = HashMap::new();
     for r in rows {
         let entry = per_product.entry(r.product_id).or_default();
-        match ShipmentKind::parse(&r.kind) {
-            Some(ShipmentKind::Actual) => entry.0 = Some(r.quantity),
-            Some(ShipmentKind::Planned) => entry.1 = Some(r.quantity),
-            None => {}
+        match r.kind {
+            ShipmentKind::Actual => entry.0 = Some(r.quantity),
+            ShipmentKind::Planned => entry.1 = Some(r.quantity),
         }
     }
     let to_u64 = |q: i64| u64::try_from(q).unwrap_or(0);

@@ -10,30 +10,9 @@ use sea_orm::{
 };
 
 use crate::db::entity::{data_upload, product};
+use crate::domain::uploads::UploadKind;
 use crate::services::accounts::UserContext;
 use crate::services::{DbContext, ServiceError};
-
-/// Which upload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadKind {
-    /// A maker's monthly shipment totals.
-    Shipments,
-    /// A wholesaler's sales per customer.
-    PurchaseHistory,
-    /// The ministry's weekly dispensing counts (early warning).
-    Dispensing,
-}
-
-impl UploadKind {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Shipments => "shipments",
-            Self::PurchaseHistory => "purchase_history",
-            Self::Dispensing => "dispensing",
-        }
-    }
-}
 
 /// An accepted upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +57,7 @@ pub async fn record_for(
     now: DateTime<Utc>,
 ) -> Result<i32, ServiceError> {
     let model = data_upload::ActiveModel {
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         organization_id: Set(organization_id),
         user_id: Set(user_id),
         file_name: Set(file_name.chars().take(200).collect()),
@@ -98,7 +77,7 @@ pub async fn latest(
     kind: UploadKind,
 ) -> Result<Option<i32>, ServiceError> {
     data_upload::Entity::find()
-        .filter(data_upload::Column::Kind.eq(kind.as_str()))
+        .filter(data_upload::Column::Kind.eq(kind))
         .order_by_desc(data_upload::Column::Id)
         .select_only()
         .column(data_upload::Column::Id)
@@ -117,7 +96,7 @@ pub async fn list_for(
 ) -> Result<Vec<data_upload::Model>, ServiceError> {
     data_upload::Entity::find()
         .filter(data_upload::Column::OrganizationId.eq(organization_id))
-        .filter(data_upload::Column::Kind.eq(kind.as_str()))
+        .filter(data_upload::Column::Kind.eq(kind))
         .order_by_desc(data_upload::Column::Id)
         .limit(limit)
         .all(db)

@@ -30,16 +30,16 @@ pub async fn take(
     }
     let txn = db.begin().await.context("Failed to start the step")?;
     let found = visible_case(&txn, user, id).await?;
-    let before = snapshot(&found)?;
+    let before = snapshot(&found);
     let who = party(user, &found);
     let next =
         case_flow::apply(&before, &CaseEvent::Action(action), who).map_err(|e| flow_error(&e))?;
     let decision = match action {
-        CaseAction::Decide(d) => Some(d.as_str()),
+        CaseAction::Decide(d) => Some(d),
         _ => None,
     };
     let step = Step {
-        event: action.name(),
+        event: action.into(),
         party: who,
         user_id: Some(user.user_id),
         note,
@@ -53,8 +53,8 @@ pub async fn take(
         detail: Some(format!(
             "{} {} → {}",
             action.name(),
-            before.state.as_str(),
-            next.state.as_str()
+            before.state.code(),
+            next.state.code()
         )),
         success: true,
     };

@@ -95,7 +95,7 @@ pub async fn file_device_report(
         user,
         &found,
         report_kind,
-        Some((termination, fields.event_type.as_str())),
+        Some((termination, fields.event_type)),
         fields.clinical_impact,
         &stored,
         actor,
@@ -151,7 +151,7 @@ async fn own_product(
                 "not_found",
             )
         })?;
-    if drug != (found.kind == ProductKind::Drug.as_str()) {
+    if drug != (found.kind == ProductKind::Drug) {
         return Err(field(
             format!("{} はこの報告の対象の製品ではありません", found.code),
             "wrong_kind",
@@ -173,7 +173,7 @@ async fn file(
     user: &UserContext,
     found: &product::Model,
     kind: ReportKind,
-    event: Option<(bool, &str)>,
+    event: Option<(bool, DeviceEventType)>,
     impact: Option<Impact>,
     fields: &BTreeMap<String, String>,
     actor: &Actor,
@@ -187,23 +187,20 @@ async fn file(
     let open_case = case::Entity::find()
         .filter(case::Column::ProductId.eq(found.id))
         .filter(case::Column::MakerId.eq(user.organization.id))
-        .filter(
-            case::Column::State
-                .is_not_in([CaseState::Resolved.as_str(), CaseState::Terminated.as_str()]),
-        )
+        .filter(case::Column::State.is_not_in([CaseState::Resolved, CaseState::Terminated]))
         .order_by_desc(case::Column::Id)
         .one(&txn)
         .await
         .context("Failed to look up the product's open case")?;
     let step = Step {
-        event: kind.as_str(),
+        event: kind.into(),
         party: Party::ReportingMaker,
         user_id: Some(user.user_id),
         note: None,
         decision: None,
     };
     let moved = if let Some(existing) = open_case {
-        let before = snapshot(&existing)?;
+        let before = snapshot(&existing);
         let event = CaseEvent::Report { kind, termination };
         let next =
             case_flow::apply(&before, &event, Party::ReportingMaker).map_err(|e| flow_error(&e))?;
@@ -217,12 +214,12 @@ async fn file(
     case_report::ActiveModel {
         case_id: Set(moved.id),
         receipt_number: Set(receipt_number.clone()),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         product_id: Set(found.id),
         maker_id: Set(user.organization.id),
         submitted_by: Set(Some(user.user_id)),
         submitted_at: Set(now),
-        event_type: Set(event.map(|(_, e)| e.to_owned())),
+        event_type: Set(event.map(|(_, e)| e)),
         fields: Set(
             serde_json::to_string(fields).map_err(|e| ServiceError::Internal(e.to_string()))?
         ),
@@ -235,7 +232,7 @@ async fn file(
         actor,
         action: "case_report.file",
         target: format!("case:{}", moved.id),
-        detail: Some(format!("{} {} {receipt_number}", kind.as_str(), found.code)),
+        detail: Some(format!("{} {} {receipt_number}", kind.code(), found.code)),
         success: true,
     };
     audit::record(&txn, entry, now).await?;
@@ -263,7 +260,7 @@ pub async fn list_supply_risk(
     user: &UserContext,
 ) -> Result<Vec<serde_json::Value>, ServiceError> {
     let mut select = case_report::Entity::find()
-        .filter(case_report::Column::Kind.eq(ReportKind::SupplyRisk.as_str()))
+        .filter(case_report::Column::Kind.eq(ReportKind::SupplyRisk))
         .order_by_desc(case_report::Column::Id);
     match user.role {
         Role::Ministry | Role::Admin => {}

@@ -16,7 +16,10 @@ use crate::db::entity::{
     case, case_report, case_supporter, case_transition, organization, product, user,
 };
 use crate::domain::Role;
-use crate::domain::case_flow::{self, CaseSnapshot, CaseState, Flow, Impact, Party};
+use crate::domain::case_flow::{
+    self, CaseSnapshot, CaseState, EventName, Flow, Impact, Party, ReportKind,
+};
+use crate::domain::device_report::DeviceEventType;
 
 /// A case as a list shows it.
 #[derive(Debug, Clone)]
@@ -54,10 +57,10 @@ pub struct CaseSummary {
 pub struct CaseReportView {
     /// 受付番号.
     pub receipt_number: String,
-    /// Report kind (`supply_risk`, `first`, …).
-    pub kind: String,
+    /// Report kind.
+    pub kind: ReportKind,
     /// Event type of device reports.
-    pub event_type: Option<String>,
+    pub event_type: Option<DeviceEventType>,
     /// When filed.
     pub submitted_at: DateTime<Utc>,
     /// Who filed it.
@@ -69,16 +72,16 @@ pub struct CaseReportView {
 /// One recorded step.
 #[derive(Debug, Clone)]
 pub struct TransitionView {
-    /// Action or report name.
-    pub event: String,
-    /// `ministry` or `reporting_maker`.
-    pub party: String,
+    /// The action or report.
+    pub event: EventName,
+    /// Who took the step.
+    pub party: Party,
     /// State before (none when the case was opened).
-    pub from_state: Option<String>,
+    pub from_state: Option<CaseState>,
     /// State after.
-    pub to_state: String,
+    pub to_state: CaseState,
     /// Flow after.
-    pub to_flow: String,
+    pub to_flow: Flow,
     /// Who.
     pub user: Option<String>,
     /// Note given with the step.
@@ -148,15 +151,13 @@ async fn may_see(
 }
 
 /// The snapshot the workflow reasons about.
-pub(crate) fn snapshot(case: &case::Model) -> Result<CaseSnapshot, ServiceError> {
-    let bad =
-        || ServiceError::Internal(format!("case {} has an unreadable flow or state", case.id));
-    Ok(CaseSnapshot {
-        flow: Flow::parse(&case.flow).ok_or_else(bad)?,
-        state: CaseState::parse(&case.state).ok_or_else(bad)?,
-        impact: case.impact.as_deref().and_then(Impact::parse),
+pub(crate) fn snapshot(case: &case::Model) -> CaseSnapshot {
+    CaseSnapshot {
+        flow: case.flow,
+        state: case.state,
+        impact: case.impact,
         consented: case.consented,
-    })
+    }
 }
 
 /// A case the user may see, or 404 (a case the user may not see does not exist for them).
@@ -203,10 +204,10 @@ pub async fn list(
         Role::Wholesaler => return Err(ServiceError::Forbidden("事案は閲覧できません".into())),
     }
     if let Some(flow) = filter.flow {
-        select = select.filter(case::Column::Flow.eq(flow.as_str()));
+        select = select.filter(case::Column::Flow.eq(flow));
     }
     if let Some(state) = filter.state {
-        select = select.filter(case::Column::State.eq(state.as_str()));
+        select = select.filter(case::Column::State.eq(state));
     }
     if let Some(maker) = filter.maker_id {
         select = select.filter(case::Column::MakerId.eq(maker));
@@ -228,7 +229,7 @@ pub async fn detail(
     now: DateTime<Utc>,
 ) -> Result<CaseDetail, ServiceError> {
     let found = visible_case(db, user, id).await?;
-    let snapshot = snapshot(&found)?;
+    let snapshot = snapshot(&found);
     let reports = case_report::Entity::find()
         .filter(case_report::Column::CaseId.eq(id))
         .order_by_asc(case_report::Column::Id)
@@ -313,7 +314,7 @@ async fn summaries(
     cases
         .iter()
         .map(|c| {
-            let snap = snapshot(c)?;
+            let snap = snapshot(c);
             let days_in_state = (now - c.state_entered_at).num_days();
             let p = products.get(&c.product_id);
             Ok(CaseSummary {
@@ -322,7 +323,7 @@ async fn summaries(
                 state: snap.state,
                 product_code: p.map(|p| p.code.clone()).unwrap_or_default(),
                 product_name: p.map(|p| p.name.clone()).unwrap_or_default(),
-                product_kind: p.map(|p| p.kind.clone()).unwrap_or_default(),
+                product_kind: p.map(|p| p.kind.code().to_owned()).unwrap_or_default(),
                 maker_id: c.maker_id,
                 maker_name: makers.get(&c.maker_id).cloned().unwrap_or_default(),
                 impact: snap.impact,
@@ -348,7 +349,7 @@ pub async fn add_supporter(
         .one(db)
         .await
         .context("Failed to look up the association")?;
-    if org.is_none_or(|o| o.kind != crate::domain::OrganizationKind::Association.as_str()) {
+    if org.is_none_or(|o| o.kind != crate::domain::OrganizationKind::Association) {
         return Err(ServiceError::NotFound(format!(
             "業界団体 {organization_id} はありません"
         )));

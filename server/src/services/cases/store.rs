@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::db::entity::{case, case_transition};
-use crate::domain::case_flow::{CaseSnapshot, Party};
+use crate::domain::case_flow::{CaseSnapshot, Decision, EventName, Party};
 use crate::services::{DbContext, ServiceError};
 
 /// Opens a case for a product of a maker in the given snapshot.
@@ -17,11 +17,11 @@ pub(super) async fn open(
     now: DateTime<Utc>,
 ) -> Result<case::Model, ServiceError> {
     case::ActiveModel {
-        flow: Set(snapshot.flow.as_str().to_owned()),
-        state: Set(snapshot.state.as_str().to_owned()),
+        flow: Set(snapshot.flow),
+        state: Set(snapshot.state),
         product_id: Set(product_id),
         maker_id: Set(maker_id),
-        impact: Set(snapshot.impact.map(|i| i.as_str().to_owned())),
+        impact: Set(snapshot.impact),
         decision: Set(None),
         consented: Set(snapshot.consented),
         opened_at: Set(now),
@@ -37,7 +37,7 @@ pub(super) async fn open(
 /// One step to record.
 pub(super) struct Step<'a> {
     /// Action or report name.
-    pub event: &'static str,
+    pub event: EventName,
     /// Who.
     pub party: Party,
     /// The user.
@@ -45,7 +45,7 @@ pub(super) struct Step<'a> {
     /// Optional note.
     pub note: Option<&'a str>,
     /// A decision to remember on the case.
-    pub decision: Option<&'static str>,
+    pub decision: Option<Decision>,
 }
 
 /// Moves `case` to `next` (if anything changed) and records the step.
@@ -60,12 +60,12 @@ pub(super) async fn record(
     let state_changed = before.is_none_or(|b| b.state != next.state || b.flow != next.flow);
     let id = case.id;
     let mut model: case::ActiveModel = case.into();
-    model.flow = Set(next.flow.as_str().to_owned());
-    model.state = Set(next.state.as_str().to_owned());
-    model.impact = Set(next.impact.map(|i| i.as_str().to_owned()));
+    model.flow = Set(next.flow);
+    model.state = Set(next.state);
+    model.impact = Set(next.impact);
     model.consented = Set(next.consented);
     if let Some(decision) = step.decision {
-        model.decision = Set(Some(decision.to_owned()));
+        model.decision = Set(Some(decision));
     }
     if state_changed && before.is_some() {
         model.state_entered_at = Set(now);
@@ -79,12 +79,12 @@ pub(super) async fn record(
         .context("Failed to update the case")?;
     case_transition::ActiveModel {
         case_id: Set(id),
-        event: Set(step.event.to_owned()),
-        party: Set(step.party.as_str().to_owned()),
-        from_flow: Set(before.map(|b| b.flow.as_str().to_owned())),
-        to_flow: Set(next.flow.as_str().to_owned()),
-        from_state: Set(before.map(|b| b.state.as_str().to_owned())),
-        to_state: Set(next.state.as_str().to_owned()),
+        event: Set(step.event),
+        party: Set(step.party),
+        from_flow: Set(before.map(|b| b.flow)),
+        to_flow: Set(next.flow),
+        from_state: Set(before.map(|b| b.state)),
+        to_state: Set(next.state),
         user_id: Set(step.user_id),
         note: Set(step
             .note

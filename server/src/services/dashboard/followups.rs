@@ -11,6 +11,7 @@ use sea_orm::{
 use crate::db::entity::{
     allocation_plan, product, reserve_request, substitute_request, substitute_response,
 };
+use crate::domain::substitute_request::RequestKind;
 use crate::services::accounts::UserContext;
 use crate::services::allocation::Scope;
 use crate::services::allocation::listing;
@@ -207,10 +208,10 @@ pub(super) async fn maker(
         .into_iter()
         .map(|r| SeamItem {
             title: names.get(&r.product_id).cloned().unwrap_or_default(),
-            detail: match r.kind.as_str() {
-                "heads_up" => "代替品としてのお知らせ：在庫と増産余力をご回答ください",
-                "information" => "厚生労働省からの照会：在庫・生産状況をご回答ください",
-                _ => "厚生労働省からの協力依頼：増産の可否をご回答ください",
+            detail: match r.kind {
+                RequestKind::HeadsUp => "代替品としてのお知らせ：在庫と増産余力をご回答ください",
+                RequestKind::Information => "厚生労働省からの照会：在庫・生産状況をご回答ください",
+                RequestKind::Cooperation => "厚生労働省からの協力依頼：増産の可否をご回答ください",
             }
             .to_owned(),
             href: format!("/my/substitute-requests/{}", r.id),

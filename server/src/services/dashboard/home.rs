@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::followups::{self, MakerFollowups, WholesalerFollowups};
 use super::{Dashboard, DashboardCache, Filter, today};
 use crate::db::entity::{product, supply_status_report};
+use crate::domain::ProductKind;
 use crate::domain::Role;
 use crate::domain::supply_status::ShippingStatus;
 use crate::services::accounts::UserContext;
@@ -116,7 +117,7 @@ pub async fn maker(
     let month_start = day.with_day(1).unwrap_or(day);
     let drugs = product::Entity::find()
         .filter(product::Column::MakerId.eq(maker_id))
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .order_by_asc(product::Column::Code)
         .all(db)
         .await

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{CaseStateRow, CaseTiles};
 use crate::db::entity::{case, product};
+use crate::domain::ProductKind;
 use crate::domain::case_flow::{self, CaseState};
 use crate::services::products::slice::Filter;
 use crate::services::{DbContext, ServiceError};
@@ -21,7 +22,7 @@ pub(super) async fn tiles(
     let open_states: Vec<&str> = CaseState::ALL
         .iter()
         .filter(|s| !s.is_final())
-        .map(|s| s.as_str())
+        .map(|s| s.code())
         .collect();
     let mut select = case::Entity::find().filter(case::Column::State.is_in(open_states));
     if let Some(maker) = filter.maker_id {
@@ -31,7 +32,7 @@ pub(super) async fn tiles(
         .all(db)
         .await
         .context("Failed to load the open cases")?;
-    let kinds: HashMap<i32, String> = product::Entity::find()
+    let kinds: HashMap<i32, ProductKind> = product::Entity::find()
         .filter(product::Column::Id.is_in(open.iter().map(|c| c.product_id)))
         .all(db)
         .await
@@ -42,9 +43,7 @@ pub(super) async fn tiles(
     let mut tiles = CaseTiles::default();
     let mut by_state: HashMap<CaseState, (u64, u64)> = HashMap::new();
     for c in &open {
-        let Ok(snapshot) = crate::services::cases::snapshot(c) else {
-            continue;
-        };
+        let snapshot = crate::services::cases::snapshot(c);
         let overdue = case_flow::is_overdue(
             &snapshot,
             (now - c.state_entered_at).num_days(),
@@ -57,9 +56,9 @@ pub(super) async fn tiles(
             entry.1 += 1;
             tiles.overdue += 1;
         }
-        match kinds.get(&c.product_id).map(String::as_str) {
-            Some("device") => tiles.device += 1,
-            Some("ivd") => tiles.ivd += 1,
+        match kinds.get(&c.product_id) {
+            Some(ProductKind::Device) => tiles.device += 1,
+            Some(ProductKind::Ivd) => tiles.ivd += 1,
             _ => tiles.drug += 1,
         }
     }
@@ -75,7 +74,7 @@ pub(super) async fn tiles(
                 state: *state,
                 open,
                 overdue,
-                href: format!("/cases?state={}{maker}", state.as_str()),
+                href: format!("/cases?state={}{maker}", state.code()),
             })
         })
         .collect();

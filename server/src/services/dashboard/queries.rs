@@ -77,19 +77,22 @@ pub(super) async fn cube(
         statement.add_group_by([column.into()]);
     }
     statement.expr(Expr::cust("COUNT(*)"));
-    let found = rows(db, &statement, "Failed to count the drugs by status").await?;
-    Ok(found
+    let context = "Failed to count the drugs by status";
+    let found = rows(db, &statement, context).await?;
+    found
         .iter()
-        .map(|row| CubeRow {
-            category: text(row, 0).and_then(|c| DrugCategory::parse(&c).ok()),
-            class: text(row, 1).and_then(|c| ProductClass::parse(&c)),
-            stable: text(row, 2).and_then(|c| c.trim().chars().next()),
-            shipping: text(row, 3).and_then(|c| ShippingStatus::parse(&c).ok()),
-            volume: text(row, 4).and_then(|c| VolumeStatus::parse(&c).ok()),
-            reason: text(row, 5).and_then(|c| Reason::parse(&c).ok()),
-            n: number(row, 6),
+        .map(|row| {
+            Ok(CubeRow {
+                category: row.try_get_by_index(0).context(context)?,
+                class: row.try_get_by_index(1).context(context)?,
+                stable: text(row, 2).and_then(|c| c.trim().chars().next()),
+                shipping: text(row, 3).and_then(|c| ShippingStatus::parse(&c).ok()),
+                volume: text(row, 4).and_then(|c| VolumeStatus::parse(&c).ok()),
+                reason: text(row, 5).and_then(|c| Reason::parse(&c).ok()),
+                n: number(row, 6),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// `"product_statuses"."shipping_status" IN ('2','3','4','5')` as SQL both backends read.

@@ -157,7 +157,7 @@ pub(super) async fn compute(
         .zip(reasons)
         .map(|(g, n)| {
             count(
-                g.as_str(),
+                g.code(),
                 g.label_ja(),
                 n,
                 short_n,
@@ -222,7 +222,7 @@ pub(super) async fn compute(
                     ..filter.clone()
                 };
                 let (key, label) =
-                    class.map_or(("unset", "未設定"), |c| (c.as_str(), c.label_ja()));
+                    class.map_or(("unset", "未設定"), |c| (c.code(), c.label_ja()));
                 breakdown(key, label, t, &f)
             })
             .collect(),

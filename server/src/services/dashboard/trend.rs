@@ -10,6 +10,7 @@ use sea_orm::{
 use supplywatch_reports::charts::TrendPoint;
 
 use crate::db::entity::{product, status_trend, supply_status_report};
+use crate::domain::ProductKind;
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::services::{DbContext, ServiceError, publication};
 
@@ -55,7 +56,7 @@ pub async fn backfill_from_history(
         .map(|w| w.week_ending)
         .collect();
     let drugs = product::Entity::find()
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .count(db)
         .await
         .context("Failed to count the drugs")?;

@@ -14,13 +14,14 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use crate::db::entity::product;
 use crate::domain::Role;
 use crate::domain::product::ProductCode;
+use crate::domain::substitute_request::RequestKind;
 use crate::services::accounts::UserContext;
 use crate::services::audit::Actor;
 use crate::services::substitutes::requests::NewRequests;
-use crate::services::substitutes::{self, RequestKind, RequestView};
+use crate::services::substitutes::{self, RequestView};
 use crate::services::{DbContext, ServiceError, cases};
 
-pub use runs::{LikelyNext, RunSummary, Trigger};
+pub use runs::{LikelyNext, RunSummary};
 pub use signals::{GroupSignals, MemberSignals};
 
 /// Refuses anyone but the ministry (signals may rest on confidential reports).

@@ -13,27 +13,8 @@ use sea_orm::{
 use super::signals::{self, GroupSignals, load_groups};
 use super::subscriptions;
 use crate::db::entity::{forecast_item, forecast_run, product, product_status};
-use crate::domain::forecast::CapacitySource;
+use crate::domain::forecast::Trigger;
 use crate::services::{DbContext, ServiceError};
-
-/// Why a run was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    /// The nightly job.
-    Nightly,
-    /// A ministry user asked for it.
-    OnDemand,
-}
-
-impl Trigger {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Nightly => "nightly",
-            Self::OnDemand => "on_demand",
-        }
-    }
-}
 
 /// What a run found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,15 +49,6 @@ impl LikelyNext {
         (self.item.shortfall * 1000)
             .checked_div(self.item.expected_demand)
             .unwrap_or(0)
-    }
-}
-
-/// The stored name of a capacity source.
-pub fn capacity_source_name(source: CapacitySource) -> &'static str {
-    match source {
-        CapacitySource::DeclaredUnits => "declared_units",
-        CapacitySource::DeclaredPercent => "declared_percent",
-        CapacitySource::Assumed => "assumed",
     }
 }
 
@@ -138,7 +110,7 @@ pub async fn run_in(
     let previous = latest_run(txn).await?;
     let items: Vec<forecast_item::ActiveModel> = signals.iter().flat_map(likely_rows).collect();
     let run = forecast_run::ActiveModel {
-        trigger: Set(trigger.as_str().to_owned()),
+        trigger: Set(trigger),
         computed_at: Set(now),
         groups: Set(i32::try_from(signals.len()).unwrap_or(i32::MAX)),
         likely_next: Set(i32::try_from(items.len()).unwrap_or(i32::MAX)),
@@ -207,7 +179,7 @@ fn likely_rows(group: &GroupSignals) -> Vec<forecast_item::ActiveModel> {
                 extra_demand: Set(as_i64(o.extra_demand)),
                 expected_demand: Set(as_i64(o.expected_demand)),
                 capacity: Set(as_i64(o.capacity)),
-                capacity_source: Set(capacity_source_name(o.capacity_source).to_owned()),
+                capacity_source: Set(o.capacity_source),
                 shortfall: Set(as_i64(o.shortfall)),
                 short_from_weeks: Set(o.short_from_weeks.map(as_i64)),
                 confidential: Set(confidential),

@@ -12,7 +12,9 @@ use crate::db::entity::{
     case, case_report, dispensing_count, product, product_status, shipment, substitute_request,
     substitute_response,
 };
+use crate::domain::case_flow::ReportKind;
 use crate::domain::forecast::{self, Declared, Forecast, Loss, Member};
+use crate::domain::uploads::ShipmentKind;
 use crate::services::{DbContext, ServiceError};
 
 /// Months of actual shipments averaged into "usual monthly shipments".
@@ -240,7 +242,7 @@ async fn usual_shipments(
     let from = month_of(start);
     let rows = shipment::Entity::find()
         .filter(shipment::Column::ProductId.is_in(ids.iter().copied()))
-        .filter(shipment::Column::Kind.eq("actual"))
+        .filter(shipment::Column::Kind.eq(ShipmentKind::Actual))
         .filter(shipment::Column::Month.gte(from))
         .filter(shipment::Column::Month.lte(now))
         .order_by_desc(shipment::Column::Month)
@@ -336,7 +338,7 @@ pub(super) async fn at_risk(
     let mut latest: HashMap<i32, case_report::Model> = HashMap::new();
     for r in case_report::Entity::find()
         .filter(case_report::Column::CaseId.is_in(open.keys().copied()))
-        .filter(case_report::Column::Kind.eq("supply_risk"))
+        .filter(case_report::Column::Kind.eq(ReportKind::SupplyRisk))
         .order_by_asc(case_report::Column::Id)
         .all(db)
         .await

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{DbContext, ServiceError};
 use crate::db::entity::{contact, outbox_message};
+use crate::domain::contact::Delivery;
 use crate::mail::MailContent;
 
 /// Rows per insert statement.
@@ -46,7 +47,7 @@ impl NewMessage {
             organization_id: Some(to.organization_id),
             recipient_name: to.name.clone(),
             recipient_email: to.email.clone(),
-            digest: to.delivery == "daily_digest",
+            digest: to.delivery == Delivery::DailyDigest,
             content,
         }
     }

@@ -15,7 +15,7 @@ use super::audit::{self, Actor, AuditEntry};
 use super::products::search_text;
 use super::{DbContext, ServiceError};
 use crate::db::entity::{organization, price_list_import, product, product_revision};
-use crate::domain::OrganizationKind;
+use crate::domain::{OrganizationKind, ProductKind};
 pub use parse::PriceListRow;
 
 /// Rows inserted per statement (well under both databases' bind-parameter limits).
@@ -60,7 +60,7 @@ pub async fn import<C: ConnectionTrait + TransactionTrait>(
     let makers_before = maker_ids(&txn).await?.len();
     let makers = ensure_makers(&txn, rows, now).await?;
     let existing: HashMap<String, product::Model> = product::Entity::find()
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .all(&txn)
         .await
         .context("Failed to load the current product master")?
@@ -143,7 +143,7 @@ pub async fn import<C: ConnectionTrait + TransactionTrait>(
 /// Manufacturer ids by name.
 async fn maker_ids(db: &impl ConnectionTrait) -> Result<HashMap<String, i32>, ServiceError> {
     Ok(organization::Entity::find()
-        .filter(organization::Column::Kind.eq(OrganizationKind::Manufacturer.as_str()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Manufacturer))
         .all(db)
         .await
         .context("Failed to load makers")?
@@ -164,7 +164,7 @@ async fn ensure_makers(
             continue;
         }
         let created = organization::ActiveModel {
-            kind: Set(OrganizationKind::Manufacturer.as_str().to_owned()),
+            kind: Set(OrganizationKind::Manufacturer),
             name: Set(name.clone()),
             corporate_number: Set(None),
             created_at: Set(now),
@@ -190,7 +190,7 @@ async fn record_revisions(
         .select_only()
         .column(product::Column::Code)
         .column(product::Column::Id)
-        .filter(product::Column::Kind.eq("drug"))
+        .filter(product::Column::Kind.eq(ProductKind::Drug))
         .into_tuple::<(String, i32)>()
         .all(db)
         .await
@@ -233,8 +233,8 @@ fn differs(current: &product::Model, row: &PriceListRow, maker_id: Option<i32>) 
         || current.maker_name != row.maker_name
         || current.ingredient.as_deref() != Some(row.ingredient.as_str())
         || current.specification.as_deref() != Some(row.specification.as_str())
-        || current.product_class.as_deref() != Some(row.product_class.as_str())
-        || current.category.as_deref() != Some(row.category.label_ja())
+        || current.product_class != Some(row.product_class)
+        || current.category != Some(row.category)
         || current.transitional_until != row.transitional_until
         || current.pharmacopoeia != row.pharmacopoeia
         || current.narcotic != row.narcotic
@@ -248,15 +248,15 @@ fn to_active_model(
 ) -> product::ActiveModel {
     product::ActiveModel {
         code: Set(row.code.as_str().to_owned()),
-        kind: Set("drug".to_owned()),
+        kind: Set(ProductKind::Drug),
         name: Set(row.name.clone()),
         ingredient: Set(Some(row.ingredient.clone())),
         specification: Set(Some(row.specification.clone())),
         group_code: Set(Some(row.code.group_code().to_owned())),
         related_code: Set(Some(row.code.related_code().to_owned())),
-        category: Set(Some(row.category.label_ja().to_owned())),
+        category: Set(Some(row.category)),
         therapeutic_class: Set(Some(row.code.therapeutic_class().to_owned())),
-        product_class: Set(Some(row.product_class.as_str().to_owned())),
+        product_class: Set(Some(row.product_class)),
         pharmacopoeia: Set(row.pharmacopoeia),
         narcotic: Set(row.narcotic),
         basic_drug: Set(false),

@@ -167,7 +167,8 @@ impl Columns {
         let code = YjCode::parse(get(self.code))
             .map_err(|e| problems.push(FieldProblem::from_field_error(CODE, &e).at_row(row)))
             .ok();
-        let category = DrugCategory::parse(get(self.category))
+        let category = get(self.category)
+            .parse::<DrugCategory>()
             .map_err(|e| problems.push(FieldProblem::from_field_error("区分", &e).at_row(row)))
             .ok();
         let name = get(self.name).to_owned();

@@ -147,7 +147,7 @@ pub(crate) fn condition(query: &ProductQuery) -> Condition {
         condition = condition.add(product::Column::MakerId.eq(maker_id));
     }
     if let Some(kind) = query.kind {
-        condition = condition.add(product::Column::Kind.eq(kind.as_str()));
+        condition = condition.add(product::Column::Kind.eq(kind));
     }
     if let Some(status) = query.shipping_status {
         condition = condition.add(
@@ -301,25 +301,20 @@ async fn substitutes(
 }
 
 fn summary(row: product::Model, status: Option<StatusView>) -> ProductSummary {
-    let kind = ProductKind::parse(&row.kind).map_or("drug", ProductKind::as_str);
     ProductSummary {
         maker: row.maker_id.map(|id| MakerRef {
             id,
             name: row.maker_name.clone().unwrap_or_default(),
         }),
         code: row.code,
-        kind,
+        kind: row.kind.code(),
         name: row.name,
         ingredient: row.ingredient,
         specification: row.specification,
         group_code: row.group_code,
         maker_name: row.maker_name,
-        category: row.category,
-        product_class: row
-            .product_class
-            .as_deref()
-            .and_then(ProductClass::parse)
-            .map(ProductClass::label_ja),
+        category: row.category.map(|c| c.code().to_owned()),
+        product_class: row.product_class.map(ProductClass::label_ja),
         price: row.price,
         status,
     }

@@ -1,29 +1,20 @@
 //! The reasons of ⑬ grouped as the ministry's summary does: 原材料 / 製造 / 品質 / その他.
 
+use crate::domain::coded::coded_enum;
 use crate::domain::supply_status::Reason;
 
-/// The reasons of ⑬ as the ministry groups them: 原材料 / 製造 / 品質 / その他.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReasonGroup {
-    /// ⑬ = 2.
-    RawMaterials,
-    /// ⑬ = 3.
-    Manufacturing,
-    /// ⑬ = 4.
-    Quality,
-    /// Every other reason (需要増, 行政処分, 薬価削除, その他) and blanks.
-    Other,
-}
+coded_enum!(
+    /// The reasons of ⑬ as the ministry groups them: 原材料 (⑬ = 2) / 製造 (3) / 品質 (4) /
+    /// その他 (every other reason — 需要増, 行政処分, 薬価削除, その他 — and blanks).
+    ReasonGroup {
+        RawMaterials = "raw_materials", "原材料";
+        Manufacturing = "manufacturing", "製造";
+        Quality = "quality", "品質";
+        Other = "other", "その他";
+    }
+);
 
 impl ReasonGroup {
-    /// In display order.
-    pub const ALL: [Self; 4] = [
-        Self::RawMaterials,
-        Self::Manufacturing,
-        Self::Quality,
-        Self::Other,
-    ];
-
     /// The group of a reason (blank: その他).
     pub fn of(reason: Option<Reason>) -> Self {
         match reason {
@@ -34,26 +25,7 @@ impl ReasonGroup {
         }
     }
 
-    /// Japanese label.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::RawMaterials => "原材料",
-            Self::Manufacturing => "製造",
-            Self::Quality => "品質",
-            Self::Other => "その他",
-        }
-    }
-
-    /// Name in URLs and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RawMaterials => "raw_materials",
-            Self::Manufacturing => "manufacturing",
-            Self::Quality => "quality",
-            Self::Other => "other",
-        }
-    }
-
+    /// The ⑬ codes of the group.
     pub(super) fn codes(self) -> Vec<&'static str> {
         match self {
             Self::RawMaterials => vec![Reason::RawMaterials.code()],

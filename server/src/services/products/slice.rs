@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, Condition};
 
 use super::reasons::ReasonGroup;
 use crate::db::entity::{product, product_status};
+use crate::domain::ProductKind;
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::domain::{DrugCategory, ProductClass};
 use crate::services::{FieldProblem, ServiceError};
@@ -73,8 +74,9 @@ impl Pick {
         }
         if let Some(group) = text.strip_prefix("reason-") {
             return ReasonGroup::ALL
-                .into_iter()
-                .find(|g| g.as_str() == group)
+                .iter()
+                .copied()
+                .find(|g| g.code() == group)
                 .map(Self::Reason);
         }
         if let Some(cat) = text.strip_prefix("stable-") {
@@ -102,7 +104,7 @@ impl Pick {
             Self::Short => "short".to_owned(),
             Self::Unreported => "unreported".to_owned(),
             Self::Volume(v) => format!("volume-{}", v.code()),
-            Self::Reason(g) => format!("reason-{}", g.as_str()),
+            Self::Reason(g) => format!("reason-{}", g.code()),
             Self::StableSupply(c) => format!("stable-{c}"),
             Self::CausedBy(code) => format!("caused-by-{code}"),
         }
@@ -147,13 +149,13 @@ impl Filter {
                 .map(str::to_owned)
         };
         let category = blank(category)
-            .map(|c| DrugCategory::parse(&c))
+            .map(|c| c.parse::<DrugCategory>())
             .transpose()
             .map_err(|e| ServiceError::invalid(FieldProblem::from_field_error("category", &e)))?;
         let product_class = match blank(class) {
             None => None,
             Some(c) => Some(
-                ProductClass::parse(&c)
+                ProductClass::from_code(&c)
                     .or_else(|| CLASSES.into_iter().find(|k| k.label_ja() == c))
                     .ok_or_else(|| {
                         ServiceError::invalid(FieldProblem::new(
@@ -184,7 +186,7 @@ impl Filter {
             parts.push(format!("category={}", encode_query(c.label_ja())));
         }
         if let Some(c) = self.product_class {
-            parts.push(format!("class={}", c.as_str()));
+            parts.push(format!("class={}", c.code()));
         }
         if let Some(m) = self.maker_id {
             parts.push(format!("maker={m}"));
@@ -197,12 +199,12 @@ impl Filter {
 
     /// The condition on `products` (drugs only).
     pub fn condition(&self) -> Condition {
-        let mut c = Condition::all().add(product::Column::Kind.eq("drug"));
+        let mut c = Condition::all().add(product::Column::Kind.eq(ProductKind::Drug));
         if let Some(category) = self.category {
-            c = c.add(product::Column::Category.eq(category.label_ja()));
+            c = c.add(product::Column::Category.eq(category));
         }
         if let Some(class) = self.product_class {
-            c = c.add(product::Column::ProductClass.eq(class.as_str()));
+            c = c.add(product::Column::ProductClass.eq(class));
         }
         if let Some(maker) = self.maker_id {
             c = c.add(product::Column::MakerId.eq(maker));

@@ -95,7 +95,7 @@ pub async fn answer(
         increase_percent: Set(answer.increase_percent),
         lead_time_months: Set(answer.lead_time_months),
         extra_units_per_month: Set(answer.extra_units_per_month),
-        not_possible_reason: Set(answer.not_possible_reason.map(|r| r.as_str().to_owned())),
+        not_possible_reason: Set(answer.not_possible_reason),
         reason_text: Set(answer.reason_text),
         submitted_at: Set(now),
         ..Default::default()

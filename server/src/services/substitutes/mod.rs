@@ -16,44 +16,7 @@ pub use views::{CaseAnswers, Totals};
 use super::ServiceError;
 use super::products::substitutes_of;
 use crate::db::entity::product;
-
-/// What a request asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestKind {
-    /// Automatic, after a status worsened: no case, no consent.
-    HeadsUp,
-    /// The ministry asks for stock and production data (在庫状況・生産状況); no consent needed.
-    Information,
-    /// The ministry asks to increase production or coordinate (協力依頼); needs consent.
-    Cooperation,
-}
-
-impl RequestKind {
-    /// Stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::HeadsUp => "heads_up",
-            Self::Information => "information",
-            Self::Cooperation => "cooperation",
-        }
-    }
-
-    /// Japanese label.
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::HeadsUp => "供給状況悪化のお知らせ",
-            Self::Information => "在庫・生産状況の照会",
-            Self::Cooperation => "増産等の協力依頼",
-        }
-    }
-
-    /// Reads a name.
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::HeadsUp, Self::Information, Self::Cooperation]
-            .into_iter()
-            .find(|k| k.as_str() == text.trim())
-    }
-}
+use crate::domain::substitute_request::RequestKind;
 
 /// A product named on a request.
 #[derive(Debug, Clone, PartialEq, Eq)]

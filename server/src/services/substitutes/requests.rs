@@ -11,8 +11,9 @@ use sea_orm::{
 };
 
 use super::views::views;
-use super::{RequestKind, RequestView, substitutes_by_maker};
+use super::{RequestView, substitutes_by_maker};
 use crate::db::entity::{case, case_supporter, organization, product, substitute_request};
+use crate::domain::substitute_request::RequestKind;
 use crate::domain::{OrganizationKind, Role};
 use crate::mail::MailContent;
 use crate::mail::content::{ProductLine, Request};
@@ -108,7 +109,7 @@ pub async fn create(
     }
     let event_key = format!(
         "case:{case_id}:{}:{}",
-        new.kind.as_str(),
+        new.kind.code(),
         now.timestamp_micros()
     );
     let asked: Vec<i32> = targets.iter().chain(&associations).copied().collect();
@@ -116,7 +117,7 @@ pub async fn create(
         .iter()
         .map(|org| substitute_request::ActiveModel {
             event_key: Set(event_key.clone()),
-            kind: Set(new.kind.as_str().to_owned()),
+            kind: Set(new.kind),
             case_id: Set(Some(case_id)),
             product_id: Set(product.id),
             organization_id: Set(*org),
@@ -143,7 +144,7 @@ pub async fn create(
         target: format!("case:{case_id}"),
         detail: Some(format!(
             "{} to {} organisation(s)",
-            new.kind.as_str(),
+            new.kind.code(),
             asked.len()
         )),
         success: true,
@@ -213,7 +214,7 @@ async fn check_associations(
     let ids: BTreeSet<i32> = new.association_ids.iter().copied().collect();
     let found: BTreeSet<i32> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(ids.iter().copied()))
-        .filter(organization::Column::Kind.eq(OrganizationKind::Association.as_str()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Association))
         .all(db)
         .await
         .context("Failed to load the associations")?

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{ProductRef, RequestKind, RequestView, ResponseView, substitutes_by_maker};
+use super::{ProductRef, RequestView, ResponseView, substitutes_by_maker};
 use crate::db::entity::{organization, product, substitute_request, substitute_response, user};
 use crate::domain::substitute_answer::{NotPossibleReason, months_text};
 use crate::services::{DbContext, ServiceError};
@@ -131,7 +131,7 @@ pub(super) async fn views(
             let p = products.get(&r.product_id);
             RequestView {
                 id: r.id,
-                kind: RequestKind::parse(&r.kind).unwrap_or(RequestKind::Information),
+                kind: r.kind,
                 case_id: r.case_id,
                 product: ProductRef {
                     code: p.map(|p| p.code.clone()).unwrap_or_default(),
@@ -167,12 +167,8 @@ fn response_view(r: substitute_response::Model, names: &HashMap<i32, String>) ->
         increase_percent: r.increase_percent,
         lead_time_months: r.lead_time_months,
         extra_units_per_month: r.extra_units_per_month,
-        not_possible_label: r
-            .not_possible_reason
-            .as_deref()
-            .and_then(NotPossibleReason::parse)
-            .map(NotPossibleReason::label_ja),
-        not_possible_reason: r.not_possible_reason,
+        not_possible_label: r.not_possible_reason.map(NotPossibleReason::label_ja),
+        not_possible_reason: r.not_possible_reason.map(|n| n.code().to_owned()),
         reason_text: r.reason_text,
         answered_by: r.user_id.and_then(|id| names.get(&id).cloned()),
         submitted_at: r.submitted_at,

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::StatusRow;
 use crate::db::entity::product;
+use crate::domain::ProductKind;
 use crate::domain::supply_status::{SupplyStatus, validate};
 use crate::domain::{ProductCode, Role};
 use crate::services::accounts::UserContext;
@@ -159,7 +160,7 @@ fn master_mismatches(
         .filter(|(_, given)| !given.trim().is_empty())
         .filter_map(|(label, given)| {
             let master = match *label {
-                "①薬剤区分" => found.category.clone(),
+                "①薬剤区分" => found.category.map(|c| c.code().to_owned()),
                 "②薬効分類" => found.therapeutic_class.clone(),
                 "③成分名" => found.ingredient.clone(),
                 "④規格単位" => found.specification.clone(),
@@ -204,7 +205,7 @@ async fn products_by_code(
     for chunk in codes.chunks(2_000) {
         let rows = product::Entity::find()
             .filter(product::Column::Code.is_in(chunk.iter().cloned()))
-            .filter(product::Column::Kind.eq("drug"))
+            .filter(product::Column::Kind.eq(ProductKind::Drug))
             .all(db)
             .await
             .context("Failed to look up products")?;

@@ -7,7 +7,7 @@ use supplywatch_reports::status_sheet::SheetRow;
 
 use super::history::{self, StatusView};
 use crate::db::entity::product;
-use crate::domain::{ProductClass, ProductKind};
+use crate::domain::ProductKind;
 use crate::services::products::{self, ProductQuery};
 use crate::services::{DbContext, ServiceError};
 
@@ -53,7 +53,7 @@ impl PublicEntry {
         let p = &self.product;
         let s = self.status.as_ref();
         SheetRow {
-            category: p.category.clone().unwrap_or_default(),
+            category: p.category.map(|c| c.code().to_owned()).unwrap_or_default(),
             therapeutic_class: p.therapeutic_class.clone().unwrap_or_default(),
             ingredient: p.ingredient.clone().unwrap_or_default(),
             specification: p.specification.clone().unwrap_or_default(),
@@ -62,8 +62,6 @@ impl PublicEntry {
             maker_name: p.maker_name.clone().unwrap_or_default(),
             product_class: p
                 .product_class
-                .as_deref()
-                .and_then(ProductClass::parse)
                 .map(|c| c.label_ja().to_owned())
                 .unwrap_or_default(),
             basic_drug: if p.basic_drug {

@@ -61,23 +61,23 @@ fn every_event() -> Vec<CaseEvent> {
 #[test]
 fn every_coded_value_round_trips_through_its_name() {
     for &state in CaseState::ALL {
-        assert_eq!(CaseState::parse(state.as_str()), Some(state));
+        assert_eq!(CaseState::from_code(state.code()), Some(state));
         assert!(!state.label_ja().is_empty());
     }
     for &kind in ReportKind::ALL {
-        assert_eq!(ReportKind::parse(kind.as_str()), Some(kind));
+        assert_eq!(ReportKind::from_code(kind.code()), Some(kind));
     }
     for &impact in Impact::ALL {
-        assert_eq!(Impact::parse(impact.as_str()), Some(impact));
+        assert_eq!(Impact::from_code(impact.code()), Some(impact));
     }
     for &decision in Decision::ALL {
-        assert_eq!(Decision::parse(decision.as_str()), Some(decision));
+        assert_eq!(Decision::from_code(decision.code()), Some(decision));
     }
     assert_eq!(
-        CaseState::parse(" monitoring "),
+        CaseState::from_code(" monitoring "),
         Some(CaseState::Monitoring)
     );
-    assert_eq!(CaseState::parse("closed"), None);
+    assert_eq!(CaseState::from_code("closed"), None);
     assert_eq!(Flow::A.label_ja(), "供給不安・欠品");
     assert_eq!(Impact::PossiblyLarge.label_ja(), "大の可能性");
     assert_eq!(

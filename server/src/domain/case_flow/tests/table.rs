@@ -219,7 +219,7 @@ fn every_flow_state_event_and_party_follows_the_table() {
                         got,
                         Err(FlowError::NotYourStep {
                             event: event.name(),
-                            who: who.as_str()
+                            who: who.code()
                         }),
                         "{case:?} {event:?} by {party:?}"
                     );
