@@ -33,15 +33,7 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a server with the demo data (password [`crate::DEMO_PASSWORD`]).
     pub async fn spawn(backend: &Backend) -> anyhow::Result<Self> {
-        let app = Self::spawn_empty(backend).await?;
-        supplywatch::seeding::demo::load_if_empty(
-            &app.db,
-            Some(SecretString::from(crate::DEMO_PASSWORD)),
-            chrono::Utc::now(),
-        )
-        .await
-        .context("Failed to load the demo data")?;
-        Ok(app)
+        Self::spawn_with(backend, |_| {}).await
     }
 
     /// Starts a server with the demo data and settings adjusted by `adjust` (e.g. short timeouts).

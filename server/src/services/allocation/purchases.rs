@@ -109,21 +109,8 @@ pub async fn upload(
     }
     let wholesaler_id = user.organization.id;
     let products = product_ids(db).await?;
-    let format = table_file::sniff(path)?;
-    let checked = {
-        let path = path.to_path_buf();
-        let limits = limits.clone();
-        tokio::task::spawn_blocking(move || {
-            let file = TableFile {
-                path: &path,
-                format,
-                limits: &limits,
-            };
-            check(&file, &products)
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
-    };
+    let checked =
+        table_file::check_on_pool(path, limits, move |file| check(file, &products)).await?;
     let txn = db.begin().await.context("Failed to begin the upload")?;
     let upload_id = uploads::record(
         &txn,

@@ -70,22 +70,10 @@ pub async fn upload(
         ));
     }
     let products = product_makers(db).await?;
-    let format = table_file::sniff(path)?;
     let maker_id = user.organization.id;
-    let rows = {
-        let path = path.to_path_buf();
-        let limits = limits.clone();
-        tokio::task::spawn_blocking(move || {
-            let file = TableFile {
-                path: &path,
-                format,
-                limits: &limits,
-            };
-            check(&file, &products, maker_id)
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))??
-    };
+    let rows =
+        table_file::check_on_pool(path, limits, move |file| check(file, &products, maker_id))
+            .await?;
     let txn = db.begin().await.context("Failed to begin the upload")?;
     let upload_id = uploads::record(
         &txn,

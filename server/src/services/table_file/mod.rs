@@ -205,6 +205,27 @@ pub struct TableFile<'a> {
     pub limits: &'a TableLimits,
 }
 
+/// Tells the format of the file at `path` and runs `check` on it on the blocking pool (a file is
+/// never read on a request thread).
+pub async fn check_on_pool<T: Send + 'static>(
+    path: &Path,
+    limits: &TableLimits,
+    check: impl FnOnce(&TableFile<'_>) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ServiceError> {
+    let path = path.to_path_buf();
+    let limits = limits.clone();
+    tokio::task::spawn_blocking(move || {
+        let format = sniff(&path)?;
+        check(&TableFile {
+            path: &path,
+            format,
+            limits: &limits,
+        })
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("The file check stopped: {e}")))?
+}
+
 /// Reads the file: finds the heading row among the first 20 rows (the first row in which
 /// `recognise` knows every column of `required`), then calls `on_row` with each following
 /// non-blank row and its number. Stops early when `on_row` returns `false`.
