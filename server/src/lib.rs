@@ -6,6 +6,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod paths;
 pub mod seeding;
 pub mod services;
 pub mod settings;

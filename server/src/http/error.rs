@@ -148,7 +148,7 @@ impl ResponseError for AppError {
         }
         if self.html {
             if let ErrorKind::LoginRequired { next } = &self.kind {
-                let location = format!("/login?next={}", encode_query(next));
+                let location = format!("{}?next={}", crate::paths::LOGIN, encode_query(next));
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, location))
                     .finish();

@@ -17,6 +17,7 @@ use sea_orm::DatabaseConnection;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::paths;
 use crate::services::allocation::CustomerCodes;
 use crate::settings::Settings;
 pub use error::AppError;
@@ -92,16 +93,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route("/healthz", web::get().to(health::show_health))
     .route("/static/{file}", web::get().to(assets::show_asset))
     .route("/", web::get().to(pages::home::show_home))
-    .route("/login", web::get().to(pages::login::new_session_form))
-    .route("/login", web::post().to(pages::login::create_session))
+    .route(paths::LOGIN, web::get().to(pages::login::new_session_form))
+    .route(paths::LOGIN, web::post().to(pages::login::create_session))
     .route("/logout", web::post().to(pages::login::delete_session))
-    .route("/products", web::get().to(pages::products::list_products))
     .route(
-        "/products/{code}",
-        web::get().to(pages::products::show_product),
+        paths::PRODUCTS,
+        web::get().to(pages::products::list_products),
     )
+    .route(paths::PRODUCT, web::get().to(pages::products::show_product))
     .route(
-        "/my/products",
+        paths::MY_PRODUCTS,
         web::get().to(pages::my_products::list_my_products),
     )
     .route(
@@ -128,8 +129,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         "/my/supply-status/template.csv",
         web::get().to(pages::status_upload::download_template),
     )
-    .route("/cases", web::get().to(pages::cases::list_cases))
-    .route("/cases/{id}", web::get().to(pages::cases::show_case))
+    .route(paths::CASES, web::get().to(pages::cases::list_cases))
+    .route(paths::CASE, web::get().to(pages::cases::show_case))
     .route(
         "/cases/{id}/steps",
         web::post().to(pages::cases::create_step),
@@ -181,15 +182,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::post().to(pages::data_upload::create_purchase_history_upload),
     )
     .route(
-        "/allocation-plans",
+        paths::ALLOCATION_PLANS,
         web::get().to(pages::allocation_plans::list_plans),
     )
     .route(
-        "/allocation-plans",
+        paths::ALLOCATION_PLANS,
         web::post().to(pages::allocation_plans::create_plan),
     )
     .route(
-        "/allocation-plans/{id}",
+        paths::ALLOCATION_PLAN,
         web::get().to(pages::allocation_plans::show_plan),
     )
     .route(
@@ -218,11 +219,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     // Substitute makers, contacts and the outbox (issue 5).
     .route(
-        "/my/substitute-requests",
+        paths::MY_SUBSTITUTE_REQUESTS,
         web::get().to(pages::substitutes::list_substitute_requests),
     )
     .route(
-        "/my/substitute-requests/{id}",
+        paths::MY_SUBSTITUTE_REQUEST,
         web::get().to(pages::substitutes::show_substitute_request),
     )
     .route(
@@ -230,7 +231,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::post().to(pages::substitutes::create_substitute_response),
     )
     .route(
-        "/early-warning",
+        paths::EARLY_WARNING,
         web::get().to(pages::early_warning::show_early_warning),
     )
     .route(
@@ -261,19 +262,25 @@ pub fn routes(cfg: &mut ServiceConfig) {
         "/cases/{id}/requests",
         web::post().to(pages::substitutes::create_case_requests),
     )
-    .route("/my/contacts", web::get().to(pages::outbox::list_contacts))
+    .route(
+        paths::MY_CONTACTS,
+        web::get().to(pages::outbox::list_contacts),
+    )
     .route(
         "/my/contacts/{id}/delivery",
         web::post().to(pages::outbox::update_contact_delivery),
     )
-    .route("/admin/outbox", web::get().to(pages::outbox::list_outbox))
+    .route(
+        paths::ADMIN_OUTBOX,
+        web::get().to(pages::outbox::list_outbox),
+    )
     .route(
         "/admin/outbox/{id}/resend",
         web::post().to(pages::outbox::resend_outbox_message),
     )
     // The ministry's dashboard (issue 7).
     .route(
-        "/dashboard",
+        paths::DASHBOARD,
         web::get().to(pages::dashboard::show_dashboard),
     );
 }

@@ -29,11 +29,6 @@ pub(crate) struct Filed<'a> {
     pub receipt_number: &'a str,
 }
 
-/// Path of the page where a substitute maker answers a request.
-pub fn answer_path(request_id: i32) -> String {
-    format!("/my/substitute-requests/{request_id}")
-}
-
 /// Queues the heads-ups that `filed` causes; call before the current statuses are replaced.
 /// Returns how many mails were queued.
 pub(crate) async fn queue_heads_ups(
@@ -106,7 +101,7 @@ pub(crate) async fn queue_heads_ups(
             reason: f.status.reason.map(|r| r.label_ja().to_owned()),
             reported_on: reported_on.to_string(),
             substitutes: lines.clone(),
-            link_path: answer_path(*request_id),
+            link_path: crate::paths::substitute_request(*request_id),
         });
         for contact in contacts.get(org).into_iter().flatten() {
             messages.push(NewMessage::to_contact(

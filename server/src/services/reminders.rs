@@ -15,6 +15,7 @@ use crate::domain::ProductKind;
 use crate::domain::case_flow;
 use crate::mail::MailContent;
 use crate::mail::content::Notice;
+use crate::paths;
 
 /// Products listed in one stale-status mail at most.
 const MAX_LINES: usize = 30;
@@ -85,7 +86,7 @@ pub async fn case_reminders(
                 "下記の事案は、第一報から{overdue_days}日を過ぎても追加報告が提出されていません。速やかに追加報告（全項目）をご提出ください。"
             ),
             lines: vec![line],
-            link_path: format!("/cases/{}", c.id),
+            link_path: paths::case(c.id),
         });
         for contact in outbox::contacts_of(db, &[c.maker_id]).await? {
             messages.push(NewMessage::to_contact(
@@ -109,7 +110,7 @@ pub async fn case_reminders(
                 "追加報告の期限を過ぎている事案の一覧です。各社には本日リマインダーを送りました。"
                     .to_owned(),
             lines: summary.clone(),
-            link_path: "/cases".to_owned(),
+            link_path: paths::CASES.to_owned(),
         });
         messages.push(NewMessage::to_contact(
             &format!("case-summary:{today}"),
@@ -168,7 +169,7 @@ pub async fn stale_status_reminders(
                 "{month} に入ってから供給状況（⑫～⑯）が確認・報告されていない貴社製品があります。変更がない場合も「当月掲載情報確認済み」としてご報告ください。"
             ),
             lines,
-            link_path: "/my/products".to_owned(),
+            link_path: paths::MY_PRODUCTS.to_owned(),
         });
         for contact in outbox::contacts_of(db, &[maker]).await? {
             messages.push(NewMessage::to_contact(

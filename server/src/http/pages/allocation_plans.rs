@@ -13,6 +13,7 @@ use crate::domain::allocation::Fraction;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::paths;
 use crate::services::allocation::export::{QUOTA_PLACES, RATIO_PLACES};
 use crate::services::allocation::listing::{self, PlanListItem};
 use crate::services::allocation::reserve::{self, RequestView};
@@ -223,7 +224,7 @@ pub async fn create_plan(
         Err(e) => Err(e),
     };
     match created {
-        Ok(view) => Ok(see_other(&format!("/allocation-plans/{}", view.plan.id))),
+        Ok(view) => Ok(see_other(&paths::allocation_plan(view.plan.id))),
         Err(ServiceError::Invalid(problems)) => {
             let mut response = render(&list_page(&state, &page, form, problems).await?)?;
             *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -342,6 +343,7 @@ pub async fn create_computation(
     .await
     .map_err(AppError::page)?;
     Ok(see_other(&format!(
-        "/allocation-plans/{id}?version={version}"
+        "{}?version={version}",
+        paths::allocation_plan(*id)
     )))
 }

@@ -10,6 +10,7 @@ use super::render;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::paths;
 use crate::services::ServiceError;
 use crate::services::allocation::reserve;
 
@@ -36,7 +37,10 @@ async fn back_or_problems(
     result: Result<(), ServiceError>,
 ) -> Result<HttpResponse, AppError> {
     match result {
-        Ok(()) => Ok(see_other(&format!("/allocation-plans/{id}#reserve"))),
+        Ok(()) => Ok(see_other(&format!(
+            "{}#reserve",
+            paths::allocation_plan(id)
+        ))),
         Err(ServiceError::Invalid(problems)) => {
             let query = PlanQuery {
                 version: None,

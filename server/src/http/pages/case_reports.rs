@@ -18,6 +18,7 @@ use crate::domain::supply_status::Reason;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::paths;
 use crate::services::cases::filing;
 use crate::services::products::{self, ProductQuery, ProductSummary};
 use crate::services::{FieldProblem, ServiceError};
@@ -295,7 +296,7 @@ fn outcome(
 ) -> Result<Result<HttpResponse, Vec<FieldProblem>>, AppError> {
     match result {
         Ok(filed) => Ok(Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/cases/{}", filed.case_id)))
+            .insert_header((header::LOCATION, paths::case(filed.case_id)))
             .finish())),
         Err(ServiceError::Invalid(problems)) => Ok(Err(problems)),
         Err(ServiceError::Conflict(message)) => Ok(Err(vec![FieldProblem::new(

@@ -14,6 +14,7 @@ use crate::domain::case_flow::{CaseAction, CaseState, Flow};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::paths;
 use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary};
 use crate::services::{FieldProblem, ServiceError, early_warning};
 
@@ -238,7 +239,7 @@ pub async fn create_step(
     let problems = match result {
         Ok(()) => {
             return Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/cases/{id}")))
+                .insert_header((header::LOCATION, paths::case(*id)))
                 .finish());
         }
         Err(ServiceError::Invalid(problems)) => problems,

@@ -14,6 +14,7 @@ use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::paths;
 use crate::services::early_warning::{
     self, GroupSignals, LikelyNext, MemberSignals, runs, subscriptions,
 };
@@ -342,7 +343,7 @@ pub async fn create_run(
     runs::run(&state.db, Trigger::OnDemand, chrono::Utc::now())
         .await
         .map_err(AppError::page)?;
-    Ok(see_other("/early-warning"))
+    Ok(see_other(paths::EARLY_WARNING))
 }
 
 /// Turns the mail on list changes on or off.
@@ -355,7 +356,7 @@ pub async fn update_subscription(
     subscriptions::set_subscription(&state.db, page.user.user_id, on, chrono::Utc::now())
         .await
         .map_err(AppError::page)?;
-    Ok(see_other("/early-warning"))
+    Ok(see_other(paths::EARLY_WARNING))
 }
 
 /// From the case page: information requests with each named maker's forecast figure.
@@ -376,5 +377,5 @@ pub async fn create_forecast_requests(
     )
     .await
     .map_err(AppError::page)?;
-    Ok(see_other(&format!("/cases/{case_id}/substitutes")))
+    Ok(see_other(&format!("{}#substitutes", paths::case(case_id))))
 }

@@ -11,6 +11,7 @@ use crate::domain::dates::iso_and_era;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::MaybePageUser;
+use crate::paths;
 use crate::services::cases::CaseSummary;
 use crate::services::dashboard::home::{self, AssociationHome, MakerHome, WholesalerHome};
 use crate::services::dashboard::{DashboardCache, SeamItem};
@@ -94,13 +95,13 @@ pub async fn show_home(
     cache: web::Data<DashboardCache>,
 ) -> Result<HttpResponse, AppError> {
     let Some(page) = user else {
-        return Ok(see_other("/login"));
+        return Ok(see_other(paths::LOGIN));
     };
     let now = chrono::Utc::now();
     let days = state.settings.case_overdue_days;
     let nav = Nav::for_user(&page);
     match page.user.role {
-        Role::Ministry | Role::Admin => Ok(see_other("/dashboard")),
+        Role::Ministry | Role::Admin => Ok(see_other(paths::DASHBOARD)),
         Role::Manufacturer => {
             let home = home::maker(&state.db, &cache, &page.user, days, now)
                 .await

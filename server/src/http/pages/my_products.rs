@@ -13,6 +13,7 @@ use crate::domain::supply_status::StatusInput;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::paths;
 use crate::services::products::{self, ProductQuery, ProductSummary};
 use crate::services::supply_status::{self, Source, StatusRow};
 use crate::services::{FieldProblem, ServiceError};
@@ -158,7 +159,7 @@ pub async fn show_status_row(
     let p = own_product(&state, &page, &code).await?;
     if !is_htmx(&req) {
         return Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/my/products"))
+            .insert_header((header::LOCATION, paths::MY_PRODUCTS))
             .finish());
     }
     render(&StatusRowPartial { p, receipt: None })
@@ -201,7 +202,7 @@ pub async fn create_status_report(
         Ok(receipt) => {
             if !is_htmx(&req) {
                 return Ok(HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, "/my/products"))
+                    .insert_header((header::LOCATION, paths::MY_PRODUCTS))
                     .finish());
             }
             let p = own_product(&state, &page, &code).await?;

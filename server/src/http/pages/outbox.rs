@@ -13,6 +13,7 @@ use crate::domain::contact::Delivery;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::PageUser;
+use crate::paths;
 use crate::services::contacts;
 use crate::services::outbox::{self, OutboxEntry, OutboxFilter};
 
@@ -88,7 +89,10 @@ pub async fn resend_outbox_message(
         .await
         .map_err(AppError::page)?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/admin/outbox?status=failed"))
+        .insert_header((
+            header::LOCATION,
+            format!("{}?status=failed", paths::ADMIN_OUTBOX),
+        ))
         .finish())
 }
 
@@ -139,6 +143,6 @@ pub async fn update_contact_delivery(
         .await
         .map_err(AppError::page)?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/my/contacts"))
+        .insert_header((header::LOCATION, paths::MY_CONTACTS))
         .finish())
 }

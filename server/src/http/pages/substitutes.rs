@@ -15,6 +15,7 @@ use crate::domain::{OrganizationKind, Role};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::paths;
 use crate::services::accounts::{OrganizationRef, organizations_of_kind};
 use crate::services::substitutes::requests::{self, NewRequests};
 use crate::services::substitutes::{CaseAnswers, RequestView, answers};
@@ -182,7 +183,7 @@ pub async fn create_substitute_response(
         Ok(_) => Ok(HttpResponse::SeeOther()
             .insert_header((
                 header::LOCATION,
-                format!("/my/substitute-requests/{id}?answered=1"),
+                format!("{}?answered=1", paths::substitute_request(*id)),
             ))
             .finish()),
         Err(ServiceError::Invalid(problems)) => {
@@ -233,7 +234,10 @@ pub async fn show_case_substitutes(
 ) -> Result<HttpResponse, AppError> {
     if !is_htmx(&req) {
         return Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/cases/{id}#substitutes")))
+            .insert_header((
+                header::LOCATION,
+                format!("{}#substitutes", paths::case(*id)),
+            ))
             .finish());
     }
     // A refused request comes back as `?problem=` on the case page, which htmx names here.
@@ -310,7 +314,7 @@ pub async fn create_case_requests(
     )
     .await
     {
-        Ok(_) => format!("/cases/{id}#substitutes"),
+        Ok(_) => format!("{}#substitutes", paths::case(*id)),
         Err(ServiceError::Conflict(message)) => problem_location(*id, &message),
         Err(ServiceError::Invalid(problems)) => problem_location(
             *id,
@@ -334,5 +338,5 @@ fn problem_location(id: i32, message: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect();
-    format!("/cases/{id}?problem={encoded}#substitutes")
+    format!("{}?problem={encoded}#substitutes", paths::case(id))
 }

@@ -12,6 +12,7 @@ use crate::db::entity::{
     allocation_plan, product, reserve_request, substitute_request, substitute_response,
 };
 use crate::domain::substitute_request::RequestKind;
+use crate::paths;
 use crate::services::accounts::UserContext;
 use crate::services::allocation::Scope;
 use crate::services::allocation::listing;
@@ -132,12 +133,12 @@ pub(super) async fn dashboard(
         substitute_answers_awaiting: Some(SeamTile {
             label: "回答待ちの照会・協力依頼".into(),
             value: awaiting.len() as u64,
-            href: "/cases".into(),
+            href: paths::CASES.into(),
         }),
         allocation_plans_in_force: Some(SeamTile {
             label: "実施中の配分計画".into(),
             value: in_force,
-            href: "/allocation-plans".into(),
+            href: paths::ALLOCATION_PLANS.into(),
         }),
         likely_next: likely_next(db).await?,
     })
@@ -153,7 +154,7 @@ async fn likely_next(
     let tile = SeamTile {
         label: "次に不足しそうな品目（波及予測）".into(),
         value: u64::try_from(run.likely_next).unwrap_or(0),
-        href: "/early-warning".into(),
+        href: paths::EARLY_WARNING.into(),
     };
     let items = rows
         .iter()
@@ -170,7 +171,7 @@ async fn likely_next(
                     r.source_name, r.item.shortfall
                 )
             },
-            href: format!("/products/{}", r.code),
+            href: paths::product(&r.code),
         })
         .collect();
     Ok(Some((tile, items)))
@@ -214,7 +215,7 @@ pub(super) async fn maker(
                 RequestKind::Cooperation => "厚生労働省からの協力依頼：増産の可否をご回答ください",
             }
             .to_owned(),
-            href: format!("/my/substitute-requests/{}", r.id),
+            href: paths::substitute_request(r.id),
         })
         .collect();
     Ok(MakerFollowups {
@@ -241,7 +242,7 @@ pub(super) async fn wholesaler(
                 p.coverage_ratio(),
                 p.own_supply.unwrap_or(0)
             ),
-            href: format!("/allocation-plans/{}", p.plan.id),
+            href: paths::allocation_plan(p.plan.id),
         })
         .collect();
     let mut months: Vec<i32> = plans
@@ -276,7 +277,7 @@ pub(super) async fn wholesaler(
         .map(|r| SeamItem {
             title: names.get(&r.plan_id).cloned().unwrap_or_default(),
             detail: format!("希望 {} の予備枠申請が未配分です", r.requested),
-            href: format!("/allocation-plans/{}#reserve", r.plan_id),
+            href: format!("{}#reserve", paths::allocation_plan(r.plan_id)),
         })
         .collect();
     Ok(WholesalerFollowups {

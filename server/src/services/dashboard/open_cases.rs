@@ -9,6 +9,7 @@ use super::{CaseStateRow, CaseTiles};
 use crate::db::entity::{case, product};
 use crate::domain::ProductKind;
 use crate::domain::case_flow::{self, CaseState};
+use crate::paths;
 use crate::services::products::slice::Filter;
 use crate::services::{DbContext, ServiceError};
 
@@ -74,7 +75,7 @@ pub(super) async fn tiles(
                 state: *state,
                 open,
                 overdue,
-                href: format!("/cases?state={}{maker}", state.code()),
+                href: format!("{}?state={}{maker}", paths::CASES, state.code()),
             })
         })
         .collect();

@@ -72,7 +72,7 @@ pub(super) async fn notify(
                 recipient_org: "厚生労働省".into(),
                 lead: "波及予測の「次に不足しそうな品目」が前回の計算から変わりました。".into(),
                 lines: lines.clone(),
-                link_path: "/early-warning".into(),
+                link_path: crate::paths::EARLY_WARNING.into(),
             }),
         })
         .collect();

@@ -234,7 +234,7 @@ impl Slice {
             query.push_str("pick=");
             query.push_str(&encode_query(&pick.as_param()));
         }
-        format!("/products?{query}")
+        format!("{}?{query}", crate::paths::PRODUCTS)
     }
 
     /// The condition on `products`: the filters and the pick.

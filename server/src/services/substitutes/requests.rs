@@ -18,7 +18,6 @@ use crate::domain::{OrganizationKind, Role};
 use crate::mail::MailContent;
 use crate::mail::content::{ProductLine, Request};
 use crate::services::accounts::UserContext;
-use crate::services::alerts::answer_path;
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::outbox::{self, NewMessage};
 use crate::services::{DbContext, FieldProblem, ServiceError, cases};
@@ -271,7 +270,7 @@ async fn queue_mails(
                 .cloned()
                 .unwrap_or_default(),
             message: request.message.clone(),
-            link_path: answer_path(request.id),
+            link_path: crate::paths::substitute_request(request.id),
         });
         messages.push(NewMessage::to_contact(
             &format!("request:{}", request.id),
