@@ -29,6 +29,8 @@ pub enum Source {
     Upload,
     /// Generated history (`seed --scale national`).
     Seed,
+    /// An edition of the ministry's published list (`import supply-list`).
+    MinistryList,
 }
 
 impl Source {
@@ -38,6 +40,7 @@ impl Source {
             Self::Api => "api",
             Self::Upload => "upload",
             Self::Seed => "seed",
+            Self::MinistryList => "ministry_list",
         }
     }
 }
