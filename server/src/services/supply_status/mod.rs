@@ -54,7 +54,7 @@ pub struct StatusRow {
     pub product_code: String,
     /// ⑫–⑯ as typed.
     pub input: StatusInput,
-    /// Columns ①–⑪ given in the file, to check against the master: (column label, value).
+    /// ⑥/⑦ given in the file, to check against the master: (column label, value).
     pub master_columns: Vec<(&'static str, String)>,
 }
 
