@@ -65,9 +65,19 @@ fn read<T: Copy>(input: &str, field_ja: &str, words: &[Words<T>]) -> Result<T, F
     })
 }
 
+/// The value whose ministry text is exactly `input`: the common case of a list as published,
+/// read without normalising.
+fn verbatim<T: Copy>(input: &str, all: &[T], text: fn(T) -> &'static str) -> Option<T> {
+    let input = input.trim();
+    all.iter().copied().find(|v| text(*v) == input)
+}
+
 /// ⑫ 出荷対応の状況.
 pub fn shipping_status(input: &str) -> Result<ShippingStatus, FieldError> {
     use ShippingStatus as S;
+    if let Some(found) = verbatim(input, S::ALL, S::ministry_text) {
+        return Ok(found);
+    }
     read(
         input,
         "⑫出荷対応の状況",
@@ -104,6 +114,9 @@ pub fn shipping_status(input: &str) -> Result<ShippingStatus, FieldError> {
 /// ⑭ 限定出荷／供給停止の理由 (the ministry's labels and our shorter ones).
 pub fn reason(input: &str) -> Result<Reason, FieldError> {
     use Reason as R;
+    if let Some(found) = verbatim(input, R::ALL, R::ministry_text) {
+        return Ok(found);
+    }
     read(
         input,
         "⑭限定出荷／供給停止の理由",
@@ -155,6 +168,9 @@ pub fn reason(input: &str) -> Result<Reason, FieldError> {
 /// ⑮ 限定出荷の解除見込み／供給停止の解消見込み: ア あり, イ なし, ウ 未定, エ －.
 pub fn resolution_outlook(input: &str) -> Result<ResolutionOutlook, FieldError> {
     use ResolutionOutlook as O;
+    if let Some(found) = verbatim(input, O::ALL, O::ministry_text) {
+        return Ok(found);
+    }
     read(
         input,
         "⑮解除・解消見込み",
@@ -186,6 +202,9 @@ pub fn resolution_outlook(input: &str) -> Result<ResolutionOutlook, FieldError> 
 /// ⑰ 出荷量の状況: A+ (Aプラス), A, B, C, D, with the ministry's labels or ours.
 pub fn volume_status(input: &str) -> Result<VolumeStatus, FieldError> {
     use VolumeStatus as V;
+    if let Some(found) = verbatim(input, V::ALL, V::ministry_text) {
+        return Ok(found);
+    }
     read(
         input,
         "⑰出荷量の状況",
@@ -222,6 +241,9 @@ pub fn volume_status(input: &str) -> Result<VolumeStatus, FieldError> {
 /// ⑱ 出荷量の改善（増加）見込み時期: a 即時 … e ３か月超.
 pub fn improvement_timing(input: &str) -> Result<ImprovementTiming, FieldError> {
     use ImprovementTiming as T;
+    if let Some(found) = verbatim(input, T::ALL, T::ministry_text) {
+        return Ok(found);
+    }
     read(
         input,
         "⑱改善見込み時期",
