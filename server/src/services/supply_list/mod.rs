@@ -18,6 +18,8 @@ use sea_orm::{
 pub use check::{ListEntry, NOT_LISTED, check, parse_date};
 pub use read::{ListColumn, ListFile, ListRow, read_list};
 
+use super::accounts::UserContext;
+use super::allocation::{UploadOutcome, uploads};
 use super::audit::{self, Actor, AuditEntry};
 use super::products::search_text;
 use super::supply_status::history::{self, StatusView};
@@ -25,7 +27,9 @@ use super::supply_status::{self, Source};
 use super::{DbContext, ServiceError, receipts};
 use crate::db::entity::{organization, product, supply_status_report};
 use crate::domain::supply_status::ministry::key;
-use crate::domain::{OrganizationKind, ProductKind, YjCode};
+use crate::domain::uploads::UploadKind;
+use crate::domain::{OrganizationKind, ProductKind, Role, YjCode};
+use crate::services::table_file::{self, TableLimits};
 
 /// Rows per insert statement.
 const BATCH: usize = 500;
@@ -45,6 +49,51 @@ pub struct ImportSummary {
     pub reports: usize,
     /// Drugs of the file by ⑫ (index 0 = ①通常出荷).
     pub by_shipping: [usize; 5],
+}
+
+/// The ministry's upload of an edition (the web page): the file read and checked whole on the
+/// blocking pool, refused naming every row and column, else imported; the edition from the
+/// title row, else the file name, else today in Japan.
+pub async fn upload(
+    db: &sea_orm::DatabaseConnection,
+    user: &UserContext,
+    path: &std::path::Path,
+    file_name: &str,
+    limits: &TableLimits,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<UploadOutcome, ServiceError> {
+    if user.role != Role::Ministry {
+        return Err(ServiceError::Forbidden(
+            "医療用医薬品供給状況を取り込めるのは厚生労働省の利用者のみです".into(),
+        ));
+    }
+    let (entries, edition) = table_file::check_on_pool(path, limits, |file| {
+        let source = std::fs::File::open(file.path)
+            .map_err(|e| ServiceError::Internal(format!("Failed to open the upload: {e}")))?;
+        let list = read_list(std::io::BufReader::new(source), file.format, file.limits)?;
+        let entries = check(&list).map_err(ServiceError::Invalid)?;
+        Ok((entries, list.edition))
+    })
+    .await?;
+    let edition = edition
+        .or_else(|| read::edition_in_file_name(file_name))
+        .unwrap_or_else(|| now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive());
+    let summary = import(db, &entries, edition, file_name, actor, now, &|_| {}).await?;
+    let upload_id = uploads::record(
+        db,
+        UploadKind::SupplyList,
+        user,
+        file_name,
+        summary.rows as u64,
+        now,
+    )
+    .await?;
+    Ok(UploadOutcome {
+        upload_id,
+        rows: summary.rows as u64,
+        customers: summary.reports,
+    })
 }
 
 /// Applies checked entries as the edition of `edition` in one transaction. `progress` is told
