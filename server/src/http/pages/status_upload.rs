@@ -193,8 +193,12 @@ pub async fn download_list_template(
             let mut row = supply_status::public::PublicEntry { product, status }.list_row(false);
             // Never reported: pre-filled as normal supply, as the CSV template does.
             if row.shipping_status.is_empty() {
-                row.shipping_status = ShippingStatus::Normal.ministry_text().to_owned();
-                row.volume_status = VolumeStatus::A.ministry_text().to_owned();
+                ShippingStatus::Normal
+                    .ministry_text()
+                    .clone_into(&mut row.shipping_status);
+                VolumeStatus::A
+                    .ministry_text()
+                    .clone_into(&mut row.volume_status);
             }
             row
         })
