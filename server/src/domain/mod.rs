@@ -12,6 +12,7 @@ pub mod device_report;
 pub mod email;
 pub mod forecast;
 pub mod gtin;
+pub mod holidays;
 pub mod organization;
 pub mod paging;
 pub mod password;
