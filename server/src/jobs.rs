@@ -11,8 +11,9 @@ use crate::services::audit::Actor;
 use crate::services::early_warning;
 use crate::services::{ServiceError, outbox, publication, reminders};
 use crate::settings::Settings;
+use crate::shutdown::Shutdown;
 
-/// What a job may use: the database, the mailer and the settings.
+/// What a job may use: the database, the mailer, the settings and the shutdown signal.
 #[derive(Debug, Clone)]
 pub struct JobContext {
     /// The database pool.
@@ -21,6 +22,8 @@ pub struct JobContext {
     pub mailer: Mailer,
     /// The settings read at start.
     pub settings: Settings,
+    /// Set when the process stops: jobs take no new work and are waited for.
+    pub shutdown: Shutdown,
 }
 
 impl JobContext {
@@ -30,6 +33,7 @@ impl JobContext {
             mailer: Mailer::new(&settings.mail, &settings.mail_from, &settings.base_url)?,
             db,
             settings,
+            shutdown: Shutdown::default(),
         })
     }
 }
@@ -206,6 +210,10 @@ pub async fn start(
             move |_id, _scheduler| {
                 let ctx = ctx.clone();
                 Box::pin(async move {
+                    // Once the process stops, no tick starts; a running one is waited for.
+                    let Some(_running) = ctx.shutdown.start_job() else {
+                        return;
+                    };
                     match job.run_exclusive(&ctx).await {
                         // The dispatcher runs every 30 s: its runs are logged at debug level.
                         Ok(Some(outcome)) if job == Job::OutboxDispatch => {

@@ -9,5 +9,6 @@ pub mod mail;
 pub mod seeding;
 pub mod services;
 pub mod settings;
+pub mod shutdown;
 pub mod startup;
 pub mod telemetry;

@@ -90,6 +90,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::early_warning::create_forecast_requests),
     )
     .route("/healthz", web::get().to(health::show_health))
+    .route("/livez", web::get().to(health::show_liveness))
     .route("/static/{file}", web::get().to(assets::show_asset))
     .route("/", web::get().to(pages::home::show_home))
     .route("/login", web::get().to(pages::login::new_session_form))
