@@ -251,3 +251,93 @@ pub async fn file_reports_until(
         .flatten()
         .collect()
 }
+
+/// Debian's aiosmtpd on a free port, storing what it receives in a Maildir.
+pub struct Smtp {
+    /// The port.
+    pub port: u16,
+    /// The Maildir.
+    pub maildir: PathBuf,
+    child: Child,
+}
+
+impl Smtp {
+    /// Starts it, or `None` (with a note) when aiosmtpd is missing outside CI.
+    pub async fn start(dir: &Path) -> anyhow::Result<Option<Self>> {
+        let python = "/usr/bin/python3";
+        let found = Command::new(python)
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .await
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            if in_ci() {
+                bail!("CI=true but {python} cannot import aiosmtpd (install python3-aiosmtpd)");
+            }
+            eprintln!("note: python3-aiosmtpd is not installed; skipping the SMTP test");
+            return Ok(None);
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let maildir = dir.join("maildir");
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Ok(Some(Self {
+                    port,
+                    maildir,
+                    child,
+                }));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bail!("aiosmtpd did not listen on {port}")
+    }
+
+    /// `smtp://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The `Message-ID` of every message received so far (one entry per message).
+    pub fn message_ids(&self) -> Vec<String> {
+        let mut ids = Vec::new();
+        for sub in ["new", "cur"] {
+            let Ok(entries) = std::fs::read_dir(self.maildir.join(sub)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                    continue;
+                };
+                let id = text
+                    .lines()
+                    .take_while(|l| !l.is_empty())
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("message-id")
+                            .then(|| value.trim().to_owned())
+                    })
+                    .unwrap_or_default();
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// Stops it.
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}

@@ -91,6 +91,8 @@ pub async fn resend(
     }
     let mut model: outbox_message::ActiveModel = found.into();
     model.status = Set("pending".to_owned());
+    // A resent mail gets the whole retry window again.
+    model.attempts = Set(0);
     model.next_attempt_at = Set(now);
     model
         .update(db)

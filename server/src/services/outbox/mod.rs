@@ -8,7 +8,9 @@ mod dispatch;
 
 pub use admin::{OutboxEntry, OutboxFilter, list, resend};
 pub use digest::send_daily_digests;
-pub use dispatch::{DispatchSummary, dispatch};
+pub use dispatch::{
+    DEFAULT_STALE_CLAIM_SECONDS, DispatchOptions, DispatchSummary, dispatch, dispatch_with,
+};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
