@@ -4,13 +4,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::access::Admin;
 use super::{Nav, render};
 use crate::db::entity::audit_log;
-use crate::domain::{Paging, Role};
+use crate::domain::Paging;
 use crate::http::error::AppError;
-use crate::http::identity::PageUser;
 use crate::http::{AppState, download};
-use crate::services::{ServiceError, audit};
+use crate::services::audit;
 
 /// Entries per page on screen.
 const PER_PAGE: u64 = 100;
@@ -45,16 +45,6 @@ pub struct AuditLogPage {
     pages: u64,
 }
 
-fn require_admin(page: &PageUser) -> Result<(), AppError> {
-    if page.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::page(ServiceError::Forbidden(
-            "監査ログはシステム管理者のみ閲覧できます".to_owned(),
-        )))
-    }
-}
-
 fn row(entry: audit_log::Model) -> AuditRow {
     let tokyo = entry.occurred_at.with_timezone(&chrono_tz::Asia::Tokyo);
     AuditRow {
@@ -70,11 +60,10 @@ fn row(entry: audit_log::Model) -> AuditRow {
 
 /// Lists the audit log, newest first.
 pub async fn list_audit_log(
-    page_user: PageUser,
+    page_user: Admin,
     state: web::Data<AppState>,
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&page_user)?;
     let page = Paging::parse(params.page, None, PER_PAGE, PER_PAGE)
         .map_err(|e| AppError::page(AppError::bad_request(e.message)))?
         .page();
@@ -92,10 +81,9 @@ pub async fn list_audit_log(
 
 /// Downloads the audit log as CSV (UTF-8 with BOM, opens in Excel), times in Asia/Tokyo.
 pub async fn download_audit_log(
-    page_user: PageUser,
+    _admin: Admin,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&page_user)?;
     let (entries, _) = audit::list(&state.db, 1, CSV_LIMIT)
         .await
         .map_err(AppError::page)?;

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::access::{NoFields, PageForm};
 use super::{Nav, tokens_match};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
@@ -42,12 +43,6 @@ pub struct LoginForm {
     password: String,
     csrf_token: String,
     next: Option<String>,
-}
-
-/// The logout form.
-#[derive(Debug, Deserialize)]
-pub struct LogoutForm {
-    csrf_token: String,
 }
 
 /// Shows the login form with a fresh form token.
@@ -114,11 +109,8 @@ pub async fn delete_session(
     req: HttpRequest,
     state: web::Data<AppState>,
     page: PageUser,
-    form: web::Form<LogoutForm>,
+    _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         auth::close_session(
             &state.db,
