@@ -8,13 +8,11 @@ mod support;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use sea_orm::{ConnectionTrait, Statement};
-use support::Server;
+use support::{Load, Server, lost_and_twice, wait_for};
 
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct SmallDisk {
@@ -66,21 +64,6 @@ impl Drop for SmallDisk {
     }
 }
 
-/// Polls `done` every 50 ms for at most `limit` polls.
-async fn wait_for(
-    what: &str,
-    limit: usize,
-    mut done: impl AsyncFnMut() -> bool,
-) -> anyhow::Result<()> {
-    for _ in 0..limit {
-        if done().await {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    bail!("gave up waiting: {what}")
-}
-
 #[tokio::test]
 async fn a_disk_that_fills_under_load_loses_no_acknowledged_report_and_the_server_recovers()
 -> anyhow::Result<()> {
@@ -99,48 +82,16 @@ async fn a_disk_that_fills_under_load_loses_no_acknowledged_report_and_the_serve
     let maker = server.token("maker@demo.example").await?;
     let codes = server.own_drug_codes(&maker).await?;
 
-    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
-    let refused = Arc::new(AtomicUsize::new(0));
+    let load = Load::default();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let clients = (0..16).map(|i| {
-        let (acked, refused, stopped) = (acked.clone(), refused.clone(), stopped.clone());
-        let (server, maker, codes) = (&server, &maker, &codes);
-        async move {
-            let mut n = i;
-            while !*stopped.borrow() {
-                n += 1;
-                let body = serde_json::json!({"product_code": codes[n % codes.len()],
-                    "shipping_status": "1", "volume_status": "A"});
-                let answer = server
-                    .send(
-                        reqwest::Method::POST,
-                        "/api/v1/supply-status-reports",
-                        Some(maker),
-                        Some(&body),
-                    )
-                    .await;
-                match answer {
-                    Ok((201, receipt)) => {
-                        if let (Some(number), Ok(mut list)) =
-                            (receipt["receipt_number"].as_str(), acked.lock())
-                        {
-                            list.push(number.to_owned());
-                        }
-                    }
-                    _ => {
-                        refused.fetch_add(1, Ordering::Relaxed);
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                }
-            }
-        }
-    });
-    let count = || acked.lock().map_or(0, |l| l.len());
     let scenario = async {
-        wait_for("200 reports filed", 2400, async || count() >= 200).await?;
+        wait_for("200 reports filed", 2400, async || {
+            load.acked_count() >= 200
+        })
+        .await?;
         let filler = disk.fill()?;
         wait_for("refusals while the disk is full", 2400, async || {
-            refused.load(Ordering::Relaxed) >= 20
+            load.refused_count() >= 20
         })
         .await?;
         wait_for(
@@ -150,9 +101,9 @@ async fn a_disk_that_fills_under_load_loses_no_acknowledged_report_and_the_serve
         )
         .await?;
         std::fs::remove_file(&filler)?;
-        let before = count();
+        let before = load.acked_count();
         wait_for("200 more reports after space returned", 2400, async || {
-            count() >= before + 200
+            load.acked_count() >= before + 200
         })
         .await?;
         wait_for("/healthz ok again", 2400, async || {
@@ -167,9 +118,7 @@ async fn a_disk_that_fills_under_load_loses_no_acknowledged_report_and_the_serve
             let _ = stop.send(true);
             outcome
         },
-        async {
-            futures_util::future::join_all(clients).await;
-        }
+        load.run(&server, &maker, &codes, 16, &stopped)
     );
     if let Err(e) = outcome {
         bail!("{e}; log:\n{}", server.log_text());
@@ -180,7 +129,7 @@ async fn a_disk_that_fills_under_load_loses_no_acknowledged_report_and_the_serve
         .await
         .context("the server did not exit after SIGTERM")?;
 
-    let acked = acked.lock().map(|l| l.clone()).unwrap_or_default();
+    let acked = load.acked();
     let db = supplywatch::db::connect(&format!("sqlite://{}?mode=rw", database.display())).await?;
     let rows = db
         .query_all(Statement::from_string(
@@ -192,18 +141,13 @@ async fn a_disk_that_fills_under_load_loses_no_acknowledged_report_and_the_serve
         .iter()
         .filter_map(|r| r.try_get_by_index::<String>(0).ok())
         .collect();
-    let lost = acked.iter().filter(|n| !stored.contains(*n)).count();
-    let distinct: HashSet<&String> = acked.iter().collect();
+    let (lost, twice) = lost_and_twice(&acked, &stored);
     assert_eq!(
         lost,
         0,
         "{lost} of {} acknowledged reports are not stored",
         acked.len()
     );
-    assert_eq!(
-        distinct.len(),
-        acked.len(),
-        "a receipt number was given twice"
-    );
+    assert_eq!(twice, 0, "receipt numbers given twice");
     Ok(())
 }

@@ -34,7 +34,8 @@ async fn sigterm_under_load_and_after_a_plan_computation_exits_in_time_losing_no
     anyhow::ensure!(plan.is_some(), "the demo set has a plan: {plans}");
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let load = support::file_reports_until(&server, &maker, &codes, 16, &stopped);
+    let load = support::Load::default();
+    let filing = load.run(&server, &maker, &codes, 16, &stopped);
     let stopping = async {
         // Some reports go through before the stop, then a computation on the blocking pool.
         let mut health = 0;
@@ -54,7 +55,8 @@ async fn sigterm_under_load_and_after_a_plan_computation_exits_in_time_losing_no
         let (_, signalled) = tokio::join!(computation, signal);
         signalled
     };
-    let (acked, signalled) = tokio::join!(load, stopping);
+    let ((), signalled) = tokio::join!(filing, stopping);
+    let acked = load.acked();
     signalled?;
     let _ = stop.send(true);
     let exited = server.wait_exit(EXIT_LIMIT).await;

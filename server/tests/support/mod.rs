@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -205,53 +207,6 @@ fn rand_suffix() -> u64 {
         .map_or(0, |d| u64::from(d.subsec_nanos()))
 }
 
-/// Files normal reports for `codes` from `clients` tasks until `stop` is set; returns every
-/// receipt number answered 201.
-pub async fn file_reports_until(
-    server: &Server,
-    token: &str,
-    codes: &[String],
-    clients: usize,
-    stop: &tokio::sync::watch::Receiver<bool>,
-) -> Vec<String> {
-    let tasks = (0..clients).map(|i| {
-        let stop = stop.clone();
-        async move {
-            let mut acked = Vec::new();
-            let mut n = i;
-            while !*stop.borrow() {
-                n += 1;
-                let body = serde_json::json!({"product_code": codes[n % codes.len()],
-                    "shipping_status": "1", "volume_status": "A"});
-                match server
-                    .send(
-                        reqwest::Method::POST,
-                        "/api/v1/supply-status-reports",
-                        Some(token),
-                        Some(&body),
-                    )
-                    .await
-                {
-                    Ok((201, receipt)) => {
-                        if let Some(number) = receipt["receipt_number"].as_str() {
-                            acked.push(number.to_owned());
-                        }
-                    }
-                    Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-                    // The server stopped listening: this client is done.
-                    Err(_) => break,
-                }
-            }
-            acked
-        }
-    });
-    futures_util::future::join_all(tasks)
-        .await
-        .into_iter()
-        .flatten()
-        .collect()
-}
-
 /// Debian's aiosmtpd on a free port, storing what it receives in a Maildir.
 pub struct Smtp {
     /// The port.
@@ -340,4 +295,96 @@ impl Smtp {
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
+}
+
+/// Filing clients that run until told to stop, counting answers.
+#[derive(Clone, Default)]
+pub struct Load {
+    /// Receipt numbers answered 201, in order.
+    pub acked: Arc<Mutex<Vec<String>>>,
+    /// Answers other than 201 (and failed requests).
+    pub refused: Arc<AtomicUsize>,
+}
+
+impl Load {
+    /// How many reports were acknowledged so far.
+    pub fn acked_count(&self) -> usize {
+        self.acked.lock().map_or(0, |l| l.len())
+    }
+
+    /// How many requests were refused so far.
+    pub fn refused_count(&self) -> usize {
+        self.refused.load(Ordering::Relaxed)
+    }
+
+    /// Every receipt acknowledged.
+    pub fn acked(&self) -> Vec<String> {
+        self.acked.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Runs `clients` filing loops for `codes` until `stopped` turns true.
+    pub async fn run(
+        &self,
+        server: &Server,
+        token: &str,
+        codes: &[String],
+        clients: usize,
+        stopped: &tokio::sync::watch::Receiver<bool>,
+    ) {
+        let loops = (0..clients).map(|i| {
+            let stopped = stopped.clone();
+            async move {
+                let mut n = i;
+                while !*stopped.borrow() {
+                    n += 1;
+                    let body = serde_json::json!({"product_code": codes[n % codes.len()],
+                        "shipping_status": "1", "volume_status": "A"});
+                    let answer = server
+                        .send(
+                            reqwest::Method::POST,
+                            "/api/v1/supply-status-reports",
+                            Some(token),
+                            Some(&body),
+                        )
+                        .await;
+                    if let Ok((201, receipt)) = answer {
+                        if let (Some(number), Ok(mut list)) =
+                            (receipt["receipt_number"].as_str(), self.acked.lock())
+                        {
+                            list.push(number.to_owned());
+                        }
+                    } else {
+                        self.refused.fetch_add(1, Ordering::Relaxed);
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                }
+            }
+        });
+        futures_util::future::join_all(loops).await;
+    }
+}
+
+/// Polls `done` every 50 ms, at most `polls` times.
+pub async fn wait_for(
+    what: &str,
+    polls: usize,
+    mut done: impl AsyncFnMut() -> bool,
+) -> anyhow::Result<()> {
+    for _ in 0..polls {
+        if done().await {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("gave up waiting: {what}")
+}
+
+/// (acknowledged receipts not among `stored`, receipts acknowledged twice).
+pub fn lost_and_twice(
+    acked: &[String],
+    stored: &std::collections::HashSet<String>,
+) -> (usize, usize) {
+    let lost = acked.iter().filter(|n| !stored.contains(*n)).count();
+    let distinct: std::collections::HashSet<&String> = acked.iter().collect();
+    (lost, acked.len() - distinct.len())
 }
