@@ -53,12 +53,17 @@ async fn sigterm_under_load_and_after_a_plan_computation_exits_in_time_losing_no
             server.signal("TERM").await
         };
         let (_, signalled) = tokio::join!(computation, signal);
-        signalled
+        // The load goes on through the shutdown until the server stops answering.
+        let gone = support::wait_for("the server to stop answering", 1200, async || {
+            server.get("/livez").await.is_err()
+        })
+        .await;
+        let _ = stop.send(true);
+        signalled.and(gone)
     };
     let ((), signalled) = tokio::join!(filing, stopping);
     let acked = load.acked();
     signalled?;
-    let _ = stop.send(true);
     let exited = server.wait_exit(EXIT_LIMIT).await;
     assert!(
         exited.is_some(),
