@@ -61,6 +61,9 @@ pub fn worsening(before: Option<PublicStatus>, after: PublicStatus) -> Option<Wo
 /// resend): a relay lost for a day or two still delivers everything.
 pub const RETRY_WINDOW: Duration = Duration::from_secs(72 * 3600);
 
+/// Mail failing this long raises the alarm: an ERROR in the log and a banner for admins.
+pub const MAIL_ALERT_AFTER: Duration = Duration::from_secs(15 * 60);
+
 /// The longest wait between two attempts.
 pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(30 * 60);
 

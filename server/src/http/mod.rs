@@ -269,6 +269,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .route("/admin/outbox", web::get().to(pages::outbox::list_outbox))
     .route(
+        "/admin/outbox/resend-failed",
+        web::post().to(pages::outbox::resend_failed_outbox_kind),
+    )
+    .route(
         "/admin/outbox/{id}/resend",
         web::post().to(pages::outbox::resend_outbox_message),
     )

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter}
 use sha2::{Digest, Sha256};
 
 use crate::db::entity::outbox_message::{self, Column as C};
-use crate::domain::alerts::retry_delay;
+use crate::domain::alerts::{MAIL_ALERT_AFTER, attempts_failing_for, retry_delay};
 use crate::mail::{MailContent, Mailer, OutgoingMail};
 use crate::services::{DbContext, ServiceError};
 use crate::shutdown::Shutdown;
@@ -159,6 +159,13 @@ async fn record(
             let attempts = row.attempts + 1;
             let delay = retry_delay(attempts);
             tracing::warn!(id = row.id, attempts, %error, "mail not delivered");
+            if delay.is_none() {
+                tracing::error!(id = row.id, kind = %row.kind, attempts, %error,
+                    "mail failed for good after 72 hours of retries; an admin can resend it");
+            } else if attempts == attempts_failing_for(MAIL_ALERT_AFTER) {
+                tracing::error!(id = row.id, kind = %row.kind, attempts, %error,
+                    "mail has been failing for over 15 minutes: is the SMTP relay down?");
+            }
             mark_failed(db, row, attempts, &error, delay, now).await?;
             Ok(if delay.is_some() {
                 Sent::Retrying
