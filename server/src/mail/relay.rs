@@ -1,5 +1,5 @@
 //! The SMTP relay client: up to [`SMTP_POOL_SIZE`](super::SMTP_POOL_SIZE) long-lived connections
-//! with TCP_NODELAY, each sending message after message. Unlike a NOOP before every message (a
+//! with `TCP_NODELAY`, each sending message after message. Unlike a NOOP before every message (a
 //! round trip, and with Nagle's algorithm a 40 ms stall), only a connection idle for a while is
 //! checked before reuse; a broken one is dropped and a new one opened.
 
