@@ -1,18 +1,22 @@
-//! Scheduled jobs: a table of (name, cron in Asia/Tokyo, service call). Each run takes a
-//! PostgreSQL advisory lock so that, with several instances, only one of them runs a job.
+//! Scheduled jobs: a table of (name, cron in Asia/Tokyo, service call). A run first claims its
+//! tick in `job_runs`, so with several instances each tick runs once (on SQLite and PostgreSQL);
+//! the mail dispatcher, whose row claims already keep every mail to one sender, runs everywhere.
+
+use std::sync::Arc;
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
 
 use crate::domain::forecast::Trigger;
 use crate::mail::Mailer;
 use crate::services::audit::Actor;
 use crate::services::early_warning;
-use crate::services::{ServiceError, outbox, publication, reminders};
+use crate::services::{ServiceError, job_runs, outbox, publication, reminders};
 use crate::settings::Settings;
+use crate::shutdown::Shutdown;
 
-/// What a job may use: the database, the mailer and the settings.
+/// What a job may use: the database, the mailer, the settings and the shutdown signal.
 #[derive(Debug, Clone)]
 pub struct JobContext {
     /// The database pool.
@@ -21,6 +25,10 @@ pub struct JobContext {
     pub mailer: Mailer,
     /// The settings read at start.
     pub settings: Settings,
+    /// Set when the process stops: jobs take no new work and are waited for.
+    pub shutdown: Shutdown,
+    /// This process among the instances (recorded with the ticks it ran).
+    pub instance: String,
 }
 
 impl JobContext {
@@ -30,6 +38,12 @@ impl JobContext {
             mailer: Mailer::new(&settings.mail, &settings.mail_from, &settings.base_url)?,
             db,
             settings,
+            shutdown: Shutdown::default(),
+            instance: format!(
+                "{}-{:08x}",
+                std::process::id(),
+                rand::Rng::r#gen::<u32>(&mut rand::thread_rng())
+            ),
         })
     }
 }
@@ -39,7 +53,7 @@ impl JobContext {
 pub enum Job {
     /// Freezes the weekly publication (Fridays 17:00).
     WeeklyPublication,
-    /// Delivers queued mail (every 30 seconds).
+    /// Delivers queued mail (every 5 seconds, so a retry is at most 5 s late).
     OutboxDispatch,
     /// Bundles mail held for contacts who chose one mail a day (08:00).
     DailyDigest,
@@ -86,7 +100,7 @@ impl Job {
     pub fn cron(self) -> &'static str {
         match self {
             Self::WeeklyPublication => "0 0 17 * * Fri",
-            Self::OutboxDispatch => "*/30 * * * * *",
+            Self::OutboxDispatch => "*/5 * * * * *",
             Self::DailyDigest => "0 0 8 * * *",
             Self::CaseReminders => "0 0 9 * * *",
             Self::StaleStatusReminder => "0 0 10 20 * *",
@@ -108,7 +122,11 @@ impl Job {
         let actor = Actor::system(self.name());
         match self {
             Self::OutboxDispatch => {
-                let s = outbox::dispatch(db, &ctx.mailer, now).await?;
+                let options = outbox::DispatchOptions {
+                    stale_claim: chrono::Duration::seconds(ctx.settings.outbox_stale_claim_seconds),
+                    shutdown: ctx.shutdown.clone(),
+                };
+                let s = outbox::dispatch_with(db, &ctx.mailer, now, &options).await?;
                 Ok(format!(
                     "送信 {}件、再試行待ち {}件、送信失敗 {}件",
                     s.sent, s.retrying, s.failed
@@ -130,6 +148,7 @@ impl Job {
             }
             Self::CleanupSessions => {
                 let (sessions, tokens) = reminders::cleanup_expired(db, now).await?;
+                job_runs::prune(db, now - chrono::Duration::days(JOB_RUNS_KEPT_DAYS)).await?;
                 Ok(format!(
                     "期限切れのセッション {sessions}件、APIトークン {tokens}件を削除しました"
                 ))
@@ -173,44 +192,44 @@ impl Job {
         }
     }
 
-    /// Runs the job unless another instance holds its lock (PostgreSQL); `None` when skipped.
+    /// Runs the job unless another run (here or on another instance) already has the tick of
+    /// now; `None` when skipped. The dispatcher always runs: its row claims keep mail to one
+    /// sender.
     pub async fn run_exclusive(self, ctx: &JobContext) -> Result<Option<String>, ServiceError> {
-        let db = &ctx.db;
-        if db.get_database_backend() != DbBackend::Postgres {
+        if self == Self::OutboxDispatch {
             return self.run(ctx).await.map(Some);
         }
-        let lock = db.begin().await.map_err(|source| ServiceError::Database {
-            context: "Failed to open the job lock",
-            source,
-        })?;
-        let key = 0x5357_0000_i64 + self as i64;
-        let row = lock
-            .query_one(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_try_advisory_xact_lock($1) AS locked",
-                [key.into()],
-            ))
+        self.run_tick(ctx, job_runs::tick_of(Utc::now(), TICK_SECONDS))
             .await
-            .map_err(|source| ServiceError::Database {
-                context: "Failed to take the job lock",
-                source,
-            })?;
-        let locked: bool = row
-            .and_then(|r| r.try_get("", "locked").ok())
-            .unwrap_or(false);
-        if !locked {
+    }
+
+    /// Runs the job for `tick` if no run has claimed it yet; `None` when one has.
+    pub async fn run_tick(
+        self,
+        ctx: &JobContext,
+        tick: chrono::DateTime<Utc>,
+    ) -> Result<Option<String>, ServiceError> {
+        if !job_runs::claim(&ctx.db, self.name(), tick, &ctx.instance, Utc::now()).await? {
             return Ok(None);
         }
         let result = self.run(ctx).await;
-        lock.commit()
-            .await
-            .map_err(|source| ServiceError::Database {
-                context: "Failed to release the job lock",
-                source,
-            })?;
+        let outcome = match &result {
+            Ok(outcome) => outcome.clone(),
+            Err(e) => format!("失敗: {e}"),
+        };
+        // The job's own result is what the caller sees; failing to note the end only warns.
+        if let Err(e) = job_runs::finish(&ctx.db, self.name(), tick, &outcome, Utc::now()).await {
+            tracing::warn!(job = self.name(), error = %e, "Failed to record the end of the run");
+        }
         result.map(Some)
     }
 }
+
+/// Every scheduled job but the dispatcher fires on whole minutes: a run belongs to the nearest.
+const TICK_SECONDS: i64 = 60;
+
+/// Days a tick's record is kept (only to refuse a second run of it).
+const JOB_RUNS_KEPT_DAYS: i64 = 7;
 
 /// Starts the scheduler with every job of the table; failures are logged, never fatal.
 pub async fn start(
@@ -219,12 +238,22 @@ pub async fn start(
     let scheduler = JobScheduler::new().await?;
     for job in Job::ALL {
         let ctx = ctx.clone();
+        // A tick that comes while the previous run of the job still runs here is skipped.
+        let busy = Arc::new(tokio::sync::Mutex::new(()));
         let cron = CronJob::new_async_tz(
             job.cron(),
             chrono_tz::Asia::Tokyo,
             move |_id, _scheduler| {
                 let ctx = ctx.clone();
+                let busy = Arc::clone(&busy);
                 Box::pin(async move {
+                    // Once the process stops, no tick starts; a running one is waited for.
+                    let Some(_running) = ctx.shutdown.start_job() else {
+                        return;
+                    };
+                    let Ok(_busy) = busy.try_lock() else {
+                        return;
+                    };
                     match job.run_exclusive(&ctx).await {
                         // The dispatcher runs every 30 s: its runs are logged at debug level.
                         Ok(Some(outcome)) if job == Job::OutboxDispatch => {

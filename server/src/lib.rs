@@ -10,5 +10,6 @@ pub mod paths;
 pub mod seeding;
 pub mod services;
 pub mod settings;
+pub mod shutdown;
 pub mod startup;
 pub mod telemetry;

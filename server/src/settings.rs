@@ -58,6 +58,9 @@ pub struct Settings {
     /// (`SUPPLYWATCH_LOGIN_FAILURES_PER_ADDRESS`, default 100: an office behind one address
     /// holds many users).
     pub login_failures_per_address: i32,
+    /// A mail claimed this long ago by a dispatcher that never marked it is sent again
+    /// (`SUPPLYWATCH_OUTBOX_STALE_CLAIM_SECONDS`, default 600).
+    pub outbox_stale_claim_seconds: i64,
 }
 
 /// Default sender.
@@ -139,6 +142,10 @@ impl Settings {
                 100,
             )?)
             .unwrap_or(i32::MAX),
+            outbox_stale_claim_seconds: number(
+                "SUPPLYWATCH_OUTBOX_STALE_CLAIM_SECONDS",
+                crate::services::outbox::DEFAULT_STALE_CLAIM_SECONDS,
+            )?,
         })
     }
 
@@ -163,6 +170,7 @@ impl Settings {
             body_idle_timeout: std::time::Duration::from_secs(30),
             body_timeout: std::time::Duration::from_secs(900),
             login_failures_per_address: 100,
+            outbox_stale_claim_seconds: crate::services::outbox::DEFAULT_STALE_CLAIM_SECONDS,
         }
     }
 }

@@ -180,11 +180,5 @@ pub async fn job_context(
     let mut settings = supplywatch::settings::Settings::for_tests(database_url.to_owned());
     settings.mail = supplywatch::mail::MailSettings::Smtp(smtp_url.to_owned().into());
     "https://supplywatch.test".clone_into(&mut settings.base_url);
-    let mailer =
-        supplywatch::mail::Mailer::new(&settings.mail, &settings.mail_from, &settings.base_url)?;
-    Ok(supplywatch::jobs::JobContext {
-        db,
-        mailer,
-        settings,
-    })
+    Ok(supplywatch::jobs::JobContext::new(db, settings)?)
 }

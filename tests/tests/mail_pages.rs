@@ -163,3 +163,92 @@ async fn a_maker_chooses_the_daily_digest_for_its_own_contact_only() -> anyhow::
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn an_admin_is_warned_of_mail_failing_for_long_and_resends_all_failed_mail_of_a_kind()
+-> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let now = chrono::Utc::now();
+        let notices = (0..4)
+            .map(|n| NewMessage {
+                idempotency_key: format!("test:kind:{n}"),
+                organization_id: None,
+                recipient_name: "安定供給窓口".into(),
+                recipient_email: format!("desk{n}@example.test"),
+                digest: false,
+                content: MailContent::Notice(Notice {
+                    subject: format!("【SupplyWatch】種類別の再送 {n}"),
+                    recipient_org: "テスト".into(),
+                    lead: "テスト".into(),
+                    lines: Vec::new(),
+                    link_path: "/".into(),
+                }),
+            })
+            .collect();
+        outbox::enqueue(&app.db, notices, now).await?;
+        let rows = outbox_message::Entity::find().all(&app.db).await?;
+        let kind = rows[0].kind.clone();
+        // Two failed for good, one of another kind failed too, one retried for 20 minutes.
+        for (i, row) in rows.into_iter().enumerate() {
+            let mut model: outbox_message::ActiveModel = row.into();
+            match i {
+                0 | 1 => model.status = Set("failed".into()),
+                2 => {
+                    model.status = Set("failed".into());
+                    model.kind = Set("case_reminder".into());
+                }
+                _ => model.attempts = Set(7),
+            }
+            model.update(&app.db).await?;
+        }
+
+        let (admin, token) = log_in(&app, "admin@demo.example").await?;
+        let page = admin
+            .get(app.url("/admin/outbox"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(
+            page.contains("id=\"mail-failing\"") && page.contains("15分以上失敗しています（4件）"),
+            "{}",
+            backend.name()
+        );
+        let token = csrf_token(&page).unwrap_or(token);
+        let response = admin
+            .post(app.url("/admin/outbox/resend-failed"))
+            .form(&[("kind", kind.as_str()), ("csrf_token", &token)])
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let rows = outbox_message::Entity::find().all(&app.db).await?;
+        let mut statuses: Vec<(String, String, i32)> = rows
+            .iter()
+            .map(|r| (r.kind.clone(), r.status.clone(), r.attempts))
+            .collect();
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            vec![
+                ("case_reminder".to_owned(), "failed".to_owned(), 0),
+                (kind.clone(), "pending".to_owned(), 0),
+                (kind.clone(), "pending".to_owned(), 0),
+                (kind.clone(), "pending".to_owned(), 7),
+            ],
+            "only the failed mail of that kind is queued again, with a fresh retry window"
+        );
+        let page = admin
+            .get(app.url("/admin/outbox"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(
+            page.contains("15分以上失敗しています（2件）"),
+            "{}",
+            backend.name()
+        );
+    }
+    Ok(())
+}

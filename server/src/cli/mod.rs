@@ -5,6 +5,7 @@ mod seed;
 mod users;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -12,6 +13,10 @@ use supplywatch::jobs::Job;
 use supplywatch::services::ServiceError;
 use supplywatch::settings::Settings;
 use supplywatch::startup::Application;
+
+/// How long a stopping server waits for running jobs (in-flight mail) after the HTTP workers
+/// finished; with their 10 s this stays well inside the process's exit deadline.
+const JOBS_STOP_LIMIT: Duration = Duration::from_secs(10);
 
 /// SupplyWatch — 医療用医薬品・医療機器・体外診断用医薬品の供給状況モニタリング
 #[derive(Debug, Parser)]
@@ -176,16 +181,30 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             if demo {
                 seed::demo(&db, &settings).await?;
             }
-            let _scheduler = supplywatch::jobs::start(job_context(db.clone(), &settings)?)
+            let ctx = job_context(db.clone(), &settings)?;
+            let shutdown = ctx.shutdown.clone();
+            let mut scheduler = supplywatch::jobs::start(ctx)
                 .await
                 .context("Failed to start the job scheduler")?;
             let app = Application::build(settings.clone(), db)
                 .with_context(|| format!("Failed to listen on {}", settings.bind))?;
+            supplywatch::shutdown::arm_exit_watchdog();
             tracing::info!(port = app.port(), database = %redact(&settings.database_url), "SupplyWatch is serving");
             println!("SupplyWatch: http://{}:{}/", settings.bind.ip(), app.port());
-            app.run_until_stopped()
+            let served = app.run_until_stopped().await;
+            if !shutdown.stop_and_wait(JOBS_STOP_LIMIT).await {
+                tracing::warn!(
+                    "a job was still running at shutdown; its unfinished work is retried"
+                );
+            }
+            if tokio::time::timeout(Duration::from_secs(2), scheduler.shutdown())
                 .await
-                .context("The server stopped with an error")
+                .is_err()
+            {
+                tracing::warn!("the job scheduler did not stop in time");
+            }
+            tracing::info!("SupplyWatch stopped");
+            served.context("The server stopped with an error")
         }
         Command::Import {
             what: ImportCommand::NhiPriceList { file, edition },

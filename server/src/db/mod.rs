@@ -4,16 +4,17 @@ pub mod codes;
 pub mod entity;
 pub mod migration;
 pub mod packed;
+pub mod pool;
+pub mod unavailable;
 
 use std::path::Path;
-use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
 /// Opens the database at `url`. For SQLite, creates the file's folder, and turns on WAL with
-/// `synchronous=FULL` so that a committed report survives a power cut.
+/// `synchronous=FULL` so that a committed report survives a power cut. See [`pool`] for how
+/// connections are handed out and taken back.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(url) {
         if let Some(parent) = Path::new(path)
@@ -28,21 +29,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             })?;
         }
     }
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .max_connections(if sqlite_path(url).is_some() { 4 } else { 16 })
-        .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|sqlite| {
-            // Every pooled connection: WAL for concurrent readers, FULL sync for durable commits.
-            sqlite
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-        });
-    Database::connect(options).await
+    if sqlite_path(url).is_some() || url.starts_with("sqlite:") {
+        pool::sqlite(url).await
+    } else {
+        pool::postgres(url).await
+    }
 }
 
 /// Applies every pending migration.

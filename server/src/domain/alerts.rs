@@ -57,13 +57,39 @@ pub fn worsening(before: Option<PublicStatus>, after: PublicStatus) -> Option<Wo
     (change.shipping || change.volume).then_some(change)
 }
 
-/// Attempts after which a mail is marked failed (and waits for an admin's resend).
-pub const MAX_DELIVERY_ATTEMPTS: i32 = 8;
+/// How long a mail keeps being retried before it is marked failed (and waits for an admin's
+/// resend): a relay lost for a day or two still delivers everything.
+pub const RETRY_WINDOW: Duration = Duration::from_secs(72 * 3600);
 
-/// How long to wait after the `attempts`-th failed delivery: 30 s, doubling, at most 2 hours.
-pub fn retry_delay(attempts: i32) -> Duration {
-    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 8)).unwrap_or(0);
-    Duration::from_secs((30_u64 << exponent).min(7_200))
+/// Mail failing this long raises the alarm: an ERROR in the log and a banner for admins.
+pub const MAIL_ALERT_AFTER: Duration = Duration::from_secs(15 * 60);
+
+/// The longest wait between two attempts.
+pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(30 * 60);
+
+/// The wait after the `attempts`-th failed delivery: 30 s, doubling, at most [`MAX_RETRY_DELAY`].
+fn backoff(attempts: i32) -> Duration {
+    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 16)).unwrap_or(0);
+    Duration::from_secs((30_u64 << exponent).min(MAX_RETRY_DELAY.as_secs()))
+}
+
+/// How long to wait after the `attempts`-th failed delivery; `None` once the waits so far span
+/// the [`RETRY_WINDOW`] — the mail is then marked failed.
+pub fn retry_delay(attempts: i32) -> Option<Duration> {
+    let waited: Duration = (1..attempts).map(backoff).sum();
+    (waited < RETRY_WINDOW).then(|| backoff(attempts))
+}
+
+/// Failed attempts after which a mail has been failing for about `span` (the first attempt
+/// counts as time zero): what the admin alert looks for.
+pub fn attempts_failing_for(span: Duration) -> i32 {
+    let mut waited = Duration::ZERO;
+    let mut attempts = 1;
+    while waited < span && attempts < i32::MAX {
+        waited += backoff(attempts);
+        attempts += 1;
+    }
+    attempts
 }
 
 #[cfg(test)]
@@ -183,12 +209,22 @@ mod tests {
     }
 
     #[test]
-    fn retries_back_off_exponentially_up_to_two_hours() {
-        assert_eq!(retry_delay(1), Duration::from_secs(30));
-        assert_eq!(retry_delay(2), Duration::from_secs(60));
-        assert_eq!(retry_delay(3), Duration::from_secs(120));
-        assert_eq!(retry_delay(8), Duration::from_secs(3_840));
-        assert_eq!(retry_delay(20), Duration::from_secs(7_200));
-        assert_eq!(retry_delay(0), Duration::from_secs(30));
+    fn retries_back_off_exponentially_up_to_half_an_hour_for_72_hours() {
+        assert_eq!(retry_delay(1), Some(Duration::from_secs(30)));
+        assert_eq!(retry_delay(2), Some(Duration::from_secs(60)));
+        assert_eq!(retry_delay(3), Some(Duration::from_secs(120)));
+        assert_eq!(retry_delay(7), Some(Duration::from_secs(1_800)));
+        assert_eq!(retry_delay(20), Some(Duration::from_secs(1_800)));
+        assert_eq!(retry_delay(0), Some(Duration::from_secs(30)));
+        let last = (1..10_000).find(|n| retry_delay(*n).is_none()).unwrap_or(0);
+        let waited: Duration = (1..last).filter_map(retry_delay).sum();
+        assert!(waited >= RETRY_WINDOW, "{waited:?} after {last} attempts");
+        assert!(waited < RETRY_WINDOW + MAX_RETRY_DELAY, "{waited:?}");
+    }
+
+    #[test]
+    fn mail_failing_for_a_quarter_of_an_hour_has_six_failed_attempts() {
+        // 30 + 60 + 120 + 240 + 480 s = 15.5 min before the sixth attempt.
+        assert_eq!(attempts_failing_for(Duration::from_secs(15 * 60)), 6);
     }
 }

@@ -8,6 +8,9 @@ use askama::Template;
 
 use crate::services::{FieldProblem, ServiceError};
 
+/// Seconds a client is asked to wait while the database is unavailable (503).
+pub const UNAVAILABLE_RETRY_AFTER: u64 = 5;
+
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
@@ -65,13 +68,16 @@ impl AppError {
             StatusCode::BAD_REQUEST => "リクエストが正しくありません",
             StatusCode::PAYLOAD_TOO_LARGE => "上限を超えています",
             StatusCode::TOO_MANY_REQUESTS => "混み合っています",
+            StatusCode::SERVICE_UNAVAILABLE => "一時的に利用できません",
             _ => "サーバーでエラーが発生しました",
         }
     }
 
     /// What the user may read: the message, except for internal failures, which stay opaque.
     fn detail(&self) -> String {
-        if self.status_code().is_server_error() {
+        if self.status_code() == StatusCode::SERVICE_UNAVAILABLE {
+            "データベースに一時的に接続できないため、処理できませんでした（何も保存していません）。しばらくしてからもう一度お試しください。".to_owned()
+        } else if self.status_code().is_server_error() {
             "しばらくしてからもう一度お試しください。解決しない場合はシステム管理者にお問い合わせください。".to_owned()
         } else {
             self.kind.to_string()
@@ -130,6 +136,9 @@ impl ResponseError for AppError {
                 ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
                 ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
                 ServiceError::Conflict(_) => StatusCode::CONFLICT,
+                e @ ServiceError::Database { .. } if e.is_unavailable() => {
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
                 ServiceError::Database { .. } | ServiceError::Internal(_) => {
                     StatusCode::INTERNAL_SERVER_ERROR
                 }
@@ -182,6 +191,9 @@ impl ResponseError for AppError {
         }
         if let ErrorKind::Service(ServiceError::Busy { retry_after, .. }) = &self.kind {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER.to_string()));
         }
         response
             .content_type("application/problem+json")

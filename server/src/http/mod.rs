@@ -91,6 +91,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::early_warning::create_forecast_requests),
     )
     .route("/healthz", web::get().to(health::show_health))
+    .route("/livez", web::get().to(health::show_liveness))
     .route("/static/{file}", web::get().to(assets::show_asset))
     .route("/", web::get().to(pages::home::show_home))
     .route(paths::LOGIN, web::get().to(pages::login::new_session_form))
@@ -285,6 +286,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         paths::ADMIN_OUTBOX,
         web::get().to(pages::outbox::list_outbox),
+    )
+    .route(
+        "/admin/outbox/resend-failed",
+        web::post().to(pages::outbox::resend_failed_outbox_kind),
     )
     .route(
         "/admin/outbox/{id}/resend",

@@ -2,13 +2,13 @@
 //! and the askama templates of every message (`content`).
 
 pub mod content;
+mod relay;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use content::{MailContent, Rendered};
@@ -31,6 +31,9 @@ pub enum MailError {
     /// The SMTP relay refused or could not be reached.
     #[error("SMTP サーバーに送れません: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+    /// The relay's URL does not read, or the relay could not be reached in time.
+    #[error("{0}")]
+    Relay(String),
     /// The .eml file could not be written.
     #[error("メールファイルを書けません: {0}")]
     File(#[from] lettre::transport::file::Error),
@@ -86,7 +89,7 @@ impl MemoryMailbox {
 
 #[derive(Clone)]
 enum Backend {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<relay::Relay>),
     File(AsyncFileTransport<Tokio1Executor>),
     Memory(MemoryMailbox),
 }
@@ -132,12 +135,10 @@ impl Mailer {
     /// the mail folder of the file backend.
     pub fn new(settings: &MailSettings, from: &str, base_url: &str) -> Result<Self, MailError> {
         let backend = match settings {
-            MailSettings::Smtp(url) => Backend::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())?
-                    .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE))
-                    .timeout(Some(std::time::Duration::from_secs(20)))
-                    .build(),
-            ),
+            MailSettings::Smtp(url) => Backend::Smtp(Arc::new(relay::Relay::from_url(
+                url.expose_secret(),
+                SMTP_POOL_SIZE as usize,
+            )?)),
             MailSettings::File(dir) => {
                 std::fs::create_dir_all(dir).map_err(|source| MailError::Folder {
                     path: dir.clone(),
@@ -178,8 +179,8 @@ impl Mailer {
                 mail.rendered.html.clone(),
             ))?;
         match &self.backend {
-            Backend::Smtp(smtp) => {
-                smtp.send(message).await?;
+            Backend::Smtp(relay) => {
+                relay.send(message.envelope(), &message.formatted()).await?;
             }
             Backend::File(file) => {
                 file.send(message).await?;

@@ -106,6 +106,12 @@ impl ServiceError {
     pub fn invalid(problem: FieldProblem) -> Self {
         Self::Invalid(vec![problem])
     }
+
+    /// The database cannot be reached or cannot store anything now (no connection within the
+    /// acquire timeout, a lost connection, a full disk): worth retrying later, unlike a bug.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Database { source, .. } if crate::db::unavailable::is_unavailable(source))
+    }
 }
 
 /// Attaches a "what failed" context to database errors: `.context("Failed to …")`.

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod cases;
 pub mod contacts;
 pub mod devices;
+pub mod health;
+pub mod job_runs;
 pub mod outbox;
 pub mod price_list;
 pub mod products;

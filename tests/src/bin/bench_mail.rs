@@ -1,7 +1,8 @@
 //! Benchmark of mail (issue 5), with a written report: outbox throughput to a local SMTP server
 //! (aiosmtpd) — on SQLite, and on PostgreSQL when `SUPPLYWATCH_TEST_POSTGRES_URL` is set — and the
 //! time from a status report to its heads-up reaching the SMTP server, with the release server's
-//! default 30-second dispatch schedule.
+//! default 5-second dispatch schedule. `--throughput-only` leaves the latter out (no release
+//! binary needed).
 //!
 //! Run (release binaries, from the repository root):
 //!     cargo build --release -p supplywatch
@@ -70,7 +71,7 @@ async fn throughput(backend: &Backend, report: &mut String) -> anyhow::Result<()
     let rate = MESSAGES as f64 / took.as_secs_f64();
     writeln!(
         report,
-        "- outbox throughput to the local SMTP server (aiosmtpd, Maildir), {MESSAGES} queued messages (plain text + HTML, Japanese): {rate:.0} messages/s ({} for all, {} connections; queueing them took {}); every message received once; goal ≥ 100 messages/s",
+        "- outbox throughput to the local SMTP server (aiosmtpd, Maildir), {MESSAGES} queued messages (plain text + HTML, Japanese): {rate:.0} messages/s ({} for all, {} connections; queueing them took {}); every message received once; goal ≥ 500 messages/s",
         ms(took),
         supplywatch::mail::SMTP_POOL_SIZE,
         ms(queued)
@@ -186,7 +187,7 @@ async fn heads_up_latency(report: &mut String) -> anyhow::Result<()> {
         .collect();
     writeln!(
         report,
-        "- time from a status report (`POST /api/v1/supply-status-reports`, ⑫ 1 → 2) to its first heads-up arriving at the SMTP server, release `serve --demo` with the default schedule (dispatch every 30 s), {} reports one after another: {} (max {:.1} s); goal ≤ 35 s",
+        "- time from a status report (`POST /api/v1/supply-status-reports`, ⑫ 1 → 2) to its first heads-up arriving at the SMTP server, release `serve --demo` with the default schedule (dispatch every 5 s), {} reports one after another: {} (max {:.1} s); goal ≤ 10 s",
         times.len(),
         list.join(", "),
         max.as_secs_f64()
@@ -210,7 +211,9 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     file_throughput(&mut report).await?;
-    heads_up_latency(&mut report).await?;
+    if !std::env::args().any(|a| a == "--throughput-only") {
+        heads_up_latency(&mut report).await?;
+    }
     println!("{report}");
     Ok(())
 }

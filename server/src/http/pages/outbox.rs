@@ -25,6 +25,10 @@ pub struct OutboxPage {
     entries: Vec<OutboxEntry>,
     status: String,
     csrf_token: String,
+    /// Mail failed for good or failing for over 15 minutes (the banner while not zero).
+    failing: u64,
+    /// Failed mail per kind, each with a button resending all of them.
+    failed_kinds: Vec<(String, i64)>,
 }
 
 impl OutboxPage {
@@ -70,12 +74,40 @@ pub async fn list_outbox(
     let entries = outbox::list(&state.db, &filter)
         .await
         .map_err(AppError::page)?;
+    let failing = outbox::failing_for_long(&state.db)
+        .await
+        .map_err(AppError::page)?;
+    let failed_kinds = outbox::failed_kinds(&state.db)
+        .await
+        .map_err(AppError::page)?;
     render(&OutboxPage {
         nav: Nav::for_user(&page),
         entries,
         status: query.status.clone(),
         csrf_token: page.csrf_token.clone(),
+        failing,
+        failed_kinds,
     })
+}
+
+/// Which kind of failed mail to resend.
+#[derive(Debug, Deserialize)]
+pub struct KindForm {
+    kind: String,
+}
+
+/// Queues every failed mail of one kind again; back to the outbox.
+pub async fn resend_failed_outbox_kind(
+    _admin: Admin,
+    state: web::Data<AppState>,
+    form: PageForm<KindForm>,
+) -> Result<HttpResponse, AppError> {
+    outbox::resend_failed_of_kind(&state.db, &form.kind, chrono::Utc::now())
+        .await
+        .map_err(AppError::page)?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin/outbox"))
+        .finish())
 }
 
 /// Queues a failed message again; back to the failed list.

@@ -1,12 +1,14 @@
 //! What admins see of the outbox: messages by status (failed ones first in mind), and resending.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::db::entity::outbox_message;
+use crate::db::entity::outbox_message::{self, Column as C};
+use crate::domain::alerts::{MAIL_ALERT_AFTER, attempts_failing_for};
 use crate::services::{DbContext, ServiceError};
 
 /// A message as the admin page lists it.
@@ -47,10 +49,10 @@ pub async fn list(
     filter: &OutboxFilter,
 ) -> Result<Vec<OutboxEntry>, ServiceError> {
     let mut select = outbox_message::Entity::find()
-        .order_by_desc(outbox_message::Column::Id)
+        .order_by_desc(C::Id)
         .limit(200);
     if let Some(status) = &filter.status {
-        select = select.filter(outbox_message::Column::Status.eq(status.as_str()));
+        select = select.filter(C::Status.eq(status.as_str()));
     }
     Ok(select
         .all(db)
@@ -91,10 +93,61 @@ pub async fn resend(
     }
     let mut model: outbox_message::ActiveModel = found.into();
     model.status = Set("pending".to_owned());
+    // A resent mail gets the whole retry window again.
+    model.attempts = Set(0);
     model.next_attempt_at = Set(now);
     model
         .update(db)
         .await
         .context("Failed to queue the message again")?;
     Ok(())
+}
+
+/// How many mails have failed for good, or are still retried after failing for over
+/// [`MAIL_ALERT_AFTER`]: while not zero, admins see a banner.
+pub async fn failing_for_long(db: &impl ConnectionTrait) -> Result<u64, ServiceError> {
+    outbox_message::Entity::find()
+        .filter(
+            Condition::any().add(C::Status.eq("failed")).add(
+                Condition::all()
+                    .add(C::Status.is_in(["pending", "sending"]))
+                    .add(C::Attempts.gte(attempts_failing_for(MAIL_ALERT_AFTER))),
+            ),
+        )
+        .count(db)
+        .await
+        .context("Failed to count failing mail")
+}
+
+/// Failed mail per kind, in kind order: (kind, count).
+pub async fn failed_kinds(db: &impl ConnectionTrait) -> Result<Vec<(String, i64)>, ServiceError> {
+    outbox_message::Entity::find()
+        .select_only()
+        .column(C::Kind)
+        .column_as(C::Id.count(), "n")
+        .filter(C::Status.eq("failed"))
+        .group_by(C::Kind)
+        .order_by_asc(C::Kind)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("Failed to count failed mail by kind")
+}
+
+/// Queues every failed mail of `kind` again (each with the whole retry window); how many.
+pub async fn resend_failed_of_kind(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    Ok(outbox_message::Entity::update_many()
+        .col_expr(C::Status, Expr::value("pending"))
+        .col_expr(C::Attempts, Expr::value(0))
+        .col_expr(C::NextAttemptAt, Expr::value(now))
+        .filter(C::Status.eq("failed"))
+        .filter(C::Kind.eq(kind))
+        .exec(db)
+        .await
+        .context("Failed to queue failed mail again")?
+        .rows_affected)
 }

@@ -6,9 +6,13 @@ mod admin;
 mod digest;
 mod dispatch;
 
-pub use admin::{OutboxEntry, OutboxFilter, list, resend};
+pub use admin::{
+    OutboxEntry, OutboxFilter, failed_kinds, failing_for_long, list, resend, resend_failed_of_kind,
+};
 pub use digest::send_daily_digests;
-pub use dispatch::{DispatchSummary, dispatch};
+pub use dispatch::{
+    DEFAULT_STALE_CLAIM_SECONDS, DispatchOptions, DispatchSummary, dispatch, dispatch_with,
+};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
