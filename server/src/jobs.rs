@@ -51,11 +51,13 @@ pub enum Job {
     CleanupSessions,
     /// Forecasts knock-on shortages of every group losing supply (02:30).
     KnockOnForecast,
+    /// Backs up the database into the backup folder, keeping the newest N (02:45).
+    NightlyBackup,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::WeeklyPublication,
         Self::OutboxDispatch,
         Self::DailyDigest,
@@ -63,6 +65,7 @@ impl Job {
         Self::StaleStatusReminder,
         Self::CleanupSessions,
         Self::KnockOnForecast,
+        Self::NightlyBackup,
     ];
 
     /// Name for `supplywatch run-job NAME` and the logs.
@@ -75,6 +78,7 @@ impl Job {
             Self::StaleStatusReminder => "stale-status-reminder",
             Self::CleanupSessions => "cleanup-sessions",
             Self::KnockOnForecast => "knock-on-forecast",
+            Self::NightlyBackup => "backup",
         }
     }
 
@@ -88,6 +92,7 @@ impl Job {
             Self::StaleStatusReminder => "0 0 10 20 * *",
             Self::CleanupSessions => "0 15 3 * * *",
             Self::KnockOnForecast => "0 30 2 * * *",
+            Self::NightlyBackup => "0 45 2 * * *",
         }
     }
 
@@ -134,6 +139,23 @@ impl Job {
                 Ok(format!(
                     "波及予測: 供給減の群 {}、次に不足しそうな品目 {}件（追加 {}・解除 {}）、通知 {}件",
                     s.groups, s.likely_next, s.added, s.removed, s.mailed
+                ))
+            }
+            Self::NightlyBackup => {
+                let settings = &ctx.settings;
+                let (outcome, removed) = crate::services::backup::nightly(
+                    db,
+                    &settings.database_url,
+                    &settings.backup_dir,
+                    settings.backups_kept,
+                    now,
+                )
+                .await?;
+                Ok(format!(
+                    "バックアップ {}（{} バイト）を作成し、古いバックアップ {}件を削除しました",
+                    outcome.path.display(),
+                    outcome.bytes,
+                    removed.len()
                 ))
             }
             Self::WeeklyPublication => {

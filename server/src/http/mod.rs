@@ -44,7 +44,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .service(api::auth::create_token)
+            .service(api::auth::delete_token)
             .service(api::auth::show_me)
+            .service(api::me::change_own_password)
+            .service(api::me::create_totp)
+            .service(api::me::confirm_totp)
             .service(api::products::list_products)
             .service(api::products::show_product)
             .service(api::supply_status::create_supply_status_report)
@@ -95,6 +99,26 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route("/login", web::get().to(pages::login::new_session_form))
     .route("/login", web::post().to(pages::login::create_session))
     .route("/logout", web::post().to(pages::login::delete_session))
+    .route(
+        "/login/mfa",
+        web::post().to(pages::login::complete_second_step),
+    )
+    // One's own account (issue 19).
+    .route("/me", web::get().to(pages::me::show_account))
+    .route(
+        "/me/password",
+        web::post().to(pages::me::change_own_password),
+    )
+    .route(
+        "/me/sessions/revoke",
+        web::post().to(pages::me::revoke_session),
+    )
+    .route(
+        "/me/tokens/{id}/revoke",
+        web::post().to(pages::me::revoke_token),
+    )
+    .route("/me/mfa", web::get().to(pages::me::show_mfa))
+    .route("/me/mfa/confirm", web::post().to(pages::me::confirm_mfa))
     .route("/products", web::get().to(pages::products::list_products))
     .route(
         "/products/{code}",

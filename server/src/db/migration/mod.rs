@@ -9,6 +9,7 @@ mod m20261201_000006_create_allocation;
 mod m20261201_000007_create_demand_and_forecasts;
 mod m20261202_000008_pack_purchases;
 mod m20261204_190000_create_login_throttles;
+mod m20261204_223000_accounts_security;
 
 use sea_orm_migration::prelude::*;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_create_demand_and_forecasts::Migration),
             Box::new(m20261202_000008_pack_purchases::Migration),
             Box::new(m20261204_190000_create_login_throttles::Migration),
+            Box::new(m20261204_223000_accounts_security::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod allocation_views;
 pub mod auth;
 pub mod cases;
 pub mod contract;
+pub mod me;
 pub mod products;
 pub mod public;
 pub mod substitutes;
