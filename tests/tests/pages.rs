@@ -317,3 +317,60 @@ async fn a_filed_report_downloads_as_a_form_for_its_maker_only() -> anyhow::Resu
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_refused_status_update_without_javascript_shows_the_whole_page_with_the_error()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let token = log_in(&app, "maker@demo.example").await?;
+    let path = "/my/products/2171022F5180/status";
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("shipping_status", "2"),
+        ("volume_status", "B"),
+    ];
+    let message = "⑫が「限定出荷（自社の事情）」のときは⑬理由を入力してください";
+
+    let plain = app.client.post(app.url(path)).form(&form).send().await?;
+    assert_eq!(plain.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = plain.text().await?;
+    assert!(page.contains("<html"), "a whole page, not a bare row");
+    assert!(page.contains("自社製品の供給状況"), "the page's heading");
+    assert!(page.contains(message), "the error is shown: {page}");
+    assert!(
+        page.contains("id=\"row-2171022F5180\" class=\"editing\""),
+        "the row is its form again"
+    );
+    assert!(
+        page.contains("name=\"shipping_status\"") && page.contains("name=\"csrf_token\""),
+        "the form can be sent again"
+    );
+
+    let htmx = app
+        .client
+        .post(app.url(path))
+        .header("HX-Request", "true")
+        .form(&form)
+        .send()
+        .await?;
+    assert_eq!(htmx.status(), StatusCode::OK, "htmx swaps only successes");
+    let row = htmx.text().await?;
+    assert!(
+        row.trim_start().starts_with("<tr"),
+        "htmx gets the row: {row}"
+    );
+    assert!(!row.contains("<html") && row.contains(message));
+
+    let forged = app
+        .client
+        .post(app.url(path))
+        .form(&[("csrf_token", "forged"), ("shipping_status", "1")])
+        .send()
+        .await?;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(
+        forged.text().await?.contains("<html"),
+        "a refusal is a page"
+    );
+    Ok(())
+}

@@ -2,10 +2,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, dev::Payload, web};
+use futures_util::FutureExt as _;
+use futures_util::future::{LocalBoxFuture, Shared};
 
 use super::AppState;
 use super::error::{AppError, ErrorKind};
@@ -123,15 +126,34 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
+/// The session lookup of one request, shared by every extractor of it (a handler taking a role and
+/// a checked form reads the session once).
+type SessionLookup = Shared<LocalBoxFuture<'static, Result<Option<PageUser>, Rc<AppError>>>>;
+
 async fn session_user(req: &HttpRequest, state: &AppState) -> Result<Option<PageUser>, AppError> {
-    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
-        return Ok(None);
-    };
-    Ok(
-        auth::session_user(&state.db, cookie.value(), chrono::Utc::now())
-            .await?
-            .map(|(user, csrf_token)| PageUser { user, csrf_token }),
-    )
+    let lookup = req.extensions().get::<SessionLookup>().cloned();
+    let lookup = lookup.unwrap_or_else(|| {
+        // Only the cookie and the pool go into the future: it is kept in the request's extensions.
+        let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let db = state.db.clone();
+        let lookup = async move {
+            let Some(secret) = cookie else {
+                return Ok(None);
+            };
+            auth::session_user(&db, &secret, chrono::Utc::now())
+                .await
+                .map(|found| found.map(|(user, csrf_token)| PageUser { user, csrf_token }))
+                .map_err(|e| Rc::new(AppError::from(e)))
+        }
+        .boxed_local()
+        .shared();
+        req.extensions_mut().insert(lookup.clone());
+        lookup
+    });
+    lookup.await.map_err(|shared| {
+        Rc::try_unwrap(shared)
+            .unwrap_or_else(|e| ServiceError::Internal(format!("session lookup: {e}")).into())
+    })
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, expiring with the session.

@@ -6,11 +6,12 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::access::Admin;
 use super::{Nav, render};
 use crate::db::entity::audit_log;
-use crate::domain::{Paging, Role, audit_action};
+use crate::domain::{Paging, audit_action};
 use crate::http::error::AppError;
-use crate::http::identity::{PageUser, actor};
+use crate::http::identity::actor;
 use crate::http::{AppState, download};
 use crate::services::accounts::{self, OrganizationRef};
 use crate::services::audit::{self, AuditFilter};
@@ -135,17 +136,6 @@ pub struct AuditLogPage {
     actions: Vec<Choice>,
 }
 
-/// Refuses (403) anyone but a system administrator.
-pub fn require_admin(page: &PageUser) -> Result<(), AppError> {
-    if page.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::page(ServiceError::Forbidden(
-            "この画面はシステム管理者のみ利用できます".to_owned(),
-        )))
-    }
-}
-
 fn row(entry: audit_log::Model) -> AuditRow {
     let tokyo = entry.occurred_at.with_timezone(&chrono_tz::Asia::Tokyo);
     AuditRow {
@@ -183,11 +173,10 @@ fn action_choices(chosen: &str) -> Vec<Choice> {
 
 /// Lists the audit log, newest first, narrowed by the filters.
 pub async fn list_audit_log(
-    page_user: PageUser,
+    page_user: Admin,
     state: web::Data<AppState>,
     params: web::Query<AuditParams>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&page_user)?;
     let params = params.into_inner();
     let page = Paging::parse(params.page, None, PER_PAGE, PER_PAGE)
         .map_err(|e| AppError::page(AppError::bad_request(e.message)))?
@@ -216,11 +205,10 @@ pub async fn list_audit_log(
 /// Asia/Tokyo, and records the export (`audit.export`).
 pub async fn download_audit_log(
     req: HttpRequest,
-    page_user: PageUser,
+    page_user: Admin,
     state: web::Data<AppState>,
     params: web::Query<AuditParams>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&page_user)?;
     let filter = params.filter().map_err(AppError::page)?;
     let (entries, total) = audit::list(&state.db, &filter, 1, CSV_LIMIT)
         .await

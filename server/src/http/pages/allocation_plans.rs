@@ -7,10 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, render, tokens_match};
+use super::access::{NoFields, PageForm};
+use super::{Nav, is_htmx, render};
 use crate::domain::allocation::Fraction;
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::services::allocation::export::{QUOTA_PLACES, RATIO_PLACES};
 use crate::services::allocation::listing::{self, PlanListItem};
@@ -111,8 +112,6 @@ impl PlanPage {
 #[derive(Debug, Deserialize, Default)]
 pub struct PlanForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     group_code: String,
@@ -132,20 +131,6 @@ pub struct PlanQuery {
     pub(super) version: Option<i32>,
     #[serde(default)]
     pub(super) q: String,
-}
-
-/// A form with only the token.
-#[derive(Debug, Deserialize)]
-pub struct TokenForm {
-    csrf_token: String,
-}
-
-pub(super) fn check_token(page: &PageUser, token: &str) -> Result<(), AppError> {
-    if tokens_match(&page.csrf_token, token) {
-        Ok(())
-    } else {
-        Err(AppError::page(ErrorKind::CsrfMismatch))
-    }
 }
 
 pub(super) fn number(field: &str, text: &str) -> Result<i64, ServiceError> {
@@ -201,10 +186,9 @@ pub async fn create_plan(
     req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
-    form: web::Form<PlanForm>,
+    form: PageForm<PlanForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    check_token(&page, &form.csrf_token)?;
     let reserve = if form.reserve_percent.trim().is_empty() {
         Ok(0)
     } else {
@@ -321,13 +305,17 @@ pub async fn show_plan(
     render(&plan_page(&state, &page, *id, &query, Vec::new()).await?)
 }
 
-/// The customer table for a search (htmx partial).
+/// The customer table for a search (htmx partial; without htmx, the plan's page).
 pub async fn list_customer_caps(
+    req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
     query: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, AppError> {
+    if !is_htmx(&req) {
+        return render(&plan_page(&state, &page, *id, &query, Vec::new()).await?);
+    }
     let scope = Scope::of(&page.user).map_err(AppError::page)?;
     let view = plan_view::show(&state.db, scope, *id, query.version)
         .await
@@ -341,9 +329,8 @@ pub async fn create_computation(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<TokenForm>,
+    _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    check_token(&page, &form.csrf_token)?;
     let version = plans::recompute(
         &state.db,
         &state.customer_codes,

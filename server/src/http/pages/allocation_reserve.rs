@@ -4,7 +4,8 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::allocation_plans::{PlanQuery, check_token, number, plan_page, see_other};
+use super::access::PageForm;
+use super::allocation_plans::{PlanQuery, number, plan_page, see_other};
 use super::render;
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -15,7 +16,6 @@ use crate::services::allocation::reserve;
 /// A reserve request as typed.
 #[derive(Debug, Deserialize)]
 pub struct RequestForm {
-    csrf_token: String,
     customer_code: String,
     customer_name: String,
     requested: String,
@@ -26,7 +26,6 @@ pub struct RequestForm {
 /// A grant as typed.
 #[derive(Debug, Deserialize)]
 pub struct GrantForm {
-    csrf_token: String,
     granted: String,
 }
 
@@ -57,10 +56,9 @@ pub async fn create_reserve_request(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<RequestForm>,
+    form: PageForm<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    check_token(&page, &form.csrf_token)?;
     let result = match number("requested", &form.requested) {
         Ok(requested) => {
             let new = reserve::NewRequest {
@@ -91,10 +89,9 @@ pub async fn grant_reserve_request(
     page: PageUser,
     state: web::Data<AppState>,
     path: web::Path<(i32, i32)>,
-    form: web::Form<GrantForm>,
+    form: PageForm<GrantForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, request_id) = path.into_inner();
-    check_token(&page, &form.csrf_token)?;
     let result = match number("granted", &form.granted) {
         Ok(granted) => reserve::grant(
             &state.db,

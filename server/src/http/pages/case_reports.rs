@@ -9,13 +9,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, render, tokens_match};
+use super::access::{Maker, PageForm};
+use super::{Nav, render};
+use crate::domain::ProductKind;
 use crate::domain::case_flow::Impact;
 use crate::domain::device_report::{DeviceEventType, DeviceReportKind, FIELDS, Requirement};
 use crate::domain::supply_status::Reason;
-use crate::domain::{ProductKind, Role};
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::services::cases::filing;
 use crate::services::products::{self, ProductQuery, ProductSummary};
@@ -73,16 +74,6 @@ pub struct SupplyRiskPage {
 pub struct KindQuery {
     kind: Option<String>,
     product_code: Option<String>,
-}
-
-fn require_maker(page: &PageUser) -> Result<(), AppError> {
-    if page.user.role == Role::Manufacturer {
-        Ok(())
-    } else {
-        Err(AppError::page(ServiceError::Forbidden(
-            "このページは製造販売業者の利用者のみ使えます".into(),
-        )))
-    }
 }
 
 async fn own(
@@ -175,11 +166,10 @@ fn device_page(
 
 /// The 様式10-2 / 10-3 form for the chosen kind (htmx swaps the whole form when the kind changes).
 pub async fn new_device_report_form(
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
     query: web::Query<KindQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let kind = DeviceReportKind::parse(query.kind.as_deref().unwrap_or("first"))
         .unwrap_or(DeviceReportKind::First);
     let own = own(&state, &page, false).await?;
@@ -193,15 +183,14 @@ pub async fn new_device_report_form(
 /// Files a 様式10-2 / 10-3 from the form; on success, to the case.
 pub async fn create_device_report(
     req: HttpRequest,
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
-    form: web::Form<BTreeMap<String, String>>,
+    form: PageForm<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let values = form.into_inner();
     let kind = DeviceReportKind::parse(values.get("kind").map_or("", String::as_str))
         .unwrap_or(DeviceReportKind::First);
-    let (code, fields) = split_form(&page, &values)?;
+    let (code, fields) = split_form(&values);
     let result = filing::file_device_report(
         &state.db,
         &page.user,
@@ -222,11 +211,10 @@ pub async fn create_device_report(
 
 /// The 供給不安報告 form (every field optional).
 pub async fn new_supply_risk_form(
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
     query: web::Query<KindQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let own = own(&state, &page, true).await?;
     let mut values = BTreeMap::new();
     if let Some(code) = &query.product_code {
@@ -238,13 +226,12 @@ pub async fn new_supply_risk_form(
 /// Files a 供給不安報告 from the form; on success, to the case.
 pub async fn create_supply_risk(
     req: HttpRequest,
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
-    form: web::Form<BTreeMap<String, String>>,
+    form: PageForm<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let values = form.into_inner();
-    let (code, fields) = split_form(&page, &values)?;
+    let (code, fields) = split_form(&values);
     let result = filing::file_supply_risk(
         &state.db,
         &page.user,
@@ -291,26 +278,15 @@ fn risk_page(
     }
 }
 
-/// Checks the form token; returns the product code and the non-blank report fields.
-fn split_form(
-    page: &PageUser,
-    values: &BTreeMap<String, String>,
-) -> Result<(String, BTreeMap<String, String>), AppError> {
-    if !tokens_match(
-        &page.csrf_token,
-        values.get("csrf_token").map_or("", String::as_str),
-    ) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
+/// The product code and the non-blank report fields of the form.
+fn split_form(values: &BTreeMap<String, String>) -> (String, BTreeMap<String, String>) {
     let code = values.get("product_code").cloned().unwrap_or_default();
     let fields = values
         .iter()
-        .filter(|(k, v)| {
-            !matches!(k.as_str(), "csrf_token" | "kind" | "product_code") && !v.trim().is_empty()
-        })
+        .filter(|(k, v)| !matches!(k.as_str(), "kind" | "product_code") && !v.trim().is_empty())
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    Ok((code, fields))
+    (code, fields)
 }
 
 /// A redirect to the filed report's case, or the problems to show on the form again.

@@ -6,12 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::access::PageForm;
 use super::early_warning::SignalsView;
-use super::{Nav, render, tokens_match};
+use super::{Nav, render};
 use crate::domain::Role;
 use crate::domain::case_flow::{CaseAction, CaseState, Flow};
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary};
 use crate::services::{FieldProblem, ServiceError, audit, early_warning};
@@ -80,7 +81,6 @@ impl CasePage {
 /// The step form.
 #[derive(Debug, Deserialize)]
 pub struct StepForm {
-    csrf_token: String,
     action: String,
     #[serde(default)]
     impact: String,
@@ -225,11 +225,8 @@ pub async fn create_step(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<StepForm>,
+    form: PageForm<StepForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     let result =
         match CaseAction::from_parts(&form.action, given(&form.impact), given(&form.decision)) {
             Ok(action) => {

@@ -7,12 +7,12 @@ use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{Nav, is_htmx, render, tokens_match};
+use super::access::{Maker, Ministry, Wholesaler, genuine};
+use super::{Nav, is_htmx, render};
 use crate::db::entity::data_upload;
-use crate::domain::Role;
 use crate::domain::uploads::UploadKind;
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::http::upload;
 use crate::services::allocation::uploads;
@@ -67,14 +67,6 @@ impl DataKind {
         }
     }
 
-    fn role(self) -> Role {
-        match self {
-            Self::Shipments => Role::Manufacturer,
-            Self::PurchaseHistory => Role::Wholesaler,
-            Self::Dispensing => Role::Ministry,
-        }
-    }
-
     /// What the "distinct" count of an upload counts.
     pub fn distinct_label(self) -> &'static str {
         match self {
@@ -119,17 +111,6 @@ impl DataUploadPage {
     }
 }
 
-fn require(page: &PageUser, kind: DataKind) -> Result<(), AppError> {
-    if page.user.role == kind.role() {
-        Ok(())
-    } else {
-        Err(AppError::page(ServiceError::Forbidden(format!(
-            "このページは{}の利用者のみ使えます",
-            kind.role().label_ja()
-        ))))
-    }
-}
-
 async fn page_of(
     state: &AppState,
     page: &PageUser,
@@ -150,7 +131,7 @@ async fn page_of(
 
 /// The maker's shipment form.
 pub async fn new_shipments_form(
-    page: PageUser,
+    Maker(page): Maker,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     new_upload_form(&page, &state, DataKind::Shipments).await
@@ -158,7 +139,7 @@ pub async fn new_shipments_form(
 
 /// The wholesaler's purchase-history form.
 pub async fn new_purchase_history_form(
-    page: PageUser,
+    Wholesaler(page): Wholesaler,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     new_upload_form(&page, &state, DataKind::PurchaseHistory).await
@@ -166,7 +147,7 @@ pub async fn new_purchase_history_form(
 
 /// The ministry's dispensing-data form.
 pub async fn new_dispensing_form(
-    page: PageUser,
+    Ministry(page): Ministry,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     new_upload_form(&page, &state, DataKind::Dispensing).await
@@ -175,7 +156,7 @@ pub async fn new_dispensing_form(
 /// The ministry's dispensing file.
 pub async fn create_dispensing_upload(
     req: HttpRequest,
-    page: PageUser,
+    Ministry(page): Ministry,
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
@@ -185,7 +166,7 @@ pub async fn create_dispensing_upload(
 /// A maker's shipment file.
 pub async fn create_shipments_upload(
     req: HttpRequest,
-    page: PageUser,
+    Maker(page): Maker,
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
@@ -195,24 +176,24 @@ pub async fn create_shipments_upload(
 /// A wholesaler's purchase-history file.
 pub async fn create_purchase_history_upload(
     req: HttpRequest,
-    page: PageUser,
+    Wholesaler(page): Wholesaler,
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     create_upload(&req, &page, &state, DataKind::PurchaseHistory, payload).await
 }
 
-/// The empty form with the organisation's recent uploads.
+/// The empty form with the organisation's recent uploads (the caller checked the role).
 async fn new_upload_form(
     page: &PageUser,
     state: &AppState,
     kind: DataKind,
 ) -> Result<HttpResponse, AppError> {
-    require(page, kind)?;
     render(&page_of(state, page, kind, Outcome::default()).await?)
 }
 
-/// Checks and stores the file; shows every problem (status 422 without htmx) or the rows stored.
+/// Checks and stores the file; shows every problem (status 422 without htmx) or the rows stored
+/// (the caller checked the role).
 async fn create_upload(
     req: &HttpRequest,
     page: &PageUser,
@@ -220,7 +201,6 @@ async fn create_upload(
     kind: DataKind,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    require(page, kind)?;
     let turn = state
         .uploads
         .enter(page.user.user_id)
@@ -228,12 +208,10 @@ async fn create_upload(
     let file = upload::read_to_file(payload, &turn)
         .await
         .map_err(AppError::page)?;
-    if !tokens_match(
-        &page.csrf_token,
+    genuine(
+        page,
         file.fields.get("csrf_token").map_or("", String::as_str),
-    ) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
+    )?;
     let path = file.file.path();
     let limits = &state.settings.table_limits;
     let (user, actor, now) = (&page.user, actor(req, &page.user), chrono::Utc::now());

@@ -7,14 +7,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, render, tokens_match};
+use super::access::{Ministry, NoFields, PageForm};
+use super::{Nav, render};
 use crate::domain::forecast::{CapacitySource, HORIZON_WEEKS, Loss, Trigger};
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::services::early_warning::{
-    self, GroupSignals, LikelyNext, MemberSignals, require_ministry, runs, subscriptions,
+    self, GroupSignals, LikelyNext, MemberSignals, runs, subscriptions,
 };
 
 /// `1234567` → `1,234,567`.
@@ -288,10 +289,9 @@ pub struct EarlyWarningPage {
 
 /// The "likely next" list of the newest run.
 pub async fn show_early_warning(
-    page: PageUser,
+    page: Ministry,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_ministry(&page.user).map_err(AppError::page)?;
     let latest = runs::latest(&state.db).await.map_err(AppError::page)?;
     let subscribed = subscriptions::is_subscribed(&state.db, page.user.user_id)
         .await
@@ -320,20 +320,11 @@ pub async fn show_early_warning(
     })
 }
 
-/// A form with only its token (and an optional flag).
+/// The subscription switch.
 #[derive(Debug, Deserialize)]
-pub struct TokenForm {
-    csrf_token: String,
+pub struct SubscriptionForm {
     #[serde(default)]
     subscribed: Option<String>,
-}
-
-fn check_token(page: &PageUser, form: &TokenForm) -> Result<(), AppError> {
-    if tokens_match(&page.csrf_token, &form.csrf_token) {
-        Ok(())
-    } else {
-        Err(AppError::page(ErrorKind::CsrfMismatch))
-    }
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -344,12 +335,10 @@ fn see_other(location: &str) -> HttpResponse {
 
 /// Runs the forecast now, then back to the list.
 pub async fn create_run(
-    page: PageUser,
+    _ministry: Ministry,
     state: web::Data<AppState>,
-    form: web::Form<TokenForm>,
+    _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    check_token(&page, &form)?;
-    require_ministry(&page.user).map_err(AppError::page)?;
     runs::run(&state.db, Trigger::OnDemand, chrono::Utc::now())
         .await
         .map_err(AppError::page)?;
@@ -358,12 +347,10 @@ pub async fn create_run(
 
 /// Turns the mail on list changes on or off.
 pub async fn update_subscription(
-    page: PageUser,
+    page: Ministry,
     state: web::Data<AppState>,
-    form: web::Form<TokenForm>,
+    form: PageForm<SubscriptionForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_token(&page, &form)?;
-    require_ministry(&page.user).map_err(AppError::page)?;
     let on = form.subscribed.as_deref() == Some("true");
     subscriptions::set_subscription(&state.db, page.user.user_id, on, chrono::Utc::now())
         .await
@@ -377,9 +364,8 @@ pub async fn create_forecast_requests(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<TokenForm>,
+    _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    check_token(&page, &form)?;
     let case_id = id.into_inner();
     early_warning::request_information(
         &state.db,

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::access::{NoFields, PageForm};
 use super::{Nav, tokens_match};
 use crate::http::AppState;
 use crate::http::error::{AppError, ErrorKind};
@@ -61,12 +62,6 @@ pub struct SecondStepPage {
 #[derive(Debug, Deserialize)]
 pub struct SecondStepForm {
     code: String,
-    csrf_token: String,
-}
-
-/// The logout form.
-#[derive(Debug, Deserialize)]
-pub struct LogoutForm {
     csrf_token: String,
 }
 
@@ -259,11 +254,8 @@ pub async fn delete_session(
     req: HttpRequest,
     state: web::Data<AppState>,
     page: PageUser,
-    form: web::Form<LogoutForm>,
+    _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         auth::close_session(
             &state.db,

@@ -6,9 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, render, tokens_match};
+use super::access::{NoFields, PageForm};
+use super::{Nav, render};
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, SESSION_COOKIE, actor};
 use crate::services::accounts::credentials::{self, Keep};
 use crate::services::accounts::mfa;
@@ -75,38 +76,21 @@ pub struct AccountQuery {
 /// The password form.
 #[derive(Debug, Deserialize)]
 pub struct PasswordForm {
-    csrf_token: String,
     current_password: String,
     new_password: String,
     new_password_confirm: String,
 }
 
-/// A form with only its token.
-#[derive(Debug, Deserialize)]
-pub struct TokenOnlyForm {
-    csrf_token: String,
-}
-
 /// The session revoke form.
 #[derive(Debug, Deserialize)]
 pub struct SessionForm {
-    csrf_token: String,
     session: String,
 }
 
 /// The enrolment's confirmation form.
 #[derive(Debug, Deserialize)]
 pub struct ConfirmForm {
-    csrf_token: String,
     code: String,
-}
-
-fn check_csrf(page: &PageUser, token: &str) -> Result<(), AppError> {
-    if tokens_match(&page.csrf_token, token) {
-        Ok(())
-    } else {
-        Err(AppError::page(ErrorKind::CsrfMismatch))
-    }
 }
 
 async fn account_page(
@@ -182,9 +166,8 @@ pub async fn change_own_password(
     req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
-    form: web::Form<PasswordForm>,
+    form: PageForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&page, &form.csrf_token)?;
     let refused = |problems: Vec<FieldProblem>| async {
         let body = account_page(&req, &state, &page, None, problems)
             .await?
@@ -232,9 +215,8 @@ pub async fn revoke_session(
     req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
-    form: web::Form<SessionForm>,
+    form: PageForm<SessionForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&page, &form.csrf_token)?;
     credentials::revoke_session(
         &state.db,
         page.user.user_id,
@@ -253,9 +235,8 @@ pub async fn revoke_token(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<TokenOnlyForm>,
+    _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&page, &form.csrf_token)?;
     credentials::revoke_token(
         &state.db,
         page.user.user_id,
@@ -317,9 +298,8 @@ pub async fn confirm_mfa(
     req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
-    form: web::Form<ConfirmForm>,
+    form: PageForm<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&page, &form.csrf_token)?;
     match mfa::confirm(
         &state.db,
         page.user.user_id,

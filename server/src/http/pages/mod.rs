@@ -1,5 +1,6 @@
 //! Server-rendered Japanese pages (askama templates under `web/templates`, htmx for partial updates).
 
+pub mod access;
 pub mod admin;
 pub mod allocation_plans;
 pub mod allocation_reserve;

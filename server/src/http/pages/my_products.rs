@@ -1,16 +1,17 @@
-//! The maker's 「自社製品」 page: every own product with its current status, updated in place (htmx).
+//! The maker's 「自社製品」 page: every own product with its current status, updated in place (htmx);
+//! without JavaScript the whole page comes back, the edited row showing its form and errors.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::access::{Maker, PageForm};
 use super::supply_form::StatusForm;
-use super::{Nav, is_htmx, render, tokens_match};
-use crate::domain::Role;
+use super::{Nav, is_htmx, render};
 use crate::domain::supply_status::StatusInput;
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::services::products::{self, ProductQuery, ProductSummary};
 use crate::services::supply_status::{self, Source, StatusRow};
@@ -19,7 +20,6 @@ use crate::services::{FieldProblem, ServiceError};
 /// The status form as posted.
 #[derive(Debug, Deserialize)]
 pub struct StatusFormData {
-    csrf_token: String,
     shipping_status: String,
     #[serde(default)]
     reason: String,
@@ -41,6 +41,22 @@ pub struct MyProductsPage {
     products: Vec<ProductSummary>,
     /// The row partial shows a receipt after an update; the full page never does.
     receipt: Option<String>,
+    /// The row shown as its form (without JavaScript, after a refused update).
+    editing: Option<EditedRow>,
+    csrf_token: String,
+}
+
+/// A row's form as typed, with what was wrong with it.
+pub struct EditedRow {
+    form: StatusForm,
+    problems: Vec<FieldProblem>,
+}
+
+impl MyProductsPage {
+    /// The form of the row of `code`, when that row is being edited.
+    fn editing_of(&self, code: &str) -> Option<&EditedRow> {
+        self.editing.as_ref().filter(|e| e.form.code == code)
+    }
 }
 
 /// One product's row as shown (htmx partial after an update).
@@ -59,16 +75,6 @@ pub struct StatusFormRowPartial {
     form: StatusForm,
     problems: Vec<FieldProblem>,
     csrf_token: String,
-}
-
-fn require_maker(page: &PageUser) -> Result<(), AppError> {
-    if page.user.role == Role::Manufacturer {
-        Ok(())
-    } else {
-        Err(AppError::page(ServiceError::Forbidden(
-            "このページは製造販売業者の利用者のみ使えます".into(),
-        )))
-    }
 }
 
 async fn own_products(state: &AppState, page: &PageUser) -> Result<Vec<ProductSummary>, AppError> {
@@ -100,27 +106,40 @@ async fn own_product(
 
 /// Lists the maker's own drugs with their status.
 pub async fn list_my_products(
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let products = own_products(&state, &page).await?;
     render(&MyProductsPage {
         nav: Nav::for_user(&page),
         products,
         receipt: None,
+        editing: None,
+        csrf_token: page.csrf_token.clone(),
     })
 }
 
-/// The edit form of one row (htmx), pre-filled with the current status.
+/// The edit form of one row, pre-filled with the current status (htmx: the row alone).
 pub async fn edit_status_form(
-    page: PageUser,
+    req: HttpRequest,
+    page: Maker,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let p = own_product(&state, &page, &code).await?;
     let form = StatusForm::current(&p.code, p.status.as_ref());
+    if !is_htmx(&req) {
+        return render(&MyProductsPage {
+            nav: Nav::for_user(&page),
+            products: own_products(&state, &page).await?,
+            receipt: None,
+            editing: Some(EditedRow {
+                form,
+                problems: Vec::new(),
+            }),
+            csrf_token: page.csrf_token.clone(),
+        });
+    }
     render(&StatusFormRowPartial {
         p,
         form,
@@ -129,14 +148,19 @@ pub async fn edit_status_form(
     })
 }
 
-/// One row back in display form (htmx "cancel").
+/// One row back in display form (htmx "cancel"; without htmx, back to the page).
 pub async fn show_status_row(
-    page: PageUser,
+    req: HttpRequest,
+    page: Maker,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let p = own_product(&state, &page, &code).await?;
+    if !is_htmx(&req) {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/my/products"))
+            .finish());
+    }
     render(&StatusRowPartial { p, receipt: None })
 }
 
@@ -144,16 +168,12 @@ pub async fn show_status_row(
 /// without JavaScript the browser returns to the page.
 pub async fn create_status_report(
     req: HttpRequest,
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    form: web::Form<StatusFormData>,
+    form: PageForm<StatusFormData>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let form = form.into_inner();
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     let input = StatusInput {
         shipping_status: form.shipping_status,
         reason: form.reason,
@@ -193,20 +213,24 @@ pub async fn create_status_report(
         Err(ServiceError::Invalid(problems)) => {
             let p = own_product(&state, &page, &code).await?;
             let form = StatusForm::new(&p.code, &input);
-            let partial = StatusFormRowPartial {
-                p,
-                form,
-                problems,
-                csrf_token: page.csrf_token.clone(),
-            };
             if is_htmx(&req) {
                 // htmx swaps only successful responses; the errors are the content here.
-                return render(&partial);
+                return render(&StatusFormRowPartial {
+                    p,
+                    form,
+                    problems,
+                    csrf_token: page.csrf_token.clone(),
+                });
             }
-            let body = partial.render().map_err(AppError::page)?;
-            Ok(HttpResponse::UnprocessableEntity()
-                .content_type("text/html; charset=utf-8")
-                .body(body))
+            let mut response = render(&MyProductsPage {
+                nav: Nav::for_user(&page),
+                products: own_products(&state, &page).await?,
+                receipt: None,
+                editing: Some(EditedRow { form, problems }),
+                csrf_token: page.csrf_token.clone(),
+            })?;
+            *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
         }
         Err(other) => Err(AppError::page(other)),
     }

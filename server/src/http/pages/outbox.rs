@@ -6,15 +6,15 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, render, tokens_match};
+use super::access::{Admin, NoFields, PageForm};
+use super::{Nav, render};
 use crate::db::entity::contact;
-use crate::domain::Role;
 use crate::domain::contact::Delivery;
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::PageUser;
+use crate::services::contacts;
 use crate::services::outbox::{self, OutboxEntry, OutboxFilter};
-use crate::services::{ServiceError, contacts};
 
 /// The outbox page.
 #[derive(Template)]
@@ -57,29 +57,12 @@ pub struct OutboxQuery {
     status: String,
 }
 
-/// A form with only its token.
-#[derive(Debug, Deserialize)]
-pub struct TokenForm {
-    csrf_token: String,
-}
-
-fn require_admin(page: &PageUser) -> Result<(), AppError> {
-    if page.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::page(ServiceError::Forbidden(
-            "送信メールの一覧はシステム管理者のみ閲覧できます".to_owned(),
-        )))
-    }
-}
-
 /// Lists the outbox, newest first, optionally of one status.
 pub async fn list_outbox(
-    page: PageUser,
+    page: Admin,
     state: web::Data<AppState>,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&page)?;
     let filter = OutboxFilter {
         status: Some(query.status.clone()).filter(|s| !s.is_empty()),
     };
@@ -96,15 +79,11 @@ pub async fn list_outbox(
 
 /// Queues a failed message again; back to the failed list.
 pub async fn resend_outbox_message(
-    page: PageUser,
+    _admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<TokenForm>,
+    _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&page)?;
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     outbox::resend(&state.db, *id, chrono::Utc::now())
         .await
         .map_err(AppError::page)?;
@@ -131,7 +110,6 @@ impl ContactsPage {
 /// A contact's delivery choice.
 #[derive(Debug, Deserialize)]
 pub struct DeliveryForm {
-    csrf_token: String,
     delivery: String,
 }
 
@@ -155,11 +133,8 @@ pub async fn update_contact_delivery(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<DeliveryForm>,
+    form: PageForm<DeliveryForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     contacts::set_delivery(&state.db, &page.user, *id, &form.delivery)
         .await
         .map_err(AppError::page)?;

@@ -4,9 +4,10 @@ use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{Nav, render, tokens_match};
+use super::access::{Maker, genuine};
+use super::{Nav, render};
+use crate::domain::ProductKind;
 use crate::domain::supply_status::VolumeStatus;
-use crate::domain::{ProductKind, Role};
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
 use crate::http::upload;
@@ -26,19 +27,8 @@ pub struct UploadPage {
     problems: Vec<FieldProblem>,
 }
 
-fn require_maker(page: &PageUser) -> Result<(), AppError> {
-    if page.user.role == Role::Manufacturer {
-        Ok(())
-    } else {
-        Err(AppError::page(ServiceError::Forbidden(
-            "このページは製造販売業者の利用者のみ使えます".into(),
-        )))
-    }
-}
-
 /// The empty upload form.
-pub async fn new_upload_form(page: PageUser) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
+pub async fn new_upload_form(page: Maker) -> Result<HttpResponse, AppError> {
     render(&UploadPage {
         nav: Nav::for_user(&page),
         csrf_token: page.csrf_token.clone(),
@@ -51,11 +41,10 @@ pub async fn new_upload_form(page: PageUser) -> Result<HttpResponse, AppError> {
 /// Checks the whole file and applies it, or shows every error (status 422) and applies nothing.
 pub async fn create_upload(
     req: HttpRequest,
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let turn = state
         .uploads
         .enter(page.user.user_id)
@@ -70,12 +59,10 @@ pub async fn create_upload(
     };
     let outcome = match upload {
         Ok(upload) => {
-            if !tokens_match(
-                &page.csrf_token,
+            genuine(
+                &page,
                 upload.fields.get("csrf_token").map_or("", String::as_str),
-            ) {
-                return Err(AppError::page(ErrorKind::CsrfMismatch));
-            }
+            )?;
             view.file_name = upload.file_name.clone();
             apply(&req, &page, &state, upload.bytes).await
         }
@@ -131,10 +118,9 @@ async fn apply(
 /// A CSV of the maker's own drugs with their current status, in the upload's layout: download,
 /// edit in Excel, upload.
 pub async fn download_template(
-    page: PageUser,
+    page: Maker,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    require_maker(&page)?;
     let query = ProductQuery {
         maker_id: Some(page.user.organization.id),
         kind: Some(ProductKind::Drug),

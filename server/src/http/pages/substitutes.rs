@@ -7,12 +7,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, render, tokens_match};
+use super::access::PageForm;
+use super::{Nav, is_htmx, render};
 use crate::domain::substitute_answer::{AnswerInput, NotPossibleReason};
 use crate::domain::substitute_request::RequestKind;
 use crate::domain::{OrganizationKind, Role};
 use crate::http::AppState;
-use crate::http::error::{AppError, ErrorKind};
+use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::services::accounts::{OrganizationRef, organizations_of_kind};
 use crate::services::substitutes::requests::{self, NewRequests};
@@ -73,8 +74,6 @@ impl RequestPage {
 /// The answer form as typed.
 #[derive(Debug, Deserialize, Default, Clone)]
 pub struct AnswerForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     stock_months: String,
     #[serde(default)]
@@ -156,12 +155,9 @@ pub async fn create_substitute_response(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<AnswerForm>,
+    form: PageForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     let input = AnswerInput {
         stock_months: form.stock_months.clone(),
         production_change_percent: form.production_change_percent.clone(),
@@ -228,13 +224,18 @@ pub struct ProblemQuery {
 }
 
 /// The answers of a case side by side with totals, and the request forms (ministry; nothing
-/// for anyone else).
+/// for anyone else). Without htmx, the case page, which holds the section.
 pub async fn show_case_substitutes(
     req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
+    if !is_htmx(&req) {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/cases/{id}#substitutes")))
+            .finish());
+    }
     // A refused request comes back as `?problem=` on the case page, which htmx names here.
     let problem = req
         .headers()
@@ -265,7 +266,6 @@ pub async fn show_case_substitutes(
 /// The request form of the case page.
 #[derive(Debug, Deserialize)]
 pub struct CaseRequestForm {
-    csrf_token: String,
     kind: String,
     #[serde(default)]
     message: String,
@@ -280,11 +280,8 @@ pub async fn create_case_requests(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: web::Form<CaseRequestForm>,
+    form: PageForm<CaseRequestForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !tokens_match(&page.csrf_token, &form.csrf_token) {
-        return Err(AppError::page(ErrorKind::CsrfMismatch));
-    }
     let kind = RequestKind::from_code(&form.kind).unwrap_or(RequestKind::Information);
     let association_ids = if form.associations == "1" && kind == RequestKind::Cooperation {
         organizations_of_kind(&state.db, OrganizationKind::Association)
