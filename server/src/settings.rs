@@ -67,6 +67,9 @@ pub struct Settings {
     pub backup_dir: PathBuf,
     /// Nightly backups kept; older ones are removed (`SUPPLYWATCH_BACKUPS_KEPT`, default 7).
     pub backups_kept: usize,
+    /// Days without a login after which an active account is listed as dormant
+    /// (`SUPPLYWATCH_DORMANT_DAYS`, default 90).
+    pub dormant_days: i64,
 }
 
 /// Default sender.
@@ -154,6 +157,7 @@ impl Settings {
                 PathBuf::from,
             ),
             backups_kept: usize::try_from(number("SUPPLYWATCH_BACKUPS_KEPT", 7)?).unwrap_or(7),
+            dormant_days: number("SUPPLYWATCH_DORMANT_DAYS", 90)?,
         })
     }
 
@@ -181,6 +185,7 @@ impl Settings {
             mfa_required_roles: Vec::new(),
             backup_dir: PathBuf::from(DEFAULT_DATA_DIR).join("backups"),
             backups_kept: 7,
+            dormant_days: 90,
         }
     }
 }

@@ -49,6 +49,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::me::change_own_password)
             .service(api::me::create_totp)
             .service(api::me::confirm_totp)
+            // User management (issue 19).
+            .service(api::admin_users::list_users)
+            .service(api::admin_users::create_user)
+            .service(api::admin_users::update_user)
+            .service(api::admin_users::deactivate_user)
+            .service(api::admin_users::reset_user_mfa)
             .service(api::products::list_products)
             .service(api::products::show_product)
             .service(api::supply_status::create_supply_status_report)
@@ -119,6 +125,34 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .route("/me/mfa", web::get().to(pages::me::show_mfa))
     .route("/me/mfa/confirm", web::post().to(pages::me::confirm_mfa))
+    .route(
+        "/invitations/{secret}",
+        web::get().to(pages::invitation::show_invitation),
+    )
+    .route(
+        "/invitations/{secret}",
+        web::post().to(pages::invitation::accept_invitation),
+    )
+    .route(
+        "/admin/users",
+        web::get().to(pages::admin_users::list_users),
+    )
+    .route(
+        "/admin/users",
+        web::post().to(pages::admin_users::invite_user),
+    )
+    .route(
+        "/admin/users/{id}",
+        web::post().to(pages::admin_users::change_user),
+    )
+    .route(
+        "/admin/users/{id}/deactivate",
+        web::post().to(pages::admin_users::deactivate_user),
+    )
+    .route(
+        "/admin/users/{id}/mfa-reset",
+        web::post().to(pages::admin_users::reset_user_mfa),
+    )
     .route("/products", web::get().to(pages::products::list_products))
     .route(
         "/products/{code}",

@@ -9,6 +9,7 @@ pub mod case_supporter;
 pub mod case_transition;
 pub mod contact;
 pub mod device_substitute;
+pub mod invitation;
 pub mod login_challenge;
 pub mod login_throttle;
 pub mod organization;

@@ -10,6 +10,7 @@ mod m20261201_000007_create_demand_and_forecasts;
 mod m20261202_000008_pack_purchases;
 mod m20261204_190000_create_login_throttles;
 mod m20261204_223000_accounts_security;
+mod m20261204_233000_create_invitations;
 
 use sea_orm_migration::prelude::*;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_pack_purchases::Migration),
             Box::new(m20261204_190000_create_login_throttles::Migration),
             Box::new(m20261204_223000_accounts_security::Migration),
+            Box::new(m20261204_233000_create_invitations::Migration),
         ]
     }
 }

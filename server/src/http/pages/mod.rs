@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod admin_users;
 pub mod allocation_plans;
 pub mod allocation_reserve;
 pub mod case_reports;
@@ -10,6 +11,7 @@ pub mod dashboard;
 pub mod data_upload;
 pub mod early_warning;
 pub mod home;
+pub mod invitation;
 pub mod login;
 pub mod me;
 pub mod my_products;

@@ -12,6 +12,7 @@ pub mod mfa;
 pub mod password;
 pub mod password_change;
 pub mod secrets;
+pub mod user_admin;
 
 pub use context::user_context;
 pub(crate) use context::{context_from_row, context_select};
