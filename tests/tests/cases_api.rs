@@ -246,17 +246,18 @@ async fn steps_that_do_not_fit_are_409_naming_the_state_and_others_steps_403() -
             )
             .await?;
         let case = filed["case_id"].as_i64().unwrap_or_default();
+        // A drug case has no impact judgement: the ministry requests a report or decides.
         let (status, body) = step(
             &app,
             &ministry,
             case,
-            json!({"action": "decide", "decision": "monitoring"}),
+            json!({"action": "judge_impact", "impact": "large"}),
         )
         .await?;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         let detail = body["detail"].as_str().unwrap_or_default();
         assert!(
-            detail.contains("報告受付") && detail.contains("影響"),
+            detail.contains("報告受付") && detail.contains("報告徴収（request_report）"),
             "{detail}"
         );
         let (status, _) = step(

@@ -1,5 +1,6 @@
-//! The scheduled mail jobs, each run twice to show it is idempotent: overdue case reminders (to
-//! the reporting maker, a summary to the ministry), the stale status reminder, and the cleanup of
+//! The scheduled mail jobs, each run twice to show it is idempotent: overdue case reminders (a
+//! device 第一報 without 追加報告: to the reporting maker, a summary to the ministry; drug cases
+//! are in `drug_cases.rs`), the stale status reminder, and the cleanup of
 //! expired sessions; every mail goes through the outbox.
 
 use reqwest::StatusCode;
@@ -24,9 +25,9 @@ async fn an_overdue_case_reminds_its_maker_and_the_ministry_once_a_day() -> anyh
         let maker = app.token("maker@demo.example").await?;
         let (status, filed) = app
             .post_json(
-                "/api/v1/supply-risk-reports",
+                "/api/v1/device-reports",
                 &maker,
-                &json!({"product_code": "2171022F5180"}),
+                &json!({"kind": "first", "product_code": "4569991000018", "event_type": "supply_risk"}),
             )
             .await?;
         assert_eq!(status, StatusCode::CREATED, "{filed}");

@@ -57,6 +57,39 @@ pub struct Request {
     pub message: Option<String>,
     /// Path of the page where the recipient answers.
     pub link_path: String,
+    /// A drug case (flow D): the law's 協力要請, sent without the reporting maker's consent.
+    #[serde(default)]
+    pub under_drug_law: bool,
+    /// The recipient is a wholesaler (asked about stock and shipments, or distribution).
+    #[serde(default)]
+    pub to_wholesaler: bool,
+}
+
+impl Request {
+    /// What the ministry asks, in the mail's opening paragraph.
+    pub fn opening(&self) -> &'static str {
+        match (self.cooperation, self.to_wholesaler) {
+            (true, false) => {
+                "下記の医薬品等の供給不足に対応するため、増産等へのご協力をお願いいたします。"
+            }
+            (true, true) => {
+                "下記の医薬品等の供給不足に対応するため、必要量に応じた適正な流通（分配）へのご協力をお願いいたします。"
+            }
+            (false, false) => {
+                "下記の医薬品等について、貴社の代替品の在庫状況・生産状況をご報告ください。"
+            }
+            (false, true) => "下記の医薬品等について、貴社の在庫状況・出荷状況をご報告ください。",
+        }
+    }
+
+    /// On what ground a cooperation request is sent (none for an information request).
+    pub fn basis(&self) -> Option<&'static str> {
+        match (self.cooperation, self.under_drug_law) {
+            (false, _) => None,
+            (true, true) => Some("（医薬品医療機器等法に基づく協力要請です。）"),
+            (true, false) => Some("（報告企業の同意を得てお送りしています。）"),
+        }
+    }
 }
 
 /// A reminder or summary: a title, lines and a link.

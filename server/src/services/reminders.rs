@@ -12,7 +12,7 @@ use super::{DbContext, ServiceError};
 use crate::db::entity::{api_token, case, organization, product, product_status, session};
 use crate::domain::OrganizationKind;
 use crate::domain::ProductKind;
-use crate::domain::case_flow;
+use crate::domain::case_flow::{self, Flow};
 use crate::mail::MailContent;
 use crate::mail::content::Notice;
 
@@ -40,9 +40,9 @@ pub async fn case_reminders(
     let mut overdue = Vec::new();
     for c in open {
         let snapshot = super::cases::snapshot(&c);
-        let days = (now - c.state_entered_at).num_days();
-        if case_flow::is_overdue(&snapshot, days, overdue_days) {
-            overdue.push((c, days));
+        let waited = super::cases::waited(&c, now);
+        if case_flow::is_overdue(&snapshot, &waited, overdue_days) {
+            overdue.push((c, waited.days_in_state));
         }
     }
     if overdue.is_empty() {
@@ -78,12 +78,11 @@ pub async fn case_reminders(
             days
         );
         summary.push(line.clone());
+        let (subject, lead) = reminder_text(c, name, overdue_days);
         let content = MailContent::Notice(Notice {
-            subject: format!("【SupplyWatch】追加報告の提出期限を過ぎています：{name}"),
+            subject,
             recipient_org: names.get(&c.maker_id).cloned().unwrap_or_default(),
-            lead: format!(
-                "下記の事案は、第一報から{overdue_days}日を過ぎても追加報告が提出されていません。速やかに追加報告（全項目）をご提出ください。"
-            ),
+            lead,
             lines: vec![line],
             link_path: format!("/cases/{}", c.id),
         });
@@ -105,9 +104,8 @@ pub async fn case_reminders(
                 .get(&contact.organization_id)
                 .cloned()
                 .unwrap_or_default(),
-            lead:
-                "追加報告の期限を過ぎている事案の一覧です。各社には本日リマインダーを送りました。"
-                    .to_owned(),
+            lead: "製造販売業者の報告（追加報告、または報告徴収への報告）の期限を過ぎている事案の一覧です。各社には本日リマインダーを送りました。"
+                .to_owned(),
             lines: summary.clone(),
             link_path: "/cases".to_owned(),
         });
@@ -118,6 +116,30 @@ pub async fn case_reminders(
         ));
     }
     outbox::enqueue(db, messages, now).await
+}
+
+/// The subject and opening of an overdue case's reminder, after the step its flow waits for: the
+/// report a 報告徴収 asked for (drugs), or the 追加報告 (devices and IVDs).
+fn reminder_text(c: &case::Model, name: &str, overdue_days: i64) -> (String, String) {
+    if c.flow == Flow::D {
+        let due = c.report_due_on.map_or_else(
+            || format!("報告徴収から{overdue_days}日"),
+            |d| format!("報告期限の{}", crate::domain::dates::iso_and_era(d)),
+        );
+        (
+            format!("【SupplyWatch】報告徴収の報告期限を過ぎています：{name}"),
+            format!(
+                "厚生労働省が報告を求めた下記の事案は、{due}を過ぎても報告（供給不安報告の続報）が提出されていません。速やかにご報告ください。"
+            ),
+        )
+    } else {
+        (
+            format!("【SupplyWatch】追加報告の提出期限を過ぎています：{name}"),
+            format!(
+                "下記の事案は、第一報から{overdue_days}日を過ぎても追加報告が提出されていません。速やかに追加報告（全項目）をご提出ください。"
+            ),
+        )
+    }
 }
 
 /// Reminds each maker of its drugs whose status was not confirmed this month (⑰ before the 1st,

@@ -9,7 +9,7 @@ use crate::domain::case_flow::{CaseState, Decision, Flow, Impact};
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// `A` (供給不安・欠品) or `B` (供給終了).
+    /// `A` (供給不安・欠品), `B` (供給終了) or `D` (a drug's 供給不安報告).
     pub flow: Flow,
     pub state: CaseState,
     pub product_id: i32,
@@ -22,6 +22,8 @@ pub struct Model {
     pub opened_at: DateTimeUtc,
     pub state_entered_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
+    /// The day by which the ministry asked for a report (報告徴収), Japan time.
+    pub report_due_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

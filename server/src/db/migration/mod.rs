@@ -9,8 +9,9 @@ mod m20261201_000006_create_allocation;
 mod m20261201_000007_create_demand_and_forecasts;
 mod m20261202_000008_pack_purchases;
 mod m20261204_190000_create_login_throttles;
-mod m20261204_223000_accounts_security;
-mod m20261204_233000_create_invitations;
+mod m20261204_224500_add_case_report_due;
+mod m20261204_234000_accounts_security;
+mod m20261204_234500_create_invitations;
 
 use sea_orm_migration::prelude::*;
 
@@ -30,8 +31,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_create_demand_and_forecasts::Migration),
             Box::new(m20261202_000008_pack_purchases::Migration),
             Box::new(m20261204_190000_create_login_throttles::Migration),
-            Box::new(m20261204_223000_accounts_security::Migration),
-            Box::new(m20261204_233000_create_invitations::Migration),
+            Box::new(m20261204_224500_add_case_report_due::Migration),
+            Box::new(m20261204_234000_accounts_security::Migration),
+            Box::new(m20261204_234500_create_invitations::Migration),
         ]
     }
 }

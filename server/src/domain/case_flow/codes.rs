@@ -4,10 +4,13 @@ use crate::domain::coded::{Coded, coded_enum};
 use crate::domain::validation::FieldError;
 
 coded_enum!(
-    /// Which of the two flows of DESIGN §4 a case follows.
+    /// Which flow a case follows: A and B of DESIGN §4 (devices and IVDs, from the 2024 flow
+    /// charts), or D for a drug 供給不安報告 under the 2025 law (報告徴収, then 協力要請
+    /// without the reporting maker's consent).
     Flow {
         A = "A", "供給不安・欠品";
         B = "B", "供給終了";
+        D = "D", "医薬品の供給不安（報告徴収・協力要請）";
     }
 );
 
@@ -16,6 +19,7 @@ coded_enum!(
     CaseState {
         Reported = "reported", "報告受付";
         Assessing = "assessing", "影響評価中";
+        ReportRequested = "report_requested", "報告徴収中（製造販売業者の報告待ち）";
         AdditionalReported = "additional_reported", "追加報告受付（判断待ち）";
         ResponseNeeded = "response_needed", "対応必要";
         Monitoring = "monitoring", "経過観察";
@@ -70,6 +74,17 @@ impl CaseState {
     }
 }
 
+impl CaseRequest {
+    /// The name of the request as an event (errors carry it): `information_request`,
+    /// `cooperation_request`.
+    pub fn event_name(self) -> &'static str {
+        match self {
+            Self::Information => "information_request",
+            Self::Cooperation => "cooperation_request",
+        }
+    }
+}
+
 impl Decision {
     /// The state the case moves to with this decision.
     pub fn state(self) -> CaseState {
@@ -80,11 +95,22 @@ impl Decision {
     }
 }
 
+coded_enum!(
+    /// A request the ministry sends on a case to other organisations: an information request
+    /// (照会: stock and shipments; never needs consent) or a cooperation request (協力依頼 / 協力要請).
+    CaseRequest {
+        Information = "information", "在庫・出荷状況の照会";
+        Cooperation = "cooperation", "協力依頼（協力要請）";
+    }
+);
+
 /// A step taken on a case through `POST /cases/{id}/transitions` (DESIGN §9.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CaseAction {
     /// The ministry judges the impact on clinical practice (影響の判断).
     JudgeImpact(Impact),
+    /// The ministry requests a report from the reporting maker (報告徴収, drugs).
+    RequestReport,
     /// The ministry decides on further action (対応方針の決定).
     Decide(Decision),
     /// The reporting maker consents to cooperation requests (協力依頼への同意).
@@ -99,8 +125,9 @@ pub enum CaseAction {
 
 impl CaseAction {
     /// One of each action, in the order of the flow (impact and decision are placeholders).
-    pub const EACH: [Self; 6] = [
+    pub const EACH: [Self; 7] = [
         Self::JudgeImpact(Impact::Large),
+        Self::RequestReport,
         Self::Decide(Decision::ResponseNeeded),
         Self::Consent,
         Self::ReportProgress,
@@ -112,6 +139,7 @@ impl CaseAction {
     pub fn name(self) -> &'static str {
         match self {
             Self::JudgeImpact(_) => "judge_impact",
+            Self::RequestReport => "request_report",
             Self::Decide(_) => "decide",
             Self::Consent => "consent",
             Self::ReportProgress => "report_progress",
@@ -124,6 +152,7 @@ impl CaseAction {
     pub fn label_ja(self) -> &'static str {
         match self {
             Self::JudgeImpact(_) => "影響の判断",
+            Self::RequestReport => "報告徴収",
             Self::Decide(_) => "対応方針の決定",
             Self::Consent => "協力依頼への同意",
             Self::ReportProgress => "対応状況報告",
@@ -135,7 +164,9 @@ impl CaseAction {
     /// Who may take this action.
     pub fn taken_by(self) -> Party {
         match self {
-            Self::JudgeImpact(_) | Self::Decide(_) | Self::Resolve => Party::Ministry,
+            Self::JudgeImpact(_) | Self::RequestReport | Self::Decide(_) | Self::Resolve => {
+                Party::Ministry
+            }
             Self::Consent | Self::ReportProgress | Self::Announce => Party::ReportingMaker,
         }
     }
@@ -154,6 +185,8 @@ pub enum CaseEvent {
         /// Whether the report announces the end of supply.
         termination: bool,
     },
+    /// A request the ministry sends to other organisations; the case stays where it is.
+    Request(CaseRequest),
 }
 
 impl CaseEvent {
@@ -162,6 +195,7 @@ impl CaseEvent {
         match self {
             Self::Action(action) => action.name(),
             Self::Report { kind, .. } => kind.code(),
+            Self::Request(request) => request.event_name(),
         }
     }
 
@@ -170,6 +204,7 @@ impl CaseEvent {
         match self {
             Self::Action(action) => action.label_ja(),
             Self::Report { kind, .. } => kind.label_ja(),
+            Self::Request(request) => request.label_ja(),
         }
     }
 
@@ -178,6 +213,7 @@ impl CaseEvent {
         match self {
             Self::Action(action) => action.taken_by(),
             Self::Report { .. } => Party::ReportingMaker,
+            Self::Request(_) => Party::Ministry,
         }
     }
 }
@@ -235,6 +271,12 @@ pub fn event_label_ja(name: &str) -> &str {
         .find(|a| a.name() == name)
         .map(|a| a.label_ja())
         .or_else(|| ReportKind::from_code(name).map(ReportKind::label_ja))
+        .or_else(|| {
+            CaseRequest::ALL
+                .iter()
+                .find(|r| r.event_name() == name)
+                .map(|r| r.label_ja())
+        })
         .unwrap_or(name)
 }
 

@@ -4,8 +4,8 @@ use std::fmt;
 
 use super::codes::{CaseState, ReportKind, event_label_ja};
 
-/// A refused step. The HTTP edge maps `NotAllowed` to 409, `NotYourStep` to 403 and
-/// `CannotOpen` to 422.
+/// A refused step. The HTTP edge maps `NotAllowed` and `AwaitingConsent` to 409, `NotYourStep`
+/// to 403 and `CannotOpen` to 422.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowError {
     /// 409: the event does not fit the current state. Carries the state and the action names
@@ -31,15 +31,21 @@ pub enum FlowError {
         /// The report kind that was filed.
         kind: ReportKind,
     },
+    /// 409: a cooperation request on a device case before the reporting maker consented.
+    AwaitingConsent,
 }
 
 impl FlowError {
+    /// Why a cooperation request is not possible yet, as a disabled button says it.
+    pub const AWAITING_CONSENT_JA: &'static str = "報告者の同意待ち";
+
     /// Stable machine code for the API.
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotAllowed { .. } => "transition_not_allowed",
             Self::NotYourStep { .. } => "not_your_step",
             Self::CannotOpen { .. } => "cannot_open_case",
+            Self::AwaitingConsent => "awaiting_consent",
         }
     }
 
@@ -78,6 +84,10 @@ impl FlowError {
             Self::CannotOpen { kind } => format!(
                 "{}では新しい事案を開始できません。先に第一報・簡易報告または供給不安報告を提出してください。",
                 kind.label_ja()
+            ),
+            Self::AwaitingConsent => format!(
+                "{}：協力依頼は、報告した製造販売業者が同意した後に送れます（在庫・出荷状況の照会は送れます）。",
+                Self::AWAITING_CONSENT_JA
             ),
         }
     }

@@ -9,13 +9,16 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::case_flow::{CaseAction, CaseState, Flow};
 use crate::domain::device_report::{DeviceEventType, DeviceReportKind};
+use crate::domain::supply_status::VolumeStatus;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
+use crate::services::cases::actions::StepRequest;
 use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary, filing};
 use crate::services::{FieldProblem, ServiceError, audit};
 
-/// A report's body: `product_code`, the kind-specific fields by name (texts, numbers or booleans).
+/// A report's body: `product_code`, the kind-specific fields by name (texts, numbers or booleans);
+/// a 供給不安報告 may name the case it follows up with `case_id`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReportBody {
     /// YJ code (供給不安報告) or GTIN (様式10-2/10-3) of the caller's own product.
@@ -42,7 +45,7 @@ pub struct FiledBody {
 pub struct CaseItem {
     /// Id.
     pub id: i32,
-    /// `A` or `B`.
+    /// `A`, `B` or `D` (a drug 供給不安報告).
     pub flow: String,
     /// State, e.g. `reported`.
     pub state: String,
@@ -62,8 +65,12 @@ pub struct CaseItem {
     pub consented: bool,
     /// Whole days in the current state.
     pub days_in_state: i64,
-    /// The 追加報告 is overdue.
+    /// The maker's next report (追加報告, or the report asked for by 報告徴収) is overdue.
     pub overdue: bool,
+    /// The day a requested report (報告徴収) is due, `YYYY-MM-DD`.
+    pub report_due_on: Option<String>,
+    /// What the case waits for, in Japanese.
+    pub waits_for: Option<String>,
 }
 
 /// Cases, newest first.
@@ -87,13 +94,20 @@ pub struct CaseResponse {
     pub transitions: Vec<serde_json::Value>,
     /// Actions the caller may take now.
     pub allowed_actions: Vec<String>,
+    /// The ministry only: each request kind (`information`, `cooperation`) and why it cannot be
+    /// sent now (`null` when it can), e.g. 「報告者の同意待ち」.
+    #[schema(value_type = Vec<Object>)]
+    pub requests: Vec<serde_json::Value>,
+    /// The reporting maker's own 供給状況報告 of the product, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub status_reports: Vec<serde_json::Value>,
 }
 
 /// List filters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseListParams {
-    /// `A` or `B`.
+    /// `A`, `B` or `D`.
     pub flow: Option<String>,
     /// A state name.
     pub state: Option<String>,
@@ -107,14 +121,18 @@ pub struct CaseListParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
-    /// `judge_impact`, `decide`, `consent`, `report_progress`, `announce` or `resolve`.
+    /// `judge_impact`, `request_report`, `decide`, `consent`, `report_progress`, `announce` or
+    /// `resolve`.
     pub action: String,
     /// With `judge_impact`: `large`, `possibly_large` or `small`.
     pub impact: Option<String>,
     /// With `decide`: `response_needed` or `monitoring`.
     pub decision: Option<String>,
-    /// A note; with `announce`, what the institutions were told (required).
+    /// A note; with `announce`, what the institutions were told (required); with
+    /// `request_report`, what the ministry asks the maker to report.
     pub note: Option<String>,
+    /// With `request_report`: the day the report is due, `YYYY-MM-DD` (Japan), after today.
+    pub due_on: Option<String>,
 }
 
 fn texts(fields: &BTreeMap<String, serde_json::Value>) -> BTreeMap<String, String> {
@@ -136,7 +154,8 @@ fn texts(fields: &BTreeMap<String, serde_json::Value>) -> BTreeMap<String, Strin
         .collect()
 }
 
-/// Files a drug 供給不安報告 (maker, own drugs). Opens or updates the product's flow-A case.
+/// Files a drug 供給不安報告 (maker, own drugs). Opens or updates the product's case (flow D);
+/// with `case_id`, it is the follow-up of that case (the answer to a 報告徴収).
 #[utoipa::path(tag = "cases", request_body = ReportBody, responses(
     (status = 201, description = "Stored", body = FiledBody),
     (status = 403, description = "Not a maker, or another maker's product", content_type = "application/problem+json"),
@@ -149,11 +168,26 @@ pub async fn create_supply_risk_report(
     body: web::Json<ReportBody>,
 ) -> Result<HttpResponse, AppError> {
     let actor = actor(&req, &user);
+    let mut values = texts(&body.fields);
+    let case_id = values
+        .remove("case_id")
+        .filter(|v| !v.trim().is_empty() && v != "null")
+        .map(|v| {
+            v.trim().parse::<i32>().map_err(|_| {
+                ServiceError::invalid(FieldProblem::new(
+                    "case_id",
+                    "format",
+                    format!("case_id「{v}」は事案の番号（整数）ではありません"),
+                ))
+            })
+        })
+        .transpose()?;
     let filed = filing::file_supply_risk(
         &state.db,
         &user,
         &body.product_code,
-        &texts(&body.fields),
+        case_id,
+        &values,
         &actor,
         chrono::Utc::now(),
     )
@@ -339,17 +373,29 @@ pub async fn create_transition(
         body.decision.as_deref(),
     )
     .map_err(|(field, e)| ServiceError::invalid(FieldProblem::from_field_error(field, &e)))?;
+    let due_on = body
+        .due_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                ServiceError::invalid(FieldProblem::new(
+                    "due_on",
+                    "format",
+                    format!("報告期限（due_on）「{d}」は YYYY-MM-DD の日付ではありません"),
+                ))
+            })
+        })
+        .transpose()?;
     let now = chrono::Utc::now();
-    cases::actions::take(
-        &state.db,
-        &user,
-        *id,
+    let step = StepRequest {
         action,
-        body.note.as_deref(),
-        &actor(&req, &user),
-        now,
-    )
-    .await?;
+        note: body.note.as_deref(),
+        due_on,
+    };
+    let days = state.settings.case_overdue_days;
+    cases::actions::take(&state.db, &user, *id, step, days, &actor(&req, &user), now).await?;
     let detail =
         cases::detail(&state.db, &user, *id, state.settings.case_overdue_days, now).await?;
     Ok(web::Json(case_response(detail)))
@@ -369,6 +415,8 @@ fn case_item(c: &CaseSummary) -> CaseItem {
         consented: c.consented,
         days_in_state: c.days_in_state,
         overdue: c.overdue,
+        report_due_on: c.report_due_on.map(|d| d.to_string()),
+        waits_for: c.waits_for.map(str::to_owned),
     }
 }
 
@@ -392,5 +440,18 @@ fn case_response(d: CaseDetail) -> CaseResponse {
             }))
             .collect(),
         allowed_actions: d.allowed_actions.iter().map(|a| (*a).to_owned()).collect(),
+        requests: d
+            .requests
+            .iter()
+            .map(|(kind, why_not)| serde_json::json!({"kind": kind.code(), "refused_because": why_not}))
+            .collect(),
+        status_reports: d
+            .status_reports
+            .iter()
+            .map(|r| serde_json::json!({
+                "receipt_number": r.receipt_number, "shipping_status": r.shipping_status.code(),
+                "volume_status": r.volume_status.map(VolumeStatus::code), "submitted_at": r.submitted_at.to_rfc3339(),
+            }))
+            .collect(),
     }
 }

@@ -108,7 +108,8 @@ pub struct CaseRequests {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequestBody {
-    /// `information` (no consent needed) or `cooperation` (needs the reporting maker's consent).
+    /// `information` (no consent needed) or `cooperation` (on a device case it needs the
+    /// reporting maker's consent; on a drug case, flow D, it does not).
     pub kind: String,
     /// Substitute makers to ask; omitted or empty: every maker of a substitute.
     #[serde(default)]
@@ -116,6 +117,10 @@ pub struct NewRequestBody {
     /// Associations to ask (cooperation only).
     #[serde(default)]
     pub association_ids: Vec<i32>,
+    /// Wholesalers to ask besides the makers (stock and shipments, or cooperation in
+    /// distributing the product).
+    #[serde(default)]
+    pub wholesaler_ids: Vec<i32>,
     /// A message to the recipients.
     pub message: Option<String>,
 }
@@ -268,6 +273,7 @@ pub async fn create_case_requests(
         kind,
         organization_ids: body.organization_ids,
         association_ids: body.association_ids,
+        wholesaler_ids: body.wholesaler_ids,
         message: body.message,
     };
     let sent = requests::create(

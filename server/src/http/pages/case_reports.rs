@@ -64,6 +64,8 @@ impl DeviceReportPage {
 pub struct SupplyRiskPage {
     nav: Nav,
     csrf_token: String,
+    /// The case a follow-up answers (報告徴収), kept as a hidden field.
+    case_id: Option<i32>,
     products: Vec<(String, String, bool)>,
     fields: Vec<FormField>,
     problems: Vec<FieldProblem>,
@@ -74,6 +76,8 @@ pub struct SupplyRiskPage {
 pub struct KindQuery {
     kind: Option<String>,
     product_code: Option<String>,
+    /// 供給不安報告 only: the case the report follows up.
+    case_id: Option<i32>,
 }
 
 async fn own(
@@ -220,6 +224,9 @@ pub async fn new_supply_risk_form(
     if let Some(code) = &query.product_code {
         values.insert("product_code".to_owned(), code.clone());
     }
+    if let Some(case_id) = query.case_id {
+        values.insert("case_id".to_owned(), case_id.to_string());
+    }
     render(&risk_page(&page, &own, &values, Vec::new()))
 }
 
@@ -231,11 +238,15 @@ pub async fn create_supply_risk(
     form: PageForm<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let values = form.into_inner();
-    let (code, fields) = split_form(&values);
+    let (code, mut fields) = split_form(&values);
+    let case_id = fields
+        .remove("case_id")
+        .and_then(|id| id.trim().parse::<i32>().ok());
     let result = filing::file_supply_risk(
         &state.db,
         &page.user,
         &code,
+        case_id,
         &fields,
         &actor(&req, &page.user),
         chrono::Utc::now(),
@@ -259,6 +270,7 @@ fn risk_page(
     SupplyRiskPage {
         nav: Nav::for_user(page),
         csrf_token: page.csrf_token.clone(),
+        case_id: values.get("case_id").and_then(|id| id.trim().parse().ok()),
         products: own
             .iter()
             .map(|p| (p.code.clone(), p.name.clone(), p.code == chosen))

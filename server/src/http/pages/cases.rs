@@ -14,6 +14,7 @@ use crate::domain::case_flow::{CaseAction, CaseState, Flow};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
+use crate::services::cases::actions::StepRequest;
 use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary};
 use crate::services::{FieldProblem, ServiceError, audit, early_warning};
 
@@ -60,11 +61,38 @@ pub struct CasePage {
     problems: Vec<FieldProblem>,
     /// The ministry's signals-and-forecast card of the case's product group.
     signals: Option<SignalsView>,
+    /// The viewer is the reporting maker.
+    is_maker: bool,
 }
 
 impl CasePage {
     fn may(&self, action: &str) -> bool {
         self.case.allowed_actions.contains(&action)
+    }
+
+    fn is_drug_flow(&self) -> bool {
+        self.case.summary.flow == Flow::D
+    }
+
+    /// The reporting maker is asked for a report (報告徴収) and may file the follow-up now.
+    fn may_follow_up(&self) -> bool {
+        self.is_maker && self.case.summary.state == CaseState::ReportRequested
+    }
+
+    fn overdue_label(&self) -> &'static str {
+        if self.is_drug_flow() {
+            "報告徴収の報告 期限超過"
+        } else {
+            "追加報告 期限超過"
+        }
+    }
+
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama hands the template's values over by reference"
+    )]
+    fn iso_and_era(date: &chrono::NaiveDate) -> String {
+        crate::domain::dates::iso_and_era(*date)
     }
 
     fn field_label(name: &str) -> &str {
@@ -88,6 +116,9 @@ pub struct StepForm {
     decision: String,
     #[serde(default)]
     note: String,
+    /// `request_report`: the due day (a date input, `YYYY-MM-DD`).
+    #[serde(default)]
+    due_on: String,
 }
 
 fn options<T: Copy>(
@@ -195,13 +226,19 @@ pub async fn show_case(
     .await
     .map_err(AppError::page)?;
     let signals = case_signals(&state, &page, *id).await?;
+    let is_maker = is_reporting_maker(&page, &case);
     render(&CasePage {
         nav: Nav::for_user(&page),
         case,
         csrf_token: page.csrf_token.clone(),
         problems: Vec::new(),
+        is_maker,
         signals,
     })
+}
+
+fn is_reporting_maker(page: &PageUser, case: &CaseDetail) -> bool {
+    page.user.role == Role::Manufacturer && page.user.organization.id == case.summary.maker_id
 }
 
 /// The signals card of the case's product group, for the ministry.
@@ -230,12 +267,17 @@ pub async fn create_step(
     let result =
         match CaseAction::from_parts(&form.action, given(&form.impact), given(&form.decision)) {
             Ok(action) => {
+                let step = StepRequest {
+                    action,
+                    note: given(&form.note),
+                    due_on: chrono::NaiveDate::parse_from_str(form.due_on.trim(), "%Y-%m-%d").ok(),
+                };
                 cases::actions::take(
                     &state.db,
                     &page.user,
                     *id,
-                    action,
-                    given(&form.note),
+                    step,
+                    state.settings.case_overdue_days,
                     &actor(&req, &page.user),
                     chrono::Utc::now(),
                 )
@@ -269,8 +311,10 @@ pub async fn create_step(
     .await
     .map_err(AppError::page)?;
     let signals = case_signals(&state, &page, *id).await?;
+    let is_maker = is_reporting_maker(&page, &case);
     let body = CasePage {
         nav: Nav::for_user(&page),
+        is_maker,
         case,
         csrf_token: page.csrf_token.clone(),
         problems,

@@ -297,6 +297,7 @@ pub async fn create_case_requests(
         kind,
         organization_ids: Vec::new(),
         association_ids,
+        wholesaler_ids: Vec::new(),
         message: Some(form.message.clone()),
     };
     let now = chrono::Utc::now();

@@ -1,33 +1,48 @@
-//! Steps on a case through `POST /cases/{id}/transitions`: the workflow decides, the step is recorded.
+//! Steps on a case through `POST /cases/{id}/transitions`: the workflow decides, the step is
+//! recorded, and a 報告徴収 mails the reporting maker in the same transaction.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
 use super::store::{self, Step};
 use super::{party, snapshot, visible_case};
+use crate::db::entity::{case, organization, product};
 use crate::domain::case_flow::{self, CaseAction, CaseEvent, FlowError};
+use crate::domain::dates::iso_and_era;
+use crate::mail::MailContent;
+use crate::mail::content::Notice;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::outbox::{self, NewMessage};
 use crate::services::{DbContext, FieldProblem, ServiceError};
 
-/// Takes `action` on case `id` as `user`, with an optional note (for `announce`: what the
-/// institutions were told). 409 when it does not fit the state, 403 when it is not the user's step.
+/// One step as asked for: the action, an optional note (for `announce`: what the institutions
+/// were told; for `request_report`: what the ministry asks) and, for `request_report`, the day
+/// the report is due (Japan time).
+#[derive(Debug, Clone, Copy)]
+pub struct StepRequest<'a> {
+    /// The action.
+    pub action: CaseAction,
+    /// The note.
+    pub note: Option<&'a str>,
+    /// `request_report` only: when the report is due.
+    pub due_on: Option<NaiveDate>,
+}
+
+/// Takes `step` on case `id` as `user`. 409 when it does not fit the state, 403 when it is not
+/// the user's step, 422 for a missing note or a due day that is not in the future.
+/// `overdue_days` is the setting a 報告徴収 without a due day falls back on.
 pub async fn take(
     db: &DatabaseConnection,
     user: &UserContext,
     id: i32,
-    action: CaseAction,
-    note: Option<&str>,
+    step: StepRequest<'_>,
+    overdue_days: i64,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    if matches!(action, CaseAction::Announce) && note.is_none_or(|n| n.trim().is_empty()) {
-        return Err(ServiceError::invalid(FieldProblem::new(
-            "note",
-            "required",
-            "周知の報告には、医療機関等に伝えた内容（note）を入力してください",
-        )));
-    }
+    check_step(&step, now)?;
+    let action = step.action;
     let txn = db.begin().await.context("Failed to start the step")?;
     let found = visible_case(&txn, user, id).await?;
     let before = snapshot(&found);
@@ -38,14 +53,18 @@ pub async fn take(
         CaseAction::Decide(d) => Some(d),
         _ => None,
     };
-    let step = Step {
+    let record = Step {
         event: action.into(),
         party: who,
         user_id: Some(user.user_id),
-        note,
+        note: step.note,
         decision,
+        report_due_on: step.due_on,
     };
-    store::record(&txn, found, Some(&before), &next, &step, now).await?;
+    let moved = store::record(&txn, found, Some(&before), &next, &record, now).await?;
+    if action == CaseAction::RequestReport {
+        mail_report_request(&txn, &moved, step.note, overdue_days, now).await?;
+    }
     let entry = AuditEntry {
         actor,
         action: "case.transition",
@@ -62,10 +81,89 @@ pub async fn take(
     txn.commit().await.context("Failed to commit the step")
 }
 
+fn check_step(step: &StepRequest<'_>, now: DateTime<Utc>) -> Result<(), ServiceError> {
+    let blank_note = step.note.is_none_or(|n| n.trim().is_empty());
+    if step.action == CaseAction::Announce && blank_note {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "note",
+            "required",
+            "周知の報告には、医療機関等に伝えた内容（note）を入力してください",
+        )));
+    }
+    if let Some(due) = step.due_on {
+        if step.action != CaseAction::RequestReport {
+            return Err(ServiceError::invalid(FieldProblem::new(
+                "due_on",
+                "not_applicable",
+                "報告期限（due_on）は報告徴収（request_report）にのみ指定できます",
+            )));
+        }
+        let today = super::tokyo_date(now);
+        if due <= today {
+            return Err(ServiceError::invalid(FieldProblem::new(
+                "due_on",
+                "not_in_future",
+                format!("報告期限（due_on）は明日以降の日付にしてください（本日は {today}）"),
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The 報告徴収 mail to every supply contact of the reporting maker: which drug, by when, what
+/// the ministry asks, and the case page where the maker answers with a follow-up 供給不安報告.
+async fn mail_report_request(
+    db: &impl sea_orm::ConnectionTrait,
+    case: &case::Model,
+    note: Option<&str>,
+    overdue_days: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let product = product::Entity::find_by_id(case.product_id)
+        .one(db)
+        .await
+        .context("Failed to load the case's product")?
+        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
+    let maker = organization::Entity::find_by_id(case.maker_id)
+        .one(db)
+        .await
+        .context("Failed to load the reporting maker")?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let due = case.report_due_on.map_or_else(
+        || format!("指定なし（{overdue_days}日を過ぎると督促のお知らせが届きます）"),
+        iso_and_era,
+    );
+    let mut lines = vec![
+        format!("事案 #{}：{}（{}）", case.id, product.name, product.code),
+        format!("報告期限：{due}"),
+    ];
+    if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        lines.push(format!("厚生労働省からの依頼事項：{note}"));
+    }
+    let content = MailContent::Notice(Notice {
+        subject: format!("【SupplyWatch】報告徴収：{}の供給状況の報告のお願い", product.name),
+        recipient_org: maker,
+        lead: "厚生労働省は、医薬品医療機器等法に基づき、下記の医薬品の供給状況について報告を求めます。事案のページから供給不安報告（続報）として報告してください。".to_owned(),
+        lines,
+        link_path: format!("/cases/{}", case.id),
+    });
+    let key = format!("case-report-request:{}:{}", case.id, now.timestamp_micros());
+    let messages = outbox::contacts_of(db, &[case.maker_id])
+        .await?
+        .iter()
+        .map(|contact| NewMessage::to_contact(&key, contact, content.clone()))
+        .collect();
+    outbox::enqueue(db, messages, now).await?;
+    Ok(())
+}
+
 /// The service error of a refused step: 409, 403 or 422.
 pub(crate) fn flow_error(error: &FlowError) -> ServiceError {
     match error {
-        FlowError::NotAllowed { .. } => ServiceError::Conflict(error.message_ja()),
+        FlowError::NotAllowed { .. } | FlowError::AwaitingConsent => {
+            ServiceError::Conflict(error.message_ja())
+        }
         FlowError::NotYourStep { .. } => ServiceError::Forbidden(error.message_ja()),
         FlowError::CannotOpen { .. } => {
             ServiceError::invalid(FieldProblem::new("kind", error.code(), error.message_ja()))

@@ -29,11 +29,14 @@ pub struct Filed {
     pub case_id: i32,
 }
 
-/// Files a drug 供給不安報告: every field optional. Joins the product's open flow-A case.
+/// Files a drug 供給不安報告: every field optional. Joins the product's open case (flow D), or
+/// the case `case_id` names — the follow-up a 報告徴収 asks for — which must be the maker's own
+/// open case of the same drug.
 pub async fn file_supply_risk(
     db: &DatabaseConnection,
     user: &UserContext,
     product_code: &str,
+    case_id: Option<i32>,
     values: &BTreeMap<String, String>,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -46,6 +49,7 @@ pub async fn file_supply_risk(
         db,
         user,
         &found,
+        case_id,
         ReportKind::SupplyRisk,
         None,
         None,
@@ -94,6 +98,7 @@ pub async fn file_device_report(
         db,
         user,
         &found,
+        None,
         report_kind,
         Some((termination, fields.event_type)),
         fields.clinical_impact,
@@ -172,6 +177,7 @@ async fn file(
     db: &DatabaseConnection,
     user: &UserContext,
     found: &product::Model,
+    case_id: Option<i32>,
     kind: ReportKind,
     event: Option<(bool, DeviceEventType)>,
     impact: Option<Impact>,
@@ -184,20 +190,24 @@ async fn file(
         .begin()
         .await
         .context("Failed to start storing the report")?;
-    let open_case = case::Entity::find()
-        .filter(case::Column::ProductId.eq(found.id))
-        .filter(case::Column::MakerId.eq(user.organization.id))
-        .filter(case::Column::State.is_not_in([CaseState::Resolved, CaseState::Terminated]))
-        .order_by_desc(case::Column::Id)
-        .one(&txn)
-        .await
-        .context("Failed to look up the product's open case")?;
+    let open_case = match case_id {
+        Some(id) => Some(named_case(&txn, user, found, id).await?),
+        None => case::Entity::find()
+            .filter(case::Column::ProductId.eq(found.id))
+            .filter(case::Column::MakerId.eq(user.organization.id))
+            .filter(case::Column::State.is_not_in([CaseState::Resolved, CaseState::Terminated]))
+            .order_by_desc(case::Column::Id)
+            .one(&txn)
+            .await
+            .context("Failed to look up the product's open case")?,
+    };
     let step = Step {
         event: kind.into(),
         party: Party::ReportingMaker,
         user_id: Some(user.user_id),
         note: None,
         decision: None,
+        report_due_on: None,
     };
     let moved = if let Some(existing) = open_case {
         let before = snapshot(&existing);
@@ -241,6 +251,39 @@ async fn file(
         receipt_number,
         case_id: moved.id,
     })
+}
+
+/// The case a follow-up report names: the maker's own (404 otherwise), of the same product (422),
+/// still open (409).
+async fn named_case(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+    found: &product::Model,
+    id: i32,
+) -> Result<case::Model, ServiceError> {
+    let named = case::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("Failed to look up the named case")?
+        .filter(|c| c.maker_id == user.organization.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("事案 {id} はありません")))?;
+    if named.product_id != found.id {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "case_id",
+            "other_product",
+            format!(
+                "事案 {id} は {}（{}）の事案ではありません",
+                found.name, found.code
+            ),
+        )));
+    }
+    if named.state.is_final() {
+        return Err(ServiceError::Conflict(format!(
+            "事案 {id} は「{}」で終結しているため、報告を追加できません。新しい供給不安報告は case_id を付けずに提出してください",
+            named.state.label_ja()
+        )));
+    }
+    Ok(named)
 }
 
 fn problems_list(errors: &[(&'static str, crate::domain::FieldError)]) -> Vec<FieldProblem> {

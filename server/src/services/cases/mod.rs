@@ -7,26 +7,28 @@ mod store;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::accounts::UserContext;
 use super::{DbContext, ServiceError};
 use crate::db::entity::{
-    case, case_report, case_supporter, case_transition, organization, product, user,
+    case, case_report, case_supporter, case_transition, organization, product,
+    supply_status_report, user,
 };
 use crate::domain::Role;
 use crate::domain::case_flow::{
-    self, CaseSnapshot, CaseState, EventName, Flow, Impact, Party, ReportKind,
+    self, CaseRequest, CaseSnapshot, CaseState, EventName, Flow, Impact, Party, ReportKind, Waited,
 };
 use crate::domain::device_report::DeviceEventType;
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 
 /// A case as a list shows it.
 #[derive(Debug, Clone)]
 pub struct CaseSummary {
     /// Id.
     pub id: i32,
-    /// Flow A or B.
+    /// Flow A, B or D.
     pub flow: Flow,
     /// Current state.
     pub state: CaseState,
@@ -48,8 +50,12 @@ pub struct CaseSummary {
     pub opened_at: DateTime<Utc>,
     /// Whole days the case has waited in its state.
     pub days_in_state: i64,
-    /// Whether the 追加報告 is overdue.
+    /// Whether the maker's next report (追加報告, or the report the ministry asked for) is overdue.
     pub overdue: bool,
+    /// The day a requested report (報告徴収) is due.
+    pub report_due_on: Option<NaiveDate>,
+    /// What the case waits for, in Japanese (none once closed).
+    pub waits_for: Option<&'static str>,
 }
 
 /// One report of a case.
@@ -101,6 +107,37 @@ pub struct CaseDetail {
     pub transitions: Vec<TransitionView>,
     /// Action names the viewer may take now.
     pub allowed_actions: Vec<&'static str>,
+    /// For the ministry: each request and why it cannot be sent now (none when it can).
+    pub requests: Vec<(CaseRequest, Option<String>)>,
+    /// The reporting maker's own 供給状況報告 of the case's drug, newest first.
+    pub status_reports: Vec<StatusReportLink>,
+}
+
+/// A 供給状況報告 of the case's product by its maker, linked on the case.
+#[derive(Debug, Clone)]
+pub struct StatusReportLink {
+    /// 受付番号.
+    pub receipt_number: String,
+    /// ⑫ as filed.
+    pub shipping_status: ShippingStatus,
+    /// ⑯ as filed.
+    pub volume_status: Option<VolumeStatus>,
+    /// When filed.
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// How long `case` has waited by `now`, as the overdue rule needs it.
+pub(crate) fn waited(case: &case::Model, now: DateTime<Utc>) -> Waited {
+    Waited {
+        days_in_state: (now - case.state_entered_at).num_days(),
+        report_due_on: case.report_due_on,
+        today: tokyo_date(now),
+    }
+}
+
+/// Today in Japan.
+pub(crate) fn tokyo_date(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive()
 }
 
 /// Filters of the ministry's list.
@@ -301,6 +338,15 @@ pub async fn detail(
             })
             .collect(),
         allowed_actions: case_flow::allowed_actions(&snapshot, party(user, &found)),
+        requests: if party(user, &found) == Party::Ministry {
+            CaseRequest::ALL
+                .iter()
+                .map(|&r| (r, case_flow::request_refusal_ja(&snapshot, r)))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        status_reports: status_reports(db, &found).await?,
     })
 }
 
@@ -330,7 +376,8 @@ async fn summaries(
         .iter()
         .map(|c| {
             let snap = snapshot(c);
-            let days_in_state = (now - c.state_entered_at).num_days();
+            let waited = waited(c, now);
+            let days_in_state = waited.days_in_state;
             let p = products.get(&c.product_id);
             Ok(CaseSummary {
                 id: c.id,
@@ -345,7 +392,45 @@ async fn summaries(
                 consented: snap.consented,
                 opened_at: c.opened_at,
                 days_in_state,
-                overdue: case_flow::is_overdue(&snap, days_in_state, overdue_days),
+                overdue: case_flow::is_overdue(&snap, &waited, overdue_days),
+                report_due_on: c.report_due_on,
+                waits_for: case_flow::waits_for_ja(&snap),
+            })
+        })
+        .collect()
+}
+
+/// The maker's own 供給状況報告 of the case's product, newest first (at most 20).
+async fn status_reports(
+    db: &impl ConnectionTrait,
+    found: &case::Model,
+) -> Result<Vec<StatusReportLink>, ServiceError> {
+    use sea_orm::QuerySelect;
+    let bad = |what: &str, code: &str| {
+        ServiceError::Internal(format!("a stored supply status report has {what} '{code}'"))
+    };
+    supply_status_report::Entity::find()
+        .filter(supply_status_report::Column::ProductId.eq(found.product_id))
+        .filter(supply_status_report::Column::MakerId.eq(found.maker_id))
+        .order_by_desc(supply_status_report::Column::Id)
+        .limit(20)
+        .all(db)
+        .await
+        .context("Failed to load the product's supply status reports")?
+        .into_iter()
+        .map(|r| {
+            let shipping_status = ShippingStatus::from_code(&r.shipping_status)
+                .ok_or_else(|| bad("⑫", &r.shipping_status))?;
+            let volume_status = r
+                .volume_status
+                .as_deref()
+                .map(|v| VolumeStatus::from_code(v).ok_or_else(|| bad("⑯", v)))
+                .transpose()?;
+            Ok(StatusReportLink {
+                receipt_number: r.receipt_number,
+                shipping_status,
+                volume_status,
+                submitted_at: r.submitted_at,
             })
         })
         .collect()

@@ -1,7 +1,7 @@
 //! Writing a case's changes: opening it, moving it, recording each step — in the caller's
 //! transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::db::entity::{case, case_transition};
@@ -27,6 +27,7 @@ pub(super) async fn open(
         opened_at: Set(now),
         state_entered_at: Set(now),
         closed_at: Set(None),
+        report_due_on: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -46,6 +47,8 @@ pub(super) struct Step<'a> {
     pub note: Option<&'a str>,
     /// A decision to remember on the case.
     pub decision: Option<Decision>,
+    /// The day a requested report (報告徴収) is due, remembered on the case.
+    pub report_due_on: Option<NaiveDate>,
 }
 
 /// Moves `case` to `next` (if anything changed) and records the step.
@@ -66,6 +69,9 @@ pub(super) async fn record(
     model.consented = Set(next.consented);
     if let Some(decision) = step.decision {
         model.decision = Set(Some(decision));
+    }
+    if let Some(due) = step.report_due_on {
+        model.report_due_on = Set(Some(due));
     }
     if state_changed && before.is_some() {
         model.state_entered_at = Set(now);

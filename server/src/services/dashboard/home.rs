@@ -80,6 +80,14 @@ impl MakerHome {
     pub fn overdue_count(&self) -> usize {
         self.open_cases.iter().filter(|c| c.overdue).count()
     }
+
+    /// Cases where the ministry asked for a report (報告徴収) that the maker has not filed yet.
+    pub fn reports_requested(&self) -> Vec<&CaseSummary> {
+        self.open_cases
+            .iter()
+            .filter(|c| c.state == crate::domain::case_flow::CaseState::ReportRequested)
+            .collect()
+    }
 }
 
 /// The wholesaler's home (everything on it rests on allocation plans: seam).

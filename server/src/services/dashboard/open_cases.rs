@@ -44,11 +44,8 @@ pub(super) async fn tiles(
     let mut by_state: HashMap<CaseState, (u64, u64)> = HashMap::new();
     for c in &open {
         let snapshot = crate::services::cases::snapshot(c);
-        let overdue = case_flow::is_overdue(
-            &snapshot,
-            (now - c.state_entered_at).num_days(),
-            overdue_days,
-        );
+        let waited = crate::services::cases::waited(c, now);
+        let overdue = case_flow::is_overdue(&snapshot, &waited, overdue_days);
         let entry = by_state.entry(snapshot.state).or_default();
         entry.0 += 1;
         tiles.open += 1;

@@ -133,6 +133,7 @@ pub async fn request_information(
             kind: RequestKind::Information,
             organization_ids: vec![maker],
             association_ids: Vec::new(),
+            wholesaler_ids: Vec::new(),
             message: Some(message),
         };
         sent.extend(substitutes::requests::create(db, user, case_id, new, actor, at).await?);

@@ -11,6 +11,7 @@ use super::views::views;
 use super::{CaseAnswers, RequestView, Totals, substitutes_by_maker};
 use crate::db::entity::{organization, product, substitute_request, substitute_response};
 use crate::domain::Role;
+use crate::domain::case_flow::{self, CaseRequest, Flow};
 use crate::domain::substitute_answer::{AnswerInput, validate};
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
@@ -132,6 +133,7 @@ pub async fn for_case(
         ));
     }
     let found = cases::visible_case(db, user, case_id).await?;
+    let snapshot = cases::snapshot(&found);
     let product = product::Entity::find_by_id(found.product_id)
         .one(db)
         .await
@@ -161,7 +163,9 @@ pub async fn for_case(
     let requests = views(db, rows).await?;
     let totals = Totals::over(&requests);
     Ok(CaseAnswers {
-        consented: found.consented,
+        drug_flow: found.flow == Flow::D,
+        information_refusal: case_flow::request_refusal_ja(&snapshot, CaseRequest::Information),
+        cooperation_refusal: case_flow::request_refusal_ja(&snapshot, CaseRequest::Cooperation),
         substitute_makers,
         requests,
         totals,

@@ -1,6 +1,8 @@
-//! The ministry's requests on a case: information requests to substitute makers (no consent
-//! needed; only the product is named, never the confidential report) and cooperation requests to
-//! substitute makers and associations (refused with 409 until the reporting maker consented).
+//! The ministry's requests on a case: information requests to substitute makers and wholesalers
+//! (no consent needed; only the product is named, never the confidential report) and cooperation
+//! requests to substitute makers, wholesalers and associations. On a device case a cooperation
+//! request waits for the reporting maker's consent (409); on a drug case (flow D) it is the law's
+//! 協力要請 and needs none. Which request fits which state is the case workflow's table.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -13,6 +15,7 @@ use sea_orm::{
 use super::views::views;
 use super::{RequestView, substitutes_by_maker};
 use crate::db::entity::{case, case_supporter, organization, product, substitute_request};
+use crate::domain::case_flow::{self, CaseEvent, CaseRequest, Flow};
 use crate::domain::substitute_request::RequestKind;
 use crate::domain::{OrganizationKind, Role};
 use crate::mail::MailContent;
@@ -32,6 +35,8 @@ pub struct NewRequests {
     pub organization_ids: Vec<i32>,
     /// Associations to ask (cooperation only); each becomes a supporter of the case.
     pub association_ids: Vec<i32>,
+    /// Wholesalers to ask (stock and shipments, or cooperation in distributing the product).
+    pub wholesaler_ids: Vec<i32>,
     /// The ministry's message.
     pub message: Option<String>,
 }
@@ -84,19 +89,16 @@ pub async fn create(
     }
     let txn = db.begin().await.context("Failed to start the request")?;
     let found: case::Model = cases::visible_case(&txn, user, case_id).await?;
-    if new.kind == RequestKind::Cooperation && !found.consented {
-        return Err(ServiceError::Conflict(format!(
-            "事案 {case_id} は報告企業の同意が得られていないため、協力依頼は送れません（照会は送れます）"
-        )));
-    }
+    check_fits(user, &found, new.kind)?;
     let product = product::Entity::find_by_id(found.product_id)
         .one(&txn)
         .await
         .context("Failed to load the case's product")?
         .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
     let makers = substitute_lines(&txn, &product).await?;
-    let targets = choose_targets(&makers, &new)?;
     let associations = check_associations(&txn, &new).await?;
+    let wholesalers = check_wholesalers(&txn, &new).await?;
+    let targets = choose_targets(&makers, &new, !wholesalers.is_empty())?;
     for org in &associations {
         let already = case_supporter::Entity::find_by_id((case_id, *org))
             .one(&txn)
@@ -112,7 +114,12 @@ pub async fn create(
         new.kind.code(),
         now.timestamp_micros()
     );
-    let asked: Vec<i32> = targets.iter().chain(&associations).copied().collect();
+    let asked: Vec<i32> = targets
+        .iter()
+        .chain(&associations)
+        .chain(&wholesalers)
+        .copied()
+        .collect();
     let rows: Vec<substitute_request::ActiveModel> = asked
         .iter()
         .map(|org| substitute_request::ActiveModel {
@@ -137,7 +144,11 @@ pub async fn create(
         .all(&txn)
         .await
         .context("Failed to read back the requests")?;
-    queue_mails(&txn, &stored, &product, &makers, new.kind, now).await?;
+    let recipients = Recipients {
+        makers: &makers,
+        wholesalers: &wholesalers,
+    };
+    queue_mails(&txn, &stored, &found, &product, &recipients, new.kind, now).await?;
     let entry = AuditEntry {
         actor,
         action: "case.request",
@@ -157,9 +168,31 @@ pub async fn create(
     Ok(result)
 }
 
+/// Whether the case's workflow lets the ministry send this request now (409 naming why not).
+fn check_fits(
+    user: &UserContext,
+    found: &case::Model,
+    kind: RequestKind,
+) -> Result<(), ServiceError> {
+    let request = match kind {
+        RequestKind::Cooperation => CaseRequest::Cooperation,
+        _ => CaseRequest::Information,
+    };
+    case_flow::apply(
+        &cases::snapshot(found),
+        &CaseEvent::Request(request),
+        cases::party(user, found),
+    )
+    .map(|_| ())
+    .map_err(|e| cases::actions::flow_error(&e))
+}
+
+/// The substitute makers to ask: those named, or every one when none is named (named
+/// wholesalers are asked besides; with them, a product without other makers is fine).
 fn choose_targets(
     makers: &BTreeMap<i32, Vec<ProductLine>>,
     new: &NewRequests,
+    wholesalers_named: bool,
 ) -> Result<Vec<i32>, ServiceError> {
     let targets: Vec<i32> = if new.organization_ids.is_empty() {
         makers.keys().copied().collect()
@@ -187,7 +220,7 @@ fn choose_targets(
             .into_iter()
             .collect()
     };
-    if targets.is_empty() && new.association_ids.is_empty() {
+    if targets.is_empty() && new.association_ids.is_empty() && !wholesalers_named {
         return Err(ServiceError::invalid(FieldProblem::new(
             "organization_ids",
             "no_substitute_maker",
@@ -231,14 +264,54 @@ async fn check_associations(
     Ok(ids.into_iter().collect())
 }
 
+/// The named wholesalers, each checked to be one.
+async fn check_wholesalers(
+    db: &impl ConnectionTrait,
+    new: &NewRequests,
+) -> Result<Vec<i32>, ServiceError> {
+    if new.wholesaler_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: BTreeSet<i32> = new.wholesaler_ids.iter().copied().collect();
+    let found: BTreeSet<i32> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .filter(organization::Column::Kind.eq(OrganizationKind::Wholesaler))
+        .all(db)
+        .await
+        .context("Failed to load the wholesalers")?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let unknown: Vec<String> = ids.difference(&found).map(ToString::to_string).collect();
+    if !unknown.is_empty() {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "wholesaler_ids",
+            "not_wholesaler",
+            format!("組織 {} は卸売業者ではありません", unknown.join(", ")),
+        )));
+    }
+    Ok(ids.into_iter().collect())
+}
+
+/// Who was asked: the substitute makers with their products, and the wholesalers.
+struct Recipients<'a> {
+    makers: &'a BTreeMap<i32, Vec<ProductLine>>,
+    wholesalers: &'a [i32],
+}
+
 async fn queue_mails(
     db: &impl ConnectionTrait,
     stored: &[substitute_request::Model],
+    case: &case::Model,
     product: &product::Model,
-    makers: &BTreeMap<i32, Vec<ProductLine>>,
+    recipients: &Recipients<'_>,
     kind: RequestKind,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    let Recipients {
+        makers,
+        wholesalers,
+    } = recipients;
     let org_ids: Vec<i32> = stored.iter().map(|r| r.organization_id).collect();
     let names: HashMap<i32, String> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(org_ids.clone()))
@@ -272,6 +345,8 @@ async fn queue_mails(
                 .unwrap_or_default(),
             message: request.message.clone(),
             link_path: answer_path(request.id),
+            under_drug_law: case.flow == Flow::D,
+            to_wholesaler: wholesalers.contains(&contact.organization_id),
         });
         messages.push(NewMessage::to_contact(
             &format!("request:{}", request.id),

@@ -13,8 +13,12 @@ use crate::services::{DbContext, ServiceError};
 /// A case's requests with their answers and the totals.
 #[derive(Debug, Clone)]
 pub struct CaseAnswers {
-    /// Whether the reporting maker consented to cooperation requests.
-    pub consented: bool,
+    /// A drug case (flow D): cooperation requests are the law's 協力要請, without consent.
+    pub drug_flow: bool,
+    /// Why an information request cannot be sent now (none when it can).
+    pub information_refusal: Option<String>,
+    /// Why a cooperation request cannot be sent now, e.g. 「報告者の同意待ち」.
+    pub cooperation_refusal: Option<String>,
     /// The makers of the product's substitutes that a request would reach.
     pub substitute_makers: Vec<(i32, String)>,
     /// Requests, oldest first.

@@ -30,7 +30,8 @@ fn every_snapshot() -> Vec<CaseSnapshot> {
     all
 }
 
-/// Every action with every impact and decision, and every report kind with both termination values.
+/// Every action with every impact and decision, every report kind with both termination values,
+/// and both requests.
 fn every_event() -> Vec<CaseEvent> {
     let mut all: Vec<CaseEvent> = Impact::ALL
         .iter()
@@ -42,6 +43,7 @@ fn every_event() -> Vec<CaseEvent> {
         )
         .chain(
             [
+                CaseAction::RequestReport,
                 CaseAction::Consent,
                 CaseAction::ReportProgress,
                 CaseAction::Announce,
@@ -49,6 +51,7 @@ fn every_event() -> Vec<CaseEvent> {
             ]
             .map(CaseEvent::Action),
         )
+        .chain(CaseRequest::ALL.iter().map(|&r| CaseEvent::Request(r)))
         .collect();
     for &kind in ReportKind::ALL {
         for termination in [false, true] {
@@ -119,13 +122,21 @@ fn transition_bodies_are_read_with_their_impact_or_decision() {
     assert!(unknown.1.message.contains("resolve"));
 }
 
+fn waited(days_in_state: i64, report_due_on: Option<chrono::NaiveDate>) -> Waited {
+    Waited {
+        days_in_state,
+        report_due_on,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("a date"),
+    }
+}
+
 #[test]
 fn the_additional_report_is_overdue_once_the_limit_has_passed_in_reported_or_assessing() {
     let mut case = open(ReportKind::First, false, None).expect("opens");
-    assert!(!is_overdue(&case, 13, 14));
-    assert!(is_overdue(&case, 14, 14));
+    assert!(!is_overdue(&case, &waited(13, None), 14));
+    assert!(is_overdue(&case, &waited(14, None), 14));
     case.state = CaseState::Assessing;
-    assert!(is_overdue(&case, 20, 14));
+    assert!(is_overdue(&case, &waited(20, None), 14));
     for state in [
         CaseState::AdditionalReported,
         CaseState::ResponseNeeded,
@@ -133,6 +144,39 @@ fn the_additional_report_is_overdue_once_the_limit_has_passed_in_reported_or_ass
         CaseState::Resolved,
     ] {
         case.state = state;
-        assert!(!is_overdue(&case, 100, 14), "{state:?}");
+        assert!(!is_overdue(&case, &waited(100, None), 14), "{state:?}");
     }
+}
+
+#[test]
+fn a_drug_case_is_overdue_only_past_the_day_its_requested_report_was_due() {
+    let mut case = open(ReportKind::SupplyRisk, false, None).expect("opens");
+    assert_eq!(case.flow, Flow::D);
+    for state in [
+        CaseState::Reported,
+        CaseState::AdditionalReported,
+        CaseState::ResponseNeeded,
+        CaseState::Monitoring,
+    ] {
+        case.state = state;
+        assert!(
+            !is_overdue(&case, &waited(100, None), 14),
+            "{state:?}: no 追加報告 for drugs"
+        );
+    }
+    case.state = CaseState::ReportRequested;
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 12, 4);
+    assert!(
+        is_overdue(&case, &waited(1, due), 14),
+        "the day after the due day"
+    );
+    let due_today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5);
+    assert!(
+        !is_overdue(&case, &waited(30, due_today), 14),
+        "due today is not late"
+    );
+    assert!(
+        is_overdue(&case, &waited(14, None), 14),
+        "no due day: the setting"
+    );
 }

@@ -76,15 +76,165 @@ fn flow_a_runs_from_first_report_to_resolution() -> Result<(), FlowError> {
 }
 
 #[test]
-fn a_supply_risk_report_opens_flow_a_and_updates_do_not_move_it() -> Result<(), FlowError> {
+fn a_drug_supply_risk_report_follows_the_laws_steps_to_cooperation_without_consent()
+-> Result<(), FlowError> {
     let case = open(ReportKind::SupplyRisk, false, None)?;
     assert_eq!(
         (case.flow, case.state, case.impact),
-        (Flow::A, CaseState::Reported, None)
+        (Flow::D, CaseState::Reported, None)
+    );
+    assert_eq!(
+        allowed_actions(&case, MINISTRY),
+        vec!["request_report", "decide", "resolve"]
     );
     let same = apply(&case, &report(ReportKind::SupplyRisk, false), MAKER)?;
-    assert_eq!(same, case);
+    assert_eq!(same, case, "an update before any request changes nothing");
+    let case = walk(
+        case,
+        &[
+            (
+                act(CaseAction::RequestReport),
+                MINISTRY,
+                CaseState::ReportRequested,
+            ),
+            (
+                report(ReportKind::SupplyRisk, false),
+                MAKER,
+                CaseState::AdditionalReported,
+            ),
+            (
+                act(CaseAction::Decide(Decision::ResponseNeeded)),
+                MINISTRY,
+                CaseState::ResponseNeeded,
+            ),
+            (
+                CaseEvent::Request(CaseRequest::Cooperation),
+                MINISTRY,
+                CaseState::ResponseNeeded,
+            ),
+            (
+                CaseEvent::Request(CaseRequest::Information),
+                MINISTRY,
+                CaseState::ResponseNeeded,
+            ),
+            (
+                act(CaseAction::ReportProgress),
+                MAKER,
+                CaseState::ResponseNeeded,
+            ),
+            (act(CaseAction::Resolve), MINISTRY, CaseState::Resolved),
+        ],
+    )?;
+    assert!(!case.consented, "nobody consented, and nobody had to");
+    assert_eq!(
+        allowed_requests(&case),
+        vec![],
+        "nothing can be sent on a closed case"
+    );
     Ok(())
+}
+
+#[test]
+fn a_drug_case_has_no_additional_report_consent_or_impact_judgement() {
+    let case = open(ReportKind::SupplyRisk, false, None).expect("opens");
+    for (event, party) in [
+        (report(ReportKind::Additional, false), MAKER),
+        (act(CaseAction::JudgeImpact(Impact::Large)), MINISTRY),
+    ] {
+        assert!(
+            matches!(
+                apply(&case, &event, party),
+                Err(FlowError::NotAllowed { .. })
+            ),
+            "{event:?}"
+        );
+    }
+    let needed = CaseSnapshot {
+        state: CaseState::ResponseNeeded,
+        ..case
+    };
+    assert!(matches!(
+        apply(&needed, &act(CaseAction::Consent), MAKER),
+        Err(FlowError::NotAllowed { .. })
+    ));
+    assert_eq!(
+        allowed_requests(&needed),
+        vec![CaseRequest::Information, CaseRequest::Cooperation]
+    );
+    let early = apply(
+        &case,
+        &CaseEvent::Request(CaseRequest::Cooperation),
+        MINISTRY,
+    )
+    .expect_err("協力要請 comes after the decision");
+    assert!(matches!(early, FlowError::NotAllowed { .. }), "{early:?}");
+    assert_eq!(
+        request_refusal_ja(&case, CaseRequest::Cooperation).as_deref(),
+        Some("「報告受付」の状態では送れません")
+    );
+}
+
+#[test]
+fn a_device_cooperation_request_waits_for_consent_and_says_so() {
+    let case = CaseSnapshot {
+        flow: Flow::A,
+        state: CaseState::ResponseNeeded,
+        impact: Some(Impact::Large),
+        consented: false,
+    };
+    let refused = apply(
+        &case,
+        &CaseEvent::Request(CaseRequest::Cooperation),
+        MINISTRY,
+    )
+    .expect_err("no consent yet");
+    assert_eq!(refused, FlowError::AwaitingConsent);
+    assert!(
+        refused.message_ja().starts_with("報告者の同意待ち"),
+        "{refused}"
+    );
+    assert_eq!(
+        request_refusal_ja(&case, CaseRequest::Cooperation).as_deref(),
+        Some("報告者の同意待ち")
+    );
+    assert_eq!(request_refusal_ja(&case, CaseRequest::Information), None);
+    let consented = apply(&case, &act(CaseAction::Consent), MAKER).expect("consents");
+    assert_eq!(
+        request_refusal_ja(&consented, CaseRequest::Cooperation),
+        None
+    );
+    let closed = apply(&consented, &act(CaseAction::Resolve), MINISTRY).expect("closes");
+    assert_eq!(
+        request_refusal_ja(&closed, CaseRequest::Information).as_deref(),
+        Some("終結した事案です")
+    );
+}
+
+#[test]
+fn each_open_case_says_what_it_waits_for() {
+    let drug = open(ReportKind::SupplyRisk, false, None).expect("opens");
+    assert!(waits_for_ja(&drug).is_some_and(|w| w.contains("報告徴収")));
+    let asked = CaseSnapshot {
+        state: CaseState::ReportRequested,
+        ..drug
+    };
+    assert!(waits_for_ja(&asked).is_some_and(|w| w.starts_with("製造販売業者の報告")));
+    let device = open(ReportKind::First, false, None).expect("opens");
+    assert!(waits_for_ja(&device).is_some_and(|w| w.contains("追加報告")));
+    for &flow in Flow::ALL {
+        for &state in CaseState::ALL {
+            let case = CaseSnapshot {
+                flow,
+                state,
+                ..drug
+            };
+            assert_eq!(
+                waits_for_ja(&case).is_none(),
+                state.is_final(),
+                "{flow:?} {state:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -1,26 +1,45 @@
-//! Every (flow, state, event, party) against a table written out here by hand from DESIGN §4.
+//! Every (flow, state, event, party) against a table written out here by hand from DESIGN §4
+//! (flows A and B) and the 2025 law's steps for a drug 供給不安報告 (flow D).
 
 use super::*;
 use CaseState::{
-    AdditionalReported, Announced, Assessing, Monitoring, Reported, Resolved, ResponseNeeded,
-    Terminated,
+    AdditionalReported, Announced, Assessing, Monitoring, ReportRequested, Reported, Resolved,
+    ResponseNeeded, Terminated,
 };
 
-/// The six states a case can still move from.
+/// The seven states a case can still move from.
 const OPEN: &[CaseState] = &[
     Reported,
     Assessing,
+    ReportRequested,
     AdditionalReported,
     ResponseNeeded,
     Monitoring,
     Announced,
 ];
+const ALL_FLOWS: &[Flow] = &[Flow::A, Flow::B, Flow::D];
 const BOTH: &[Flow] = &[Flow::A, Flow::B];
 const ONLY_A: &[Flow] = &[Flow::A];
 const ONLY_B: &[Flow] = &[Flow::B];
+const ONLY_D: &[Flow] = &[Flow::D];
 
 /// Steps only the ministry takes; everything else is the reporting maker's.
-const MINISTRY_STEPS: &[&str] = &["judge_impact", "decide", "resolve"];
+const MINISTRY_STEPS: &[&str] = &[
+    "judge_impact",
+    "request_report",
+    "decide",
+    "resolve",
+    "information_request",
+    "cooperation_request",
+];
+
+/// What else a row needs of the case.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Nothing,
+    SmallImpact,
+    Consent,
+}
 
 /// Where an allowed event takes the case.
 #[derive(Clone, Copy)]
@@ -33,83 +52,43 @@ enum To {
     SwitchToB { small: bool },
 }
 
-/// One allowed step: event key, flows, from-states, whether the impact must be small, result.
+/// One allowed step: event key, flows, from-states, what else it needs, result. The first row
+/// that fits is the one that counts.
 type Row = (
     &'static str,
     &'static [Flow],
     &'static [CaseState],
-    bool,
+    Needs,
     To,
 );
 
+#[rustfmt::skip]
 const ROWS: &[Row] = &[
-    (
-        "judge_impact",
-        BOTH,
-        &[Reported, Assessing],
-        false,
-        To::Judged,
-    ),
-    ("decide", BOTH, &[AdditionalReported], false, To::Decided),
-    ("resolve", BOTH, OPEN, false, To::State(Resolved)),
-    ("consent", BOTH, &[ResponseNeeded], false, To::Consented),
-    (
-        "report_progress",
-        BOTH,
-        &[ResponseNeeded, Monitoring, Announced],
-        false,
-        To::Stay,
-    ),
-    (
-        "announce",
-        ONLY_B,
-        &[ResponseNeeded, Monitoring],
-        false,
-        To::State(Announced),
-    ),
-    (
-        "additional",
-        BOTH,
-        &[Reported, Assessing],
-        false,
-        To::State(AdditionalReported),
-    ),
-    (
-        "re_report",
-        BOTH,
-        &[ResponseNeeded, Monitoring],
-        false,
-        To::State(AdditionalReported),
-    ),
-    ("supply_risk", ONLY_A, OPEN, false, To::Stay),
-    (
-        "termination_notice",
-        ONLY_B,
-        &[Announced],
-        false,
-        To::State(Terminated),
-    ),
-    (
-        "termination_notice",
-        ONLY_B,
-        &[Reported],
-        true,
-        To::State(Terminated),
-    ),
-    (
-        "first+termination",
-        ONLY_A,
-        OPEN,
-        false,
-        To::SwitchToB { small: false },
-    ),
-    (
-        "simplified+termination",
-        ONLY_A,
-        OPEN,
-        false,
-        To::SwitchToB { small: true },
-    ),
+    // Flows A and B.
+    ("judge_impact", BOTH, &[Reported, Assessing], Needs::Nothing, To::Judged),
+    ("decide", BOTH, &[AdditionalReported], Needs::Nothing, To::Decided),
+    ("consent", BOTH, &[ResponseNeeded], Needs::Nothing, To::Consented),
+    ("report_progress", BOTH, &[ResponseNeeded, Monitoring, Announced], Needs::Nothing, To::Stay),
+    ("announce", ONLY_B, &[ResponseNeeded, Monitoring], Needs::Nothing, To::State(Announced)),
+    ("additional", BOTH, &[Reported, Assessing], Needs::Nothing, To::State(AdditionalReported)),
+    ("re_report", BOTH, &[ResponseNeeded, Monitoring], Needs::Nothing, To::State(AdditionalReported)),
+    ("supply_risk", ONLY_A, OPEN, Needs::Nothing, To::Stay),
+    ("termination_notice", ONLY_B, &[Announced], Needs::Nothing, To::State(Terminated)),
+    ("termination_notice", ONLY_B, &[Reported], Needs::SmallImpact, To::State(Terminated)),
+    ("first+termination", ONLY_A, OPEN, Needs::Nothing, To::SwitchToB { small: false }),
+    ("simplified+termination", ONLY_A, OPEN, Needs::Nothing, To::SwitchToB { small: true }),
+    ("cooperation_request", BOTH, OPEN, Needs::Consent, To::Stay),
+    // Flow D: 報告徴収 from any open state, the follow-up 供給不安報告 answers it, the
+    // decision from the first report or the answer, 協力要請 once a response is needed.
+    ("request_report", ONLY_D, OPEN, Needs::Nothing, To::State(ReportRequested)),
+    ("supply_risk", ONLY_D, &[ReportRequested], Needs::Nothing, To::State(AdditionalReported)),
+    ("supply_risk", ONLY_D, OPEN, Needs::Nothing, To::Stay),
+    ("decide", ONLY_D, &[Reported, AdditionalReported], Needs::Nothing, To::Decided),
+    ("report_progress", ONLY_D, &[ResponseNeeded, Monitoring], Needs::Nothing, To::Stay),
+    ("cooperation_request", ONLY_D, &[ResponseNeeded], Needs::Nothing, To::Stay),
+    // Every flow.
+    ("resolve", ALL_FLOWS, OPEN, Needs::Nothing, To::State(Resolved)),
+    ("information_request", ALL_FLOWS, OPEN, Needs::Nothing, To::Stay),
 ];
 
 /// The key of an event in `ROWS`: a 第一報 or 簡易報告 announcing termination is its own row.
@@ -136,10 +115,14 @@ fn owner(name: &str) -> Party {
 }
 
 fn row_fits(row: &Row, case: CaseSnapshot) -> bool {
-    let (_, flows, states, needs_small, _) = *row;
+    let (_, flows, states, needs, _) = *row;
     flows.contains(&case.flow)
         && states.contains(&case.state)
-        && (!needs_small || case.impact == Some(Impact::Small))
+        && match needs {
+            Needs::Nothing => true,
+            Needs::SmallImpact => case.impact == Some(Impact::Small),
+            Needs::Consent => case.consented,
+        }
 }
 
 /// What the table says about `event` by `party` on `case`.
@@ -189,6 +172,7 @@ fn expected(case: CaseSnapshot, event: CaseEvent) -> Option<CaseSnapshot> {
 fn expected_allowed(case: CaseSnapshot, party: Party) -> Vec<&'static str> {
     let actions = [
         "judge_impact",
+        "request_report",
         "decide",
         "consent",
         "report_progress",
@@ -230,6 +214,13 @@ fn every_flow_state_event_and_party_follows_the_table() {
                         moves += 1;
                         assert_eq!(got, Ok(want), "{case:?} {event:?} by {party:?}");
                     }
+                    None if key(event) == "cooperation_request"
+                        && case.flow != Flow::D
+                        && !case.consented
+                        && !case.state.is_final() =>
+                    {
+                        assert_eq!(got, Err(FlowError::AwaitingConsent), "{case:?}");
+                    }
                     None => match got {
                         Err(FlowError::NotAllowed {
                             state,
@@ -252,7 +243,7 @@ fn every_flow_state_event_and_party_follows_the_table() {
             }
         }
     }
-    assert_eq!(checked, 128 * 21 * 3);
+    assert_eq!(checked, 216 * 24 * 3);
     assert!(
         moves > 300,
         "only {moves} allowed steps: the table looks empty"
