@@ -67,6 +67,8 @@ pub enum Job {
     KnockOnForecast,
     /// Freezes the day's publication of the list on working days (17:00; holidays skipped).
     DailyPublication,
+    /// Backs up the database into the backup folder, keeping the newest N (02:45).
+    NightlyBackup,
 }
 
 impl Job {
@@ -80,6 +82,7 @@ impl Job {
         Self::CleanupSessions,
         Self::KnockOnForecast,
         Self::DailyPublication,
+        Self::NightlyBackup,
     ];
 
     /// Name for `supplywatch run-job NAME` and the logs.
@@ -93,6 +96,7 @@ impl Job {
             Self::CleanupSessions => "cleanup-sessions",
             Self::KnockOnForecast => "knock-on-forecast",
             Self::DailyPublication => "daily-publication",
+            Self::NightlyBackup => "backup",
         }
     }
 
@@ -107,6 +111,7 @@ impl Job {
             Self::CleanupSessions => "0 15 3 * * *",
             Self::KnockOnForecast => "0 30 2 * * *",
             Self::DailyPublication => "0 0 17 * * Mon-Fri",
+            Self::NightlyBackup => "0 45 2 * * *",
         }
     }
 
@@ -174,6 +179,23 @@ impl Job {
                     p.published_at.to_rfc3339()
                 ),
             }),
+            Self::NightlyBackup => {
+                let settings = &ctx.settings;
+                let (outcome, removed) = crate::services::backup::nightly(
+                    db,
+                    &settings.database_url,
+                    &settings.backup_dir,
+                    settings.backups_kept,
+                    now,
+                )
+                .await?;
+                Ok(format!(
+                    "バックアップ {}（{} バイト）を作成し、古いバックアップ {}件を削除しました",
+                    outcome.path.display(),
+                    outcome.bytes,
+                    removed.len()
+                ))
+            }
             Self::WeeklyPublication => {
                 let (p, created) = publication::publish_week(db, &actor, now).await?;
                 Ok(if created {

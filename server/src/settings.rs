@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use secrecy::SecretString;
 
+use crate::domain::Role;
 use crate::mail::{MailSettings, MemoryMailbox};
 use crate::services::table_file::TableLimits;
 
@@ -61,6 +62,17 @@ pub struct Settings {
     /// A mail claimed this long ago by a dispatcher that never marked it is sent again
     /// (`SUPPLYWATCH_OUTBOX_STALE_CLAIM_SECONDS`, default 600).
     pub outbox_stale_claim_seconds: i64,
+    /// Roles that must log in with a second factor (`SUPPLYWATCH_MFA_REQUIRED_ROLES`, codes
+    /// separated by commas, default `ministry,admin`; `none` for none; `serve --demo` defaults
+    /// to none).
+    pub mfa_required_roles: Vec<Role>,
+    /// Where the nightly backup job writes (`SUPPLYWATCH_BACKUP_DIR`, default `data/backups`).
+    pub backup_dir: PathBuf,
+    /// Nightly backups kept; older ones are removed (`SUPPLYWATCH_BACKUPS_KEPT`, default 7).
+    pub backups_kept: usize,
+    /// Days without a login after which an active account is listed as dormant
+    /// (`SUPPLYWATCH_DORMANT_DAYS`, default 90).
+    pub dormant_days: i64,
 }
 
 /// Default sender.
@@ -146,6 +158,13 @@ impl Settings {
                 "SUPPLYWATCH_OUTBOX_STALE_CLAIM_SECONDS",
                 crate::services::outbox::DEFAULT_STALE_CLAIM_SECONDS,
             )?,
+            mfa_required_roles: mfa_roles(var("SUPPLYWATCH_MFA_REQUIRED_ROLES"))?,
+            backup_dir: var("SUPPLYWATCH_BACKUP_DIR").map_or_else(
+                || PathBuf::from(DEFAULT_DATA_DIR).join("backups"),
+                PathBuf::from,
+            ),
+            backups_kept: usize::try_from(number("SUPPLYWATCH_BACKUPS_KEPT", 7)?).unwrap_or(7),
+            dormant_days: number("SUPPLYWATCH_DORMANT_DAYS", 90)?,
         })
     }
 
@@ -171,8 +190,35 @@ impl Settings {
             body_timeout: std::time::Duration::from_secs(900),
             login_failures_per_address: 100,
             outbox_stale_claim_seconds: crate::services::outbox::DEFAULT_STALE_CLAIM_SECONDS,
+            mfa_required_roles: Vec::new(),
+            backup_dir: PathBuf::from(DEFAULT_DATA_DIR).join("backups"),
+            backups_kept: 7,
+            dormant_days: 90,
         }
     }
+}
+
+/// The roles of `SUPPLYWATCH_MFA_REQUIRED_ROLES` (unset: the ministry and administrators).
+fn mfa_roles(text: Option<String>) -> Result<Vec<Role>, SettingsError> {
+    let Some(text) = text else {
+        return Ok(vec![Role::Ministry, Role::Admin]);
+    };
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(|code| {
+            Role::from_code(code).ok_or_else(|| SettingsError {
+                name: "SUPPLYWATCH_MFA_REQUIRED_ROLES",
+                value: text.clone(),
+                reason: format!(
+                    "「{code}」はロールではありません（manufacturer, wholesaler, ministry, association, admin または none）"
+                ),
+            })
+        })
+        .collect()
 }
 
 /// A positive number of seconds (checked by the caller) as a duration.

@@ -159,7 +159,16 @@ async fn unknown_products_are_404_and_bad_parameters_422_as_problem_json() -> an
 /// Every operation of the API, as the OpenAPI document must list it.
 const API_OPERATIONS: &[&str] = &[
     "POST /api/v1/auth/token",
+    "DELETE /api/v1/auth/token",
     "GET /api/v1/me",
+    "POST /api/v1/me/password",
+    "POST /api/v1/me/mfa/totp",
+    "POST /api/v1/me/mfa/totp/confirm",
+    "GET /api/v1/admin/users",
+    "POST /api/v1/admin/users",
+    "PATCH /api/v1/admin/users/{id}",
+    "POST /api/v1/admin/users/{id}/deactivate",
+    "POST /api/v1/admin/users/{id}/mfa-reset",
     "GET /api/v1/products",
     "GET /api/v1/products/{code}",
     "POST /api/v1/supply-status-reports",
@@ -255,6 +264,7 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
         "substitute request 1 (a heads-up) exists for the probes"
     );
     let token = app.token("ministry@demo.example").await?;
+    let throwaway = app.token("ministry@demo.example").await?;
     for operation in &listed {
         let (method, path) = operation
             .split_once(' ')
@@ -277,6 +287,12 @@ async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Resu
                 .put(url)
                 .bearer_auth(&token)
                 .json(&serde_json::json!({"subscribed": false})),
+            "PATCH" => app
+                .client
+                .patch(url)
+                .bearer_auth(&token)
+                .json(&serde_json::json!({})),
+            "DELETE" => app.client.delete(url).bearer_auth(&throwaway),
             _ => app.client.get(url).bearer_auth(&token),
         };
         let status = request.send().await?.status();

@@ -273,8 +273,10 @@ async fn the_audit_log_is_for_admins_only_and_downloads_as_csv_for_excel() -> an
         let bytes = csv.bytes().await?;
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
         let text = String::from_utf8(bytes[3..].to_vec())?;
-        assert!(text.starts_with("日時（日本時間）,操作者,操作,対象,詳細,接続元,結果\r\n"));
-        assert!(text.contains("admin@demo.example,login,"));
+        assert!(
+            text.starts_with("日時（日本時間）,操作者,操作,操作コード,対象,詳細,接続元,結果\r\n")
+        );
+        assert!(text.contains("admin@demo.example,ログイン,login,"));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Subcommands of the `supplywatch` binary. Each opens the database, migrates, and calls a service.
 
+mod backup;
 mod import;
 mod seed;
 mod users;
@@ -64,6 +65,22 @@ enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Back up the database into one file (SQLite: consistent while serving; PostgreSQL:
+    /// `pg_dump` custom format), with a manifest of row counts and report checksums.
+    Backup {
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into the configured database, which must be empty.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Check a restored database against its backup's manifest (integrity, row counts,
+    /// report checksums).
+    Verify,
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -121,8 +138,14 @@ pub(super) enum UserCommand {
         #[arg(long)]
         corporate_number: Option<String>,
     },
-    /// Deactivate a user: no more logins, tokens stop working.
+    /// Deactivate a user: no more logins, sessions and tokens end.
     Deactivate {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove a user's second factor (a lost phone): the user enrols again at the next login.
+    ResetMfa {
         /// Login e-mail.
         #[arg(long)]
         email: String,
@@ -131,6 +154,13 @@ pub(super) enum UserCommand {
 
 /// Runs one subcommand.
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    // Restoring needs an empty database and verifying must not change one: neither migrates.
+    match &cli.command {
+        Command::Backup { out } => return backup::create(&settings, out).await,
+        Command::Restore { from } => return backup::restore(&settings, from).await,
+        Command::Verify => return backup::verify(&settings).await,
+        _ => {}
+    }
     let db = supplywatch::db::connect(&settings.database_url)
         .await
         .with_context(|| {
@@ -178,8 +208,15 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { demo } => {
+            let mut settings = settings;
             if demo {
                 seed::demo(&db, &settings).await?;
+                if std::env::var_os("SUPPLYWATCH_MFA_REQUIRED_ROLES").is_none() {
+                    settings.mfa_required_roles.clear();
+                    println!(
+                        "デモモード: 二要素認証を必須とするロールはありません（SUPPLYWATCH_MFA_REQUIRED_ROLES で指定できます。本番の既定は ministry,admin）"
+                    );
+                }
             }
             let ctx = job_context(db.clone(), &settings)?;
             let shutdown = ctx.shutdown.clone();
@@ -213,6 +250,9 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             what: ImportCommand::SupplyList { file, edition },
         } => import::supply_list(&db, &file, edition, &settings.table_limits).await,
         Command::User { what } => users::run(&db, what).await,
+        Command::Backup { .. } | Command::Restore { .. } | Command::Verify => {
+            unreachable!("handled before the database is opened")
+        }
     }
 }
 

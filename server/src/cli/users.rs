@@ -1,4 +1,4 @@
-//! `user create` and `user deactivate`.
+//! `user create`, `user deactivate` and `user reset-mfa`.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -18,6 +18,15 @@ pub(super) async fn run(db: &sea_orm::DatabaseConnection, what: UserCommand) -> 
                 .await
                 .map_err(explain)?;
             println!("{email} を無効にしました");
+        }
+        UserCommand::ResetMfa { email } => {
+            let id = accounts::user_id_by_email(db, &email)
+                .await
+                .map_err(explain)?;
+            accounts::mfa::reset(db, id, &actor, now)
+                .await
+                .map_err(explain)?;
+            println!("{email} の二要素認証をリセットしました。次回ログイン時に再登録します");
         }
         UserCommand::Create {
             email,

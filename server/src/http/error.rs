@@ -26,6 +26,9 @@ pub enum ErrorKind {
         /// Where to come back to after logging in.
         next: String,
     },
+    /// A user whose role must have a second factor has none yet: to the enrolment page.
+    #[error("二要素認証の登録が必要です")]
+    EnrolmentRequired,
     /// A form arrived without the token of the session that showed it.
     #[error("フォームの有効期限が切れました。もう一度お試しください")]
     CsrfMismatch,
@@ -87,7 +90,9 @@ impl AppError {
     fn problems(&self) -> &[FieldProblem] {
         match &self.kind {
             ErrorKind::Service(
-                ServiceError::Invalid(problems) | ServiceError::TooLarge(problems),
+                ServiceError::Invalid(problems)
+                | ServiceError::TooLarge(problems)
+                | ServiceError::SecondFactor(problems),
             ) => problems,
             _ => &[],
         }
@@ -132,7 +137,9 @@ impl ResponseError for AppError {
                 ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 ServiceError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
                 ServiceError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
-                ServiceError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+                ServiceError::Unauthenticated(_) | ServiceError::SecondFactor(_) => {
+                    StatusCode::UNAUTHORIZED
+                }
                 ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
                 ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
                 ServiceError::Conflict(_) => StatusCode::CONFLICT,
@@ -145,7 +152,7 @@ impl ResponseError for AppError {
             },
             ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
             ErrorKind::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
-            ErrorKind::CsrfMismatch => StatusCode::FORBIDDEN,
+            ErrorKind::EnrolmentRequired | ErrorKind::CsrfMismatch => StatusCode::FORBIDDEN,
             ErrorKind::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -156,6 +163,11 @@ impl ResponseError for AppError {
             tracing::error!(error = %self, cause = ?self.kind, "request failed");
         }
         if self.html {
+            if matches!(self.kind, ErrorKind::EnrolmentRequired) {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/me/mfa"))
+                    .finish();
+            }
             if let ErrorKind::LoginRequired { next } = &self.kind {
                 let location = format!("{}?next={}", crate::paths::LOGIN, encode_query(next));
                 return HttpResponse::SeeOther()

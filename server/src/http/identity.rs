@@ -70,7 +70,7 @@ impl FromRequest for PageUser {
         let req = req.clone();
         Box::pin(async move {
             let state = state(&req).map_err(AppError::page)?;
-            session_user(&req, &state)
+            let page = session_user(&req, &state)
                 .await
                 .map_err(AppError::page)?
                 .ok_or_else(|| {
@@ -80,7 +80,14 @@ impl FromRequest for PageUser {
                         .map_or("/", |p| p.as_str())
                         .to_owned();
                     AppError::page(ErrorKind::LoginRequired { next })
-                })
+                })?;
+            let must_enrol = state.settings.mfa_required_roles.contains(&page.user.role)
+                && !page.user.mfa_enabled;
+            let path = req.path();
+            if must_enrol && !path.starts_with("/me/mfa") && path != "/logout" {
+                return Err(AppError::page(ErrorKind::EnrolmentRequired));
+            }
+            Ok(page)
         })
     }
 }
@@ -110,7 +117,8 @@ fn unauthenticated(message: &str) -> AppError {
     ServiceError::Unauthenticated(message.to_owned()).into()
 }
 
-fn bearer_token(req: &HttpRequest) -> Option<String> {
+/// The bearer token of a request, if it has one.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

@@ -45,7 +45,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .service(api::auth::create_token)
+            .service(api::auth::delete_token)
             .service(api::auth::show_me)
+            .service(api::me::change_own_password)
+            .service(api::me::create_totp)
+            .service(api::me::confirm_totp)
+            // User management (issue 19).
+            .service(api::admin_users::list_users)
+            .service(api::admin_users::create_user)
+            .service(api::admin_users::update_user)
+            .service(api::admin_users::deactivate_user)
+            .service(api::admin_users::reset_user_mfa)
             .service(api::products::list_products)
             .service(api::products::show_product)
             .service(api::supply_status::create_supply_status_report)
@@ -97,6 +107,54 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(paths::LOGIN, web::get().to(pages::login::new_session_form))
     .route(paths::LOGIN, web::post().to(pages::login::create_session))
     .route("/logout", web::post().to(pages::login::delete_session))
+    .route(
+        "/login/mfa",
+        web::post().to(pages::login::complete_second_step),
+    )
+    // One's own account (issue 19).
+    .route("/me", web::get().to(pages::me::show_account))
+    .route(
+        "/me/password",
+        web::post().to(pages::me::change_own_password),
+    )
+    .route(
+        "/me/sessions/revoke",
+        web::post().to(pages::me::revoke_session),
+    )
+    .route(
+        "/me/tokens/{id}/revoke",
+        web::post().to(pages::me::revoke_token),
+    )
+    .route("/me/mfa", web::get().to(pages::me::show_mfa))
+    .route("/me/mfa/confirm", web::post().to(pages::me::confirm_mfa))
+    .route(
+        "/invitations/{secret}",
+        web::get().to(pages::invitation::show_invitation),
+    )
+    .route(
+        "/invitations/{secret}",
+        web::post().to(pages::invitation::accept_invitation),
+    )
+    .route(
+        "/admin/users",
+        web::get().to(pages::admin_users::list_users),
+    )
+    .route(
+        "/admin/users",
+        web::post().to(pages::admin_users::invite_user),
+    )
+    .route(
+        "/admin/users/{id}",
+        web::post().to(pages::admin_users::change_user),
+    )
+    .route(
+        "/admin/users/{id}/deactivate",
+        web::post().to(pages::admin_users::deactivate_user),
+    )
+    .route(
+        "/admin/users/{id}/mfa-reset",
+        web::post().to(pages::admin_users::reset_user_mfa),
+    )
     .route(
         paths::PRODUCTS,
         web::get().to(pages::products::list_products),

@@ -1,18 +1,16 @@
-//! Logging in: argon2id passwords, lockout after repeated failures, sessions and bearer tokens.
+//! Logging in: argon2id passwords, the TOTP second factor, lockout after repeated failures,
+//! sessions and bearer tokens.
 
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 
 use super::accounts::password::verify_password;
-use super::accounts::{self, UserContext};
+use super::accounts::{self, UserContext, mfa};
 use super::audit::{self, Actor, AuditEntry};
-use super::{DbContext, ServiceError};
+use super::{DbContext, FieldProblem, ServiceError};
 use crate::db::entity::{api_token, login_throttle, session, user};
+use crate::domain::Role;
 
 /// Failed attempts in a row that lock an account.
 pub const MAX_FAILED_ATTEMPTS: i32 = 5;
@@ -24,22 +22,60 @@ pub const LOGIN_FAILED_MESSAGE: &str = "メールアドレスまたはパスワ�
 /// The window failed logins per address are counted in, in seconds.
 pub const ADDRESS_WINDOW_SECONDS: i64 = 15 * 60;
 
-/// Checks e-mail and password. Every failure gives the same [`LOGIN_FAILED_MESSAGE`]; the
-/// reason (unknown, wrong password, locked, deactivated) goes only to the audit log. An
-/// address with `address_limit` failures in the current window waits (`Busy`, 429) before
-/// any password is hashed.
+/// How a login gives its second factor, for users who have one.
+#[derive(Debug, Clone, Copy)]
+pub enum SecondFactor<'a> {
+    /// With the password (the API's `"totp"`), or not at all.
+    Given(Option<&'a str>),
+    /// On a second step (the login page).
+    Later,
+}
+
+/// A login attempt.
+#[derive(Debug, Clone)]
+pub struct Login<'a> {
+    /// E-mail as typed.
+    pub email: &'a str,
+    /// Password as typed.
+    pub password: &'a str,
+    /// The second factor.
+    pub second_factor: SecondFactor<'a>,
+    /// Roles that must have a second factor (`SUPPLYWATCH_MFA_REQUIRED_ROLES`).
+    pub mfa_roles: &'a [Role],
+    /// The client's address.
+    pub remote_addr: Option<String>,
+}
+
+/// Where a login stands.
+#[derive(Debug, Clone)]
+pub enum LoggedIn {
+    /// Logged in.
+    Complete(UserContext),
+    /// Password right; the second factor is asked next (login page): the user's id.
+    SecondStep(i32),
+}
+
+fn second_factor_problem(code: &str, message: &str) -> ServiceError {
+    ServiceError::SecondFactor(vec![FieldProblem::new("totp", code, message)])
+}
+
+/// Checks e-mail and password, then the second factor of a user who has one. Every failure of
+/// the password gives the same [`LOGIN_FAILED_MESSAGE`]; the reason (unknown, wrong password,
+/// locked, deactivated) goes only to the audit log. A missing or wrong second factor is a 401
+/// whose code says so (`mfa_required`, `mfa_invalid`, and `mfa_enrolment_required` for an API
+/// login of a role that must have one and has none yet); a wrong code counts towards the
+/// lockout like a wrong password. An address with `address_limit` failures in the current
+/// window waits (`Busy`, 429) before any password is hashed.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
-    email: &str,
-    password: &str,
-    remote_addr: Option<String>,
+    login: &Login<'_>,
     address_limit: i32,
     now: DateTime<Utc>,
-) -> Result<UserContext, ServiceError> {
-    if let Some(address) = &remote_addr {
+) -> Result<LoggedIn, ServiceError> {
+    if let Some(address) = &login.remote_addr {
         address_may_try(db, address, address_limit, now).await?;
     }
-    let email = email.trim().to_lowercase();
+    let email = login.email.trim().to_lowercase();
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(db)
@@ -48,14 +84,14 @@ pub async fn authenticate(
     let actor = Actor {
         user_id: found.as_ref().map(|u| i64::from(u.id)),
         email: email.clone(),
-        remote_addr,
+        remote_addr: login.remote_addr.clone(),
     };
     let Some(found) = found else {
-        let _ = verify_password(password.to_owned(), None).await?;
+        let _ = verify_password(login.password.to_owned(), None).await?;
         return fail(db, &actor, "unknown e-mail", now).await;
     };
     let password_ok =
-        verify_password(password.to_owned(), Some(found.password_hash.clone())).await?;
+        verify_password(login.password.to_owned(), Some(found.password_hash.clone())).await?;
     if found.locked_until.is_some_and(|until| until > now) {
         return fail(db, &actor, "account locked", now).await;
     }
@@ -63,14 +99,96 @@ pub async fn authenticate(
         return fail(db, &actor, "account deactivated", now).await;
     }
     if !password_ok {
-        let (attempts, locked) = count_failure(db, found.id, now).await?;
-        let reason = if locked {
-            format!("wrong password; locked for {LOCK_MINUTES} minutes")
-        } else {
-            format!("wrong password (attempt {attempts})")
-        };
-        return fail(db, &actor, &reason, now).await;
+        return wrong_secret(db, &actor, found.id, "wrong password", now).await;
     }
+    if found.totp_enabled_at.is_some() {
+        match login.second_factor {
+            SecondFactor::Later => return Ok(LoggedIn::SecondStep(found.id)),
+            SecondFactor::Given(None) => {
+                record_failure(db, &actor, "second factor missing", now).await?;
+                return Err(second_factor_problem(
+                    "mfa_required",
+                    "二要素認証の確認コード（\"totp\"）が必要です。認証アプリの6桁の数字か、リカバリーコードを指定してください",
+                ));
+            }
+            SecondFactor::Given(Some(code)) => {
+                if !mfa::accept(db, &found, code, &actor, now).await? {
+                    return wrong_secret(db, &actor, found.id, "wrong second factor", now).await;
+                }
+            }
+        }
+    } else if matches!(login.second_factor, SecondFactor::Given(_))
+        && login.mfa_roles.contains(&found.role)
+    {
+        record_failure(db, &actor, "second factor not enrolled", now).await?;
+        return Err(second_factor_problem(
+            "mfa_enrolment_required",
+            "この利用者には二要素認証が必要です。ブラウザでログインし、認証アプリを登録してください",
+        ));
+    }
+    finish_login(db, found, &actor, now)
+        .await
+        .map(LoggedIn::Complete)
+}
+
+/// The second step of a login page: the code of a user whose password was right.
+pub async fn complete_second_step(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    code: &str,
+    remote_addr: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<UserContext, ServiceError> {
+    let found = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await
+        .context("Failed to look up the user")?
+        .ok_or_else(|| ServiceError::Unauthenticated(LOGIN_FAILED_MESSAGE.to_owned()))?;
+    let actor = Actor {
+        user_id: Some(i64::from(found.id)),
+        email: found.email.clone(),
+        remote_addr,
+    };
+    if found.locked_until.is_some_and(|until| until > now) || !found.active {
+        return fail(db, &actor, "account locked or deactivated", now).await;
+    }
+    if !mfa::accept(db, &found, code, &actor, now).await? {
+        return wrong_secret(db, &actor, found.id, "wrong second factor", now).await;
+    }
+    finish_login(db, found, &actor, now).await
+}
+
+/// A wrong password or code: counted towards the lockout, audited, refused.
+async fn wrong_secret<T>(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    user_id: i32,
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<T, ServiceError> {
+    let (attempts, locked) = count_failure(db, user_id, now).await?;
+    let reason = if locked {
+        format!("{what}; locked for {LOCK_MINUTES} minutes")
+    } else {
+        format!("{what} (attempt {attempts})")
+    };
+    let refusal = fail::<T>(db, actor, &reason, now).await;
+    if what == "wrong second factor" && !locked {
+        return Err(second_factor_problem(
+            "mfa_invalid",
+            "確認コードが正しくないか、既に使われています。認証アプリの新しいコードを入力してください",
+        ));
+    }
+    refusal
+}
+
+/// Resets the failure count, notes the login time and audits the login.
+async fn finish_login(
+    db: &impl ConnectionTrait,
+    found: user::Model,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<UserContext, ServiceError> {
     let user_id = found.id;
     let mut model: user::ActiveModel = found.into();
     model.failed_attempts = Set(0);
@@ -81,7 +199,7 @@ pub async fn authenticate(
         .await
         .context("Failed to record the login")?;
     let entry = AuditEntry {
-        actor: &actor,
+        actor,
         action: "login",
         target: format!("user:{user_id}"),
         detail: None,
@@ -212,6 +330,19 @@ async fn fail<T>(
     if let Some(address) = &actor.remote_addr {
         count_address_failure(db, address, now).await?;
     }
+    record_failure(db, actor, reason, now).await?;
+    Err(ServiceError::Unauthenticated(
+        LOGIN_FAILED_MESSAGE.to_owned(),
+    ))
+}
+
+/// Audits a failed login (without counting it against the address).
+async fn record_failure(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let entry = AuditEntry {
         actor,
         action: "login",
@@ -221,28 +352,10 @@ async fn fail<T>(
         detail: Some(reason.to_owned()),
         success: false,
     };
-    audit::record(db, entry, now).await?;
-    Err(ServiceError::Unauthenticated(
-        LOGIN_FAILED_MESSAGE.to_owned(),
-    ))
+    audit::record(db, entry, now).await
 }
 
-/// A new random secret: 32 bytes, URL-safe base64.
-pub fn random_secret() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// SHA-256 of a secret, hex: what is stored in place of session and token secrets.
-pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
-}
+pub use super::accounts::secrets::{random_secret, secret_hash};
 
 /// A browser session just opened: the cookie's secret and the form token.
 #[derive(Debug, Clone)]

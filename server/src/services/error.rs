@@ -71,6 +71,10 @@ pub enum ServiceError {
     /// Wrong e-mail, wrong password, locked or deactivated: deliberately one message.
     #[error("{0}")]
     Unauthenticated(String),
+    /// The password was right but the second factor is missing or wrong (401; the problem's
+    /// code says which: `mfa_required`, `mfa_invalid`, `mfa_enrolment_required`).
+    #[error("{}", .0.first().map_or("二要素認証が必要です", |p| p.message.as_str()))]
+    SecondFactor(Vec<FieldProblem>),
     /// The caller may not touch this (another organisation's data, wrong role).
     #[error("{0}")]
     Forbidden(String),

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod allocation;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cases;
 pub mod contacts;
 pub mod devices;

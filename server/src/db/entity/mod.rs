@@ -2,14 +2,18 @@
 
 pub mod api_token;
 pub mod audit_log;
+pub mod backup_manifest;
 pub mod case;
 pub mod case_report;
 pub mod case_supporter;
 pub mod case_transition;
 pub mod contact;
 pub mod device_substitute;
+pub mod invitation;
+pub mod login_challenge;
 pub mod login_throttle;
 pub mod organization;
+pub mod password_history;
 pub mod price_list_import;
 pub mod product;
 pub mod product_revision;
@@ -17,6 +21,7 @@ pub mod product_status;
 pub mod publication;
 pub mod publication_row;
 pub mod receipt_counter;
+pub mod recovery_code;
 pub mod session;
 pub mod status_trend;
 pub mod supply_status_report;

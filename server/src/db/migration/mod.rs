@@ -13,6 +13,8 @@ mod m20261204_224500_add_case_report_due;
 mod m20261204_230000_add_plan_supersession;
 mod m20261204_233000_ministry_list_columns;
 mod m20261204_235900_create_health_probes_and_job_runs;
+mod m20261204_234000_accounts_security;
+mod m20261204_234500_create_invitations;
 
 use sea_orm_migration::prelude::*;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_230000_add_plan_supersession::Migration),
             Box::new(m20261204_233000_ministry_list_columns::Migration),
             Box::new(m20261204_235900_create_health_probes_and_job_runs::Migration),
+            Box::new(m20261204_234000_accounts_security::Migration),
+            Box::new(m20261204_234500_create_invitations::Migration),
         ]
     }
 }

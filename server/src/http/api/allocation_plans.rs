@@ -16,6 +16,7 @@ use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
 use crate::services::allocation::values::month_text;
 use crate::services::allocation::{NewPlan, Scope, caps, export, listing, plan_view, plans};
+use crate::services::audit;
 
 /// A new plan (DESIGN §9.1).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -242,6 +243,7 @@ pub async fn create_allocation_computation(
 )]
 #[get("/allocation-plans/{id}/caps")]
 pub async fn list_allocation_caps(
+    req: HttpRequest,
     ApiUser(user): ApiUser,
     state: web::Data<AppState>,
     path: web::Path<i32>,
@@ -257,6 +259,16 @@ pub async fn list_allocation_caps(
         ),
         None => format!("caps_plan{}_v{}", view.plan.id, view.computation.version),
     };
+    if !matches!(params.format.unwrap_or_default(), Format::Json) {
+        audit::record_read(
+            &state.db,
+            &actor(&req, &user),
+            "caps.export",
+            format!("allocation_plan:{}", view.plan.id),
+            Some(format!("{file} ({} 行)", rows.len())),
+        )
+        .await?;
+    }
     let mut response = match params.format.unwrap_or_default() {
         Format::Json => HttpResponse::Ok().json(caps_response(&view, &rows, scope)),
         Format::Csv => download::attachment(
@@ -293,6 +305,7 @@ pub async fn list_allocation_caps(
 )]
 #[get("/allocation-caps")]
 pub async fn download_month_caps(
+    req: HttpRequest,
     ApiUser(user): ApiUser,
     state: web::Data<AppState>,
     params: web::Query<MonthParams>,
@@ -303,6 +316,14 @@ pub async fn download_month_caps(
             "month", "month", m,
         ))
     })?;
+    audit::record_read(
+        &state.db,
+        &actor(&req, &user),
+        "caps.export",
+        format!("month:{}", params.month.trim()),
+        None,
+    )
+    .await?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
     let db = state.db.clone();
     tokio::spawn(async move {

@@ -1,13 +1,15 @@
-//! `POST /api/v1/auth/token` and `GET /api/v1/me`.
+//! `POST /api/v1/auth/token` (with the second factor once enrolled), `DELETE /api/v1/auth/token`
+//! and `GET /api/v1/me`.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::http::AppState;
 use crate::http::error::AppError;
-use crate::http::identity::{ApiUser, remote_addr};
-use crate::services::auth;
+use crate::http::identity::{ApiUser, actor, bearer_token, remote_addr};
+use crate::services::accounts::credentials;
+use crate::services::{ServiceError, auth};
 
 /// Credentials exchanged for a bearer token.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -17,6 +19,10 @@ pub struct TokenRequest {
     pub email: String,
     /// Password.
     pub password: String,
+    /// Once a second factor is enrolled: the 6-digit code of the authenticator app, or an
+    /// unused recovery code.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 /// A new bearer token; send it as `Authorization: Bearer …`.
@@ -59,7 +65,7 @@ pub struct MeResponse {
     request_body = TokenRequest,
     responses(
         (status = 200, description = "Token issued", body = TokenResponse),
-        (status = 401, description = "Wrong e-mail or password, locked or deactivated account", content_type = "application/problem+json")
+        (status = 401, description = "Wrong e-mail or password, locked or deactivated account; or the second factor is missing (`errors[0].code` = `mfa_required`), wrong or used before (`mfa_invalid`), or must be enrolled first in the browser (`mfa_enrolment_required`)", content_type = "application/problem+json")
     )
 )]
 #[post("/auth/token")]
@@ -69,15 +75,23 @@ pub async fn create_token(
     body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
     let now = chrono::Utc::now();
-    let user = auth::authenticate(
+    let login = auth::Login {
+        email: &body.email,
+        password: &body.password,
+        second_factor: auth::SecondFactor::Given(body.totp.as_deref()),
+        mfa_roles: &state.settings.mfa_required_roles,
+        remote_addr: remote_addr(&req),
+    };
+    let auth::LoggedIn::Complete(user) = auth::authenticate(
         &state.db,
-        &body.email,
-        &body.password,
-        remote_addr(&req),
+        &login,
         state.settings.login_failures_per_address,
         now,
     )
-    .await?;
+    .await?
+    else {
+        return Err(ServiceError::Internal("an API login asked for a second step".into()).into());
+    };
     let days = state.settings.token_days;
     let token =
         auth::issue_token(&state.db, &user, days, &user.actor(remote_addr(&req)), now).await?;
@@ -85,6 +99,30 @@ pub async fn create_token(
         token,
         expires_at: (now + chrono::Duration::days(days)).to_rfc3339(),
     }))
+}
+
+/// Revokes the bearer token the request comes with: it stops working at once.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "The token is revoked"),
+        (status = 401, description = "No valid bearer token", content_type = "application/problem+json")
+    )
+)]
+#[delete("/auth/token")]
+pub async fn delete_token(
+    req: HttpRequest,
+    ApiUser(user): ApiUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let token = bearer_token(&req).ok_or_else(|| {
+        ServiceError::Unauthenticated(
+            "失効させるトークンを Authorization: Bearer で指定してください".into(),
+        )
+    })?;
+    credentials::revoke_presented_token(&state.db, &token, &actor(&req, &user), chrono::Utc::now())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The authenticated user and organisation.

@@ -15,7 +15,7 @@ use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
 use crate::services::cases::actions::StepRequest;
 use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary, filing};
-use crate::services::{FieldProblem, ServiceError};
+use crate::services::{FieldProblem, ServiceError, audit};
 
 /// A report's body: `product_code`, the kind-specific fields by name (texts, numbers or booleans);
 /// a 供給不安報告 may name the case it follows up with `case_id`.
@@ -324,10 +324,12 @@ pub async fn list_cases(
 
 /// One case.
 #[utoipa::path(tag = "cases", params(("id" = i32, Path, description = "Case id")), responses(
-    (status = 200, description = "The case", body = CaseResponse),
+    (status = 200, description = "The case (the read is audited as `case.view`)", body = CaseResponse),
+    (status = 403, description = "A system administrator: cases are confidential", content_type = "application/problem+json"),
     (status = 404, description = "No such case for the caller", content_type = "application/problem+json")))]
 #[get("/cases/{id}")]
 pub async fn show_case(
+    req: HttpRequest,
     ApiUser(user): ApiUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
@@ -338,6 +340,14 @@ pub async fn show_case(
         *id,
         state.settings.case_overdue_days,
         chrono::Utc::now(),
+    )
+    .await?;
+    audit::record_read(
+        &state.db,
+        &actor(&req, &user),
+        "case.view",
+        format!("case:{}", *id),
+        Some(detail.summary.product_code.clone()),
     )
     .await?;
     Ok(web::Json(case_response(detail)))

@@ -8,6 +8,15 @@ use serde_json::{Map, Value, json};
 use crate::domain::paging::MAX_PAGE;
 use crate::services::products::MAX_PER_PAGE;
 
+/// Role codes.
+const ROLES: &[&str] = &[
+    "manufacturer",
+    "wholesaler",
+    "ministry",
+    "association",
+    "admin",
+];
+
 /// Properties of named schemas whose values are codes: (schema, property, values).
 const ENUM_PROPERTIES: &[(&str, &str, &[&str])] = &[
     ("CaseItem", "flow", &["A", "B"]),
@@ -47,6 +56,9 @@ const ENUM_PROPERTIES: &[(&str, &str, &[&str])] = &[
         &["manufacturer", "wholesaler", "ministry", "association"],
     ),
     ("ProductBody", "kind", &["drug", "device", "ivd"]),
+    ("AdminUserItem", "role", ROLES),
+    ("InviteBody", "role", ROLES),
+    ("UserChangeBody", "role", ROLES),
     ("ProductItem", "kind", &["drug", "device", "ivd"]),
     (
         "ReportBody",

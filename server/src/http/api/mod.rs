@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
+pub mod admin_users;
 pub mod allocation_data;
 pub mod allocation_plans;
 pub mod allocation_reserve;
@@ -7,6 +8,7 @@ mod allocation_views;
 pub mod auth;
 pub mod cases;
 pub mod contract;
+pub mod me;
 pub mod products;
 pub mod public;
 pub mod substitutes;
@@ -34,7 +36,8 @@ use utoipa::{Modify, OpenApi};
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
-        (name = "auth", description = "認証"),
+        (name = "auth", description = "認証・自分のアカウント（パスワード・二要素認証）"),
+        (name = "admin", description = "利用者の管理（システム管理者）"),
         (name = "products", description = "製品マスタ"),
         (name = "supply-status", description = "供給状況報告"),
         (name = "public", description = "公開情報（認証不要）"),

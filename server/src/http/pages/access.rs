@@ -185,6 +185,7 @@ mod tests {
                     name: "組織".into(),
                     kind: crate::domain::OrganizationKind::Manufacturer,
                 },
+                mfa_enabled: false,
             },
             csrf_token: "t".into(),
         };

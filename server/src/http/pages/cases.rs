@@ -17,7 +17,7 @@ use crate::http::identity::{PageUser, actor};
 use crate::paths;
 use crate::services::cases::actions::StepRequest;
 use crate::services::cases::{self, CaseDetail, CaseFilter, CaseSummary};
-use crate::services::{FieldProblem, ServiceError, early_warning};
+use crate::services::{FieldProblem, ServiceError, audit, early_warning};
 
 /// List filters as typed in the form (blank = any).
 #[derive(Debug, Deserialize, Default)]
@@ -214,6 +214,7 @@ pub async fn list_cases(
 
 /// Shows one case.
 pub async fn show_case(
+    req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
@@ -224,6 +225,15 @@ pub async fn show_case(
         *id,
         state.settings.case_overdue_days,
         chrono::Utc::now(),
+    )
+    .await
+    .map_err(AppError::page)?;
+    audit::record_read(
+        &state.db,
+        &actor(&req, &page.user),
+        "case.view",
+        format!("case:{}", *id),
+        Some(case.summary.product_code.clone()),
     )
     .await
     .map_err(AppError::page)?;

@@ -1,4 +1,5 @@
-//! Login and logout pages: a CSRF-protected form, the same error for every failure, session cookies.
+//! Login and logout pages: a CSRF-protected form, the same error for every failure, a second
+//! step asking for the TOTP code of users who have one, session cookies.
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::http::{StatusCode, header};
@@ -14,10 +15,13 @@ use crate::http::identity::{
     PageUser, SESSION_COOKIE, actor, expired_session_cookie, remote_addr, session_cookie,
 };
 use crate::services::ServiceError;
+use crate::services::accounts::login_challenge;
 use crate::services::auth;
 
 /// Cookie carrying the login form's token (double submit: the form must repeat it).
 const LOGIN_CSRF_COOKIE: &str = "sw_login_csrf";
+/// Cookie of a login waiting for its second factor.
+const LOGIN_CHALLENGE_COOKIE: &str = "sw_login_mfa";
 
 /// The login page.
 #[derive(Template)]
@@ -43,6 +47,22 @@ pub struct LoginForm {
     password: String,
     csrf_token: String,
     next: Option<String>,
+}
+
+/// The second step: the code of the authenticator app (or a recovery code).
+#[derive(Template)]
+#[template(path = "login_mfa.html")]
+pub struct SecondStepPage {
+    nav: Nav,
+    csrf_token: String,
+    error: Option<String>,
+}
+
+/// The second step's form.
+#[derive(Debug, Deserialize)]
+pub struct SecondStepForm {
+    code: String,
+    csrf_token: String,
 }
 
 /// Shows the login form with a fresh form token.
@@ -71,24 +91,120 @@ pub async fn create_session(
         return Err(AppError::page(ErrorKind::CsrfMismatch));
     }
     let now = chrono::Utc::now();
-    let user = match auth::authenticate(
+    let login = auth::Login {
+        email: &form.email,
+        password: &form.password,
+        second_factor: auth::SecondFactor::Later,
+        mfa_roles: &state.settings.mfa_required_roles,
+        remote_addr: remote_addr(&req),
+    };
+    let logged_in = match auth::authenticate(
         &state.db,
-        &form.email,
-        &form.password,
-        remote_addr(&req),
+        &login,
         state.settings.login_failures_per_address,
         now,
     )
     .await
     {
-        Ok(user) => user,
+        Ok(logged_in) => logged_in,
         Err(ServiceError::Unauthenticated(message)) => {
             return login_page(form.email, next, Some(message), StatusCode::UNAUTHORIZED);
         }
         Err(other) => return Err(AppError::page(other)),
     };
+    match logged_in {
+        auth::LoggedIn::Complete(user) => {
+            let next =
+                if state.settings.mfa_required_roles.contains(&user.role) && !user.mfa_enabled {
+                    "/me/mfa".to_owned()
+                } else {
+                    next
+                };
+            logged_in_response(&state, user.user_id, &next, now).await
+        }
+        auth::LoggedIn::SecondStep(user_id) => {
+            let secret = login_challenge::open(&state.db, user_id, &next, now)
+                .await
+                .map_err(AppError::page)?;
+            let challenge = Cookie::build(LOGIN_CHALLENGE_COOKIE, secret)
+                .path("/login")
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .secure(state.settings.secure_cookies)
+                .max_age(time::Duration::minutes(login_challenge::MINUTES))
+                .finish();
+            second_step_page(None, StatusCode::OK, Some(challenge))
+        }
+    }
+}
+
+/// The second step: checks the code; on success opens the session and goes to `next`.
+pub async fn complete_second_step(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<SecondStepForm>,
+) -> Result<HttpResponse, AppError> {
+    let cookie_token = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    if !tokens_match(&cookie_token, &form.csrf_token) {
+        return Err(AppError::page(ErrorKind::CsrfMismatch));
+    }
+    let now = chrono::Utc::now();
+    let secret = req
+        .cookie(LOGIN_CHALLENGE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let Some((user_id, next)) = login_challenge::find(&state.db, &secret, now)
+        .await
+        .map_err(AppError::page)?
+    else {
+        return login_page(
+            String::new(),
+            "/products".to_owned(),
+            Some("確認の有効期限が切れました。もう一度ログインしてください".to_owned()),
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    match auth::complete_second_step(&state.db, user_id, &form.code, remote_addr(&req), now).await {
+        Ok(user) => {
+            login_challenge::close(&state.db, &secret)
+                .await
+                .map_err(AppError::page)?;
+            let mut response = logged_in_response(&state, user.user_id, &next, now).await?;
+            let mut clear = Cookie::build(LOGIN_CHALLENGE_COOKIE, "")
+                .path("/login")
+                .finish();
+            clear.make_removal();
+            response.add_cookie(&clear).map_err(|e| {
+                AppError::page(ServiceError::Internal(format!(
+                    "Failed to set a cookie: {e}"
+                )))
+            })?;
+            Ok(response)
+        }
+        Err(ServiceError::SecondFactor(problems)) => second_step_page(
+            problems.first().map(|p| p.message.clone()),
+            StatusCode::UNAUTHORIZED,
+            None,
+        ),
+        Err(ServiceError::Unauthenticated(message)) => {
+            login_page(String::new(), next, Some(message), StatusCode::UNAUTHORIZED)
+        }
+        Err(other) => Err(AppError::page(other)),
+    }
+}
+
+/// Opens the session of a user who has logged in and goes to `next`.
+async fn logged_in_response(
+    state: &AppState,
+    user_id: i32,
+    next: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HttpResponse, AppError> {
     let hours = state.settings.session_hours;
-    let session = auth::open_session(&state.db, user.user_id, hours, now)
+    let session = auth::open_session(&state.db, user_id, hours, now)
         .await
         .map_err(AppError::page)?;
     let mut clear_login_token = Cookie::build(LOGIN_CSRF_COOKIE, "").path("/login").finish();
@@ -100,8 +216,37 @@ pub async fn create_session(
             state.settings.secure_cookies,
         ))
         .cookie(clear_login_token)
-        .insert_header((header::LOCATION, next))
+        .insert_header((header::LOCATION, next.to_owned()))
         .finish())
+}
+
+fn second_step_page(
+    error: Option<String>,
+    status: StatusCode,
+    challenge: Option<Cookie<'static>>,
+) -> Result<HttpResponse, AppError> {
+    let csrf_token = auth::random_secret();
+    let page = SecondStepPage {
+        nav: Nav::default(),
+        csrf_token: csrf_token.clone(),
+        error,
+    };
+    let body = page.render().map_err(AppError::page)?;
+    let mut response = HttpResponse::build(status);
+    response.cookie(login_token_cookie(csrf_token));
+    if let Some(challenge) = challenge {
+        response.cookie(challenge);
+    }
+    Ok(response.content_type("text/html; charset=utf-8").body(body))
+}
+
+fn login_token_cookie(csrf_token: String) -> Cookie<'static> {
+    Cookie::build(LOGIN_CSRF_COOKIE, csrf_token)
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::hours(1))
+        .finish()
 }
 
 /// Ends the session and returns to the login page.
@@ -142,14 +287,8 @@ fn login_page(
         error,
     };
     let body = page.render().map_err(AppError::page)?;
-    let cookie = Cookie::build(LOGIN_CSRF_COOKIE, csrf_token)
-        .path("/login")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .max_age(time::Duration::hours(1))
-        .finish();
     Ok(HttpResponse::build(status)
-        .cookie(cookie)
+        .cookie(login_token_cookie(csrf_token))
         .content_type("text/html; charset=utf-8")
         .body(body))
 }

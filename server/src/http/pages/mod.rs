@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod admin_users;
 pub mod allocation_plans;
 pub mod allocation_reserve;
 pub mod case_reports;
@@ -10,7 +11,9 @@ pub mod dashboard;
 pub mod data_upload;
 pub mod early_warning;
 pub mod home;
+pub mod invitation;
 pub mod login;
+pub mod me;
 pub mod my_products;
 pub mod outbox;
 pub mod products;
@@ -46,7 +49,7 @@ pub struct Nav {
     pub is_admin: bool,
     /// Whether to show the maker's menu.
     pub is_maker: bool,
-    /// Whether to show the cases (everyone but wholesalers).
+    /// Whether to show the cases (everyone but wholesalers and system administrators).
     pub shows_cases: bool,
     /// Whether to show the wholesaler's menu (caps, purchase history).
     pub is_wholesaler: bool,
@@ -69,7 +72,7 @@ impl Nav {
             role_label: page.user.role.label_ja(),
             is_admin: page.user.role == Role::Admin,
             is_maker: page.user.role == Role::Manufacturer,
-            shows_cases: page.user.role != Role::Wholesaler,
+            shows_cases: !matches!(page.user.role, Role::Wholesaler | Role::Admin),
             is_wholesaler: page.user.role == Role::Wholesaler,
             plans_allocations: matches!(page.user.role, Role::Ministry | Role::Admin),
             csrf_token: page.csrf_token.clone(),

@@ -1,16 +1,16 @@
 //! A filed confidential report as a filled-in form (XLSX), for the maker's records; visible to
-//! whoever may see its case.
+//! whoever may see its case; every download is audited (`report.download`).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::http::error::AppError;
-use crate::http::identity::PageUser;
+use crate::http::identity::{PageUser, actor};
 use crate::http::{AppState, download};
-use crate::services::ServiceError;
-use crate::services::cases;
+use crate::services::{ServiceError, audit, cases};
 
 /// A filed report as a filled-in form (XLSX), for the maker's records.
 pub async fn download_report(
+    req: HttpRequest,
     page: PageUser,
     state: web::Data<AppState>,
     path: web::Path<(i32, String)>,
@@ -34,6 +34,15 @@ pub async fn download_report(
                 "受付番号 {receipt} の報告はこの事案にありません"
             )))
         })?;
+    audit::record_read(
+        &state.db,
+        &actor(&req, &page.user),
+        "report.download",
+        format!("case:{case_id}"),
+        Some(format!("受付番号 {receipt}")),
+    )
+    .await
+    .map_err(AppError::page)?;
     let mut rows = vec![
         ("受付番号".to_owned(), report.receipt_number.clone()),
         (

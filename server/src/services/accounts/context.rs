@@ -52,6 +52,10 @@ pub(crate) fn context_select() -> SelectStatement {
             Alias::new("u_active"),
         )
         .expr_as(
+            Expr::col((user::Entity, user::Column::TotpEnabledAt)),
+            Alias::new("u_totp"),
+        )
+        .expr_as(
             Expr::col((organization::Entity, organization::Column::Id)),
             Alias::new("o_id"),
         )
@@ -94,5 +98,9 @@ pub(crate) fn context_from_row(row: &QueryResult) -> Result<Option<UserContext>,
                 .try_get::<OrganizationKind>("", "o_kind")
                 .map_err(read)?,
         },
+        mfa_enabled: row
+            .try_get::<Option<chrono::DateTime<chrono::Utc>>>("", "u_totp")
+            .map_err(read)?
+            .is_some(),
     }))
 }

@@ -6,7 +6,13 @@ use sea_orm::{
 };
 
 mod context;
+pub mod credentials;
+pub mod login_challenge;
+pub mod mfa;
 pub mod password;
+pub mod password_change;
+pub mod secrets;
+pub mod user_admin;
 
 pub use context::user_context;
 pub(crate) use context::{context_from_row, context_select};
@@ -43,6 +49,8 @@ pub struct UserContext {
     pub role: Role,
     /// Organisation.
     pub organization: OrganizationRef,
+    /// Whether a TOTP second factor is confirmed.
+    pub mfa_enabled: bool,
 }
 
 impl UserContext {
@@ -174,7 +182,7 @@ pub async fn create_user(
     let email = EmailAddress::parse(new.email)
         .map_err(|e| problems.push(FieldProblem::from_field_error("email", &e)))
         .ok();
-    if let Err(e) = check_password_policy(new.password) {
+    if let Err(e) = check_password_policy(new.password, new.email) {
         problems.push(FieldProblem::from_field_error("password", &e));
     }
     let org = organization::Entity::find_by_id(new.organization_id)
@@ -252,10 +260,12 @@ pub async fn create_user(
         display_name: created.display_name,
         role: new.role,
         organization: org,
+        mfa_enabled: false,
     })
 }
 
-/// Turns a user on or off; a deactivated user can neither log in nor use a token.
+/// Turns a user on or off; a deactivated user can neither log in nor use a token, and every
+/// session and token of theirs ends.
 pub async fn set_user_active(
     db: &impl ConnectionTrait,
     email: &str,
@@ -276,6 +286,9 @@ pub async fn set_user_active(
         .update(db)
         .await
         .context("Failed to update the user")?;
+    if !active {
+        credentials::end_all_but(db, id, credentials::Keep::Nothing).await?;
+    }
     let entry = AuditEntry {
         actor,
         action: if active {
@@ -288,6 +301,32 @@ pub async fn set_user_active(
         success: true,
     };
     audit::record(db, entry, now).await
+}
+
+/// The id of the user with `email`, or 404.
+pub async fn user_id_by_email(db: &impl ConnectionTrait, email: &str) -> Result<i32, ServiceError> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await
+        .context("Failed to look up the user")?
+        .map(|u| u.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("利用者 {email} は存在しません")))
+}
+
+/// Every organisation, by kind and name.
+pub async fn all_organizations(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<OrganizationRef>, ServiceError> {
+    Ok(organization::Entity::find()
+        .order_by_asc(organization::Column::Kind)
+        .order_by_asc(organization::Column::Name)
+        .all(db)
+        .await
+        .context("Failed to list organisations")?
+        .into_iter()
+        .map(OrganizationRef::from)
+        .collect())
 }
 
 /// Every organisation of a kind, by name.

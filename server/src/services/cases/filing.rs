@@ -302,6 +302,7 @@ pub async fn list_supply_risk(
     db: &impl ConnectionTrait,
     user: &UserContext,
 ) -> Result<Vec<serde_json::Value>, ServiceError> {
+    super::refuse_admin(user)?;
     let mut select = case_report::Entity::find()
         .filter(case_report::Column::Kind.eq(ReportKind::SupplyRisk))
         .order_by_desc(case_report::Column::Id);

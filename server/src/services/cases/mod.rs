@@ -172,22 +172,35 @@ pub fn party(user: &UserContext, case: &case::Model) -> Party {
     }
 }
 
-/// Whether `user` may see `case`: the ministry and operators, the reporting maker, and
-/// associations asked to support it.
+/// What a system administrator is told: running the system gives no right to read cases
+/// (医薬品医療機器等法 第18条の3 keeps them to the ministry, the maker and its supporters).
+pub const ADMIN_KEPT_OUT: &str = "システム管理者は非公開の事案・報告を閲覧できません（厚生労働省・報告した製造販売業者・支援を依頼された団体のみ）";
+
+/// Refuses (403) a system administrator: cases and reports are confidential.
+pub fn refuse_admin(user: &UserContext) -> Result<(), ServiceError> {
+    if user.role == Role::Admin {
+        Err(ServiceError::Forbidden(ADMIN_KEPT_OUT.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `user` may see `case`: the ministry, the reporting maker, and associations asked
+/// to support it (administrators are refused before).
 async fn may_see(
     db: &impl ConnectionTrait,
     user: &UserContext,
     case: &case::Model,
 ) -> Result<bool, ServiceError> {
     Ok(match user.role {
-        Role::Ministry | Role::Admin => true,
+        Role::Ministry => true,
         Role::Manufacturer => user.organization.id == case.maker_id,
         Role::Association => case_supporter::Entity::find_by_id((case.id, user.organization.id))
             .one(db)
             .await
             .context("Failed to check the case's supporters")?
             .is_some(),
-        Role::Wholesaler => false,
+        Role::Wholesaler | Role::Admin => false,
     })
 }
 
@@ -207,6 +220,7 @@ pub(crate) async fn visible_case(
     user: &UserContext,
     id: i32,
 ) -> Result<case::Model, ServiceError> {
+    refuse_admin(user)?;
     let found = case::Entity::find_by_id(id)
         .one(db)
         .await
@@ -225,6 +239,7 @@ pub async fn list(
     overdue_days: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<CaseSummary>, ServiceError> {
+    refuse_admin(user)?;
     let mut select = case::Entity::find().order_by_desc(case::Column::Id);
     match user.role {
         Role::Ministry | Role::Admin => {}

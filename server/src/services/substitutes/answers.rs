@@ -17,8 +17,11 @@ use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
 use crate::services::{DbContext, FieldProblem, ServiceError, cases};
 
-fn sees_all(user: &UserContext) -> bool {
-    matches!(user.role, Role::Ministry | Role::Admin)
+/// The ministry sees every request; a system administrator sees none of a case's requests
+/// (see [`cases::refuse_admin`]), other users their organisation's.
+fn sees_all(user: &UserContext) -> Result<bool, ServiceError> {
+    cases::refuse_admin(user)?;
+    Ok(user.role == Role::Ministry)
 }
 
 /// The requests the user may see, newest first: its organisation's, or all for the ministry.
@@ -29,7 +32,7 @@ pub async fn list_for(
     let mut select = substitute_request::Entity::find()
         .order_by_desc(substitute_request::Column::Id)
         .limit(500);
-    if !sees_all(user) {
+    if !sees_all(user)? {
         select = select.filter(substitute_request::Column::OrganizationId.eq(user.organization.id));
     }
     let rows = select
@@ -45,11 +48,12 @@ pub async fn show(
     user: &UserContext,
     id: i32,
 ) -> Result<RequestView, ServiceError> {
+    let all = sees_all(user)?;
     let found = substitute_request::Entity::find_by_id(id)
         .one(db)
         .await
         .context("Failed to load the request")?
-        .filter(|r| sees_all(user) || r.organization_id == user.organization.id)
+        .filter(|r| all || r.organization_id == user.organization.id)
         .ok_or_else(|| ServiceError::NotFound(format!("依頼 {id} はありません")))?;
     views(db, vec![found])
         .await?
@@ -66,12 +70,13 @@ pub async fn answer(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
+    let all = sees_all(user)?;
     let txn = db.begin().await.context("Failed to start the answer")?;
     let request = substitute_request::Entity::find_by_id(id)
         .one(&txn)
         .await
         .context("Failed to load the request")?
-        .filter(|r| sees_all(user) || r.organization_id == user.organization.id)
+        .filter(|r| all || r.organization_id == user.organization.id)
         .ok_or_else(|| ServiceError::NotFound(format!("依頼 {id} はありません")))?;
     if request.organization_id != user.organization.id {
         return Err(ServiceError::Forbidden(
@@ -122,7 +127,7 @@ pub async fn for_case(
     user: &UserContext,
     case_id: i32,
 ) -> Result<CaseAnswers, ServiceError> {
-    if !sees_all(user) {
+    if !sees_all(user)? {
         return Err(ServiceError::Forbidden(
             "代替品メーカーの回答は厚生労働省のみ閲覧できます".into(),
         ));
