@@ -8,7 +8,7 @@ use std::path::Path;
 /// The floors, bottom first. A module imports only from floors below its own; two modules on one
 /// floor do not import each other. `main` and `cli` are the binary, importing the library.
 const FLOORS: &[&[&str]] = &[
-    &["domain", "paths", "telemetry"],
+    &["domain", "paths", "telemetry", "shutdown"],
     &["db", "mail"],
     &["services"],
     &["seeding", "settings"],
