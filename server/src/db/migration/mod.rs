@@ -12,9 +12,9 @@ mod m20261204_190000_create_login_throttles;
 mod m20261204_224500_add_case_report_due;
 mod m20261204_230000_add_plan_supersession;
 mod m20261204_233000_ministry_list_columns;
-mod m20261204_235900_create_health_probes_and_job_runs;
 mod m20261204_234000_accounts_security;
 mod m20261204_234500_create_invitations;
+mod m20261204_235900_create_health_probes_and_job_runs;
 
 use sea_orm_migration::prelude::*;
 
@@ -37,9 +37,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_224500_add_case_report_due::Migration),
             Box::new(m20261204_230000_add_plan_supersession::Migration),
             Box::new(m20261204_233000_ministry_list_columns::Migration),
-            Box::new(m20261204_235900_create_health_probes_and_job_runs::Migration),
             Box::new(m20261204_234000_accounts_security::Migration),
             Box::new(m20261204_234500_create_invitations::Migration),
+            Box::new(m20261204_235900_create_health_probes_and_job_runs::Migration),
         ]
     }
 }
