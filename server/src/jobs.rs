@@ -73,7 +73,7 @@ pub enum Job {
 
 impl Job {
     /// Every job.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::WeeklyPublication,
         Self::OutboxDispatch,
         Self::DailyDigest,

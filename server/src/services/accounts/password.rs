@@ -1,7 +1,8 @@
 //! Password hashing (argon2id) for accounts and logins. Each hash holds about 19 MiB for its
-//! duration, so at most one runs per core at a time, on the blocking pool; a short queue waits
-//! for a turn and anything beyond it is told to come back later (`ServiceError::Busy`, 429),
-//! instead of letting a crowd of logins take the machine's memory.
+//! duration, so at most one runs per core at a time, on the blocking pool. A login waits in a
+//! short queue and anything beyond it is told to come back later (`ServiceError::Busy`, 429),
+//! instead of letting a crowd of logins take the machine's memory; setting a password (an
+//! account created, seeded or changed) waits for its turn however long the queue is.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -53,11 +54,28 @@ fn busy() -> ServiceError {
     }
 }
 
+/// What a caller does when the gate's queue is full or its turn is slow to come.
+#[derive(Clone, Copy)]
+enum WhenBusy {
+    /// A login: refused as busy (429), so strangers cannot queue without bound.
+    Refuse,
+    /// Setting a password: waits for its turn (the permits still bound the memory).
+    Wait,
+}
+
 /// Runs `work` on the blocking pool once `gate` has a free permit.
 async fn hashing<T: Send + 'static>(
     gate: &Gate,
+    when_busy: WhenBusy,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ServiceError> {
+    if let WhenBusy::Wait = when_busy {
+        let permit = Arc::clone(&gate.permits)
+            .acquire_owned()
+            .await
+            .map_err(|e| ServiceError::Internal(format!("Password hashing gate closed: {e}")))?;
+        return run_blocking(permit, work).await;
+    }
     if gate.waiting.fetch_add(1, Ordering::SeqCst) >= gate.queue {
         gate.waiting.fetch_sub(1, Ordering::SeqCst);
         return Err(busy());
@@ -67,6 +85,14 @@ async fn hashing<T: Send + 'static>(
     let Ok(Ok(permit)) = permit else {
         return Err(busy());
     };
+    run_blocking(permit, work).await
+}
+
+/// Runs `work` on the blocking pool, holding `permit` until it is done.
+async fn run_blocking<T: Send + 'static>(
+    permit: tokio::sync::OwnedSemaphorePermit,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServiceError> {
     tokio::task::spawn_blocking(move || {
         let result = work();
         drop(permit);
@@ -78,7 +104,7 @@ async fn hashing<T: Send + 'static>(
 
 /// Hashes a password with argon2id.
 pub async fn hash_password(password: String) -> Result<String, ServiceError> {
-    hashing(gate(), move || {
+    hashing(gate(), WhenBusy::Wait, move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -99,7 +125,7 @@ pub async fn verify_password(
         Some(stored) => stored,
         None => decoy_hash().await?,
     };
-    let matches = hashing(gate(), move || {
+    let matches = hashing(gate(), WhenBusy::Refuse, move || {
         let parsed = PasswordHash::new(&stored).map_err(|e| {
             ServiceError::Internal(format!("A stored password hash is malformed: {e}"))
         })?;
@@ -138,7 +164,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn hashes_past_the_queue_are_refused_as_busy_and_the_queued_ones_run()
+    async fn logins_past_the_queue_are_refused_as_busy_while_a_password_being_set_waits()
     -> Result<(), ServiceError> {
         let gate = Arc::new(Gate::new(1, 2));
         let held = Arc::clone(&gate.permits)
@@ -148,18 +174,31 @@ mod tests {
         let queued: Vec<_> = (0..2)
             .map(|i| {
                 let gate = Arc::clone(&gate);
-                tokio::spawn(async move { hashing(&gate, move || i).await })
+                tokio::spawn(async move { hashing(&gate, WhenBusy::Refuse, move || i).await })
             })
             .collect();
         while gate.waiting.load(Ordering::SeqCst) < 2 {
             tokio::task::yield_now().await;
         }
-        let refused = hashing(&gate, || 9).await;
+        let refused = hashing(&gate, WhenBusy::Refuse, || 9).await;
         assert!(
             matches!(refused, Err(ServiceError::Busy { retry_after, .. }) if retry_after > 0),
             "{refused:?}"
         );
+        let setting = {
+            let gate = Arc::clone(&gate);
+            tokio::spawn(async move { hashing(&gate, WhenBusy::Wait, || 7).await })
+        };
+        tokio::task::yield_now().await;
+        assert!(
+            !setting.is_finished(),
+            "a password being set waits for its turn"
+        );
         drop(held);
+        let set = setting
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        assert!(matches!(set, Ok(7)), "{set:?}");
         for task in queued {
             assert!(
                 task.await
