@@ -207,42 +207,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             println!("{outcome}");
             Ok(())
         }
-        Command::Serve { demo } => {
-            let mut settings = settings;
-            if demo {
-                seed::demo(&db, &settings).await?;
-                if std::env::var_os("SUPPLYWATCH_MFA_REQUIRED_ROLES").is_none() {
-                    settings.mfa_required_roles.clear();
-                    println!(
-                        "デモモード: 二要素認証を必須とするロールはありません（SUPPLYWATCH_MFA_REQUIRED_ROLES で指定できます。本番の既定は ministry,admin）"
-                    );
-                }
-            }
-            let ctx = job_context(db.clone(), &settings)?;
-            let shutdown = ctx.shutdown.clone();
-            let mut scheduler = supplywatch::jobs::start(ctx)
-                .await
-                .context("Failed to start the job scheduler")?;
-            let app = Application::build(settings.clone(), db)
-                .with_context(|| format!("Failed to listen on {}", settings.bind))?;
-            supplywatch::shutdown::arm_exit_watchdog();
-            tracing::info!(port = app.port(), database = %redact(&settings.database_url), "SupplyWatch is serving");
-            println!("SupplyWatch: http://{}:{}/", settings.bind.ip(), app.port());
-            let served = app.run_until_stopped().await;
-            if !shutdown.stop_and_wait(JOBS_STOP_LIMIT).await {
-                tracing::warn!(
-                    "a job was still running at shutdown; its unfinished work is retried"
-                );
-            }
-            if tokio::time::timeout(Duration::from_secs(2), scheduler.shutdown())
-                .await
-                .is_err()
-            {
-                tracing::warn!("the job scheduler did not stop in time");
-            }
-            tracing::info!("SupplyWatch stopped");
-            served.context("The server stopped with an error")
-        }
+        Command::Serve { demo } => serve(db, settings, demo).await,
         Command::Import {
             what: ImportCommand::NhiPriceList { file, edition },
         } => import::price_list(&db, &file, edition, &settings.table_limits).await,
@@ -254,6 +219,47 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             unreachable!("handled before the database is opened")
         }
     }
+}
+
+/// Serves until SIGTERM or Ctrl-C: the demo data first when asked, the jobs beside the server,
+/// then an orderly stop (jobs waited for, the scheduler shut down).
+async fn serve(
+    db: sea_orm::DatabaseConnection,
+    settings: Settings,
+    demo: bool,
+) -> anyhow::Result<()> {
+    let mut settings = settings;
+    if demo {
+        seed::demo(&db, &settings).await?;
+        if std::env::var_os("SUPPLYWATCH_MFA_REQUIRED_ROLES").is_none() {
+            settings.mfa_required_roles.clear();
+            println!(
+                "デモモード: 二要素認証を必須とするロールはありません（SUPPLYWATCH_MFA_REQUIRED_ROLES で指定できます。本番の既定は ministry,admin）"
+            );
+        }
+    }
+    let ctx = job_context(db.clone(), &settings)?;
+    let shutdown = ctx.shutdown.clone();
+    let mut scheduler = supplywatch::jobs::start(ctx)
+        .await
+        .context("Failed to start the job scheduler")?;
+    let app = Application::build(settings.clone(), db)
+        .with_context(|| format!("Failed to listen on {}", settings.bind))?;
+    supplywatch::shutdown::arm_exit_watchdog();
+    tracing::info!(port = app.port(), database = %redact(&settings.database_url), "SupplyWatch is serving");
+    println!("SupplyWatch: http://{}:{}/", settings.bind.ip(), app.port());
+    let served = app.run_until_stopped().await;
+    if !shutdown.stop_and_wait(JOBS_STOP_LIMIT).await {
+        tracing::warn!("a job was still running at shutdown; its unfinished work is retried");
+    }
+    if tokio::time::timeout(Duration::from_secs(2), scheduler.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the job scheduler did not stop in time");
+    }
+    tracing::info!("SupplyWatch stopped");
+    served.context("The server stopped with an error")
 }
 
 /// The jobs' database, mailer and settings.
