@@ -53,11 +53,13 @@ pub enum Job {
     KnockOnForecast,
     /// Backs up the database into the backup folder, keeping the newest N (02:45).
     NightlyBackup,
+    /// Freezes the day's publication of the list on working days (17:00; holidays skipped).
+    DailyPublication,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::WeeklyPublication,
         Self::OutboxDispatch,
         Self::DailyDigest,
@@ -66,6 +68,7 @@ impl Job {
         Self::CleanupSessions,
         Self::KnockOnForecast,
         Self::NightlyBackup,
+        Self::DailyPublication,
     ];
 
     /// Name for `supplywatch run-job NAME` and the logs.
@@ -79,6 +82,7 @@ impl Job {
             Self::CleanupSessions => "cleanup-sessions",
             Self::KnockOnForecast => "knock-on-forecast",
             Self::NightlyBackup => "backup",
+            Self::DailyPublication => "daily-publication",
         }
     }
 
@@ -93,6 +97,7 @@ impl Job {
             Self::CleanupSessions => "0 15 3 * * *",
             Self::KnockOnForecast => "0 30 2 * * *",
             Self::NightlyBackup => "0 45 2 * * *",
+            Self::DailyPublication => "0 0 17 * * Mon-Fri",
         }
     }
 
@@ -158,6 +163,20 @@ impl Job {
                     removed.len()
                 ))
             }
+            Self::DailyPublication => Ok(match publication::publish_day(db, &actor, now).await? {
+                None => "今日は行政機関の休日のため公表しません".to_owned(),
+                Some((p, true)) => {
+                    format!(
+                        "{} の公表を作成しました（{}品目）",
+                        p.week_ending, p.row_count
+                    )
+                }
+                Some((p, false)) => format!(
+                    "{} の公表は作成済みです（{}）。何も変更していません",
+                    p.week_ending,
+                    p.published_at.to_rfc3339()
+                ),
+            }),
             Self::WeeklyPublication => {
                 let (p, created) = publication::publish_week(db, &actor, now).await?;
                 Ok(if created {
