@@ -16,6 +16,7 @@ pub mod organization;
 pub mod paging;
 pub mod password;
 pub mod product;
+pub mod report_display;
 pub mod substitute_answer;
 pub mod substitute_request;
 pub mod supply_risk;
