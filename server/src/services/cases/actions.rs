@@ -186,7 +186,7 @@ async fn mail_response_request(
         recipient_org: maker,
         lead: "厚生労働省は下記の事案について対応が必要と判断しました。対応をご検討のうえ、事案のページから対応状況をご報告ください。".to_owned(),
         lines,
-        link_path: format!("/cases/{}", case.id),
+        link_path: crate::paths::case(case.id),
     });
     let key = format!(
         "case-response-request:{}:{}",
