@@ -13,8 +13,11 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// The cell as text a spreadsheet will not run: one that starts with `=`, `+`, `-`, `@`, a tab
 /// or a carriage return gets a leading `'` (Excel shows it as text and hides the mark).
+///
+/// A lone `-` or `+` (the ministry's list writes `-` for "nothing" in its free text) computes
+/// nothing and stays as it is.
 pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(FORMULA_STARTS) {
+    if text.starts_with(FORMULA_STARTS) && !matches!(text, "-" | "+") {
         format!("'{text}").into()
     } else {
         text.into()
@@ -100,6 +103,8 @@ mod tests {
         }
         assert_eq!(neutralise("甲病院"), "甲病院");
         assert_eq!(neutralise("1-2"), "1-2");
+        assert_eq!(neutralise("-"), "-", "a lone dash computes nothing");
+        assert_eq!(neutralise("--1"), "'--1");
         Ok(())
     }
 }

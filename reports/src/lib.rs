@@ -4,5 +4,6 @@ pub mod caps_sheet;
 pub mod charts;
 pub mod csv_excel;
 pub mod form_sheet;
+pub mod ministry_list;
 pub mod status_sheet;
 pub mod weekly_summary;

@@ -65,11 +65,13 @@ pub enum Job {
     CleanupSessions,
     /// Forecasts knock-on shortages of every group losing supply (02:30).
     KnockOnForecast,
+    /// Freezes the day's publication of the list on working days (17:00; holidays skipped).
+    DailyPublication,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::WeeklyPublication,
         Self::OutboxDispatch,
         Self::DailyDigest,
@@ -77,6 +79,7 @@ impl Job {
         Self::StaleStatusReminder,
         Self::CleanupSessions,
         Self::KnockOnForecast,
+        Self::DailyPublication,
     ];
 
     /// Name for `supplywatch run-job NAME` and the logs.
@@ -89,6 +92,7 @@ impl Job {
             Self::StaleStatusReminder => "stale-status-reminder",
             Self::CleanupSessions => "cleanup-sessions",
             Self::KnockOnForecast => "knock-on-forecast",
+            Self::DailyPublication => "daily-publication",
         }
     }
 
@@ -102,6 +106,7 @@ impl Job {
             Self::StaleStatusReminder => "0 0 10 20 * *",
             Self::CleanupSessions => "0 15 3 * * *",
             Self::KnockOnForecast => "0 30 2 * * *",
+            Self::DailyPublication => "0 0 17 * * Mon-Fri",
         }
     }
 
@@ -155,6 +160,20 @@ impl Job {
                     s.groups, s.likely_next, s.added, s.removed, s.mailed
                 ))
             }
+            Self::DailyPublication => Ok(match publication::publish_day(db, &actor, now).await? {
+                None => "今日は行政機関の休日のため公表しません".to_owned(),
+                Some((p, true)) => {
+                    format!(
+                        "{} の公表を作成しました（{}品目）",
+                        p.week_ending, p.row_count
+                    )
+                }
+                Some((p, false)) => format!(
+                    "{} の公表は作成済みです（{}）。何も変更していません",
+                    p.week_ending,
+                    p.published_at.to_rfc3339()
+                ),
+            }),
             Self::WeeklyPublication => {
                 let (p, created) = publication::publish_week(db, &actor, now).await?;
                 Ok(if created {

@@ -55,10 +55,19 @@ async fn history(
     Ok(body)
 }
 
+/// A plan of `PRODUCT` for 2018-06; a later one supersedes the earlier (plans do not overlap).
 async fn plan(app: &TestApp, reserve: u8) -> anyhow::Result<Value> {
     let ministry = app.token("ministry@demo.example").await?;
+    let listed = app.get_json("/api/v1/allocation-plans", &ministry).await?;
+    let active = listed["items"].as_array().and_then(|items| {
+        items
+            .iter()
+            .find(|p| p["target_month"] == "2018-06" && p["superseded_by"].is_null())
+            .map(|p| p["id"].clone())
+    });
     let body = json!({"name": "アムロジピンOD5mg 2018年6月", "product_codes": [PRODUCT],
-        "target_month": "2018-06", "baseline_month": "2018-05", "reserve_percent": reserve});
+        "target_month": "2018-06", "baseline_month": "2018-05", "reserve_percent": reserve,
+        "supersedes": active});
     let (status, plan) = app
         .post_json("/api/v1/allocation-plans", &ministry, &body)
         .await?;
@@ -693,8 +702,27 @@ async fn the_month_export_holds_every_plan_of_the_month_for_the_wholesaler_only(
         )
         .await?;
         let first = plan(&app, 0).await?;
-        let second = plan(&app, 50).await?;
+        // A second plan of the same month for other products (another maker's of the group).
+        let ministry = app.token("ministry@demo.example").await?;
+        let maker2 = app.token("maker2@demo.example").await?;
+        let csv = format!(
+            "product_code,month,kind,quantity\n{OTHER_MAKERS_PRODUCT},2018-05,actual,1000\n{OTHER_MAKERS_PRODUCT},2018-06,planned,500\n"
+        );
+        let (status, body) = upload_csv(&app, "/api/v1/shipments/upload", &maker2, &csv).await?;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
         let wholesaler = app.token("wholesaler@demo.example").await?;
+        let csv = format!(
+            "customer_code,customer_name,product_code,month,quantity\nC001,甲病院,{OTHER_MAKERS_PRODUCT},2018-05,30\nC002,\"乙病院, 本院\",{OTHER_MAKERS_PRODUCT},2018-05,5\n"
+        );
+        let (status, body) =
+            upload_csv(&app, "/api/v1/purchase-history/upload", &wholesaler, &csv).await?;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let body = json!({"name": "アムロジピン「トーワ」 2018年6月", "product_codes": [OTHER_MAKERS_PRODUCT],
+            "target_month": "2018-06", "baseline_month": "2018-05", "reserve_percent": 50});
+        let (status, second) = app
+            .post_json("/api/v1/allocation-plans", &ministry, &body)
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{second}");
         let response = app
             .get("/api/v1/allocation-caps?month=2018-06", &wholesaler)
             .await?;

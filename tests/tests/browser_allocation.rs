@@ -172,6 +172,27 @@ async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share
         .await?
         .click()
         .await?;
+    // The demo plan covers the same products and month: the form names it and asks whether the
+    // new plan replaces it.
+    let refusal = browser.wait_for("#plan-errors").await?.text().await?;
+    let demo_id = refusal
+        .split("計画 #")
+        .nth(1)
+        .and_then(|rest| rest.split('「').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        refusal.contains(&demo_plan) && !demo_id.is_empty(),
+        "{refusal}"
+    );
+    c.find(Locator::Css("#plan-form input[name=supersedes]"))
+        .await?
+        .send_keys(&demo_id)
+        .await?;
+    c.find(Locator::Css("#plan-form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
     browser.wait_for("#wholesalers").await?;
     let rows = c.find_all(Locator::Css("#wholesalers tbody tr")).await?;
     assert_eq!(rows.len(), 2, "both demo wholesalers");

@@ -218,7 +218,7 @@ async fn an_additional_report_with_blank_fields_is_refused_naming_each_one() -> 
             body,
             backend.name()
         );
-        // An additional report without any open case cannot be filed.
+        // A complete 追加報告 without a 第一報 opens its own case (seed 004 ※3).
         let mut orphan = complete("additional", "stockout");
         if let Some(o) = orphan.as_object_mut() {
             o.insert("product_code".into(), json!(IVD));
@@ -226,7 +226,7 @@ async fn an_additional_report_with_blank_fields_is_refused_naming_each_one() -> 
         let (status, body) = app
             .post_json("/api/v1/device-reports", &maker, &orphan)
             .await?;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     Ok(())
 }
@@ -429,11 +429,10 @@ async fn a_first_report_left_without_additional_report_is_flagged_overdue() -> a
             .await?;
         assert_eq!(fresh["items"][0]["overdue"], false);
         // Fifteen days pass without a 追加報告 (the limit is 14).
+        let fifteen_days_ago = chrono::Utc::now() - chrono::Duration::days(15);
         case::Entity::update_many()
-            .col_expr(
-                case::Column::StateEnteredAt,
-                Expr::value(chrono::Utc::now() - chrono::Duration::days(15)),
-            )
+            .col_expr(case::Column::StateEnteredAt, Expr::value(fifteen_days_ago))
+            .col_expr(case::Column::OpenedAt, Expr::value(fifteen_days_ago))
             .filter(case::Column::Id.eq(id))
             .exec(&app.db)
             .await?;
@@ -506,6 +505,67 @@ async fn each_report_kind_requires_the_fields_of_its_column() -> anyhow::Result<
             );
             assert_eq!(missing, required, "{}", kind.code());
         }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_additional_report_may_open_a_case_and_a_response_decision_asks_the_maker_by_mail()
+-> anyhow::Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use supplywatch::db::entity::outbox_message;
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let maker = app.token("maker@demo.example").await?;
+        let ministry = app.token("ministry@demo.example").await?;
+        // Seed 004 ※3: a 追加報告 without a prior 第一報.
+        let (status, filed) = app
+            .post_json(
+                "/api/v1/device-reports",
+                &maker,
+                &complete("additional", "stockout"),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{filed}");
+        let case = filed["case_id"].as_i64().unwrap_or_default();
+        let opened = app
+            .get_json(&format!("/api/v1/cases/{case}"), &ministry)
+            .await?;
+        assert_eq!(
+            (opened["flow"].as_str(), opened["state"].as_str()),
+            (Some("A"), Some("additional_reported")),
+            "{opened}"
+        );
+        let (status, body) = step(
+            &app,
+            &ministry,
+            case,
+            json!({"action": "decide", "decision": "response_needed", "note": "代替品の確保策を検討してください"}),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let mails = outbox_message::Entity::find()
+            .filter(outbox_message::Column::RecipientEmail.eq("supply@maker.demo.example"))
+            .all(&app.db)
+            .await?;
+        assert_eq!(mails.len(), 1, "{}", backend.name());
+        assert!(
+            mails[0].subject.contains("対応の検討依頼"),
+            "{}",
+            mails[0].subject
+        );
+        let content: supplywatch::mail::MailContent = serde_json::from_str(&mails[0].payload)?;
+        let text = content.render("http://test")?.text;
+        assert!(
+            text.contains("代替品の確保策を検討してください") && text.contains("同意"),
+            "{text}"
+        );
+        app.log_in_session("maker@demo.example").await?;
+        let (_, home) = app.page("/").await?;
+        assert!(
+            home.contains("対応の検討依頼"),
+            "a task on the maker's home"
+        );
     }
     Ok(())
 }

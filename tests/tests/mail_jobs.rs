@@ -45,7 +45,9 @@ async fn an_overdue_case_reminds_its_maker_and_the_ministry_once_a_day() -> anyh
             .await?
             .ok_or_else(|| anyhow::anyhow!("no case"))?;
         let mut old: case::ActiveModel = found.into();
+        // Twenty days after the 第一報 (the clock counts from it).
         old.state_entered_at = Set(chrono::Utc::now() - chrono::Duration::days(20));
+        old.opened_at = Set(chrono::Utc::now() - chrono::Duration::days(20));
         old.update(&app.db).await?;
         Job::CaseReminders.run(&jobs).await?;
         Job::CaseReminders.run(&jobs).await?;

@@ -141,8 +141,8 @@ async fn the_weekly_publication_freezes_every_drug_once_per_week() -> anyhow::Re
             .unwrap_or_default()
             .to_owned();
         assert!(
-            line.contains("5. 供給停止") && line.contains(",C,"),
-            "{line}"
+            line.contains(",⑤供給停止,") && line.contains(",C．出荷停止,"),
+            "the ministry's words: {line}"
         );
         let xlsx = app
             .client
@@ -186,9 +186,9 @@ async fn public_downloads_open_in_excel() -> anyhow::Result<()> {
     let bytes = csv.bytes().await?;
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes[3..].to_vec())?;
-    assert!(text.starts_with("①薬剤区分,②薬効分類,③成分名"));
+    assert!(text.starts_with("①薬剤区分,②薬効分類（保険薬収載時点の薬効分類を記載）,③成分名"));
     assert!(
-        text.contains("2171022F5180") && text.contains("3. 限定出荷（他社品の影響）"),
+        text.contains("2171022F5180") && text.contains(",③限定出荷（他社品の影響）,"),
         "{text}"
     );
     let xlsx = app

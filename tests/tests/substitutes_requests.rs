@@ -86,7 +86,13 @@ async fn a_cooperation_request_waits_for_consent_and_the_answers_add_up_side_by_
         let info_id = items[0]["id"].as_i64().unwrap_or_default();
 
         Job::OutboxDispatch.run_exclusive(&jobs).await?;
-        let mails = smtp.messages().await?;
+        // (The reporting maker also had the ministry's 対応の検討依頼.)
+        let mails: Vec<_> = smtp
+            .messages()
+            .await?
+            .into_iter()
+            .filter(|m| !m.to.contains("supply@maker.demo.example"))
+            .collect();
         assert_eq!(mails.len(), 1, "{}", backend.name());
         assert!(mails[0].to.contains("supply@maker2.demo.example"));
         assert!(mails[0].subject.contains("在庫・生産状況のご報告のお願い"));
@@ -136,7 +142,12 @@ async fn a_cooperation_request_waits_for_consent_and_the_answers_add_up_side_by_
             "a supporting association sees the case"
         );
         Job::OutboxDispatch.run_exclusive(&jobs).await?;
-        let mails = smtp.messages().await?;
+        let mails: Vec<_> = smtp
+            .messages()
+            .await?
+            .into_iter()
+            .filter(|m| !m.to.contains("supply@maker.demo.example"))
+            .collect();
         assert_eq!(mails.len(), 3);
         assert!(
             mails

@@ -87,6 +87,15 @@ pub(super) enum ImportCommand {
         #[arg(long)]
         edition: Option<String>,
     },
+    /// Import an edition of the ministry's list 「医療用医薬品供給状況」 (XLSX or CSV, ①–⑳ or ①–⑱).
+    SupplyList {
+        /// The XLSX (sheet 供給状況一覧表) or CSV (UTF-8 or Shift_JIS) file.
+        file: PathBuf,
+        /// Edition date (YYYY-MM-DD); default: the title row (「令和８年８月18日現在」), else the
+        /// date in the file name, else today in Japan.
+        #[arg(long)]
+        edition: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +209,9 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Import {
             what: ImportCommand::NhiPriceList { file, edition },
         } => import::price_list(&db, &file, edition, &settings.table_limits).await,
+        Command::Import {
+            what: ImportCommand::SupplyList { file, edition },
+        } => import::supply_list(&db, &file, edition, &settings.table_limits).await,
         Command::User { what } => users::run(&db, what).await,
     }
 }

@@ -21,6 +21,17 @@ pub fn era_date(date: NaiveDate) -> String {
     format!("{era}{year_text}年{}月{}日", date.month(), date.day())
 }
 
+/// The Japanese-era form of a month, e.g. 令和7年10月 (the era of the month's first day).
+pub fn era_month(year: i32, month: u32) -> String {
+    NaiveDate::from_ymd_opt(year, month, 1).map_or_else(
+        || format!("{year}年{month}月"),
+        |first| {
+            let day = era_date(first);
+            day.strip_suffix("1日").unwrap_or(&day).to_owned()
+        },
+    )
+}
+
 /// `2025-10-24 / 令和7年10月24日`.
 pub fn iso_and_era(date: NaiveDate) -> String {
     format!("{} / {}", date.format("%Y-%m-%d"), era_date(date))
@@ -40,6 +51,13 @@ mod tests {
             iso_and_era(day(2025, 10, 24)),
             "2025-10-24 / 令和7年10月24日"
         );
+    }
+
+    #[test]
+    fn months_carry_their_era() {
+        assert_eq!(era_month(2026, 11), "令和8年11月");
+        assert_eq!(era_month(2019, 5), "令和元年5月");
+        assert_eq!(era_month(2019, 4), "平成31年4月");
     }
 
     #[test]

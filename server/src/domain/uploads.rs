@@ -10,6 +10,7 @@ coded_enum!(
         Shipments = "shipments", "出荷数量";
         PurchaseHistory = "purchase_history", "販売実績";
         Dispensing = "dispensing", "調剤数量";
+        SupplyList = "supply_list", "医療用医薬品供給状況";
     }
 );
 

@@ -129,6 +129,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         "/my/supply-status/template.csv",
         web::get().to(pages::status_upload::download_template),
     )
+    .route(
+        "/my/supply-status/template.xlsx",
+        web::get().to(pages::status_upload::download_list_template),
+    )
     .route("/cases", web::get().to(pages::cases::list_cases))
     .route("/cases/{id}", web::get().to(pages::cases::show_case))
     .route(
@@ -241,6 +245,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route(
         "/early-warning/subscription",
         web::post().to(pages::early_warning::update_subscription),
+    )
+    .route(
+        "/supply-list/upload",
+        web::get().to(pages::data_upload::new_supply_list_form),
+    )
+    .route(
+        "/supply-list/upload",
+        web::post().to(pages::data_upload::create_supply_list_upload),
     )
     .route(
         "/early-warning/dispensing/upload",

@@ -17,6 +17,7 @@ pub mod publication;
 pub mod receipts;
 pub mod reminders;
 pub mod substitutes;
+pub mod supply_list;
 pub mod supply_status;
 pub mod table_file;
 

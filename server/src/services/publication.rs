@@ -1,5 +1,7 @@
-//! The weekly publication: every Friday the public columns ①–⑱ of every drug are frozen, kept
-//! forever, and counted by ⑫ and ⑯ for the trend. Publishing a week twice changes nothing.
+//! Publications: every working day in Japan at 17:00 (public holidays and the year-end closure
+//! skipped, `domain::holidays`) every drug's row of the ministry's list (①–⑳ and `New`, the
+//! ministry's words) is frozen and kept forever; Friday's — the weekly one of the meeting summary —
+//! is also counted by ⑫ and ⑰ for the trend. Publishing a day twice changes nothing.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::OnConflict;
@@ -7,7 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
-use supplywatch_reports::status_sheet::SheetRow;
+use supplywatch_reports::ministry_list::ListRow;
 
 use super::audit::{self, Actor, AuditEntry};
 use super::supply_status::public::{self, PublicEntry};
@@ -41,17 +43,48 @@ pub struct PublicationSummary {
     pub trend: Option<status_trend::Model>,
 }
 
-/// Freezes this week's publication unless it exists. Returns it and whether it was created now.
+/// Freezes this week's publication (its Friday's) unless it exists. Returns it and whether it
+/// was created now.
 pub async fn publish_week(
     db: &DatabaseConnection,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(PublicationSummary, bool), ServiceError> {
-    let week = week_ending(now);
+    publish_on(db, actor, now, week_ending(now)).await
+}
+
+/// Freezes today's publication when today is a working day in Japan; `None` on a weekend, a
+/// public holiday or the year-end closure.
+pub async fn publish_day(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Option<(PublicationSummary, bool)>, ServiceError> {
+    let today = now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+    if !crate::domain::holidays::is_working_day(today) {
+        return Ok(None);
+    }
+    publish_on(db, actor, now, today).await.map(Some)
+}
+
+/// Freezes the publication of `week` (a day) unless it exists; a Friday's also stores the
+/// weekly counts.
+async fn publish_on(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    week: NaiveDate,
+) -> Result<(PublicationSummary, bool), ServiceError> {
     if let Some(existing) = find_week(db, week).await? {
         return Ok((existing, false));
     }
     let entries = public::all_matching(db, None).await?;
+    let previous = list(db).await?.first().map(|p| {
+        p.published_at
+            .with_timezone(&chrono_tz::Asia::Tokyo)
+            .date_naive()
+    });
+    let marks = public::changed_marks(&entries, previous);
     let txn = db
         .begin()
         .await
@@ -79,8 +112,11 @@ pub async fn publish_week(
     };
     let rows: Vec<publication_row::ActiveModel> = entries
         .iter()
+        .zip(&marks)
         .zip(0..)
-        .map(|(entry, position)| row_model(created.id, position, &entry.sheet_row(week)))
+        .map(|((entry, changed), position)| {
+            row_model(created.id, position, &entry.list_row(*changed))
+        })
         .collect();
     for chunk in rows.chunks(BATCH) {
         publication_row::Entity::insert_many(chunk.to_vec())
@@ -88,7 +124,9 @@ pub async fn publish_week(
             .await
             .context("Failed to store the publication's rows")?;
     }
-    store_trend(&txn, week, &entries).await?;
+    if week.weekday() == Weekday::Fri {
+        store_trend(&txn, week, &entries).await?;
+    }
     let entry = AuditEntry {
         actor,
         action: "publication.publish",
@@ -237,11 +275,11 @@ async fn summary(
     })
 }
 
-/// One publication and its frozen rows, in the published order.
+/// One publication and its frozen rows (the ministry's layout), in the published order.
 pub async fn rows(
     db: &impl ConnectionTrait,
     id: i32,
-) -> Result<(PublicationSummary, Vec<SheetRow>), ServiceError> {
+) -> Result<(PublicationSummary, Vec<ListRow>), ServiceError> {
     let found = publication::Entity::find_by_id(id)
         .one(db)
         .await
@@ -255,12 +293,12 @@ pub async fn rows(
         .await
         .context("Failed to load the publication's rows")?
         .into_iter()
-        .map(sheet_row)
+        .map(list_row)
         .collect();
     Ok((summary, rows))
 }
 
-fn row_model(publication_id: i32, position: i32, row: &SheetRow) -> publication_row::ActiveModel {
+fn row_model(publication_id: i32, position: i32, row: &ListRow) -> publication_row::ActiveModel {
     let text = |s: &str| Set(Some(s.to_owned()).filter(|s| !s.is_empty()));
     publication_row::ActiveModel {
         publication_id: Set(publication_id),
@@ -277,18 +315,26 @@ fn row_model(publication_id: i32, position: i32, row: &SheetRow) -> publication_
         stable_supply: text(&row.stable_supply),
         listed_on: Set(row.listed_on),
         shipping_status: text(&row.shipping_status),
+        shipping_changed_on: Set(row.shipping_changed_on),
         reason: text(&row.reason),
         resolution_outlook: text(&row.resolution_outlook),
-        resolution_month: text(&row.resolution_month),
+        resolution_note: text(&row.resolution_note),
         volume_status: text(&row.volume_status),
-        reported_on: Set(row.reported_on),
-        confirmed: text(&row.confirmed),
+        improvement_timing: text(&row.improvement_timing),
+        improvement_percent: Set(row.improvement_percent.parse().ok()),
+        other_changed_on: Set(row.other_changed_on),
+        changed: Set(Some(row.changed)),
+        resolution_month: Set(None),
+        reported_on: Set(None),
+        confirmed: Set(None),
         ..Default::default()
     }
 }
 
-fn sheet_row(row: publication_row::Model) -> SheetRow {
-    SheetRow {
+/// A frozen row as the ministry's layout; rows frozen before it (①–⑱) give their ⑮ month as ⑯
+/// and their ⑰ report day as ⑳.
+fn list_row(row: publication_row::Model) -> ListRow {
+    ListRow {
         category: row.category.unwrap_or_default(),
         therapeutic_class: row.therapeutic_class.unwrap_or_default(),
         ingredient: row.ingredient.unwrap_or_default(),
@@ -301,12 +347,21 @@ fn sheet_row(row: publication_row::Model) -> SheetRow {
         stable_supply: row.stable_supply.unwrap_or_default(),
         listed_on: row.listed_on,
         shipping_status: row.shipping_status.unwrap_or_default(),
+        shipping_changed_on: row.shipping_changed_on,
         reason: row.reason.unwrap_or_default(),
         resolution_outlook: row.resolution_outlook.unwrap_or_default(),
-        resolution_month: row.resolution_month.unwrap_or_default(),
+        resolution_note: row
+            .resolution_note
+            .or(row.resolution_month)
+            .unwrap_or_default(),
         volume_status: row.volume_status.unwrap_or_default(),
-        reported_on: row.reported_on,
-        confirmed: row.confirmed.unwrap_or_default(),
+        improvement_timing: row.improvement_timing.unwrap_or_default(),
+        improvement_percent: row
+            .improvement_percent
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        other_changed_on: row.other_changed_on.or(row.reported_on),
+        changed: row.changed == Some(true),
     }
 }
 

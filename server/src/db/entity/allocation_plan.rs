@@ -17,6 +17,10 @@ pub struct Model {
     pub reserve_percent: i32,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// The plan that replaced this one (for the same products and month); none while active.
+    pub superseded_by: Option<i32>,
+    /// When it was replaced.
+    pub superseded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

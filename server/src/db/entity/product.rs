@@ -35,6 +35,12 @@ pub struct Model {
     pub edition: Option<String>,
     /// Half-width, lower-cased code + names for substring search.
     pub search_text: String,
+    /// ① 薬剤区分 as the ministry's list writes it (e.g. `1：内用薬`).
+    pub list_category: Option<String>,
+    /// ② 薬効分類 as the ministry's list writes it (a name, e.g. `抗ヒスタミン剤`).
+    pub list_therapeutic_class: Option<String>,
+    /// ⑧ 製品区分 as the ministry's list writes it (e.g. `6：未収載医薬品`).
+    pub list_product_class: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

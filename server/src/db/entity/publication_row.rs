@@ -27,6 +27,18 @@ pub struct Model {
     pub volume_status: Option<String>,
     pub reported_on: Option<Date>,
     pub confirmed: Option<String>,
+    /// ⑬ the day ⑫ last changed, as the ministry's list gives it or as reports derive it.
+    pub shipping_changed_on: Option<Date>,
+    /// ⑯ free text (見込み時期・在庫消尽時期), verbatim.
+    pub resolution_note: Option<String>,
+    /// ⑱ 改善見込み時期 (code a–e).
+    pub improvement_timing: Option<String>,
+    /// ⑲ 改善見込み量 (% of today's volume).
+    pub improvement_percent: Option<i32>,
+    /// ⑳ the day anything but ⑫ last changed.
+    pub other_changed_on: Option<Date>,
+    /// The 21st column: ⑫–⑳ changed since the previous publication (`New`).
+    pub changed: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@ mod m20261201_000007_create_demand_and_forecasts;
 mod m20261202_000008_pack_purchases;
 mod m20261204_190000_create_login_throttles;
 mod m20261204_224500_add_case_report_due;
+mod m20261204_230000_add_plan_supersession;
+mod m20261204_233000_ministry_list_columns;
 mod m20261204_235900_create_health_probes_and_job_runs;
 
 use sea_orm_migration::prelude::*;
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_pack_purchases::Migration),
             Box::new(m20261204_190000_create_login_throttles::Migration),
             Box::new(m20261204_224500_add_case_report_due::Migration),
+            Box::new(m20261204_230000_add_plan_supersession::Migration),
+            Box::new(m20261204_233000_ministry_list_columns::Migration),
             Box::new(m20261204_235900_create_health_probes_and_job_runs::Migration),
         ]
     }

@@ -29,7 +29,8 @@ pub struct CaseSnapshot {
 
 /// The case a new report opens: a 第一報 opens flow A, a 第一報 announcing the end of supply
 /// opens flow B, a 簡易報告 opens flow B with the impact judged small, a drug's 供給不安報告
-/// opens flow D.
+/// opens flow D. A 追加報告 filed without a 第一報 (seed 004 ※3 allows it) opens its flow
+/// already at `additional_reported`: every field is there for the ministry's decision.
 /// `impact` is the maker's own judgement in the report, kept as the initial impact.
 pub fn open(
     kind: ReportKind,
@@ -48,7 +49,15 @@ pub fn open(
                 consented: false,
             });
         }
-        ReportKind::Additional | ReportKind::ReReport | ReportKind::TerminationNotice => {
+        ReportKind::Additional => {
+            return Ok(CaseSnapshot {
+                flow: if termination { Flow::B } else { Flow::A },
+                state: CaseState::AdditionalReported,
+                impact,
+                consented: false,
+            });
+        }
+        ReportKind::ReReport | ReportKind::TerminationNotice => {
             return Err(FlowError::CannotOpen { kind });
         }
     };
@@ -162,6 +171,8 @@ pub fn allowed_actions(case: &CaseSnapshot, party: Party) -> Vec<&'static str> {
 pub struct Waited {
     /// Whole days in the current state.
     pub days_in_state: i64,
+    /// Whole days since the case was opened (its 第一報).
+    pub days_since_opened: i64,
     /// The day by which the ministry asked for a report (報告徴収), if it did.
     pub report_due_on: Option<NaiveDate>,
     /// Today in Japan.
@@ -169,7 +180,9 @@ pub struct Waited {
 }
 
 /// Whether the maker's next report is overdue. Flows A and B: the 追加報告, when the case still
-/// waits in `reported` or `assessing` after `limit_days` (a setting; 14 by default in DESIGN §4).
+/// waits in `reported` or `assessing` `limit_days` after the 第一報 (a setting; 14 by default in
+/// DESIGN §4) — counted from the 第一報 as the reminder says, not restarted by the ministry's
+/// impact judgement.
 /// Flow D: only the report the ministry asked for, once its due day has passed — a drug has no
 /// 追加報告, so a drug case waiting for the ministry is never the maker's delay.
 pub fn is_overdue(case: &CaseSnapshot, waited: &Waited, limit_days: i64) -> bool {
@@ -179,7 +192,7 @@ pub fn is_overdue(case: &CaseSnapshot, waited: &Waited, limit_days: i64) -> bool
             None => waited.days_in_state >= limit_days,
         },
         (Flow::D, _) => false,
-        (_, CaseState::Reported | CaseState::Assessing) => waited.days_in_state >= limit_days,
+        (_, CaseState::Reported | CaseState::Assessing) => waited.days_since_opened >= limit_days,
         _ => false,
     }
 }

@@ -1,4 +1,5 @@
-//! The coded values of the ministry's form: ⑫ 出荷対応, ⑬ 理由, ⑭ 見込み, ⑯ 出荷量.
+//! The coded values of the ministry's list (layout ①–⑳): ⑫ 出荷対応, ⑭ 理由, ⑮ 見込み, ⑰ 出荷量,
+//! ⑱ 改善見込み時期. (The Rust names keep the older form's numbering: `Reason` is today's ⑭.)
 
 use crate::domain::coded::coded_enum;
 
@@ -44,6 +45,18 @@ coded_enum!(
         Expected = "あり", "あり";
         NotExpected = "なし", "なし";
         Undecided = "未定", "未定";
+        NotApplicable = "－", "－";
+    }
+);
+
+coded_enum!(
+    /// ⑱ 出荷量の改善（増加）見込み時期.
+    ImprovementTiming, "⑱改善見込み時期", {
+        Immediate = "a", "即時";
+        WithinOneMonth = "b", "１か月以内";
+        WithinTwoMonths = "c", "２か月以内";
+        WithinThreeMonths = "d", "３か月以内";
+        BeyondThreeMonths = "e", "３か月超";
     }
 );
 

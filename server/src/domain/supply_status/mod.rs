@@ -1,10 +1,13 @@
-//! The public supply status of a drug (供給状況報告, columns ⑫–⑯ of 別添様式2) and the rules
-//! one report must follow.
+//! The public supply status of a drug (供給状況報告, the status columns ⑫–⑲ of the ministry's
+//! list) and the rules one report must follow. Field names keep the older form's words
+//! (`reason` is today's ⑭, `resolution_outlook` ⑮, `volume_status` ⑰); values are read in the
+//! ministry's words or ours (see [`ministry`]).
 
 mod codes;
+pub mod ministry;
 mod month;
 
-pub use codes::{Reason, ResolutionOutlook, ShippingStatus, VolumeStatus};
+pub use codes::{ImprovementTiming, Reason, ResolutionOutlook, ShippingStatus, VolumeStatus};
 pub use month::YearMonth;
 
 use super::validation::FieldError;
@@ -20,10 +23,16 @@ pub struct StatusInput {
     pub causing_product_code: String,
     /// ⑭.
     pub resolution_outlook: String,
-    /// ⑮.
+    /// A month `YYYY-MM` (the older form's ⑮).
     pub resolution_month: String,
-    /// ⑯.
+    /// ⑰.
     pub volume_status: String,
+    /// ⑯ free text (見込み時期・在庫消尽時期); a month in it fills `resolution_month`.
+    pub resolution_note: String,
+    /// ⑱ 改善見込み時期.
+    pub improvement_timing: String,
+    /// ⑲ 改善見込み量 (%).
+    pub improvement_percent: String,
 }
 
 /// A validated status: blank fields stay blank (`None`), never a made-up default.
@@ -37,10 +46,16 @@ pub struct SupplyStatus {
     pub causing_product_code: Option<super::YjCode>,
     /// ⑭.
     pub resolution_outlook: Option<ResolutionOutlook>,
-    /// ⑮.
+    /// The month of ⑯ (given as `YYYY-MM`, or read from its text).
     pub resolution_month: Option<YearMonth>,
-    /// ⑯.
+    /// ⑰.
     pub volume_status: Option<VolumeStatus>,
+    /// ⑯ free text as given.
+    pub resolution_note: Option<String>,
+    /// ⑱.
+    pub improvement_timing: Option<ImprovementTiming>,
+    /// ⑲ (%).
+    pub improvement_percent: Option<u16>,
 }
 
 /// Checks one status; returns every broken rule as (field, error).
@@ -54,14 +69,14 @@ pub fn validate(input: &StatusInput) -> Result<SupplyStatus, Vec<(&'static str, 
         ));
         None
     } else {
-        ShippingStatus::parse(&input.shipping_status)
+        ministry::shipping_status(&input.shipping_status)
             .map_err(|e| errors.push(("shipping_status", e)))
             .ok()
     };
-    let reason = optional(&input.reason, Reason::parse, "reason", &mut errors);
+    let reason = optional(&input.reason, ministry::reason, "reason", &mut errors);
     let outlook = optional(
         &input.resolution_outlook,
-        ResolutionOutlook::parse,
+        ministry::resolution_outlook,
         "resolution_outlook",
         &mut errors,
     );
@@ -73,10 +88,12 @@ pub fn validate(input: &StatusInput) -> Result<SupplyStatus, Vec<(&'static str, 
     );
     let volume = optional(
         &input.volume_status,
-        VolumeStatus::parse,
+        ministry::volume_status,
         "volume_status",
         &mut errors,
     );
+    let (timing, percent, note) = added_columns(input, &mut errors);
+    let month = month.or_else(|| note.as_deref().and_then(ministry::month_in_note));
     let causing = optional(
         &input.causing_product_code,
         super::YjCode::parse,
@@ -133,9 +150,33 @@ pub fn validate(input: &StatusInput) -> Result<SupplyStatus, Vec<(&'static str, 
             resolution_outlook: outlook,
             resolution_month: month,
             volume_status: volume,
+            resolution_note: note,
+            improvement_timing: timing,
+            improvement_percent: percent,
         }),
         _ => Err(errors),
     }
+}
+
+/// ⑱, ⑲ and ⑯'s text: the columns the ministry's list added in 2025.
+fn added_columns(
+    input: &StatusInput,
+    errors: &mut Vec<(&'static str, FieldError)>,
+) -> (Option<ImprovementTiming>, Option<u16>, Option<String>) {
+    let timing = optional(
+        &input.improvement_timing,
+        ministry::improvement_timing,
+        "improvement_timing",
+        errors,
+    );
+    let percent = optional(
+        &input.improvement_percent,
+        ministry::improvement_percent,
+        "improvement_percent",
+        errors,
+    );
+    let note = Some(input.resolution_note.trim().to_owned()).filter(|n| !n.is_empty());
+    (timing, percent, note)
 }
 
 fn optional<T>(

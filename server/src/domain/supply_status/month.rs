@@ -36,6 +36,11 @@ impl YearMonth {
         Ok(Self { year, month })
     }
 
+    /// The month `month` (1–12) of `year` (2000–2100); `None` outside those.
+    pub fn new(year: u16, month: u8) -> Option<Self> {
+        ((1..=12).contains(&month) && (2000..=2100).contains(&year)).then_some(Self { year, month })
+    }
+
     /// The year.
     pub fn year(self) -> u16 {
         self.year

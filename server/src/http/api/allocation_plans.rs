@@ -34,6 +34,9 @@ pub struct CreatePlan {
     pub baseline_month: Option<String>,
     /// 0–100, default 0.
     pub reserve_percent: Option<i64>,
+    /// The id of the active plan this one replaces (same target month, shared products); the
+    /// old plan retires. Without it, an overlapping plan is refused with 409.
+    pub supersedes: Option<i32>,
 }
 
 /// Which version.
@@ -86,6 +89,8 @@ pub struct PlanSummary {
     pub wholesalers: i32,
     /// For a wholesaler: its own supply S in the newest version.
     pub own_supply: Option<i64>,
+    /// The plan that replaced this one (its caps are no longer in force).
+    pub superseded_by: Option<i32>,
 }
 
 /// Plans the caller may see.
@@ -102,6 +107,7 @@ pub struct PlanList {
     responses(
         (status = 201, description = "Made and computed", body = PlanResponse),
         (status = 403, description = "Not the ministry", content_type = "application/problem+json"),
+        (status = 409, description = "An active plan of the same month shares products (named); say `supersedes`", content_type = "application/problem+json"),
         (status = 422, description = "Unknown products, bad months, or no baseline shipments", content_type = "application/problem+json")
     )
 )]
@@ -120,6 +126,7 @@ pub async fn create_allocation_plan(
         target_month: body.target_month,
         baseline_month: body.baseline_month,
         reserve_percent: body.reserve_percent,
+        supersedes: body.supersedes,
     };
     let view = plans::create(
         &state.db,
@@ -155,6 +162,7 @@ pub async fn list_allocation_plans(
             version: item.computation.version,
             wholesalers: item.computation.wholesalers,
             own_supply: item.own_supply,
+            superseded_by: item.plan.superseded_by,
             name: item.plan.name,
         })
         .collect();
@@ -242,8 +250,14 @@ pub async fn list_allocation_caps(
     let scope = Scope::of(&user)?;
     let view = plan_view::show(&state.db, scope, path.into_inner(), params.version).await?;
     let rows = caps::rows(&state.db, scope, &view, params.q.as_deref()).await?;
-    let file = format!("caps_plan{}_v{}", view.plan.id, view.computation.version);
-    Ok(match params.format.unwrap_or_default() {
+    let file = match view.plan.superseded_by {
+        Some(by) => format!(
+            "caps_plan{}_v{}_superseded_by_plan{by}",
+            view.plan.id, view.computation.version
+        ),
+        None => format!("caps_plan{}_v{}", view.plan.id, view.computation.version),
+    };
+    let mut response = match params.format.unwrap_or_default() {
         Format::Json => HttpResponse::Ok().json(caps_response(&view, &rows, scope)),
         Format::Csv => download::attachment(
             download::CSV,
@@ -255,7 +269,16 @@ pub async fn list_allocation_caps(
             &format!("{file}.xlsx"),
             caps_xlsx(&view, &rows)?,
         ),
-    })
+    };
+    // The CSV's header row is fixed (DESIGN §9.1): a replaced plan says so in the file name
+    // and in this header.
+    if let Some(by) = view.plan.superseded_by {
+        response.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-supplywatch-superseded-by"),
+            actix_web::http::header::HeaderValue::from(by),
+        );
+    }
+    Ok(response)
 }
 
 /// Every plan of a target month in one CSV (plan by plan, streamed): for a wholesaler its own

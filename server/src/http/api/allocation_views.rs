@@ -68,6 +68,12 @@ pub struct PlanResponse {
     pub versions: Vec<VersionItem>,
     /// The wholesalers the caller may see.
     pub wholesalers: Vec<WholesalerFigures>,
+    /// The plan that replaced this one; its caps are then no longer in force.
+    pub superseded_by: Option<i32>,
+    /// When it was replaced (RFC 3339).
+    pub superseded_at: Option<String>,
+    /// What a reader must know, in Japanese (e.g. that the plan was replaced).
+    pub notice: Option<String>,
 }
 
 /// One customer's cap.
@@ -108,6 +114,10 @@ pub struct CapsResponse {
     pub items: Vec<CapItem>,
     /// How many.
     pub total: usize,
+    /// The plan that replaced this one; these caps are then no longer in force.
+    pub superseded_by: Option<i32>,
+    /// What a reader must know, in Japanese.
+    pub notice: Option<String>,
 }
 
 fn figures(view: &PlanView) -> Vec<WholesalerFigures> {
@@ -150,7 +160,17 @@ pub fn plan_response(view: &PlanView) -> PlanResponse {
             })
             .collect(),
         wholesalers: figures(view),
+        superseded_by: view.plan.superseded_by,
+        superseded_at: view.plan.superseded_at.map(|at| at.to_rfc3339()),
+        notice: superseded_notice(view),
     }
+}
+
+/// 「この計画は計画 #N に置き換えられました…」 for a replaced plan.
+pub fn superseded_notice(view: &PlanView) -> Option<String> {
+    view.plan.superseded_by.map(|by| {
+        format!("この計画は計画 #{by} に置き換えられました。この上限量は現在は有効ではありません（計画 #{by} を参照してください）")
+    })
 }
 
 /// The caps' JSON.
@@ -163,6 +183,8 @@ pub fn caps_response(view: &PlanView, rows: &[CapRow], _scope: Scope) -> CapsRes
         baseline_total: view.computation.baseline_total,
         wholesalers: figures(view),
         total: rows.len(),
+        superseded_by: view.plan.superseded_by,
+        notice: superseded_notice(view),
         items: rows
             .iter()
             .map(|r| CapItem {
@@ -205,7 +227,10 @@ pub fn caps_xlsx(view: &PlanView, rows: &[CapRow]) -> Result<Vec<u8>, AppError> 
         .collect();
     let to_u64 = |v: i64| u64::try_from(v).unwrap_or(0);
     let plan = CapsSheetPlan {
-        name: view.plan.name.clone(),
+        name: match view.plan.superseded_by {
+            Some(by) => format!("{}【計画 #{by} に置き換え済み・無効】", view.plan.name),
+            None => view.plan.name.clone(),
+        },
         products: view
             .products
             .iter()

@@ -134,6 +134,16 @@ pub struct HistoryBody {
     pub resolution_outlook: Option<String>,
     /// ⑮.
     pub resolution_month: Option<String>,
+    /// The list's ⑯ free text (見込み時期・在庫消尽時期).
+    pub resolution_note: Option<String>,
+    /// The list's ⑱ 改善見込み時期, `a`–`e`.
+    pub improvement_timing: Option<String>,
+    /// The list's ⑲ 改善見込み量 (%).
+    pub improvement_percent: Option<i32>,
+    /// The list's ⑬: the day ⑫ last changed.
+    pub shipping_changed_on: Option<String>,
+    /// The list's ⑳: the day anything else last changed.
+    pub other_changed_on: Option<String>,
     /// When it was received (RFC 3339).
     pub submitted_at: String,
     /// ⑰ 報告日.
@@ -272,6 +282,15 @@ fn history_body(h: HistoryEntry) -> HistoryBody {
         causing_product_code: h.status.causing_product_code,
         resolution_outlook: h.status.resolution_outlook.map(|o| o.code().to_owned()),
         resolution_month: h.status.resolution_month,
+        resolution_note: h.status.extra.resolution_note,
+        improvement_timing: h
+            .status
+            .extra
+            .improvement_timing
+            .map(|t| t.code().to_owned()),
+        improvement_percent: h.status.extra.improvement_percent,
+        shipping_changed_on: h.status.extra.shipping_changed_on.map(|d| d.to_string()),
+        other_changed_on: h.status.extra.other_changed_on.map(|d| d.to_string()),
         submitted_at: h.submitted_at.to_rfc3339(),
         reported_on: h.status.updated_on.to_string(),
         submitted_by: h.submitted_by,

@@ -168,11 +168,21 @@ pub async fn list_public_supply_status(
                 .collect(),
         })),
         format => {
-            let rows: Vec<_> = entries.iter().map(|e| e.sheet_row(today)).collect();
+            let previous = publication::list(&state.db).await?.first().map(|p| {
+                p.published_at
+                    .with_timezone(&chrono_tz::Asia::Tokyo)
+                    .date_naive()
+            });
+            let marks = public::changed_marks(&entries, previous);
+            let rows: Vec<_> = entries
+                .iter()
+                .zip(marks)
+                .map(|(e, changed)| e.list_row(changed))
+                .collect();
             download(
                 format,
                 &format!("supply-status-{today}"),
-                &format!("医療用医薬品の供給状況（{today} 現在）"),
+                &supplywatch_reports::ministry_list::title(today),
                 &rows,
             )
         }
@@ -232,7 +242,7 @@ pub async fn download_publication(
     download(
         format,
         &format!("publication-{week}"),
-        &format!("医療用医薬品の供給状況（{week} 公表）"),
+        &supplywatch_reports::ministry_list::title(week),
         &rows,
     )
 }
@@ -241,9 +251,9 @@ fn download(
     format: Format,
     file_stem: &str,
     title: &str,
-    rows: &[supplywatch_reports::status_sheet::SheetRow],
+    rows: &[supplywatch_reports::ministry_list::ListRow],
 ) -> Result<HttpResponse, AppError> {
-    use supplywatch_reports::status_sheet::{write_csv, write_xlsx};
+    use supplywatch_reports::ministry_list::{write_csv, write_xlsx};
     let (bytes, content_type, extension) = match format {
         Format::Csv => (
             write_csv(rows).map_err(|e| ServiceError::Internal(e.to_string()))?,

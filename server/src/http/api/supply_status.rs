@@ -30,6 +30,12 @@ pub struct CreateSupplyStatusReport {
     pub resolution_month: Option<String>,
     /// ⑯ `A+`, `A`, `B`, `C`, `D`; `C` contradicts ⑫ `1`.
     pub volume_status: Option<String>,
+    /// The list's ⑯ as free text (見込み時期・在庫消尽時期); a month in it fills `resolution_month`.
+    pub resolution_note: Option<String>,
+    /// The list's ⑱ 改善見込み時期 `a`–`e` (a 即時 … e ３か月超).
+    pub improvement_timing: Option<String>,
+    /// The list's ⑲ 改善見込み量: percent of today's volume, e.g. `110`.
+    pub improvement_percent: Option<String>,
 }
 
 /// An accepted report.
@@ -51,6 +57,12 @@ pub struct SupplyStatusReceipt {
     pub resolution_month: Option<String>,
     /// ⑯.
     pub volume_status: Option<String>,
+    /// The list's ⑯ free text.
+    pub resolution_note: Option<String>,
+    /// The list's ⑱ `a`–`e`.
+    pub improvement_timing: Option<String>,
+    /// The list's ⑲ (%).
+    pub improvement_percent: Option<u16>,
     /// When it was received (RFC 3339).
     pub submitted_at: String,
     /// ⑰ 報告日 (Japan).
@@ -110,6 +122,9 @@ pub async fn create_supply_status_report(
             resolution_outlook: text(body.resolution_outlook),
             resolution_month: text(body.resolution_month),
             volume_status: text(body.volume_status),
+            resolution_note: text(body.resolution_note),
+            improvement_timing: text(body.improvement_timing),
+            improvement_percent: text(body.improvement_percent),
         },
         master_columns: Vec::new(),
     };
@@ -173,6 +188,9 @@ fn receipt_body(r: Receipt) -> SupplyStatusReceipt {
         resolution_outlook: r.status.resolution_outlook.map(|o| o.code().to_owned()),
         resolution_month: r.status.resolution_month.map(|m| m.to_string()),
         volume_status: r.status.volume_status.map(|v| v.code().to_owned()),
+        resolution_note: r.status.resolution_note.clone(),
+        improvement_timing: r.status.improvement_timing.map(|t| t.code().to_owned()),
+        improvement_percent: r.status.improvement_percent,
         submitted_at: r.submitted_at.to_rfc3339(),
         reported_on: r.reported_on.to_string(),
     }

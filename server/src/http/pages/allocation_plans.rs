@@ -123,6 +123,9 @@ pub struct PlanForm {
     baseline_month: String,
     #[serde(default)]
     reserve_percent: String,
+    /// The id of the plan the new one replaces (blank: none).
+    #[serde(default)]
+    supersedes: String,
 }
 
 /// Version and customer search.
@@ -209,6 +212,7 @@ pub async fn create_plan(
                 target_month: form.target_month.clone(),
                 baseline_month: Some(form.baseline_month.clone()),
                 reserve_percent: Some(reserve),
+                supersedes: form.supersedes.trim().parse().ok(),
             };
             plans::create(
                 &state.db,
@@ -227,6 +231,12 @@ pub async fn create_plan(
         Err(ServiceError::Invalid(problems)) => {
             let mut response = render(&list_page(&state, &page, form, problems).await?)?;
             *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(ServiceError::Conflict(message)) => {
+            let problems = vec![FieldProblem::new("supersedes", "overlapping_plan", message)];
+            let mut response = render(&list_page(&state, &page, form, problems).await?)?;
+            *response.status_mut() = actix_web::http::StatusCode::CONFLICT;
             Ok(response)
         }
         Err(other) => Err(AppError::page(other)),

@@ -51,6 +51,14 @@ pub struct CaseListPage {
     is_ministry: bool,
 }
 
+impl CaseListPage {
+    /// The day a case was opened, in Japan: `2026-12-05（令和8年12月5日）`.
+    fn tokyo_date(at: &chrono::DateTime<chrono::Utc>) -> String {
+        let day = at.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+        format!("{day}（{}）", crate::domain::dates::era_date(day))
+    }
+}
+
 /// One case.
 #[derive(Template)]
 #[template(path = "cases/show.html")]
@@ -95,8 +103,8 @@ impl CasePage {
         crate::domain::dates::iso_and_era(*date)
     }
 
-    fn field_label(name: &str) -> &str {
-        cases::field_label(name)
+    fn era(at: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::domain::dates::era_date(at.with_timezone(&chrono_tz::Asia::Tokyo).date_naive())
     }
 
     fn tokyo(at: &chrono::DateTime<chrono::Utc>) -> String {
@@ -119,6 +127,9 @@ pub struct StepForm {
     /// `request_report`: the due day (a date input, `YYYY-MM-DD`).
     #[serde(default)]
     due_on: String,
+    /// `yes` when the official ticked that an irreversible step (終結, 周知) cannot be undone.
+    #[serde(default)]
+    confirm: String,
 }
 
 fn options<T: Copy>(
@@ -256,6 +267,16 @@ pub async fn create_step(
 ) -> Result<HttpResponse, AppError> {
     let result =
         match CaseAction::from_parts(&form.action, given(&form.impact), given(&form.decision)) {
+            Ok(action @ (CaseAction::Resolve | CaseAction::Announce)) if form.confirm != "yes" => {
+                Err(ServiceError::invalid(FieldProblem::new(
+                    "confirm",
+                    "required",
+                    format!(
+                        "「{}」は取り消せません。確認のチェックを入れてから送信してください",
+                        action.label_ja()
+                    ),
+                )))
+            }
             Ok(action) => {
                 let step = StepRequest {
                     action,

@@ -1,5 +1,6 @@
 //! The upload pages of the allocation data: a maker's shipment totals (`/my/shipments/upload`)
-//! and a wholesaler's purchase history (`/my/purchase-history/upload`). The browser shows the
+//! and a wholesaler's purchase history (`/my/purchase-history/upload`); the ministry's weekly
+//! dispensing counts and an edition of its list 「医療用医薬品供給状況」 (`/supply-list/upload`). The browser shows the
 //! transfer's progress; the whole file is checked before anything is stored, and every error is
 //! listed by row and column.
 
@@ -18,6 +19,7 @@ use crate::http::upload;
 use crate::services::allocation::uploads;
 use crate::services::allocation::{UploadOutcome, purchases, shipments};
 use crate::services::early_warning::dispensing;
+use crate::services::supply_list;
 use crate::services::{FieldProblem, ServiceError};
 
 /// What is uploaded on the page.
@@ -29,6 +31,8 @@ pub enum DataKind {
     PurchaseHistory,
     /// The ministry's weekly 調剤数量 (early warning).
     Dispensing,
+    /// An edition of the ministry's list 「医療用医薬品供給状況」.
+    SupplyList,
 }
 
 impl DataKind {
@@ -37,6 +41,7 @@ impl DataKind {
             Self::Shipments => UploadKind::Shipments,
             Self::PurchaseHistory => UploadKind::PurchaseHistory,
             Self::Dispensing => UploadKind::Dispensing,
+            Self::SupplyList => UploadKind::SupplyList,
         }
     }
 
@@ -46,6 +51,7 @@ impl DataKind {
             Self::Shipments => "出荷数量（実績・予定）のアップロード",
             Self::PurchaseHistory => "販売実績（得意先別）のアップロード",
             Self::Dispensing => "調剤数量（週次・製品別）の取り込み",
+            Self::SupplyList => "医療用医薬品供給状況（厚生労働省の一覧）の取り込み",
         }
     }
 
@@ -55,6 +61,7 @@ impl DataKind {
             Self::Shipments => "/my/shipments/upload",
             Self::PurchaseHistory => "/my/purchase-history/upload",
             Self::Dispensing => "/early-warning/dispensing/upload",
+            Self::SupplyList => "/supply-list/upload",
         }
     }
 
@@ -64,6 +71,7 @@ impl DataKind {
             Self::Shipments => shipments::HEADER.join(","),
             Self::PurchaseHistory => purchases::HEADER.join(","),
             Self::Dispensing => dispensing::HEADER.join(","),
+            Self::SupplyList => "①薬剤区分 … ⑳当該品目の⑫以外の情報を更新した日".to_owned(),
         }
     }
 
@@ -72,6 +80,7 @@ impl DataKind {
         match self {
             Self::Shipments | Self::Dispensing => "製品",
             Self::PurchaseHistory => "得意先",
+            Self::SupplyList => "状況が変わった品目",
         }
     }
 }
@@ -153,6 +162,24 @@ pub async fn new_dispensing_form(
     new_upload_form(&page, &state, DataKind::Dispensing).await
 }
 
+/// The ministry's form for an edition of its list.
+pub async fn new_supply_list_form(
+    Ministry(page): Ministry,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    new_upload_form(&page, &state, DataKind::SupplyList).await
+}
+
+/// An edition of the ministry's list.
+pub async fn create_supply_list_upload(
+    req: HttpRequest,
+    Ministry(page): Ministry,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    create_upload(&req, &page, &state, DataKind::SupplyList, payload).await
+}
+
 /// The ministry's dispensing file.
 pub async fn create_dispensing_upload(
     req: HttpRequest,
@@ -224,6 +251,9 @@ async fn create_upload(
         }
         DataKind::Dispensing => {
             dispensing::upload(&state.db, user, path, &file.file_name, limits, &actor, now).await
+        }
+        DataKind::SupplyList => {
+            supply_list::upload(&state.db, user, path, &file.file_name, limits, &actor, now).await
         }
     };
     let mut outcome = Outcome {

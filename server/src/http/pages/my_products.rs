@@ -181,6 +181,7 @@ pub async fn create_status_report(
         resolution_outlook: form.resolution_outlook,
         resolution_month: form.resolution_month,
         volume_status: form.volume_status,
+        ..StatusInput::default()
     };
     let row = StatusRow {
         row: None,

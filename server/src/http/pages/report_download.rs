@@ -34,7 +34,6 @@ pub async fn download_report(
                 "受付番号 {receipt} の報告はこの事案にありません"
             )))
         })?;
-    let label = |name: &str| cases::field_label(name).to_owned();
     let mut rows = vec![
         ("受付番号".to_owned(), report.receipt_number.clone()),
         (
@@ -56,15 +55,13 @@ pub async fn download_report(
             detail.summary.product_name.clone(),
         ),
     ];
-    if let Some(event) = report.event_type {
-        rows.push(("事象区分".to_owned(), event.label_ja().to_owned()));
-    }
-    rows.extend(report.fields.iter().map(|(k, v)| {
-        (
-            label(k),
-            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
-        )
-    }));
+    // The form's fields in its order, codes as their labels (事象区分 is one of them).
+    rows.extend(
+        report
+            .shown
+            .iter()
+            .map(|f| (f.label.clone(), f.text.clone())),
+    );
     let title = format!("{}（事案 {case_id}）", report.kind.label_ja());
     let bytes = supplywatch_reports::form_sheet::write_xlsx(&title, &rows)
         .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;

@@ -7,7 +7,7 @@ use askama::Template;
 use super::access::{Maker, genuine};
 use super::{Nav, render};
 use crate::domain::ProductKind;
-use crate::domain::supply_status::VolumeStatus;
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::http::error::{AppError, ErrorKind};
 use crate::http::identity::{PageUser, actor};
 use crate::http::upload;
@@ -161,4 +161,59 @@ pub async fn download_template(
         "⑥品名",
     ];
     download::csv("supply-status-template.csv", &header_row, rows).map_err(AppError::page)
+}
+
+/// The maker's own drugs as the ministry's list (①–⑳, its words): the file a maker already
+/// fills in, pre-filled with the current status, to edit and upload as it is.
+pub async fn download_list_template(
+    page: Maker,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let own = crate::db::entity::product::Entity::find()
+        .filter(crate::db::entity::product::Column::MakerId.eq(page.user.organization.id))
+        .filter(crate::db::entity::product::Column::Kind.eq(ProductKind::Drug))
+        .order_by_asc(crate::db::entity::product::Column::Code)
+        .all(&state.db)
+        .await
+        .map_err(|source| {
+            AppError::page(ServiceError::Database {
+                context: "Failed to load the maker's drugs",
+                source,
+            })
+        })?;
+    let ids: Vec<i32> = own.iter().map(|p| p.id).collect();
+    let mut statuses = supply_status::history::current(&state.db, &ids)
+        .await
+        .map_err(AppError::page)?;
+    let rows: Vec<_> = own
+        .into_iter()
+        .map(|product| {
+            let status = statuses.remove(&product.id);
+            let mut row = supply_status::public::PublicEntry { product, status }.list_row(false);
+            // Never reported: pre-filled as normal supply, as the CSV template does.
+            if row.shipping_status.is_empty() {
+                ShippingStatus::Normal
+                    .ministry_text()
+                    .clone_into(&mut row.shipping_status);
+                VolumeStatus::A
+                    .ministry_text()
+                    .clone_into(&mut row.volume_status);
+            }
+            row
+        })
+        .collect();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .date_naive();
+    let bytes = supplywatch_reports::ministry_list::write_xlsx(
+        &supplywatch_reports::ministry_list::title(today),
+        &rows,
+    )
+    .map_err(|e| AppError::page(ServiceError::Internal(e.to_string())))?;
+    Ok(download::attachment(
+        download::XLSX,
+        &format!("iyakuhinkyoukyu-{today}.xlsx"),
+        bytes,
+    ))
 }

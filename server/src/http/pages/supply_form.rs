@@ -115,6 +115,7 @@ impl StatusForm {
                     .volume_status
                     .map(|v| v.code().to_owned())
                     .unwrap_or_default(),
+                ..StatusInput::default()
             },
         );
         Self::new(code, &input)

@@ -119,6 +119,7 @@ pub async fn load(
         target_month: month_text(target),
         baseline_month: None,
         reserve_percent: Some(data::PLAN_RESERVE_PERCENT),
+        supersedes: None,
     };
     // The demo's loader runs once, so its codes need not outlive it.
     plans::create_in(txn, &Arc::default(), ministry, new, actor, now).await?;

@@ -173,6 +173,7 @@ async fn load_status_history(
             resolution_outlook: entry.resolution_outlook.into(),
             resolution_month: month,
             volume_status: entry.volume_status.into(),
+            ..StatusInput::default()
         };
         let status = validate(&input).map_err(|e| {
             ServiceError::Internal(format!(

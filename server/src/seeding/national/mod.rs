@@ -211,6 +211,7 @@ fn to_status(g: &GeneratedReport, drugs: &[product::Model]) -> Result<SupplyStat
         resolution_outlook: g.resolution_outlook.unwrap_or_default().to_owned(),
         resolution_month: g.resolution_month.clone().unwrap_or_default(),
         volume_status: g.volume_status.to_owned(),
+        ..StatusInput::default()
     };
     validate(&input).map_err(|errors| {
         ServiceError::Internal(format!(

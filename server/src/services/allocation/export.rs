@@ -144,8 +144,10 @@ pub async fn stream_month(
     month: i32,
     sender: Sender<Vec<u8>>,
 ) -> Result<u64, ServiceError> {
+    // Only active plans: a superseded plan's caps are no longer the month's caps.
     let plans = allocation_plan::Entity::find()
         .filter(allocation_plan::Column::TargetMonth.eq(month))
+        .filter(allocation_plan::Column::SupersededBy.is_null())
         .order_by_asc(allocation_plan::Column::Id)
         .all(db)
         .await

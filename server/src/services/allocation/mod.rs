@@ -10,6 +10,7 @@ mod cores;
 pub mod customer_codes;
 pub mod export;
 pub mod listing;
+mod overlap;
 mod plan_check;
 pub mod plan_view;
 pub mod plans;

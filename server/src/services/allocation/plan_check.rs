@@ -28,6 +28,9 @@ pub struct NewPlan {
     pub baseline_month: Option<String>,
     /// 0–100; 0 when absent.
     pub reserve_percent: Option<i64>,
+    /// The active plan this one replaces (same month, shared products); without it an
+    /// overlapping plan is refused.
+    pub supersedes: Option<i32>,
 }
 
 /// A plan checked against the master.
@@ -40,6 +43,7 @@ pub(super) struct CheckedPlan {
     pub target_month: i32,
     pub baseline_month: i32,
     pub reserve: ReservePercent,
+    pub supersedes: Option<i32>,
 }
 
 /// Checks what the ministry asks for: every problem at once, or the plan with its products.
@@ -90,6 +94,7 @@ pub(super) async fn check(
         target_month,
         baseline_month,
         reserve,
+        supersedes: new.supersedes,
     })
 }
 

@@ -10,10 +10,10 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use super::computation;
 use super::customer_codes::CustomerCodes;
 use super::plan_check::{NewPlan, check, totals_of};
 use super::plan_view::{self, PlanProduct, PlanView, WholesalerPart, find, plan_products};
+use super::{computation, overlap};
 use crate::db::entity::{allocation_computation, allocation_plan, allocation_plan_product};
 use crate::domain::Role;
 use crate::domain::allocation::ReservePercent;
@@ -59,6 +59,8 @@ pub async fn create_in(
 ) -> Result<PlanView, ServiceError> {
     require_planner(user)?;
     let plan = check(txn, new).await?;
+    let replaced =
+        overlap::check(txn, &plan.product_ids, plan.target_month, plan.supersedes).await?;
     let totals = totals_of(
         txn,
         &plan.product_ids,
@@ -89,6 +91,10 @@ pub async fn create_in(
     .exec(txn)
     .await
     .context("Failed to store the plan's products")?;
+    let replaced_id = replaced.as_ref().map(|p| p.id);
+    if let Some(old) = replaced {
+        overlap::retire(txn, old, model.id, now).await?;
+    }
     let computed =
         computation::compute(txn, codes, &model, &plan.product_ids, totals, 1, user, now).await?;
     audit::record(
@@ -98,12 +104,13 @@ pub async fn create_in(
             action: "allocation_plan.create",
             target: format!("allocation_plan:{}", model.id),
             detail: Some(format!(
-                "{}: 製品 {} 件、P={} B={}、卸 {} 社",
+                "{}: 製品 {} 件、P={} B={}、卸 {} 社{}",
                 plan.name,
                 plan.product_ids.len(),
                 totals.planned,
                 totals.baseline,
-                computed.results.len()
+                computed.results.len(),
+                replaced_id.map_or_else(String::new, |id| format!("、計画 #{id} を置き換え"))
             )),
             success: true,
         },
@@ -154,6 +161,11 @@ pub async fn recompute(
 ) -> Result<i32, ServiceError> {
     require_planner(user)?;
     let plan = find(db, plan_id).await?;
+    if let Some(by) = plan.superseded_by {
+        return Err(ServiceError::Conflict(format!(
+            "計画 #{plan_id} は計画 #{by} に置き換えられたため、再計算できません"
+        )));
+    }
     let product_ids = plan_products(db, plan_id).await?;
     let reserve = ReservePercent::new(i64::from(plan.reserve_percent))
         .map_err(|e| ServiceError::Internal(e.message))?;

@@ -1,5 +1,6 @@
 //! Steps on a case through `POST /cases/{id}/transitions`: the workflow decides, the step is
-//! recorded, and a 報告徴収 mails the reporting maker in the same transaction.
+//! recorded, and a 報告徴収 or (devices) a 対応の検討依頼 mails the reporting maker in the same
+//! transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
@@ -7,7 +8,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 use super::store::{self, Step};
 use super::{party, snapshot, visible_case};
 use crate::db::entity::{case, organization, product};
-use crate::domain::case_flow::{self, CaseAction, CaseEvent, FlowError};
+use crate::domain::case_flow::{self, CaseAction, CaseEvent, Decision, Flow, FlowError};
 use crate::domain::dates::iso_and_era;
 use crate::mail::MailContent;
 use crate::mail::content::Notice;
@@ -30,7 +31,8 @@ pub struct StepRequest<'a> {
 }
 
 /// Takes `step` on case `id` as `user`. 409 when it does not fit the state, 403 when it is not
-/// the user's step, 422 for a missing note or a due day that is not in the future.
+/// the user's step, 422 for a missing note (`announce`, and `resolve`: closing is irreversible
+/// and needs its reason) or a due day that is not in the future.
 /// `overdue_days` is the setting a 報告徴収 without a due day falls back on.
 pub async fn take(
     db: &DatabaseConnection,
@@ -49,6 +51,13 @@ pub async fn take(
     let who = party(user, &found);
     let next =
         case_flow::apply(&before, &CaseEvent::Action(action), who).map_err(|e| flow_error(&e))?;
+    if action == CaseAction::Resolve && step.note.is_none_or(|n| n.trim().is_empty()) {
+        return Err(ServiceError::invalid(FieldProblem::new(
+            "note",
+            "required",
+            "終結には理由（note）を入力してください。終結した事案では報告・照会・協力依頼を受け付けません",
+        )));
+    }
     let decision = match action {
         CaseAction::Decide(d) => Some(d),
         _ => None,
@@ -62,8 +71,14 @@ pub async fn take(
         report_due_on: step.due_on,
     };
     let moved = store::record(&txn, found, Some(&before), &next, &record, now).await?;
-    if action == CaseAction::RequestReport {
-        mail_report_request(&txn, &moved, step.note, overdue_days, now).await?;
+    match action {
+        CaseAction::RequestReport => {
+            mail_report_request(&txn, &moved, step.note, overdue_days, now).await?;
+        }
+        CaseAction::Decide(Decision::ResponseNeeded) if moved.flow != Flow::D => {
+            mail_response_request(&txn, &moved, step.note, now).await?;
+        }
+        _ => {}
     }
     let entry = AuditEntry {
         actor,
@@ -119,17 +134,7 @@ async fn mail_report_request(
     overdue_days: i64,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let product = product::Entity::find_by_id(case.product_id)
-        .one(db)
-        .await
-        .context("Failed to load the case's product")?
-        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
-    let maker = organization::Entity::find_by_id(case.maker_id)
-        .one(db)
-        .await
-        .context("Failed to load the reporting maker")?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let (product, maker) = product_and_maker(db, case).await?;
     let due = case.report_due_on.map_or_else(
         || format!("指定なし（{overdue_days}日を過ぎると督促のお知らせが届きます）"),
         iso_and_era,
@@ -156,6 +161,64 @@ async fn mail_report_request(
         .collect();
     outbox::enqueue(db, messages, now).await?;
     Ok(())
+}
+
+/// The 対応の検討依頼 to the reporting maker of a device case the ministry judged to need a
+/// response: what it asks, and the request for consent to cooperation requests to other makers
+/// and associations (which wait for it).
+async fn mail_response_request(
+    db: &impl sea_orm::ConnectionTrait,
+    case: &case::Model,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let (product, maker) = product_and_maker(db, case).await?;
+    let mut lines = vec![format!(
+        "事案 #{}：{}（{}）",
+        case.id, product.name, product.code
+    )];
+    if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        lines.push(format!("厚生労働省からの依頼事項：{note}"));
+    }
+    lines.push("代替品の製造販売業者・業界団体への協力依頼には、貴社の同意が必要です。事案のページで「協力依頼に同意する」を押すと、厚生労働省が協力依頼を送れるようになります（報告の内容は伝えません）。".to_owned());
+    let content = MailContent::Notice(Notice {
+        subject: format!("【SupplyWatch】対応の検討依頼と協力依頼への同意のお願い：{}", product.name),
+        recipient_org: maker,
+        lead: "厚生労働省は下記の事案について対応が必要と判断しました。対応をご検討のうえ、事案のページから対応状況をご報告ください。".to_owned(),
+        lines,
+        link_path: format!("/cases/{}", case.id),
+    });
+    let key = format!(
+        "case-response-request:{}:{}",
+        case.id,
+        now.timestamp_micros()
+    );
+    let messages = outbox::contacts_of(db, &[case.maker_id])
+        .await?
+        .iter()
+        .map(|contact| NewMessage::to_contact(&key, contact, content.clone()))
+        .collect();
+    outbox::enqueue(db, messages, now).await?;
+    Ok(())
+}
+
+/// The case's product and the name of its reporting maker.
+async fn product_and_maker(
+    db: &impl sea_orm::ConnectionTrait,
+    case: &case::Model,
+) -> Result<(product::Model, String), ServiceError> {
+    let product = product::Entity::find_by_id(case.product_id)
+        .one(db)
+        .await
+        .context("Failed to load the case's product")?
+        .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
+    let maker = organization::Entity::find_by_id(case.maker_id)
+        .one(db)
+        .await
+        .context("Failed to load the reporting maker")?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok((product, maker))
 }
 
 /// The service error of a refused step: 409, 403 or 422.

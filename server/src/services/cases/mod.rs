@@ -21,6 +21,7 @@ use crate::domain::case_flow::{
     self, CaseRequest, CaseSnapshot, CaseState, EventName, Flow, Impact, Party, ReportKind, Waited,
 };
 use crate::domain::device_report::DeviceEventType;
+use crate::domain::report_display::{self, ShownField};
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 
 /// A case as a list shows it.
@@ -73,6 +74,8 @@ pub struct CaseReportView {
     pub submitted_by: Option<String>,
     /// The fields as filed (name → text).
     pub fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields as an official reads them: the form's order and labels, codes as labels.
+    pub shown: Vec<ShownField>,
 }
 
 /// One recorded step.
@@ -130,6 +133,7 @@ pub struct StatusReportLink {
 pub(crate) fn waited(case: &case::Model, now: DateTime<Utc>) -> Waited {
     Waited {
         days_in_state: (now - case.state_entered_at).num_days(),
+        days_since_opened: (now - case.opened_at).num_days(),
         report_due_on: case.report_due_on,
         today: tokyo_date(now),
     }
@@ -300,13 +304,27 @@ pub async fn detail(
         summary,
         reports: reports
             .into_iter()
-            .map(|r| CaseReportView {
-                fields: serde_json::from_str(&r.fields).unwrap_or_default(),
-                submitted_by: r.submitted_by.and_then(|id| names.get(&id).cloned()),
-                receipt_number: r.receipt_number,
-                kind: r.kind,
-                event_type: r.event_type,
-                submitted_at: r.submitted_at,
+            .map(|r| {
+                let fields: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&r.fields).unwrap_or_default();
+                let texts = fields
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                        )
+                    })
+                    .collect();
+                CaseReportView {
+                    shown: report_display::shown(r.kind, &texts),
+                    fields,
+                    submitted_by: r.submitted_by.and_then(|id| names.get(&id).cloned()),
+                    receipt_number: r.receipt_number,
+                    kind: r.kind,
+                    event_type: r.event_type,
+                    submitted_at: r.submitted_at,
+                }
             })
             .collect(),
         transitions: transitions

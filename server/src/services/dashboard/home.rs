@@ -81,6 +81,16 @@ impl MakerHome {
         self.open_cases.iter().filter(|c| c.overdue).count()
     }
 
+    /// Device cases where the ministry asked the maker to consider a response (対応の検討依頼)
+    /// and the maker has not yet consented to cooperation requests.
+    pub fn responses_requested(&self) -> Vec<&CaseSummary> {
+        use crate::domain::case_flow::{CaseState, Flow};
+        self.open_cases
+            .iter()
+            .filter(|c| c.state == CaseState::ResponseNeeded && c.flow != Flow::D && !c.consented)
+            .collect()
+    }
+
     /// Cases where the ministry asked for a report (報告徴収) that the maker has not filed yet.
     pub fn reports_requested(&self) -> Vec<&CaseSummary> {
         self.open_cases

@@ -1,5 +1,5 @@
 //! Checking reports before anything is stored: the rules of each row, the product and its
-//! owner, duplicates within a file, and columns ①–⑪ of a file against the master.
+//! owner, duplicates within a file, and ⑥⑦ of a file against the master.
 
 use std::collections::HashMap;
 
@@ -149,36 +149,24 @@ fn resolve_product<'p>(
     }
 }
 
-/// Compares columns ①–⑪ given in a file with the master (width and spacing ignored).
+/// Compares ⑥ and ⑦ given in a file — what identifies the drug besides ⑤ — with the master
+/// (NFKC, spaces ignored). The list's wording of ①, ② or ⑧ is never a reason to refuse a file.
 fn master_mismatches(
     found: &product::Model,
     columns: &[(&'static str, String)],
 ) -> Vec<FieldProblem> {
-    let key = |s: &str| crate::domain::validation::normalize_width(s).replace(' ', "");
+    let key = crate::domain::supply_status::ministry::key;
     columns
         .iter()
         .filter(|(_, given)| !given.trim().is_empty())
         .filter_map(|(label, given)| {
             let master = match *label {
-                "①薬剤区分" => found.category.map(|c| c.code().to_owned()),
-                "②薬効分類" => found.therapeutic_class.clone(),
-                "③成分名" => found.ingredient.clone(),
-                "④規格単位" => found.specification.clone(),
                 "⑥品名" => Some(found.name.clone()),
                 "⑦製造販売業者名" => found.maker_name.clone(),
                 _ => return None,
             }
             .unwrap_or_default();
-            let matches = if *label == "②薬効分類" {
-                // The form gives a 3-digit class (e.g. 214 血圧降下剤); the code carries 4 digits.
-                let digits: String = key(given)
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                !digits.is_empty() && master.starts_with(&digits)
-            } else {
-                key(given) == key(&master)
-            };
+            let matches = key(given) == key(&master);
             (!matches).then(|| {
                 FieldProblem::new(
                     label,

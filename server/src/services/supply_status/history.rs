@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::entity::{product_status, supply_status_report, user};
-use crate::domain::supply_status::{Reason, ResolutionOutlook, ShippingStatus, VolumeStatus};
+use crate::domain::supply_status::{
+    ImprovementTiming, Reason, ResolutionOutlook, ShippingStatus, VolumeStatus,
+};
 use crate::services::{DbContext, ServiceError};
 
 /// A status as stored: ⑫–⑯ and the date of the report.
@@ -25,8 +27,25 @@ pub struct StatusView {
     pub resolution_month: Option<String>,
     /// ⑯.
     pub volume_status: Option<VolumeStatus>,
-    /// ⑰.
+    /// The day of the report (the edition of the ministry's list it came from).
     pub updated_on: NaiveDate,
+    /// ⑯ free text, ⑱, ⑲, and the dates ⑬/⑳.
+    pub extra: StatusExtra,
+}
+
+/// The columns the ministry's list added in 2025: ⑯ as text, ⑱, ⑲, and the dates ⑬ and ⑳.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusExtra {
+    /// ⑯ free text.
+    pub resolution_note: Option<String>,
+    /// ⑱.
+    pub improvement_timing: Option<ImprovementTiming>,
+    /// ⑲ (%).
+    pub improvement_percent: Option<i32>,
+    /// ⑬ the day ⑫ last changed.
+    pub shipping_changed_on: Option<NaiveDate>,
+    /// ⑳ the day anything else last changed.
+    pub other_changed_on: Option<NaiveDate>,
 }
 
 /// One report in a product's history.
@@ -63,7 +82,26 @@ impl StatusView {
             resolution_month: month.map(str::to_owned),
             volume_status: volume.and_then(|v| VolumeStatus::parse(v).ok()),
             updated_on,
+            extra: StatusExtra::default(),
         })
+    }
+
+    fn with_extra(
+        mut self,
+        note: Option<&str>,
+        timing: Option<&str>,
+        percent: Option<i32>,
+        shipping_changed_on: Option<NaiveDate>,
+        other_changed_on: Option<NaiveDate>,
+    ) -> Self {
+        self.extra = StatusExtra {
+            resolution_note: note.map(str::to_owned),
+            improvement_timing: timing.and_then(ImprovementTiming::from_code),
+            improvement_percent: percent,
+            shipping_changed_on,
+            other_changed_on,
+        };
+        self
     }
 
     fn from_status_row(row: &product_status::Model) -> Option<Self> {
@@ -76,6 +114,15 @@ impl StatusView {
             row.volume_status.as_deref(),
             row.updated_on,
         )
+        .map(|view| {
+            view.with_extra(
+                row.resolution_note.as_deref(),
+                row.improvement_timing.as_deref(),
+                row.improvement_percent,
+                row.shipping_changed_on,
+                row.other_changed_on,
+            )
+        })
     }
 
     fn from_report(row: &supply_status_report::Model) -> Option<Self> {
@@ -88,6 +135,15 @@ impl StatusView {
             row.volume_status.as_deref(),
             row.reported_on,
         )
+        .map(|view| {
+            view.with_extra(
+                row.resolution_note.as_deref(),
+                row.improvement_timing.as_deref(),
+                row.improvement_percent,
+                row.shipping_changed_on,
+                row.other_changed_on,
+            )
+        })
     }
 
     /// What differs from `before`, one Japanese line per column.
@@ -131,6 +187,39 @@ impl StatusView {
                 "⑭⑮ {} → {}",
                 show(before.resolution_outlook, &before.resolution_month),
                 show(self.resolution_outlook, &self.resolution_month)
+            ));
+        }
+        if self.extra.resolution_note != before.extra.resolution_note {
+            changes.push(format!(
+                "⑯ {} → {}",
+                before
+                    .extra
+                    .resolution_note
+                    .as_deref()
+                    .unwrap_or("（空欄）"),
+                self.extra.resolution_note.as_deref().unwrap_or("（空欄）")
+            ));
+        }
+        if self.extra.improvement_timing != before.extra.improvement_timing
+            || self.extra.improvement_percent != before.extra.improvement_percent
+        {
+            let show = |t: Option<ImprovementTiming>, p: Option<i32>| {
+                format!(
+                    "{}{}",
+                    label(t, ImprovementTiming::label_ja),
+                    p.map(|p| format!("（{p}%）")).unwrap_or_default()
+                )
+            };
+            changes.push(format!(
+                "⑱⑲ {} → {}",
+                show(
+                    before.extra.improvement_timing,
+                    before.extra.improvement_percent
+                ),
+                show(
+                    self.extra.improvement_timing,
+                    self.extra.improvement_percent
+                )
             ));
         }
         if self.causing_product_code != before.causing_product_code {

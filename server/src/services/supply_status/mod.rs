@@ -29,6 +29,8 @@ pub enum Source {
     Upload,
     /// Generated history (`seed --scale national`).
     Seed,
+    /// An edition of the ministry's published list (`import supply-list`).
+    MinistryList,
 }
 
 impl Source {
@@ -38,6 +40,7 @@ impl Source {
             Self::Api => "api",
             Self::Upload => "upload",
             Self::Seed => "seed",
+            Self::MinistryList => "ministry_list",
         }
     }
 }
@@ -51,7 +54,7 @@ pub struct StatusRow {
     pub product_code: String,
     /// ⑫–⑯ as typed.
     pub input: StatusInput,
-    /// Columns ①–⑪ given in the file, to check against the master: (column label, value).
+    /// ⑥/⑦ given in the file, to check against the master: (column label, value).
     pub master_columns: Vec<(&'static str, String)>,
 }
 

@@ -1,13 +1,14 @@
-//! The public side: every drug's public columns (①–⑱), live, for the search page and exports.
-//! Nothing of confidential reports is read here.
+//! The public side: every drug's public columns, live, for the search page and exports — in the
+//! ministry's list layout (①–⑳ and `New`, the ministry's words). Nothing of confidential reports
+//! is read here.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use supplywatch_reports::status_sheet::SheetRow;
+use supplywatch_reports::ministry_list::ListRow;
 
 use super::history::{self, StatusView};
 use crate::db::entity::product;
-use crate::domain::ProductKind;
+use crate::domain::{DrugCategory, ProductClass, ProductKind};
 use crate::services::products::{self, ProductQuery};
 use crate::services::{DbContext, ServiceError};
 
@@ -47,61 +48,113 @@ pub async fn all_matching(
         .collect())
 }
 
+/// For each entry, whether its ⑫–⑳ changed since the publication of `previous` (a day in
+/// Japan); with no publication yet, whether it changed in the latest edition (the latest report
+/// day of all, as the ministry's list marks the drugs of its latest update).
+pub fn changed_marks(entries: &[PublicEntry], previous: Option<NaiveDate>) -> Vec<bool> {
+    let latest = entries
+        .iter()
+        .filter_map(|e| e.status.as_ref().map(|s| s.updated_on))
+        .max();
+    entries
+        .iter()
+        .map(|e| {
+            e.status.as_ref().is_some_and(|s| match previous {
+                Some(day) => s.updated_on > day,
+                None => Some(s.updated_on) == latest,
+            })
+        })
+        .collect()
+}
+
 impl PublicEntry {
-    /// The row of the ministry's sheet; ⑱ is marked when the status was updated in the month of `as_of`.
-    pub fn sheet_row(&self, as_of: NaiveDate) -> SheetRow {
+    /// The row of the ministry's list: ①–⑪ in the list's words where it gave them, ⑫–⑳ as the
+    /// ministry writes them; `changed` is the 21st column (`New`).
+    pub fn list_row(&self, changed: bool) -> ListRow {
         let p = &self.product;
         let s = self.status.as_ref();
-        SheetRow {
-            category: p.category.map(|c| c.code().to_owned()).unwrap_or_default(),
-            therapeutic_class: p.therapeutic_class.clone().unwrap_or_default(),
+        let extra = s.map(|s| &s.extra);
+        ListRow {
+            category: p
+                .list_category
+                .clone()
+                .unwrap_or_else(|| p.category.map(category_text).unwrap_or_default().to_owned()),
+            therapeutic_class: p
+                .list_therapeutic_class
+                .clone()
+                .or_else(|| p.therapeutic_class.clone())
+                .unwrap_or_default(),
             ingredient: p.ingredient.clone().unwrap_or_default(),
             specification: p.specification.clone().unwrap_or_default(),
             code: p.code.clone(),
             name: p.name.clone(),
             maker_name: p.maker_name.clone().unwrap_or_default(),
-            product_class: p
-                .product_class
-                .map(|c| c.label_ja().to_owned())
-                .unwrap_or_default(),
+            product_class: p.list_product_class.clone().unwrap_or_else(|| {
+                p.product_class
+                    .map(class_text)
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
             basic_drug: if p.basic_drug {
-                "○".to_owned()
+                "1：対象"
             } else {
-                String::new()
-            },
+                "2：対象外"
+            }
+            .to_owned(),
             stable_supply: p.stable_supply_category.clone().unwrap_or_default(),
             listed_on: p.listed_on,
             shipping_status: s
-                .map(|s| {
-                    format!(
-                        "{}. {}",
-                        s.shipping_status.code(),
-                        s.shipping_status.label_ja()
-                    )
-                })
+                .map(|s| s.shipping_status.ministry_text().to_owned())
                 .unwrap_or_default(),
+            shipping_changed_on: extra.and_then(|e| e.shipping_changed_on),
             reason: s
                 .and_then(|s| s.reason)
-                .map(|r| format!("{}. {}", r.code(), r.label_ja()))
+                .map(|r| r.ministry_text().to_owned())
                 .unwrap_or_default(),
             resolution_outlook: s
                 .and_then(|s| s.resolution_outlook)
-                .map(|o| o.label_ja().to_owned())
+                .map(|o| o.ministry_text().to_owned())
                 .unwrap_or_default(),
-            resolution_month: s
-                .and_then(|s| s.resolution_month.clone())
+            resolution_note: extra
+                .and_then(|e| e.resolution_note.clone())
+                .or_else(|| s.and_then(|s| s.resolution_month.clone()))
                 .unwrap_or_default(),
             volume_status: s
                 .and_then(|s| s.volume_status)
-                .map(|v| v.code().to_owned())
+                .map(|v| v.ministry_text().to_owned())
                 .unwrap_or_default(),
-            reported_on: s.map(|s| s.updated_on),
-            confirmed: s
-                .filter(|s| {
-                    s.updated_on.year() == as_of.year() && s.updated_on.month() == as_of.month()
-                })
-                .map(|_| "○".to_owned())
+            improvement_timing: extra
+                .and_then(|e| e.improvement_timing)
+                .map(|t| t.ministry_text().to_owned())
                 .unwrap_or_default(),
+            improvement_percent: extra
+                .and_then(|e| e.improvement_percent)
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            other_changed_on: extra
+                .and_then(|e| e.other_changed_on)
+                .or_else(|| s.map(|s| s.updated_on)),
+            changed,
         }
+    }
+}
+
+/// ① as the ministry's list numbers it.
+fn category_text(category: DrugCategory) -> &'static str {
+    match category {
+        DrugCategory::Internal => "1：内用薬",
+        DrugCategory::External => "2：外用薬",
+        DrugCategory::Injection => "3：注射薬",
+        DrugCategory::Dental => "4：歯科用薬剤",
+    }
+}
+
+/// ⑧ as the ministry's list numbers it (our その他 is its 5 その他医薬品).
+fn class_text(class: ProductClass) -> &'static str {
+    match class {
+        ProductClass::Originator => "1：先発品",
+        ProductClass::Generic => "2：後発品",
+        ProductClass::LongListed => "4：長期収載品",
+        ProductClass::Other => "5：その他医薬品",
     }
 }

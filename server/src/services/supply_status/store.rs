@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::check::CheckedRow;
+use super::history::{self, StatusView};
 use super::{Receipt, Source};
 use crate::db::entity::{product_status, supply_status_report};
 use crate::domain::supply_status::SupplyStatus;
@@ -37,11 +38,18 @@ pub(super) async fn apply(
         .await
         .context("Failed to start storing the reports")?;
     let numbers = receipts::allocate(&txn, rows.len(), now).await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.product.id).collect();
+    let previous = history::current(&txn, &ids).await?;
+    let dates: Vec<ChangeDates> = rows
+        .iter()
+        .map(|row| ChangeDates::after(previous.get(&row.product.id), &row.status, reported_on))
+        .collect();
     let models: Vec<supply_status_report::ActiveModel> = rows
         .iter()
         .zip(&numbers)
-        .map(|(row, number)| {
-            report_model(
+        .zip(&dates)
+        .map(|((row, number), dates)| {
+            let mut model = report_model(
                 number,
                 row.product.id,
                 user.organization.id,
@@ -50,7 +58,10 @@ pub(super) async fn apply(
                 now,
                 reported_on,
                 source,
-            )
+            );
+            model.shipping_changed_on = Set(dates.shipping);
+            model.other_changed_on = Set(dates.other);
+            model
         })
         .collect();
     for chunk in models.chunks(BATCH) {
@@ -59,7 +70,7 @@ pub(super) async fn apply(
             .await
             .context("Failed to store supply status reports")?;
     }
-    let ids = report_ids(&txn, &numbers).await?;
+    let filed_ids = report_ids(&txn, &numbers).await?;
     // The heads-up to substitute makers joins this transaction: no report without its mail.
     let filed: Vec<Filed> = rows
         .iter()
@@ -74,13 +85,17 @@ pub(super) async fn apply(
     let statuses: Vec<product_status::ActiveModel> = rows
         .iter()
         .zip(&numbers)
-        .filter_map(|(row, number)| {
-            Some(status_model(
+        .zip(&dates)
+        .filter_map(|((row, number), dates)| {
+            let mut model = status_model(
                 row.product.id,
-                *ids.get(number)?,
+                *filed_ids.get(number)?,
                 &row.status,
                 reported_on,
-            ))
+            );
+            model.shipping_changed_on = Set(dates.shipping);
+            model.other_changed_on = Set(dates.other);
+            Some(model)
         })
         .collect();
     upsert_statuses(&txn, statuses).await?;
@@ -114,6 +129,54 @@ pub(super) async fn apply(
             reported_on,
         })
         .collect())
+}
+
+/// ⑬ and ⑳ of a report: the day ⑫, and the day anything else, last changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ChangeDates {
+    /// ⑬.
+    pub(crate) shipping: Option<NaiveDate>,
+    /// ⑳.
+    pub(crate) other: Option<NaiveDate>,
+}
+
+impl ChangeDates {
+    /// The dates after `status` is reported on `on`, following the `previous` status.
+    pub(crate) fn after(
+        previous: Option<&StatusView>,
+        status: &SupplyStatus,
+        on: NaiveDate,
+    ) -> Self {
+        let Some(before) = previous else {
+            return Self {
+                shipping: Some(on),
+                other: Some(on),
+            };
+        };
+        let shipping = if before.shipping_status == status.shipping_status {
+            before.extra.shipping_changed_on
+        } else {
+            Some(on)
+        };
+        let same_other = before.reason == status.reason
+            && before.causing_product_code.as_deref()
+                == status
+                    .causing_product_code
+                    .as_ref()
+                    .map(crate::domain::YjCode::as_str)
+            && before.resolution_outlook == status.resolution_outlook
+            && before.resolution_month == status.resolution_month.map(|m| m.to_string())
+            && before.volume_status == status.volume_status
+            && before.extra.resolution_note == status.resolution_note
+            && before.extra.improvement_timing == status.improvement_timing
+            && before.extra.improvement_percent == status.improvement_percent.map(i32::from);
+        let other = if same_other {
+            before.extra.other_changed_on.or(Some(before.updated_on))
+        } else {
+            Some(on)
+        };
+        Self { shipping, other }
+    }
 }
 
 /// The ids of reports just inserted, by receipt number (one contiguous block).
@@ -156,6 +219,11 @@ pub(crate) async fn upsert_statuses(
                         C::ResolutionMonth,
                         C::VolumeStatus,
                         C::UpdatedOn,
+                        C::ShippingChangedOn,
+                        C::ResolutionNote,
+                        C::ImprovementTiming,
+                        C::ImprovementPercent,
+                        C::OtherChangedOn,
                     ])
                     .to_owned(),
             )
@@ -195,6 +263,11 @@ pub(crate) fn report_model(
         resolution_month: Set(status.resolution_month.map(|m| m.to_string())),
         volume_status: Set(status.volume_status.map(|v| v.code().to_owned())),
         source: Set(source.as_str().to_owned()),
+        shipping_changed_on: Set(None),
+        resolution_note: Set(status.resolution_note.clone()),
+        improvement_timing: Set(status.improvement_timing.map(|t| t.code().to_owned())),
+        improvement_percent: Set(status.improvement_percent.map(i32::from)),
+        other_changed_on: Set(None),
         ..Default::default()
     }
 }
@@ -219,5 +292,10 @@ pub(crate) fn status_model(
         resolution_month: Set(status.resolution_month.map(|m| m.to_string())),
         volume_status: Set(status.volume_status.map(|v| v.code().to_owned())),
         updated_on: Set(updated_on),
+        shipping_changed_on: Set(None),
+        resolution_note: Set(status.resolution_note.clone()),
+        improvement_timing: Set(status.improvement_timing.map(|t| t.code().to_owned())),
+        improvement_percent: Set(status.improvement_percent.map(i32::from)),
+        other_changed_on: Set(None),
     }
 }

@@ -1,10 +1,13 @@
-//! Reading an uploaded status file — the API's CSV header or the ministry's layout ①–⑱, as CSV
-//! (UTF-8, BOM or Shift_JIS) or XLSX — into rows to validate. Nothing is stored here.
+//! Reading an uploaded status file — the API's CSV header, or the ministry's list in its current
+//! layout (①–⑳) or the 2025 one (①–⑱), its headings read by the same rules as `import
+//! supply-list` — as CSV (UTF-8, BOM or Shift_JIS) or XLSX into rows to validate. Nothing is
+//! stored here.
 
 use std::collections::HashMap;
 
 use super::StatusRow;
 use crate::domain::supply_status::StatusInput;
+use crate::services::supply_list::ListColumn;
 use crate::services::table_file::{self, TableLimits};
 use crate::services::{FieldProblem, ServiceError};
 
@@ -18,7 +21,13 @@ enum Column {
     ResolutionOutlook,
     ResolutionMonth,
     VolumeStatus,
-    /// One of ①–④, ⑥, ⑦: checked against the master.
+    /// The list's ⑯ free text (a month in it is read).
+    ResolutionNote,
+    /// ⑱.
+    ImprovementTiming,
+    /// ⑲.
+    ImprovementPercent,
+    /// ⑥ or ⑦: checked against the master (they identify the drug with ⑤).
     Master(&'static str),
 }
 
@@ -33,14 +42,17 @@ impl Column {
             Self::ResolutionOutlook => "resolution_outlook",
             Self::ResolutionMonth => "resolution_month",
             Self::VolumeStatus => "volume_status",
+            Self::ResolutionNote => "resolution_note",
+            Self::ImprovementTiming => "improvement_timing",
+            Self::ImprovementPercent => "improvement_percent",
             Self::Master(label) => label,
         }
     }
 
-    /// Recognises a heading: the API's names, or the ministry's ①–⑱ (by number or by words).
+    /// Recognises a heading: the API's names, or the ministry's list's, by the same rules as
+    /// `import supply-list` (見込み時期 — today's ⑯, the 2025 ⑮ — is free text with a month).
     fn recognise(heading: &str) -> Option<Self> {
         let h: String = heading.chars().filter(|c| !c.is_whitespace()).collect();
-        let starts = |p: &str| h.starts_with(p);
         Some(match h.as_str() {
             "product_code" => Self::ProductCode,
             "shipping_status" => Self::ShippingStatus,
@@ -49,22 +61,29 @@ impl Column {
             "resolution_outlook" => Self::ResolutionOutlook,
             "resolution_month" => Self::ResolutionMonth,
             "volume_status" => Self::VolumeStatus,
-            _ if starts("⑤") || h.contains("YJコード") || h == "薬価基準収載医薬品コード" => {
+            "resolution_note" => Self::ResolutionNote,
+            "improvement_timing" => Self::ImprovementTiming,
+            "improvement_percent" => Self::ImprovementPercent,
+            _ if h.contains("YJコード") || h == "薬価基準収載医薬品コード" => {
                 Self::ProductCode
             }
-            _ if starts("⑫") || h.contains("出荷対応の状況") => Self::ShippingStatus,
-            _ if starts("⑬") => Self::Reason,
             _ if h.contains("原因医薬品") => Self::CausingProductCode,
-            _ if starts("⑭") => Self::ResolutionOutlook,
-            _ if starts("⑮") => Self::ResolutionMonth,
-            _ if starts("⑯") || h.contains("出荷量の状況") => Self::VolumeStatus,
-            _ if starts("①") => Self::Master("①薬剤区分"),
-            _ if starts("②") => Self::Master("②薬効分類"),
-            _ if starts("③") => Self::Master("③成分名"),
-            _ if starts("④") => Self::Master("④規格単位"),
-            _ if starts("⑥") => Self::Master("⑥品名"),
-            _ if starts("⑦") => Self::Master("⑦製造販売業者名"),
-            _ => return None,
+            _ => match ListColumn::recognise(&h)? {
+                ListColumn::Master(5) => Self::ProductCode,
+                ListColumn::Master(6) => Self::Master("⑥品名"),
+                ListColumn::Master(7) => Self::Master("⑦製造販売業者名"),
+                ListColumn::Shipping => Self::ShippingStatus,
+                ListColumn::Reason => Self::Reason,
+                ListColumn::Outlook => Self::ResolutionOutlook,
+                ListColumn::Note => Self::ResolutionNote,
+                ListColumn::Volume => Self::VolumeStatus,
+                ListColumn::Timing => Self::ImprovementTiming,
+                ListColumn::Percent => Self::ImprovementPercent,
+                ListColumn::Master(_)
+                | ListColumn::ShippingChangedOn
+                | ListColumn::OtherChangedOn
+                | ListColumn::Changed => return None,
+            },
         })
     }
 }
@@ -167,6 +186,9 @@ fn rows_from_table(table: &Table) -> Result<ParsedFile, ServiceError> {
                 Some(Column::ResolutionOutlook) => input.resolution_outlook = value,
                 Some(Column::ResolutionMonth) => input.resolution_month = value,
                 Some(Column::VolumeStatus) => input.volume_status = value,
+                Some(Column::ResolutionNote) => input.resolution_note = value,
+                Some(Column::ImprovementTiming) => input.improvement_timing = value,
+                Some(Column::ImprovementPercent) => input.improvement_percent = value,
                 Some(Column::Master(label)) => row.master_columns.push((label, value)),
                 None => {}
             }
@@ -207,7 +229,11 @@ mod tests {
         let row = &parsed.rows[0];
         assert_eq!(row.product_code, "2171022F5180");
         assert_eq!(row.input.shipping_status, "2. 限定出荷（自社の事情）");
-        assert_eq!(row.master_columns.len(), 2);
+        assert_eq!(
+            row.master_columns.len(),
+            1,
+            "⑥ identifies the drug; ① is not checked"
+        );
         assert_eq!(
             parsed.headings.get("reason").map(String::as_str),
             Some("⑬限定出荷／供給停止の理由")

@@ -126,6 +126,8 @@ pub struct Budget<'a> {
     deadline: Instant,
     rows: u64,
     ticks: u32,
+    /// Date cells read as `YYYY-MM-DD` when their format shows a day (else always `YYYY-MM`).
+    pub(super) days: bool,
 }
 
 impl<'a> Budget<'a> {
@@ -136,6 +138,7 @@ impl<'a> Budget<'a> {
             deadline: Instant::now() + limits.time_budget,
             rows: 0,
             ticks: 0,
+            days: false,
         }
     }
 

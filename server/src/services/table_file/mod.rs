@@ -140,6 +140,23 @@ pub fn read_rows<R: Read + Seek>(
     }
 }
 
+/// [`read_rows`], but a date cell whose format shows a day reads as `YYYY-MM-DD` (a list of
+/// dates such as the ministry's ⑪⑬⑳), a month-only format still as `YYYY-MM`.
+pub fn read_rows_with_days<R: Read + Seek>(
+    source: R,
+    format: Format,
+    limits: &TableLimits,
+    mut on_row: impl FnMut(usize, &Row<'_>) -> Result<bool, ServiceError>,
+) -> Result<(), ServiceError> {
+    let mut budget = Budget::start(limits);
+    budget.days = true;
+    match format {
+        Format::Xlsx => xlsx::read(source, &mut budget, &mut on_row),
+        Format::CsvUtf8 => text::read(source, false, &mut budget, &mut on_row),
+        Format::CsvShiftJis => text::read(source, true, &mut budget, &mut on_row),
+    }
+}
+
 /// [`read_rows`] on a file on disk.
 pub fn read_file_rows(
     path: &Path,

@@ -122,9 +122,10 @@ fn transition_bodies_are_read_with_their_impact_or_decision() {
     assert!(unknown.1.message.contains("resolve"));
 }
 
-fn waited(days_in_state: i64, report_due_on: Option<chrono::NaiveDate>) -> Waited {
+fn waited(days: i64, report_due_on: Option<chrono::NaiveDate>) -> Waited {
     Waited {
-        days_in_state,
+        days_in_state: days,
+        days_since_opened: days,
         report_due_on,
         today: chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("a date"),
     }
@@ -137,6 +138,14 @@ fn the_additional_report_is_overdue_once_the_limit_has_passed_in_reported_or_ass
     assert!(is_overdue(&case, &waited(14, None), 14));
     case.state = CaseState::Assessing;
     assert!(is_overdue(&case, &waited(20, None), 14));
+    let judged_yesterday = Waited {
+        days_in_state: 1,
+        ..waited(20, None)
+    };
+    assert!(
+        is_overdue(&case, &judged_yesterday, 14),
+        "the clock counts from the 第一報, not from the impact judgement"
+    );
     for state in [
         CaseState::AdditionalReported,
         CaseState::ResponseNeeded,

@@ -349,24 +349,42 @@ fn a_maker_ending_supply_moves_a_flow_a_case_to_flow_b() -> Result<(), FlowError
 
 #[test]
 fn reports_that_follow_up_cannot_open_a_case() {
-    for kind in [
-        ReportKind::Additional,
-        ReportKind::ReReport,
-        ReportKind::TerminationNotice,
-    ] {
+    for kind in [ReportKind::ReReport, ReportKind::TerminationNotice] {
         for termination in [false, true] {
             let refused = open(kind, termination, None);
             assert_eq!(refused, Err(FlowError::CannotOpen { kind }));
         }
     }
     let message = FlowError::CannotOpen {
-        kind: ReportKind::Additional,
+        kind: ReportKind::ReReport,
     }
     .message_ja();
     assert!(
-        message.contains("追加報告では新しい事案を開始できません"),
+        message.contains("再報告では新しい事案を開始できません"),
         "{message}"
     );
+}
+
+#[test]
+fn an_additional_report_without_a_first_report_opens_its_case_ready_for_the_decision()
+-> Result<(), FlowError> {
+    let case = open(ReportKind::Additional, false, Some(Impact::Large))?;
+    assert_eq!(
+        (case.flow, case.state, case.impact),
+        (Flow::A, CaseState::AdditionalReported, Some(Impact::Large))
+    );
+    let ending = open(ReportKind::Additional, true, Some(Impact::Large))?;
+    assert_eq!(
+        (ending.flow, ending.state),
+        (Flow::B, CaseState::AdditionalReported)
+    );
+    let decided = apply(
+        &case,
+        &act(CaseAction::Decide(Decision::Monitoring)),
+        MINISTRY,
+    )?;
+    assert_eq!(decided.state, CaseState::Monitoring);
+    Ok(())
 }
 
 #[test]

@@ -103,6 +103,7 @@ pub(super) fn read<R: Read + Seek>(
         strings: &strings,
         dates: &dates,
         date1904: book.date1904,
+        days: budget.days,
     };
     parts
         .read(&sheet, budget, |xml, budget| {
@@ -170,8 +171,10 @@ impl<R: Read + Seek> Parts<'_, R> {
 /// What turns a cell's stored value into the text a person sees.
 struct Cells<'a> {
     strings: &'a SharedStrings,
-    dates: &'a [bool],
+    dates: &'a [parts::DateStyle],
     date1904: bool,
+    /// Whether a format showing a day gives `YYYY-MM-DD`.
+    days: bool,
 }
 
 /// The cell being read.
@@ -200,16 +203,21 @@ impl Cells<'_> {
             "b" => if value.trim() == "1" { "TRUE" } else { "FALSE" }.to_owned(),
             _ => match value.trim().parse::<f64>() {
                 Err(_) => value.to_owned(),
-                Ok(f) if cell.style.is_some_and(|s| self.dates.get(s) == Some(&true)) => {
-                    self.month(f).unwrap_or_else(|| number(f))
-                }
-                Ok(f) => number(f),
+                Ok(f) => match cell.style.and_then(|s| self.dates.get(s)) {
+                    Some(parts::DateStyle::Day) if self.days => self
+                        .date(f)
+                        .map_or_else(|| number(f), |d| d.format("%Y-%m-%d").to_string()),
+                    Some(parts::DateStyle::Day | parts::DateStyle::Month) => self
+                        .date(f)
+                        .map_or_else(|| number(f), |d| d.format("%Y-%m").to_string()),
+                    _ => number(f),
+                },
             },
         })
     }
 
-    /// An Excel date serial as `YYYY-MM` (1900 system, with its phantom 29 February, or 1904).
-    fn month(&self, serial: f64) -> Option<String> {
+    /// An Excel date serial as a date (1900 system, with its phantom 29 February, or 1904).
+    fn date(&self, serial: f64) -> Option<chrono::NaiveDate> {
         if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
             return None;
         }
@@ -225,8 +233,7 @@ impl Cells<'_> {
         } else {
             chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
         }?;
-        let date = base.checked_add_signed(chrono::Duration::days(days))?;
-        Some(date.format("%Y-%m").to_string())
+        base.checked_add_signed(chrono::Duration::days(days))
     }
 }
 

@@ -211,9 +211,20 @@ pub(super) fn unescape_excel(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// For each cell style (`s` of a cell), whether its number format shows a date.
-pub(super) fn date_styles<B: BufRead>(xml: &mut Reader<B>) -> Result<Vec<bool>, Fail> {
-    let mut custom: Vec<(u32, bool)> = Vec::new();
+/// What a cell style's number format shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DateStyle {
+    /// Not a date: a number.
+    Number,
+    /// A date without its day (`yyyy/mm`, `mmm-yy`) or a time.
+    Month,
+    /// A date with its day.
+    Day,
+}
+
+/// For each cell style (`s` of a cell), what its number format shows.
+pub(super) fn date_styles<B: BufRead>(xml: &mut Reader<B>) -> Result<Vec<DateStyle>, Fail> {
+    let mut custom: Vec<(u32, DateStyle)> = Vec::new();
     let mut styles = Vec::new();
     let mut in_cell_xfs = false;
     let mut buf = Vec::new();
@@ -248,14 +259,19 @@ pub(super) fn date_styles<B: BufRead>(xml: &mut Reader<B>) -> Result<Vec<bool>, 
     }
 }
 
-fn is_builtin_date(id: u32) -> bool {
-    matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58 | 71..=81)
+fn is_builtin_date(id: u32) -> DateStyle {
+    match id {
+        14..=16 | 22 | 27..=31 | 34..=36 | 50..=58 | 71..=76 | 78..=81 => DateStyle::Day,
+        17..=21 | 32 | 33 | 45..=47 | 77 => DateStyle::Month,
+        _ => DateStyle::Number,
+    }
 }
 
-/// Whether a custom number format shows a date or time: a d, m, y, h or s outside quoted text,
-/// brackets and escapes.
-fn is_date_format(code: &str) -> bool {
+/// What a custom number format shows: a date or time when it has a d, m, y, h or s outside
+/// quoted text, brackets and escapes; with its day when one of them is a d.
+fn is_date_format(code: &str) -> DateStyle {
     let (mut quoted, mut bracket, mut escaped) = (false, false, false);
+    let mut found = DateStyle::Number;
     for c in code.chars() {
         match c {
             _ if escaped => escaped = false,
@@ -263,11 +279,12 @@ fn is_date_format(code: &str) -> bool {
             '"' => quoted = !quoted,
             '[' if !quoted => bracket = true,
             ']' if !quoted => bracket = false,
-            'd' | 'D' | 'm' | 'M' | 'y' | 'Y' | 'h' | 'H' | 's' | 'S' if !quoted && !bracket => {
-                return true;
+            'd' | 'D' if !quoted && !bracket => return DateStyle::Day,
+            'm' | 'M' | 'y' | 'Y' | 'h' | 'H' | 's' | 'S' if !quoted && !bracket => {
+                found = DateStyle::Month;
             }
             _ => {}
         }
     }
-    false
+    found
 }
