@@ -192,8 +192,8 @@ pub fn write_xlsx(title: &str, rows: &[ListRow]) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
-/// A calendar date as Excel stores it (a real date cell, not text).
-fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+/// A calendar date as Excel stores it (a real date cell, not text); the older sheet uses it too.
+pub(crate) fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     let part = |n: u32| u8::try_from(n).unwrap_or(1);
     ExcelDateTime::from_ymd(
         u16::try_from(day.year()).unwrap_or(1900),

@@ -1,11 +1,10 @@
 //! The ministry's supply status sheet (別添様式2, columns ①–⑱) as XLSX and as CSV for Excel.
 
-use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{
-    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
-};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 use crate::csv_excel::{self, CsvError};
+use crate::ministry_list::excel_date;
 
 /// Column headers ①–⑱, as the ministry's form names them.
 pub const COLUMNS: [&str; 18] = [
@@ -140,16 +139,6 @@ pub fn write_xlsx(title: &str, rows: &[SheetRow]) -> Result<Vec<u8>, XlsxError> 
     sheet.autofilter(HEADER_ROW, 0, last_row, 17)?;
     sheet.set_freeze_panes(HEADER_ROW + 1, 6)?;
     workbook.save_to_buffer()
-}
-
-/// A calendar date as Excel stores it (a real date cell, not text).
-fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
-    let part = |n: u32| u8::try_from(n).unwrap_or(1);
-    ExcelDateTime::from_ymd(
-        u16::try_from(day.year()).unwrap_or(1900),
-        part(day.month()),
-        part(day.day()),
-    )
 }
 
 /// Writes the sheet as CSV (UTF-8 with BOM): the header row, then one line per drug; dates as
