@@ -17,6 +17,32 @@ pub fn browser_like_client() -> anyhow::Result<Client> {
         .build()?)
 }
 
+/// Sends a login as a person would: when the server answers 429 (its password-hashing queue is
+/// full, e.g. while another test of the same process sends a crowd of logins), waits the
+/// `Retry-After` it gives and tries again, a few times. Any other answer is returned as it is.
+async fn patiently<F, Fut>(send: F) -> anyhow::Result<Response>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<Response>>,
+{
+    const TRIES: usize = 10;
+    let mut response = send().await?;
+    for _ in 1..TRIES {
+        if response.status() != StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        let wait = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(1);
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        response = send().await?;
+    }
+    Ok(response)
+}
+
 /// A running server and a client for it.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -109,12 +135,14 @@ impl TestApp {
 
     /// Logs in over the API and returns a bearer token.
     pub async fn token(&self, email: &str) -> anyhow::Result<String> {
-        let response = self
-            .client
-            .post(self.url("/api/v1/auth/token"))
-            .json(&serde_json::json!({ "email": email, "password": crate::DEMO_PASSWORD }))
-            .send()
-            .await?;
+        let body = serde_json::json!({ "email": email, "password": crate::DEMO_PASSWORD });
+        let response = patiently(|| {
+            self.client
+                .post(self.url("/api/v1/auth/token"))
+                .json(&body)
+                .send()
+        })
+        .await?;
         anyhow::ensure!(
             response.status() == StatusCode::OK,
             "login of {email} gave {}",
@@ -211,17 +239,13 @@ impl TestApp {
         let marker = "name=\"csrf_token\" value=\"";
         let start = page.find(marker).context("no form token")? + marker.len();
         let end = page[start..].find('"').context("no form token")? + start;
-        let response = self
-            .client
-            .post(self.url("/login"))
-            .form(&[
-                ("email", email),
-                ("password", crate::DEMO_PASSWORD),
-                ("csrf_token", &page[start..end]),
-                ("next", "/"),
-            ])
-            .send()
-            .await?;
+        let form = [
+            ("email", email),
+            ("password", crate::DEMO_PASSWORD),
+            ("csrf_token", &page[start..end]),
+            ("next", "/"),
+        ];
+        let response = patiently(|| self.client.post(self.url("/login")).form(&form).send()).await?;
         anyhow::ensure!(
             response.status() == StatusCode::SEE_OTHER,
             "login of {email} gave {}",
