@@ -10,6 +10,7 @@ pub mod hostile;
 pub mod python_tools;
 pub mod shared_data;
 pub mod smtp;
+pub mod xlsx;
 
 pub use app::TestApp;
 pub use backends::{Backend, backends};

@@ -169,8 +169,69 @@ async fn the_worked_example_gives_7_7_1_0_with_every_figure_a_customer_needs_to_
             )
             .await?;
         assert_eq!(xlsx.status(), StatusCode::OK);
-        assert!(xlsx.bytes().await?.starts_with(b"PK"), "an XLSX package");
+        caps_workbook_says_what_the_csv_says(&xlsx.bytes().await?)?;
     }
+    Ok(())
+}
+
+/// The worked example's workbook read back as Excel opens it: the plan's figures on top, the
+/// wholesaler's H and S as numbers, and each customer's row with baseline and cap as numbers.
+fn caps_workbook_says_what_the_csv_says(bytes: &[u8]) -> anyhow::Result<()> {
+    let sheets = supplywatch_tests::xlsx::sheets(bytes)?;
+    assert_eq!(sheets.len(), 1);
+    let sheet = &sheets[0];
+    assert_eq!(sheet.name, "上限量");
+    assert!(
+        sheet.cell(0, 0).starts_with("上限量の目安 — "),
+        "{}",
+        sheet.cell(0, 0)
+    );
+    let fact = |label: &str| sheet.row_starting(label).map(|r| r[1].clone());
+    assert_eq!(fact("対象月").as_deref(), Some("2018-06"));
+    assert_eq!(fact("基準月").as_deref(), Some("2018-05"));
+    assert_eq!(fact("カバー率 r = P ÷ B").as_deref(), Some("0.7300"));
+    assert_eq!(
+        fact("出荷予定 P ／ 基準月出荷実績 B").as_deref(),
+        Some("730 ／ 1000")
+    );
+    let headings = sheet
+        .rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "得意先コード"))
+        .expect("the customers' headings");
+    assert_eq!(
+        sheet.rows[headings][..5],
+        [
+            "得意先コード",
+            "得意先名",
+            "基準月の購入数量 h",
+            "按分値 S×h÷H",
+            "上限量"
+        ]
+    );
+    let customers: Vec<[&str; 5]> = sheet.rows[headings + 1..]
+        .iter()
+        .map(|r| [0, 1, 2, 3, 4].map(|c| r.get(c).map_or("", String::as_str)))
+        .collect();
+    assert_eq!(
+        customers,
+        [
+            ["C001", "甲病院", "10", "7.142", "7"],
+            ["C002", "乙薬局", "10", "7.142", "7"],
+            ["C003", "丙診療所", "1", "0.714", "1"],
+            ["C004", "丁薬局", "0", "0.000", "0"],
+        ]
+    );
+    let wholesaler = sheet
+        .rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "卸売業者"))
+        .expect("the wholesalers' headings");
+    assert_eq!(
+        (sheet.cell(wholesaler + 1, 1), sheet.cell(wholesaler + 1, 2)),
+        ("21", "15"),
+        "H and S of the wholesaler"
+    );
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 fn codes(body: &Value) -> Vec<String> {
     body["items"]
@@ -214,7 +214,15 @@ const API_OPERATIONS: &[&str] = &[
 
 #[tokio::test]
 async fn the_openapi_document_describes_exactly_the_api_routes() -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        the_openapi_document_describes_exactly_the_api_routes_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn the_openapi_document_describes_exactly_the_api_routes_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     let document: Value = app
         .client

@@ -13,7 +13,7 @@ use supplywatch::db::entity::supply_status_report;
 use supplywatch::services::ServiceError;
 use supplywatch::services::backup;
 use supplywatch_tests::backends::FreshDatabase;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 use tokio::sync::Mutex;
 
 /// A drug of maker2's.
@@ -169,7 +169,13 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_report() -> anyho
 
 #[tokio::test]
 async fn the_nightly_backup_keeps_the_newest_n() -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        the_nightly_backup_keeps_the_newest_n_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn the_nightly_backup_keeps_the_newest_n_on(backend: Backend) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     let dir = tempfile::tempdir()?;
     std::fs::write(dir.path().join("notes.txt"), "not a backup")?;

@@ -5,7 +5,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 /// maker@'s device and IVD (GTIN), and its drug.
 const DEVICE: &str = "4569991000018";
@@ -68,7 +68,16 @@ fn csrf_token(html: &str) -> String {
 
 #[tokio::test]
 async fn every_report_kind_reads_with_its_forms_labels_and_no_raw_code() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        every_report_kind_reads_with_its_forms_labels_and_no_raw_code_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn every_report_kind_reads_with_its_forms_labels_and_no_raw_code_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let ministry = app.token("ministry@demo.example").await?;
     let mut cases = Vec::new();
@@ -171,7 +180,16 @@ async fn every_report_kind_reads_with_its_forms_labels_and_no_raw_code() -> anyh
 
 #[tokio::test]
 async fn the_case_list_dates_cases_in_japan_time_with_the_era() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        the_case_list_dates_cases_in_japan_time_with_the_era_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn the_case_list_dates_cases_in_japan_time_with_the_era_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     app.post_json(
         "/api/v1/supply-risk-reports",
@@ -272,7 +290,16 @@ async fn closing_a_case_needs_a_reason_and_a_confirmation_and_then_nothing_can_b
 #[tokio::test]
 async fn a_device_cooperation_request_is_greyed_out_until_the_reporter_consents()
 -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        a_device_cooperation_request_is_greyed_out_until_the_reporter_consents_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_device_cooperation_request_is_greyed_out_until_the_reporter_consents_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let ministry = app.token("ministry@demo.example").await?;
     let (_, filed) = app

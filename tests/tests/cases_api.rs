@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 /// maker@'s device and IVD (GTIN), and its drug.
 const DEVICE: &str = "4569991000018";
@@ -159,7 +159,16 @@ async fn a_device_maker_goes_from_a_first_report_to_the_end_of_supply() -> anyho
 #[tokio::test]
 async fn a_small_termination_ends_with_the_simplified_report_and_the_notice() -> anyhow::Result<()>
 {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        a_small_termination_ends_with_the_simplified_report_and_the_notice_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_small_termination_ends_with_the_simplified_report_and_the_notice_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let mut simplified = complete("simplified", "termination");
     if let Some(o) = simplified.as_object_mut() {
@@ -463,8 +472,17 @@ async fn a_first_report_left_without_additional_report_is_flagged_overdue() -> a
 
 #[tokio::test]
 async fn each_report_kind_requires_the_fields_of_its_column() -> anyhow::Result<()> {
+    for backend in backends()? {
+        each_report_kind_requires_the_fields_of_its_column_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn each_report_kind_requires_the_fields_of_its_column_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     use supplywatch::domain::device_report::{DeviceReportKind, FIELDS, Requirement};
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     for kind in DeviceReportKind::ALL.iter().copied() {
         let (path, body) = if kind == DeviceReportKind::TerminationNotice {

@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 fn sum(object: &Value) -> u64 {
     object
@@ -68,7 +68,16 @@ async fn the_dashboard_counts_every_listed_drug_once_as_the_public_status_does()
 
 #[tokio::test]
 async fn only_the_ministry_and_operators_read_the_dashboard() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        only_the_ministry_and_operators_read_the_dashboard_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn only_the_ministry_and_operators_read_the_dashboard_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     for (email, expected) in [
         ("maker@demo.example", StatusCode::FORBIDDEN),
         ("wholesaler@demo.example", StatusCode::FORBIDDEN),
@@ -137,7 +146,16 @@ async fn a_new_report_moves_its_drug_between_the_counts_at_once() -> anyhow::Res
 
 #[tokio::test]
 async fn filters_narrow_every_count_and_a_bad_filter_is_refused() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        filters_narrow_every_count_and_a_bad_filter_is_refused_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn filters_narrow_every_count_and_a_bad_filter_is_refused_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let ministry = app.token("ministry@demo.example").await?;
     let generic = app
         .get_json("/api/v1/dashboard?product_class=generic", &ministry)

@@ -2,7 +2,7 @@
 //! summary workbook with its chart image.
 
 use reqwest::StatusCode;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 fn png_width(bytes: &[u8]) -> Option<u32> {
     (bytes.len() > 24 && bytes.starts_with(b"\x89PNG\r\n\x1a\n"))
@@ -20,7 +20,14 @@ async fn every_chart_is_drawn_as_svg_with_japanese_labels_and_as_a_wide_png() ->
         eprintln!("note: fonts-noto-cjk not installed; skipping the chart test");
         return Ok(());
     }
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        charts_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn charts_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let ministry = app.token("ministry@demo.example").await?;
     for (name, label) in [
         ("status-trend", "限定出荷"),
@@ -60,7 +67,14 @@ async fn every_chart_is_drawn_as_svg_with_japanese_labels_and_as_a_wide_png() ->
 
 #[tokio::test]
 async fn the_weekly_summary_is_a_workbook_with_the_trend_chart() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        weekly_summary_on(&backend).await?;
+    }
+    Ok(())
+}
+
+async fn weekly_summary_on(backend: &Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(backend).await?;
     let ministry = app.token("ministry@demo.example").await?;
     let response = app
         .get("/api/v1/dashboard/weekly-summary.xlsx", &ministry)
@@ -76,7 +90,7 @@ async fn the_weekly_summary_is_a_workbook_with_the_trend_chart() -> anyhow::Resu
     let bytes = response.bytes().await?;
     assert!(bytes.starts_with(b"PK"), "an XLSX package");
     let has = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
-    assert!(has(b"xl/worksheets/sheet2.xml"), "集計 and 推移 sheets");
+    summary_workbook_agrees_with_the_dashboard(&app, &ministry, &bytes).await?;
     if has_cjk_font() {
         assert!(
             has(b"xl/media/image1.png"),
@@ -88,5 +102,82 @@ async fn the_weekly_summary_is_a_workbook_with_the_trend_chart() -> anyhow::Resu
         .get("/api/v1/dashboard/weekly-summary.xlsx", &maker)
         .await?;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+/// The summary read back as Excel opens it: both sheets, and on 集計 every count of ⑫ and ⑯
+/// equal to the dashboard's, as a number, with its share as a fraction.
+async fn summary_workbook_agrees_with_the_dashboard(
+    app: &TestApp,
+    ministry: &str,
+    bytes: &[u8],
+) -> anyhow::Result<()> {
+    let sheets = supplywatch_tests::xlsx::sheets(bytes)?;
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["集計", "推移"]);
+    let (totals, series) = (&sheets[0], &sheets[1]);
+    assert_eq!(totals.cell(0, 0), "医療用医薬品の供給状況（集計）");
+    let dashboard = app.get_json("/api/v1/dashboard", ministry).await?;
+    let drugs = dashboard["drugs_total"].as_u64().unwrap_or(u64::MAX);
+    assert!(
+        totals.cell(1, 0).contains(&format!("対象 {drugs} 品目")),
+        "{} against the dashboard's {drugs}",
+        totals.cell(1, 0)
+    );
+    for (title, counts) in [
+        ("出荷対応の状況（⑫）", "shipping_status_counts"),
+        ("出荷量の状況（⑯）", "volume_status_counts"),
+    ] {
+        let top = totals
+            .rows
+            .iter()
+            .position(|r| r[0] == title)
+            .unwrap_or_else(|| panic!("no table {title} on 集計"));
+        assert_eq!(totals.rows[top + 1][..3], ["区分", "品目数", "割合"]);
+        let rows: Vec<&Vec<String>> = totals.rows[top + 2..]
+            .iter()
+            .take_while(|r| !r[0].is_empty())
+            .collect();
+        let mut on_sheet: Vec<u64> = rows
+            .iter()
+            .map(|r| r[1].parse())
+            .collect::<Result<_, _>>()?;
+        let mut in_json: Vec<u64> = dashboard[counts]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, n)| n.as_u64())
+            .collect();
+        on_sheet.sort_unstable();
+        in_json.sort_unstable();
+        in_json.retain(|n| *n > 0 || on_sheet.contains(n));
+        on_sheet.retain(|n| *n > 0 || in_json.contains(n));
+        assert_eq!(
+            on_sheet, in_json,
+            "{title}: counts as numbers, as the dashboard has them"
+        );
+        for row in rows {
+            let (count, share): (f64, f64) = (row[1].parse()?, row[2].parse()?);
+            #[expect(clippy::cast_precision_loss, reason = "a handful of demo drugs")]
+            let expected = count / drugs as f64;
+            assert!(
+                (share - expected).abs() < 1e-3,
+                "{title} {}: share {share}",
+                row[0]
+            );
+        }
+    }
+    assert_eq!(series.cell(2, 0), "週（金曜日）");
+    let weeks = dashboard["trend"].as_array().map_or(0, Vec::len);
+    assert_eq!(
+        series
+            .rows
+            .iter()
+            .skip(3)
+            .filter(|r| !r[0].is_empty())
+            .count(),
+        weeks,
+        "one row a week on 推移"
+    );
     Ok(())
 }

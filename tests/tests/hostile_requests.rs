@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use serde_json::{Value, json};
 use supplywatch_tests::app::browser_like_client;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+use supplywatch_tests::{Backend, DEMO_PASSWORD, TestApp, backends};
 
 const HUGE: &str = "18446744073709551615";
 
@@ -61,7 +61,15 @@ async fn page_numbers_out_of_range_are_a_400_on_every_list() -> anyhow::Result<(
 
 #[tokio::test]
 async fn a_path_id_that_is_not_a_number_is_a_404_problem() -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        a_path_id_that_is_not_a_number_is_a_404_problem_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_path_id_that_is_not_a_number_is_a_404_problem_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     let token = app.token("ministry@demo.example").await?;
     for path in [
@@ -120,7 +128,16 @@ async fn thirty_concurrent_wrong_passwords_lock_the_account() -> anyhow::Result<
 #[tokio::test]
 async fn a_crowd_of_logins_for_unknown_emails_is_answered_and_the_server_stays_up()
 -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        a_crowd_of_logins_for_unknown_emails_is_answered_and_the_server_stays_up_on(backend)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn a_crowd_of_logins_for_unknown_emails_is_answered_and_the_server_stays_up_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     let crowd: Vec<_> = (0..200)
         .map(|i| {
@@ -165,7 +182,15 @@ async fn a_crowd_of_logins_for_unknown_emails_is_answered_and_the_server_stays_u
 
 #[tokio::test]
 async fn after_login_next_is_followed_only_as_a_path_on_this_site() -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        after_login_next_is_followed_only_as_a_path_on_this_site_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn after_login_next_is_followed_only_as_a_path_on_this_site_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     for next in [
         "/\t/evil.example",
@@ -235,7 +260,16 @@ async fn a_formula_sent_as_an_email_reaches_the_audit_csv_only_as_text() -> anyh
 #[tokio::test]
 async fn every_response_carries_the_browser_defences_and_signed_in_ones_are_not_stored()
 -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        every_response_carries_the_browser_defences_and_signed_in_ones_are_not_stored_on(backend)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn every_response_carries_the_browser_defences_and_signed_in_ones_are_not_stored_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     let public = app.client.get(app.url("/public")).send().await?;
     let headers = public.headers();

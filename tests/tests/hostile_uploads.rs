@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use supplywatch_tests::{TestApp, backends, hostile};
+use supplywatch_tests::{Backend, TestApp, backends, hostile};
 
 /// (route, account allowed to upload there).
 const ROUTES: [(&str, &str); 4] = [
@@ -129,7 +129,15 @@ async fn broken_text_and_images_are_refused_without_a_server_error() -> anyhow::
 
 #[tokio::test]
 async fn a_multipart_body_with_too_many_parts_is_refused() -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        a_multipart_body_with_too_many_parts_is_refused_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_multipart_body_with_too_many_parts_is_refused_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     let token = app.token("maker@demo.example").await?;
     let mut form = reqwest::multipart::Form::new();
@@ -183,7 +191,13 @@ async fn stalled_upload(app: &TestApp, token: &str) -> anyhow::Result<tokio::net
 
 #[tokio::test]
 async fn a_user_runs_two_uploads_at_once() -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        a_user_runs_two_uploads_at_once_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_user_runs_two_uploads_at_once_on(backend: Backend) -> anyhow::Result<()> {
     let app = TestApp::spawn_with(&backend, |s| {
         s.body_idle_timeout = std::time::Duration::from_secs(300);
     })

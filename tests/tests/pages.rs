@@ -302,7 +302,26 @@ async fn a_filed_report_downloads_as_a_form_for_its_maker_only() -> anyhow::Resu
         header(&download, "content-type"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    assert!(download.bytes().await?.starts_with(b"PK"));
+    let sheets = supplywatch_tests::xlsx::sheets(&download.bytes().await?)?;
+    assert_eq!(sheets.len(), 1);
+    let form = &sheets[0];
+    assert_eq!(form.name, "報告");
+    assert!(
+        form.cell(0, 0).contains("供給不安報告"),
+        "{}",
+        form.cell(0, 0)
+    );
+    assert_eq!((form.cell(2, 0), form.cell(2, 1)), ("項目", "内容"));
+    let values: Vec<&str> = form.rows[3..].iter().map(|r| r[1].as_str()).collect();
+    assert!(values.contains(&"原薬の入荷遅延"), "{values:?}");
+    assert!(
+        values.iter().any(|v| v.contains("2171022F5180")),
+        "the product is named: {values:?}"
+    );
+    assert!(
+        form.rows[3..].iter().all(|r| !r[0].is_empty()),
+        "every value has its label"
+    );
     let other = supplywatch_tests::app::browser_like_client()?;
     log_in_with(&app, &other, "maker2@demo.example").await?;
     assert_eq!(

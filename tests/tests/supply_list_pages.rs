@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use supplywatch_reports::ministry_list::HEADINGS;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 const PAGE: &str = "/supply-list/upload";
 
@@ -42,7 +42,14 @@ async fn post(
 
 #[tokio::test]
 async fn the_ministry_imports_an_edition_on_its_page() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        the_ministry_imports_an_edition_on_its_page_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn the_ministry_imports_an_edition_on_its_page_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     app.log_in_session("ministry@demo.example").await?;
     let (status, page) = app.page(PAGE).await?;
     assert_eq!(status, StatusCode::OK);
@@ -82,7 +89,7 @@ async fn the_ministry_imports_an_edition_on_its_page() -> anyhow::Result<()> {
         "{body}"
     );
 
-    let maker = TestApp::spawn(&backends()?.remove(0)).await?;
+    let maker = TestApp::spawn(&backend).await?;
     maker.log_in_session("maker@demo.example").await?;
     assert_eq!(maker.page(PAGE).await?.0, StatusCode::FORBIDDEN);
     Ok(())
@@ -91,7 +98,14 @@ async fn the_ministry_imports_an_edition_on_its_page() -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_maker_downloads_its_drugs_in_the_ministrys_layout_and_uploads_it_unchanged()
 -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        template_round_trip_on(&backend).await?;
+    }
+    Ok(())
+}
+
+async fn template_round_trip_on(backend: &Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(backend).await?;
     app.log_in_session("maker@demo.example").await?;
     let response = app
         .client
@@ -100,8 +114,37 @@ async fn a_maker_downloads_its_drugs_in_the_ministrys_layout_and_uploads_it_unch
         .await?;
     assert_eq!(response.status(), StatusCode::OK);
     let bytes = response.bytes().await?.to_vec();
-    assert!(bytes.starts_with(b"PK"));
     let maker = app.token("maker@demo.example").await?;
+    // Read back as Excel opens it: the ministry's sheet, its headings in row 2, and one row for
+    // each of the maker's drugs, named by ⑤ and ⑥ as the product master has them.
+    let sheets = supplywatch_tests::xlsx::sheets(&bytes)?;
+    let sheet = sheets
+        .iter()
+        .find(|s| s.name == "供給状況一覧表")
+        .expect("the sheet 供給状況一覧表");
+    assert_eq!(
+        sheet.rows[1][..supplywatch_reports::ministry_list::HEADINGS.len()],
+        supplywatch_reports::ministry_list::HEADINGS
+    );
+    let me = app.get_json("/api/v1/me", &maker).await?;
+    let mine = app
+        .get_json(
+            &format!(
+                "/api/v1/products?maker_id={}&per_page=100",
+                me["organization"]["id"]
+            ),
+            &maker,
+        )
+        .await?;
+    let rows = &sheet.rows[2..];
+    assert!(!rows.is_empty(), "the maker's drugs are filled in");
+    for row in rows {
+        let (code, name) = (&row[4], &row[5]);
+        let known = mine["items"].as_array().into_iter().flatten().any(|p| {
+            p["code"].as_str() == Some(code.as_str()) && p["name"].as_str() == Some(name.as_str())
+        });
+        assert!(known, "{code} {name} is one of the maker's drugs");
+    }
     let (status, body) = app
         .upload(
             "/api/v1/supply-status-reports/upload",

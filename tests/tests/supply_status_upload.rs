@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 use supplywatch_reports::status_sheet::{SheetRow, write_xlsx};
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 const HEADER: &str = "product_code,shipping_status,reason,causing_product_code,resolution_outlook,resolution_month,volume_status";
 const UPLOAD: &str = "/api/v1/supply-status-reports/upload";
@@ -95,7 +95,14 @@ async fn a_file_with_errors_is_refused_whole_listing_every_row_and_column() -> a
 
 #[tokio::test]
 async fn shift_jis_and_bom_files_are_read() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        shift_jis_and_bom_files_are_read_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn shift_jis_and_bom_files_are_read_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let ministry = app.token("ministry@demo.example").await?;
     // The ministry's headings in Shift_JIS, with labels instead of codes.
@@ -202,7 +209,16 @@ async fn the_ministrys_xlsx_layout_is_read_and_its_master_columns_checked() -> a
 
 #[tokio::test]
 async fn files_that_cannot_be_read_are_refused_with_a_reason() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        files_that_cannot_be_read_are_refused_with_a_reason_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn files_that_cannot_be_read_are_refused_with_a_reason_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let (status, body) = app
         .upload(UPLOAD, &maker, "x.csv", b"name,status\nx,1\n".to_vec())

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 use supplywatch_reports::ministry_list::HEADINGS;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 const UPLOAD: &str = "/api/v1/supply-status-reports/upload";
 
@@ -80,7 +80,16 @@ async fn the_current_layout_in_the_ministrys_words_is_read_and_published_back() 
 
 #[tokio::test]
 async fn the_2025_layout_and_our_own_codes_are_read_by_the_same_parser() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        the_2025_layout_and_our_own_codes_are_read_by_the_same_parser_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn the_2025_layout_and_our_own_codes_are_read_by_the_same_parser_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let ministry = app.token("ministry@demo.example").await?;
     let older = "①薬剤区分,②薬効分類,③成分名,④規格単位,⑤YJコード,⑥品名,⑦製造販売業者名,⑧製品区分,⑨基礎的医薬品,⑩安定確保医薬品,⑪薬価収載年月日,⑫製造販売業者の\n「出荷対応」の状況,⑬限定出荷／供給停止の理由,⑭限定出荷の解除見込み／供給停止の解消見込み,⑮限定出荷の解除見込み時期／供給停止の解消見込み時期／販売中止品の在庫消尽時期,⑯製造販売業者の「出荷量」の状況,⑰当該品目の情報を更新した日,⑱今回掲載時の更新有無\r\n内用薬,214,アムロジピンベシル酸塩,１０ｍｇ１錠,2171022F5180,アムロジピン錠１０ｍｇ「サワイ」,沢井製薬,後発品,,,,⑤供給停止,２．原材料調達上の問題,ア．あり,2027年1月,C．出荷停止,2025-04-01,\r\n";
