@@ -9,11 +9,17 @@ use supplywatch::startup::Application;
 
 use crate::backends::{Backend, FreshDatabase};
 
+/// How long the client keeps an idle connection for reuse: well under the server's keep-alive
+/// (actix's 5 s), so that a test pausing between requests never sends on a connection the
+/// server is closing at that moment.
+const IDLE_CONNECTION: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A client that keeps cookies and does not follow redirects, like one browser.
 pub fn browser_like_client() -> anyhow::Result<Client> {
     Ok(Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        .pool_idle_timeout(IDLE_CONNECTION)
         .build()?)
 }
 

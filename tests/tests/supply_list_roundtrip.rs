@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor};
 
+use anyhow::Context as _;
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use supplywatch::jobs::Job;
@@ -150,7 +151,41 @@ async fn the_public_csv_and_xlsx_give_back_the_ministrys_list_row_for_row() -> a
             frozen_rows, got,
             "{name}: the publication freezes the same rows"
         );
+        an_edition_is_frozen_as_of_its_day(&app).await?;
     }
+    Ok(())
+}
+
+/// What the national seed does after loading an edition: its day's publication, frozen as of
+/// 17:00 Japan time, with the week's counts by ⑫ when the day is a Friday; once only.
+async fn an_edition_is_frozen_as_of_its_day(app: &TestApp) -> anyhow::Result<()> {
+    use supplywatch::services::publication::publish_edition;
+    let friday = NaiveDate::from_ymd_opt(2026, 8, 14).context("a date")?;
+    let actor = Actor::system("test");
+    let (frozen, created) = publish_edition(&app.db, &actor, friday).await?;
+    assert!(created);
+    assert_eq!(frozen.week_ending, friday);
+    assert_eq!(
+        frozen.published_at.to_rfc3339(),
+        "2026-08-14T08:00:00+00:00"
+    );
+    let trend = frozen
+        .trend
+        .context("a Friday's publication keeps the week's counts")?;
+    // The statuses are the 08-18 edition's (the README's counts of that day).
+    assert_eq!(
+        [
+            trend.shipping1,
+            trend.shipping2,
+            trend.shipping3,
+            trend.shipping4,
+            trend.shipping5
+        ],
+        [14_538, 479, 416, 74, 879]
+    );
+    let (again, created) = publish_edition(&app.db, &actor, friday).await?;
+    assert!(!created, "a day is published once");
+    assert_eq!(again.id, frozen.id);
     Ok(())
 }
 

@@ -67,13 +67,13 @@ pub(super) async fn price_list(
 }
 
 /// `import supply-list`: an edition of the ministry's list, checked whole, then stored in one
-/// transaction with a progress bar.
+/// transaction with a progress bar. Returns the edition's date.
 pub(super) async fn supply_list(
     db: &sea_orm::DatabaseConnection,
     file: &std::path::Path,
     edition: Option<chrono::NaiveDate>,
     limits: &supplywatch::services::table_file::TableLimits,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<chrono::NaiveDate> {
     use supplywatch::services::{supply_list, table_file};
     let started = std::time::Instant::now();
     let path = file.to_path_buf();
@@ -152,5 +152,5 @@ pub(super) async fn supply_list(
         "⑫ 通常出荷 {normal}、限定出荷（自社の事情） {own}、限定出荷（他社品の影響） {others}、限定出荷（その他） {other}、供給停止 {stopped}（{:.1} 秒）",
         started.elapsed().as_secs_f64()
     );
-    Ok(())
+    Ok(edition)
 }

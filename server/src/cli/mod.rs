@@ -51,6 +51,11 @@ enum Command {
         /// Seed of the generator: equal seeds and inputs give equal data.
         #[arg(long, default_value_t = 20_250_716)]
         seed: u64,
+        /// An edition of the ministry's list 「医療用医薬品供給状況」 to load as the real status
+        /// history, oldest first (repeat for several); each is frozen as that day's publication.
+        /// Without it the statuses are simulated (three years of weekly history).
+        #[arg(long = "supply-list")]
+        supply_lists: Vec<PathBuf>,
         /// Short products of the allocation data (≈40,000 purchase rows each); 0: none.
         #[arg(long, default_value_t = supplywatch::seeding::national::allocation::SHORT_PRODUCTS)]
         allocation_products: usize,
@@ -188,10 +193,15 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             nhi_price_list,
             until,
             seed,
+            supply_lists,
             allocation_products,
         } => {
             let file = nhi_price_list.context("--scale national needs --nhi-price-list FILE")?;
-            seed::national(&db, &file, until, seed).await?;
+            if supply_lists.is_empty() {
+                seed::national(&db, &file, until, seed).await?;
+            } else {
+                seed::national_editions(&db, &file, &supply_lists, &settings).await?;
+            }
             if allocation_products == 0 {
                 return Ok(());
             }
@@ -213,7 +223,9 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         } => import::price_list(&db, &file, edition, &settings.table_limits).await,
         Command::Import {
             what: ImportCommand::SupplyList { file, edition },
-        } => import::supply_list(&db, &file, edition, &settings.table_limits).await,
+        } => import::supply_list(&db, &file, edition, &settings.table_limits)
+            .await
+            .map(|_| ()),
         Command::User { what } => users::run(&db, what).await,
         Command::Backup { .. } | Command::Restore { .. } | Command::Verify => {
             unreachable!("handled before the database is opened")

@@ -63,6 +63,38 @@ pub(super) async fn national(
     Ok(())
 }
 
+/// The national set from real data: the price list, then each edition of the ministry's list in
+/// order (statuses recorded as the ministry gave them, only what changed between editions), each
+/// frozen as its day's publication; nothing simulated. Refuses a database that holds reports.
+pub(super) async fn national_editions(
+    db: &sea_orm::DatabaseConnection,
+    price_list: &PathBuf,
+    editions: &[PathBuf],
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    use supplywatch::db::entity::supply_status_report;
+    if supply_status_report::Entity::find().count(db).await? > 0 {
+        anyhow::bail!(
+            "供給状況報告が既にあるため、全国規模のデータは読み込みません（空のデータベースで実行してください）"
+        );
+    }
+    super::import::price_list(db, price_list, None, &settings.table_limits).await?;
+    let actor = Actor::system("seed national");
+    for file in editions {
+        let edition = super::import::supply_list(db, file, None, &settings.table_limits).await?;
+        let (publication, _) =
+            supplywatch::services::publication::publish_edition(db, &actor, edition)
+                .await
+                .map_err(explain)?;
+        println!(
+            "{edition} の公表（{}品目）を保存しました",
+            publication.row_count
+        );
+    }
+    Ok(())
+}
+
 pub(super) async fn national_allocation(
     db: &sea_orm::DatabaseConnection,
     settings: &Settings,

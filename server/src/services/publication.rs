@@ -67,6 +67,21 @@ pub async fn publish_day(
     publish_on(db, actor, now, today).await.map(Some)
 }
 
+/// Freezes the publication of an edition of the ministry's list as of `day` 17:00 Japan time, the
+/// hour the ministry publishes (the national seed freezes each real edition it loads). A day
+/// already published is left as it is.
+pub async fn publish_edition(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    day: NaiveDate,
+) -> Result<(PublicationSummary, bool), ServiceError> {
+    let at = day
+        .and_hms_opt(17, 0, 0)
+        .and_then(|t| t.and_local_timezone(chrono_tz::Asia::Tokyo).single())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+    publish_on(db, actor, at, day).await
+}
+
 /// Freezes the publication of `week` (a day) unless it exists; a Friday's also stores the
 /// weekly counts.
 async fn publish_on(
