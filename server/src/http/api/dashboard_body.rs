@@ -37,7 +37,7 @@ pub struct IngredientBody {
     pub total: u64,
 }
 
-/// 安定確保医薬品.
+/// （重要）供給確保医薬品.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StableSupplyBody {
     /// Drugs whose category is recorded in the product master (0: not registered yet).
@@ -48,7 +48,7 @@ pub struct StableSupplyBody {
     pub important_not_normal: u64,
 }
 
-/// One 安定確保医薬品 category.
+/// One category of （重要）供給確保医薬品.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StableCategoryBody {
     /// Drugs of the category.
@@ -126,7 +126,7 @@ pub struct DashboardResponse {
     pub reasons: BTreeMap<String, u64>,
     /// Ingredients with the most short drugs.
     pub top_ingredients: Vec<IngredientBody>,
-    /// 安定確保医薬品 not in normal supply.
+    /// （重要）供給確保医薬品 not in normal supply.
     pub stable_supply: StableSupplyBody,
     /// Knock-on chains.
     pub knock_on: Vec<KnockOnBody>,

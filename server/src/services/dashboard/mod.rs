@@ -108,7 +108,7 @@ pub struct IngredientRow {
     pub total: u64,
 }
 
-/// 安定確保医薬品 (A/B/C) not in normal supply; A+B are 重要供給確保医薬品.
+/// （重要）供給確保医薬品 (A/B/C) not in normal supply; A+B are 重要供給確保医薬品.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StableSupply {
     /// Drugs whose category is recorded in the product master at all.
@@ -191,7 +191,7 @@ pub struct Dashboard {
     pub reasons: Vec<Count>,
     /// The ingredients with the most short drugs (at most 10).
     pub ingredients: Vec<IngredientRow>,
-    /// 安定確保医薬品.
+    /// （重要）供給確保医薬品.
     pub stable_supply: StableSupply,
     /// Knock-on chains, largest first (at most 20).
     pub knock_on: Vec<KnockOnChain>,

@@ -56,7 +56,7 @@ pub enum Pick {
     Volume(VolumeStatus),
     /// Short (⑫ 2–5) for a reason of this group.
     Reason(ReasonGroup),
-    /// 安定確保医薬品 of this category (A/B/C) not in normal supply.
+    /// （重要）供給確保医薬品 of this category (A/B/C) not in normal supply.
     StableSupply(char),
     /// ⑫ = 3 caused by this product code.
     CausedBy(String),
