@@ -120,7 +120,7 @@ async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> 
         .await?
         .text()
         .await?;
-    assert!(error.contains("⑬理由を入力してください"), "{error}");
+    assert!(error.contains("⑭理由を入力してください"), "{error}");
     let form = browser.wait_for("#row-2171022F5180 form").await?;
     form.find(Locator::Css("select[name=reason]"))
         .await?
@@ -195,7 +195,7 @@ async fn a_maker_uploads_a_file_with_an_error_and_sees_the_table() -> anyhow::Re
         .await?
         .text()
         .await?;
-    assert!(table.contains("⑬理由を入力してください"), "{table}");
+    assert!(table.contains("⑭理由を入力してください"), "{table}");
     assert!(
         table.contains("自社（沢井製薬）の製品ではありません"),
         "{table}"

@@ -105,7 +105,7 @@ async fn weekly_summary_on(backend: &Backend) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The summary read back as Excel opens it: both sheets, and on 集計 every count of ⑫ and ⑯
+/// The summary read back as Excel opens it: both sheets, and on 集計 every count of ⑫ and ⑰
 /// equal to the dashboard's, as a number, with its share as a fraction.
 async fn summary_workbook_agrees_with_the_dashboard(
     app: &TestApp,
@@ -126,7 +126,7 @@ async fn summary_workbook_agrees_with_the_dashboard(
     );
     for (title, counts) in [
         ("出荷対応の状況（⑫）", "shipping_status_counts"),
-        ("出荷量の状況（⑯）", "volume_status_counts"),
+        ("出荷量の状況（⑰）", "volume_status_counts"),
     ] {
         let top = totals
             .rows

@@ -348,7 +348,7 @@ async fn a_refused_status_update_without_javascript_shows_the_whole_page_with_th
         ("shipping_status", "2"),
         ("volume_status", "B"),
     ];
-    let message = "⑫が「限定出荷（自社の事情）」のときは⑬理由を入力してください";
+    let message = "⑫が「限定出荷（自社の事情）」のときは⑭理由を入力してください";
 
     let plain = app.client.post(app.url(path)).form(&form).send().await?;
     assert_eq!(plain.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -391,5 +391,70 @@ async fn a_refused_status_update_without_javascript_shows_the_whole_page_with_th
         forged.text().await?.contains("<html"),
         "a refusal is a page"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_makers_form_files_the_columns_the_ministry_added_in_2025() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let token = log_in(&app, "maker@demo.example").await?;
+        let row = app
+            .client
+            .get(app.url("/my/products/2171022F5180/edit"))
+            .header("HX-Request", "true")
+            .send()
+            .await?
+            .text()
+            .await?;
+        for field in [
+            "resolution_note",
+            "improvement_timing",
+            "improvement_percent",
+        ] {
+            assert!(row.contains(&format!("name=\"{field}\"")), "{field}: {row}");
+        }
+        assert!(row.contains("⑱出荷量の改善（増加）見込み時期") && row.contains("b．１か月以内"));
+        let filed = app
+            .client
+            .post(app.url("/my/products/2171022F5180/status"))
+            .header("HX-Request", "true")
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("shipping_status", "2"),
+                ("reason", "3"),
+                ("resolution_outlook", "あり"),
+                ("resolution_note", "2027年1月解除見込み"),
+                ("volume_status", "B"),
+                ("improvement_timing", "b"),
+                ("improvement_percent", "20"),
+            ])
+            .send()
+            .await?;
+        assert_eq!(filed.status(), StatusCode::OK);
+        let csv = app
+            .client
+            .get(app.url("/api/v1/public/supply-status?format=csv&q=2171022F5180"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let line = csv
+            .lines()
+            .find(|l| l.contains(",2171022F5180,"))
+            .unwrap_or_default();
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            cells.get(15).copied(),
+            Some("2027年1月解除見込み"),
+            "⑯: {line}"
+        );
+        assert_eq!(cells.get(17).copied(), Some("b．１か月以内"), "⑱: {line}");
+        assert_eq!(
+            cells.get(18).map(|c| c.trim_end_matches('%')),
+            Some("20"),
+            "⑲: {line}"
+        );
+    }
     Ok(())
 }

@@ -224,13 +224,13 @@ impl HeadsUp {
         }];
         if self.volume_before != self.volume_after {
             lines.push(format!(
-                "⑯出荷量の状況：{} → {}",
+                "⑰出荷量の状況：{} → {}",
                 self.volume_before.as_deref().unwrap_or("（報告なし）"),
                 self.volume_after.as_deref().unwrap_or("（空欄）")
             ));
         }
         if let Some(reason) = &self.reason {
-            lines.push(format!("⑬理由：{reason}"));
+            lines.push(format!("⑭理由：{reason}"));
         }
         lines
     }

@@ -188,7 +188,7 @@ pub async fn stale_status_reminders(
             subject: format!("【SupplyWatch】今月の供給状況の確認をお願いします（{total}品目）"),
             recipient_org: names.get(&maker).cloned().unwrap_or_default(),
             lead: format!(
-                "{month} に入ってから供給状況（⑫～⑯）が確認・報告されていない貴社製品があります。変更がない場合も「当月掲載情報確認済み」としてご報告ください。"
+                "{month} に入ってから供給状況（⑫～⑲）が確認・報告されていない貴社製品があります。変更がない場合も「当月掲載情報確認済み」としてご報告ください。"
             ),
             lines,
             link_path: paths::MY_PRODUCTS.to_owned(),

@@ -95,7 +95,7 @@ const fn if_provided(
 #[rustfmt::skip]
 pub const FIELDS: &[FieldSpec] = &[
     row("event_type", "事象区分", "supply_risk（供給不安）・stockout（欠品）・termination（供給終了）", [R, R, R]),
-    row("reason", "原因", "⑬と同じ理由コード 1〜8", [O, R, R]),
+    row("reason", "原因", "⑭（限定出荷／供給停止の理由）と同じ理由コード 1〜8", [O, R, R]),
     row("reason_text", "原因の詳細", "原因の具体的な内容", [O, R, R]),
     row("occurred_on", "発生時期／供給終了予定時期", "YYYY-MM または YYYY-MM-DD", [O, R, R]),
     row("clinical_impact", "臨床現場への影響", "large（大）・possibly_large（大の可能性）・small（小）", [O, R, R]),

@@ -15,8 +15,8 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// ⑬ 限定出荷/供給停止の理由.
-    Reason, "⑬理由", {
+    /// ⑭ 限定出荷/供給停止の理由 (the older 2025 layout's ⑬).
+    Reason, "⑭理由", {
         DemandIncrease = "1", "需要増";
         RawMaterials = "2", "原材料調達上の問題";
         ManufacturingTrouble = "3", "製造トラブル";
@@ -29,8 +29,8 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// ⑯ 出荷量の状況, against the previous fiscal year's monthly average.
-    VolumeStatus, "⑯出荷量の状況", {
+    /// ⑰ 出荷量の状況 (the older layout's ⑯), against the previous fiscal year's monthly average.
+    VolumeStatus, "⑰出荷量の状況", {
         APlus = "A+", "出荷量増加（概ね110%以上）";
         A = "A", "出荷量通常（概ね90%以上110%未満）";
         B = "B", "出荷量減少（概ね90%未満）";
@@ -40,8 +40,8 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// ⑭ 限定出荷の解除見込み / 供給停止の解消見込み.
-    ResolutionOutlook, "⑭解除・解消見込み", {
+    /// ⑮ 限定出荷の解除見込み / 供給停止の解消見込み (the older layout's ⑭).
+    ResolutionOutlook, "⑮解除・解消見込み", {
         Expected = "あり", "あり";
         NotExpected = "なし", "なし";
         Undecided = "未定", "未定";

@@ -107,7 +107,7 @@ pub fn validate(input: &StatusInput) -> Result<SupplyStatus, Vec<(&'static str, 
                 FieldError::new(
                     "required",
                     format!(
-                        "⑫が「{}」のときは⑬理由を入力してください",
+                        "⑫が「{}」のときは⑭理由を入力してください",
                         shipping.label_ja()
                     ),
                 ),
@@ -119,7 +119,7 @@ pub fn validate(input: &StatusInput) -> Result<SupplyStatus, Vec<(&'static str, 
                 "reason",
                 FieldError::new(
                     "contradiction",
-                    "⑫が「通常出荷」のときは⑬理由を空欄（または 7 －）にしてください",
+                    "⑫が「通常出荷」のときは⑭理由を空欄（または 7 －）にしてください",
                 ),
             ));
         }
@@ -137,7 +137,7 @@ pub fn validate(input: &StatusInput) -> Result<SupplyStatus, Vec<(&'static str, 
                 "volume_status",
                 FieldError::new(
                     "contradiction",
-                    "⑫「通常出荷」と⑯「C 出荷停止」は両立しません",
+                    "⑫「通常出荷」と⑰「C 出荷停止」は両立しません",
                 ),
             ));
         }

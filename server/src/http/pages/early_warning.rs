@@ -98,7 +98,7 @@ fn status_text(m: &MemberSignals) -> String {
         .and_then(|v| VolumeStatus::parse(v).ok())
         .map(VolumeStatus::label_ja);
     match volume {
-        Some(v) => format!("{shipping}／⑯{v}"),
+        Some(v) => format!("{shipping}／⑰{v}"),
         None => shipping.to_owned(),
     }
 }

@@ -32,6 +32,12 @@ pub struct StatusFormData {
     resolution_month: String,
     #[serde(default)]
     volume_status: String,
+    #[serde(default)]
+    resolution_note: String,
+    #[serde(default)]
+    improvement_timing: String,
+    #[serde(default)]
+    improvement_percent: String,
 }
 
 /// The page.
@@ -182,7 +188,9 @@ pub async fn create_status_report(
         resolution_outlook: form.resolution_outlook,
         resolution_month: form.resolution_month,
         volume_status: form.volume_status,
-        ..StatusInput::default()
+        resolution_note: form.resolution_note,
+        improvement_timing: form.improvement_timing,
+        improvement_percent: form.improvement_percent,
     };
     let row = StatusRow {
         row: None,

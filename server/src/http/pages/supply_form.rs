@@ -1,7 +1,7 @@
 //! The status form's choices and typed values, shared by the maker's pages.
 
 use crate::domain::supply_status::{
-    Reason, ResolutionOutlook, ShippingStatus, StatusInput, VolumeStatus,
+    ImprovementTiming, Reason, ResolutionOutlook, ShippingStatus, StatusInput, VolumeStatus,
 };
 use crate::services::supply_status::history::StatusView;
 
@@ -21,14 +21,20 @@ pub struct StatusForm {
     pub code: String,
     /// ⑫ choices.
     pub shipping: Vec<Choice>,
-    /// ⑬ choices (with a blank one).
-    pub reasons: Vec<Choice>,
-    /// ⑯ choices (with a blank one).
-    pub volumes: Vec<Choice>,
     /// ⑭ choices (with a blank one).
+    pub reasons: Vec<Choice>,
+    /// ⑰ choices (with a blank one).
+    pub volumes: Vec<Choice>,
+    /// ⑮ choices (with a blank one).
     pub outlooks: Vec<Choice>,
-    /// ⑮ as typed.
+    /// The month of ⑯ as typed (`YYYY-MM`).
     pub month: String,
+    /// ⑯ as free text, as the ministry's list writes it (e.g. 「2026年9月在庫消尽見込み」).
+    pub note: String,
+    /// ⑱ choices (with a blank one).
+    pub timings: Vec<Choice>,
+    /// ⑲ (%) as typed.
+    pub improvement_percent: String,
     /// 原因医薬品 as typed.
     pub causing: String,
 }
@@ -90,6 +96,15 @@ impl StatusForm {
                 true,
             ),
             month: input.resolution_month.clone(),
+            note: input.resolution_note.clone(),
+            timings: choices(
+                ImprovementTiming::ALL,
+                &input.improvement_timing,
+                ImprovementTiming::code,
+                |v| format!("{}．{}", v.code(), v.label_ja()),
+                true,
+            ),
+            improvement_percent: input.improvement_percent.clone(),
             causing: input.causing_product_code.clone(),
         }
     }
@@ -115,7 +130,17 @@ impl StatusForm {
                     .volume_status
                     .map(|v| v.code().to_owned())
                     .unwrap_or_default(),
-                ..StatusInput::default()
+                resolution_note: s.extra.resolution_note.clone().unwrap_or_default(),
+                improvement_timing: s
+                    .extra
+                    .improvement_timing
+                    .map(|t| t.code().to_owned())
+                    .unwrap_or_default(),
+                improvement_percent: s
+                    .extra
+                    .improvement_percent
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
             },
         );
         Self::new(code, &input)

@@ -442,7 +442,7 @@ async fn status_reports(
             let volume_status = r
                 .volume_status
                 .as_deref()
-                .map(|v| VolumeStatus::from_code(v).ok_or_else(|| bad("⑯", v)))
+                .map(|v| VolumeStatus::from_code(v).ok_or_else(|| bad("⑰", v)))
                 .transpose()?;
             Ok(StatusReportLink {
                 receipt_number: r.receipt_number,

@@ -141,7 +141,7 @@ pub fn draw(
             charts::bars("出荷対応の状況（⑫）", &bars(&dashboard.shipping), format)
         }
         ChartName::Reasons => charts::bars(
-            "限定出荷・供給停止の理由（⑬）",
+            "限定出荷・供給停止の理由（⑭）",
             &bars(&dashboard.reasons),
             format,
         ),

@@ -39,11 +39,11 @@ pub fn write(dashboard: &Dashboard, font: Option<&Path>) -> Result<Vec<u8>, Serv
         ),
         tables: vec![
             counts_table("出荷対応の状況（⑫）", &dashboard.shipping),
-            counts_table("出荷量の状況（⑯）", &dashboard.volume),
+            counts_table("出荷量の状況（⑰）", &dashboard.volume),
             breakdown_table("製品区分別", &dashboard.by_class),
             breakdown_table("薬剤区分別", &dashboard.by_category),
             counts_table(
-                "限定出荷・供給停止の理由（⑬、割合は限定出荷・供給停止の品目に対して）",
+                "限定出荷・供給停止の理由（⑭、割合は限定出荷・供給停止の品目に対して）",
                 &dashboard.reasons,
             ),
         ],

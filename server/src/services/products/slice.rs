@@ -117,7 +117,7 @@ impl Pick {
             Self::Limited => "限定出荷（⑫ 2〜4）".to_owned(),
             Self::Short => "限定出荷・供給停止（⑫ 2〜5）".to_owned(),
             Self::Unreported => "未報告".to_owned(),
-            Self::Volume(v) => format!("⑯ {}", v.label_ja()),
+            Self::Volume(v) => format!("⑰ {}", v.label_ja()),
             Self::Reason(g) => format!("理由が「{}」の限定出荷・供給停止", g.label_ja()),
             Self::StableSupply(c) => format!("（重要）供給確保医薬品 {c} で通常出荷以外"),
             Self::CausedBy(code) => format!("{code} の影響による限定出荷（⑫ 3）"),

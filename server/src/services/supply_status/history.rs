@@ -161,14 +161,14 @@ impl StatusView {
         }
         if self.reason != before.reason {
             changes.push(format!(
-                "⑬ {} → {}",
+                "⑭ {} → {}",
                 label(before.reason, Reason::label_ja),
                 label(self.reason, Reason::label_ja)
             ));
         }
         if self.volume_status != before.volume_status {
             changes.push(format!(
-                "⑯ {} → {}",
+                "⑰ {} → {}",
                 label(before.volume_status, VolumeStatus::short_ja),
                 label(self.volume_status, VolumeStatus::short_ja)
             ));
@@ -184,7 +184,7 @@ impl StatusView {
                 )
             };
             changes.push(format!(
-                "⑭⑮ {} → {}",
+                "⑮ {} → {}",
                 show(before.resolution_outlook, &before.resolution_month),
                 show(self.resolution_outlook, &self.resolution_month)
             ));
@@ -315,8 +315,8 @@ mod tests {
             after.changes_since(&before),
             vec![
                 "⑫ 通常出荷 → 限定出荷（自社の事情）".to_owned(),
-                "⑬ （空欄） → 製造トラブル".to_owned(),
-                "⑯ A 通常 → B 減少".to_owned(),
+                "⑭ （空欄） → 製造トラブル".to_owned(),
+                "⑰ A 通常 → B 減少".to_owned(),
             ]
         );
         assert!(after.changes_since(&after).is_empty());
