@@ -3,6 +3,7 @@
 //! carrying the forecast's figure to the makers it names.
 
 pub mod backtest;
+pub mod daily_list;
 pub mod dispensing;
 pub mod runs;
 pub mod signals;
