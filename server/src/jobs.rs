@@ -160,8 +160,9 @@ impl Job {
             }
             Self::KnockOnForecast => {
                 let s = early_warning::runs::run(db, Trigger::Nightly, now).await?;
+                let listed = early_warning::daily_list::store_day(db, now).await?;
                 Ok(format!(
-                    "波及予測: 供給減の群 {}、次に不足しそうな品目 {}件（追加 {}・解除 {}）、通知 {}件",
+                    "波及予測: 供給減の群 {}、次に不足しそうな品目 {}件（追加 {}・解除 {}）、通知 {}件。早期警戒リスト {listed}件を保存しました",
                     s.groups, s.likely_next, s.added, s.removed, s.mailed
                 ))
             }

@@ -46,6 +46,16 @@ async fn the_ministry_sees_who_goes_short_next_and_the_arithmetic_behind_it() ->
         .click()
         .await?;
     browser.wait_for("#likely-next").await?;
+    // The day's early-warning list carries the shipment-based forecast with its reason.
+    let day_list = c
+        .find(Locator::Css("#early-warning-list"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        day_list.contains("6241013F2020") && day_list.contains("出荷量に基づく波及予測"),
+        "{day_list}"
+    );
     let rows = c.find_all(Locator::Css("#likely-next tbody tr")).await?;
     assert_eq!(rows.len(), 2, "both takers of the stopped product's volume");
     let first = rows[0].text().await?;

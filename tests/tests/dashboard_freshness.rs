@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use sea_orm::{ActiveModelTrait, Set};
-use supplywatch::db::entity::forecast_run;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use supplywatch::db::entity::{early_warning, product};
 use supplywatch::services::dashboard::VERSION_TTL;
 use supplywatch_tests::{TestApp, backends};
 
@@ -29,19 +29,31 @@ async fn another_instances_write_shows_on_the_dashboard_within_the_version_ttl()
     for backend in backends()? {
         let app = TestApp::spawn(&backend).await?;
         app.log_in_session("ministry@demo.example").await?;
-        // The demo's first forecast run lists two products.
-        assert_eq!(likely_next_on_dashboard(&app).await?, "2");
-        forecast_run::ActiveModel {
-            trigger: Set(supplywatch::domain::forecast::Trigger::Nightly),
+        // The demo's first early-warning list.
+        let stored = early_warning::Entity::find().all(&app.db).await?;
+        assert!(stored.len() >= 2, "the demo's list: {}", stored.len());
+        assert_eq!(
+            likely_next_on_dashboard(&app).await?,
+            stored.len().to_string()
+        );
+        // Another instance stores tomorrow's list of one drug.
+        let any = product::Entity::find()
+            .one(&app.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no product"))?;
+        early_warning::ActiveModel {
+            day: Set(stored[0].day + chrono::Days::new(1)),
+            product_id: Set(any.id),
+            rank: Set(1),
+            score: Set(1.0),
+            reasons: Set("理由".into()),
             computed_at: Set(chrono::Utc::now()),
-            groups: Set(1),
-            likely_next: Set(0),
             ..Default::default()
         }
         .insert(&app.db)
         .await?;
         tokio::time::sleep(VERSION_TTL + Duration::from_millis(100)).await;
-        assert_eq!(likely_next_on_dashboard(&app).await?, "0");
+        assert_eq!(likely_next_on_dashboard(&app).await?, "1");
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Subcommands of the `supplywatch` binary. Each opens the database, migrates, and calls a service.
 
+mod backtest;
 mod backup;
 mod import;
 mod seed;
@@ -86,6 +87,24 @@ enum Command {
     /// Check a restored database against its backup's manifest (integrity, row counts,
     /// report checksums).
     Verify,
+    /// Replay real history through the early-warning forecast: start from an edition of the
+    /// ministry's list, apply the recorded changes day by day, and write each day's warnings
+    /// (`date,yj_code,score,reasons`) using only what was known that day.
+    BacktestForecast {
+        /// An edition of 「医療用医薬品供給状況」 (XLSX or CSV).
+        #[arg(long)]
+        list: PathBuf,
+        /// The changes of ⑫ (`date,yj_code,field,from_value,to_value,change_kind,…`); those
+        /// dated on or before the edition are undone first and replayed.
+        #[arg(long)]
+        transitions: PathBuf,
+        /// The CSV to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Days a move into 限定出荷 counts as fresh (twice that as fading).
+        #[arg(long, default_value_t = supplywatch::domain::forecast::knock_on_list::HORIZON_DAYS)]
+        horizon: u32,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -164,6 +183,12 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Backup { out } => return backup::create(&settings, out).await,
         Command::Restore { from } => return backup::restore(&settings, from).await,
         Command::Verify => return backup::verify(&settings).await,
+        Command::BacktestForecast {
+            list,
+            transitions,
+            out,
+            horizon,
+        } => return backtest::run(list, transitions, out, *horizon, &settings.table_limits).await,
         _ => {}
     }
     let db = supplywatch::db::connect(&settings.database_url)
@@ -227,7 +252,10 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             .await
             .map(|_| ()),
         Command::User { what } => users::run(&db, what).await,
-        Command::Backup { .. } | Command::Restore { .. } | Command::Verify => {
+        Command::Backup { .. }
+        | Command::Restore { .. }
+        | Command::Verify
+        | Command::BacktestForecast { .. } => {
             unreachable!("handled before the database is opened")
         }
     }

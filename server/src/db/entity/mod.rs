@@ -41,6 +41,7 @@ pub mod substitute_request;
 pub mod substitute_response;
 // Early warning.
 pub mod dispensing_count;
+pub mod early_warning;
 pub mod forecast_item;
 pub mod forecast_run;
 pub mod forecast_subscription;

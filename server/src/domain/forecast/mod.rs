@@ -16,6 +16,8 @@
 //! Both Y and Z are listed, short from 4 weeks on (no stock declared). Had Z answered "3.0 か月の
 //! 在庫", its 3,000 spare packages would cover 150 a month for 20 months: not within the horizon.
 
+pub mod knock_on_list;
+pub mod replay;
 #[cfg(test)]
 mod tests;
 

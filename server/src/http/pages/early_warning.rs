@@ -16,7 +16,7 @@ use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::paths;
 use crate::services::early_warning::{
-    self, GroupSignals, LikelyNext, MemberSignals, runs, subscriptions,
+    self, GroupSignals, LikelyNext, MemberSignals, daily_list, runs, subscriptions,
 };
 
 /// `1234567` → `1,234,567`.
@@ -275,6 +275,27 @@ impl From<&LikelyNext> for LikelyRow {
     }
 }
 
+/// A row of the day's early-warning list.
+#[derive(Debug, Clone)]
+pub struct WarnedRow {
+    pub rank: i32,
+    pub code: String,
+    pub name: String,
+    pub maker: String,
+    pub score: String,
+    pub reasons: Vec<String>,
+}
+
+/// A hit: a warned drug that later moved into ③.
+#[derive(Debug, Clone)]
+pub struct HitRow {
+    pub code: String,
+    pub name: String,
+    pub warned_on: String,
+    pub moved_on: String,
+    pub lead_days: i64,
+}
+
 /// `/early-warning`.
 #[derive(Template)]
 #[template(path = "early_warning/index.html")]
@@ -286,6 +307,11 @@ pub struct EarlyWarningPage {
     rows: Vec<LikelyRow>,
     subscribed: bool,
     horizon_weeks: u64,
+    list_day: Option<String>,
+    warned: Vec<WarnedRow>,
+    record_since: Option<String>,
+    record_warned: usize,
+    hits: Vec<HitRow>,
 }
 
 /// The "likely next" list of the newest run.
@@ -295,6 +321,12 @@ pub async fn show_early_warning(
 ) -> Result<HttpResponse, AppError> {
     let latest = runs::latest(&state.db).await.map_err(AppError::page)?;
     let subscribed = subscriptions::is_subscribed(&state.db, page.user.user_id)
+        .await
+        .map_err(AppError::page)?;
+    let day_list = daily_list::latest(&state.db)
+        .await
+        .map_err(AppError::page)?;
+    let record = daily_list::record(&state.db)
         .await
         .map_err(AppError::page)?;
     let (computed_at, groups, rows) = match &latest {
@@ -318,6 +350,33 @@ pub async fn show_early_warning(
         rows,
         subscribed,
         horizon_weeks: HORIZON_WEEKS,
+        list_day: day_list.as_ref().map(|l| l.day.to_string()),
+        warned: day_list.map_or_else(Vec::new, |l| {
+            l.rows
+                .iter()
+                .map(|w| WarnedRow {
+                    rank: w.rank,
+                    code: w.code.clone(),
+                    name: w.name.clone(),
+                    maker: w.maker.clone().unwrap_or_default(),
+                    score: daily_list::score_text(w),
+                    reasons: w.reasons.clone(),
+                })
+                .collect()
+        }),
+        record_since: record.since.map(|d| d.to_string()),
+        record_warned: record.warned,
+        hits: record
+            .hits
+            .iter()
+            .map(|h| HitRow {
+                code: h.code.clone(),
+                name: h.name.clone(),
+                warned_on: h.warned_on.to_string(),
+                moved_on: h.moved_on.to_string(),
+                lead_days: (h.moved_on - h.warned_on).num_days(),
+            })
+            .collect(),
     })
 }
 
@@ -340,7 +399,11 @@ pub async fn create_run(
     state: web::Data<AppState>,
     _form: PageForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    runs::run(&state.db, Trigger::OnDemand, chrono::Utc::now())
+    let now = chrono::Utc::now();
+    runs::run(&state.db, Trigger::OnDemand, now)
+        .await
+        .map_err(AppError::page)?;
+    daily_list::store_day(&state.db, now)
         .await
         .map_err(AppError::page)?;
     Ok(see_other(paths::EARLY_WARNING))

@@ -12,8 +12,8 @@ use crate::db::entity::{dispensing_count, product, shipment};
 use crate::domain::forecast::Trigger;
 use crate::domain::uploads::{ShipmentKind, UploadKind};
 use crate::services::allocation::uploads;
-use crate::services::early_warning::runs;
 use crate::services::early_warning::weeks::{week_key, weeks_before};
+use crate::services::early_warning::{daily_list, runs};
 use crate::services::{DbContext, ServiceError};
 
 /// Loads the data inside the demo's transaction, then runs the forecast once.
@@ -95,5 +95,6 @@ pub async fn load(
         .await
         .context("Failed to store demo dispensing counts")?;
     runs::run_in(txn, Trigger::Nightly, now).await?;
+    daily_list::store_day(txn, now).await?;
     Ok(())
 }

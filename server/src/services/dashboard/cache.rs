@@ -53,7 +53,7 @@ impl Key {
 
 /// Newest ids of reports, products, imports, cases, case steps, and the trend's week count.
 pub(crate) async fn version(db: &impl ConnectionTrait) -> Result<Vec<i64>, ServiceError> {
-    const PROBES: [&str; 10] = [
+    const PROBES: [&str; 11] = [
         "(SELECT CAST(MAX(id) AS BIGINT) FROM supply_status_reports)",
         "(SELECT CAST(MAX(id) AS BIGINT) FROM products)",
         "(SELECT CAST(MAX(id) AS BIGINT) FROM price_list_imports)",
@@ -64,6 +64,7 @@ pub(crate) async fn version(db: &impl ConnectionTrait) -> Result<Vec<i64>, Servi
         "(SELECT CAST(MAX(id) AS BIGINT) FROM substitute_requests)",
         "(SELECT CAST(MAX(id) AS BIGINT) FROM substitute_responses)",
         "(SELECT CAST(MAX(id) AS BIGINT) FROM forecast_runs)",
+        "(SELECT CAST(MAX(id) AS BIGINT) FROM early_warnings)",
     ];
     let mut statement = Query::select();
     for probe in PROBES {

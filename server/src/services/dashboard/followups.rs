@@ -144,34 +144,28 @@ pub(super) async fn dashboard(
     })
 }
 
-/// The newest run's count and its first rows.
+/// The newest early-warning list's length and its first rows with their strongest reason
+/// (a reason resting on a confidential report never names its source: the dashboard is also
+/// the admin's).
 async fn likely_next(
     db: &impl ConnectionTrait,
 ) -> Result<Option<(SeamTile, Vec<SeamItem>)>, ServiceError> {
-    let Some((run, rows)) = early_warning::runs::latest(db).await? else {
+    let Some(list) = early_warning::daily_list::latest(db).await? else {
         return Ok(None);
     };
     let tile = SeamTile {
-        label: "次に不足しそうな品目（波及予測）".into(),
-        value: u64::try_from(run.likely_next).unwrap_or(0),
+        label: "次に不足しそうな品目（早期警戒）".into(),
+        value: list.rows.len() as u64,
         href: paths::EARLY_WARNING.into(),
     };
-    let items = rows
+    let items = list
+        .rows
         .iter()
         .take(LIKELY_LISTED)
-        .map(|r| SeamItem {
-            title: r.name.clone(),
-            // The dashboard is also the admin's: a forecast resting on a confidential report
-            // does not name its source here.
-            detail: if r.item.confidential {
-                format!("月 {} 包装の不足見込み", r.item.shortfall)
-            } else {
-                format!(
-                    "{}の影響で月 {} 包装の不足見込み",
-                    r.source_name, r.item.shortfall
-                )
-            },
-            href: paths::product(&r.code),
+        .map(|w| SeamItem {
+            title: w.name.clone(),
+            detail: w.reasons.first().cloned().unwrap_or_default(),
+            href: paths::product(&w.code),
         })
         .collect();
     Ok(Some((tile, items)))

@@ -2,6 +2,8 @@
 //! knock-on forecast of who goes short next, its runs and subscriptions, and information requests
 //! carrying the forecast's figure to the makers it names.
 
+pub mod backtest;
+pub mod daily_list;
 pub mod dispensing;
 pub mod runs;
 pub mod signals;
