@@ -34,6 +34,37 @@ pub const DASHBOARD: &str = "/dashboard";
 /// The administrator's outbox.
 pub const ADMIN_OUTBOX: &str = "/admin/outbox";
 
+/// A drug's public page.
+pub const PUBLIC_PRODUCT: &str = "/public/products/{code}";
+/// A drug's Atom feed.
+pub const PUBLIC_PRODUCT_FEED: &str = "/public/products/{code}/feed.atom";
+/// The newest changes of every drug, as Atom.
+pub const PUBLIC_CHANGES_FEED: &str = "/public/changes.atom";
+/// The confirmation link of a subscription (`?t=` its token).
+pub const SUBSCRIPTION_CONFIRM: &str = "/public/subscriptions/confirm";
+/// The unsubscribe link (`?t=` one or more tokens joined by `.`); POST unsubscribes at once.
+pub const SUBSCRIPTION_UNSUBSCRIBE: &str = "/public/subscriptions/unsubscribe";
+
+/// A drug's public page.
+pub fn public_product(code: &str) -> String {
+    fill(PUBLIC_PRODUCT, &[&code])
+}
+
+/// A drug's Atom feed.
+pub fn public_product_feed(code: &str) -> String {
+    fill(PUBLIC_PRODUCT_FEED, &[&code])
+}
+
+/// The confirmation link of the subscription with `token`.
+pub fn subscription_confirm(token: &str) -> String {
+    format!("{SUBSCRIPTION_CONFIRM}?t={token}")
+}
+
+/// The unsubscribe link of the subscriptions with `tokens`.
+pub fn subscription_unsubscribe(tokens: &[&str]) -> String {
+    format!("{SUBSCRIPTION_UNSUBSCRIBE}?t={}", tokens.join("."))
+}
+
 /// One product's page.
 pub fn product(code: &str) -> String {
     fill(PRODUCT, &[&code])

@@ -27,6 +27,10 @@ pub struct ReceivedMail {
     pub message_id: String,
     /// The MIME type of the whole message.
     pub content_type: String,
+    /// `List-Unsubscribe` (RFC 2369), empty when absent.
+    pub list_unsubscribe: String,
+    /// `List-Unsubscribe-Post` (RFC 8058), empty when absent.
+    pub list_unsubscribe_post: String,
 }
 
 /// A running aiosmtpd with its Maildir.
@@ -137,7 +141,9 @@ for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:
     html = m.get_body(preferencelist=('html',))
     out.append({"to": str(m['to'] or ''), "subject": str(m['subject'] or ''),
                 "text": plain.get_content() if plain else '', "html": html.get_content() if html else '',
-                "message_id": str(m['message-id'] or ''), "content_type": m.get_content_type()})
+                "message_id": str(m['message-id'] or ''), "content_type": m.get_content_type(),
+                "list_unsubscribe": str(m['list-unsubscribe'] or ''),
+                "list_unsubscribe_post": str(m['list-unsubscribe-post'] or '')})
 print(json.dumps(out, ensure_ascii=False))
 "#;
 
@@ -166,6 +172,8 @@ pub async fn read_maildir(dir: &Path) -> anyhow::Result<Vec<ReceivedMail>> {
                 html: s("html"),
                 message_id: s("message_id"),
                 content_type: s("content_type"),
+                list_unsubscribe: s("list_unsubscribe"),
+                list_unsubscribe_post: s("list_unsubscribe_post"),
             }
         })
         .collect())

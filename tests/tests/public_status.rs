@@ -41,6 +41,7 @@ async fn the_public_status_needs_no_login_shows_reports_the_same_day_and_only_pu
                 "resolution_month",
                 "resolution_outlook",
                 "shipping_status",
+                "stable_supply_category",
                 "updated_on",
                 "volume_status"
             ],

@@ -63,6 +63,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(api::public::list_public_supply_status)
             .service(api::public::list_publications)
             .service(api::public::download_publication)
+            .service(api::subscriptions::create_public_subscription)
             .service(api::cases::create_supply_risk_report)
             .service(api::cases::list_supply_risk_reports)
             .service(api::cases::create_device_report)
@@ -220,8 +221,33 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .route("/public", web::get().to(pages::public::list_public_status))
     .route(
-        "/public/products/{code}",
+        paths::PUBLIC_PRODUCT,
         web::get().to(pages::public::show_public_product),
+    )
+    // Following a drug, and the feeds (issue 21).
+    .route(
+        "/public/products/{code}/subscriptions",
+        web::post().to(pages::public::create_subscription),
+    )
+    .route(
+        paths::PUBLIC_PRODUCT_FEED,
+        web::get().to(pages::public::show_product_feed),
+    )
+    .route(
+        paths::PUBLIC_CHANGES_FEED,
+        web::get().to(pages::public::show_changes_feed),
+    )
+    .route(
+        paths::SUBSCRIPTION_CONFIRM,
+        web::get().to(pages::public::confirm_subscription),
+    )
+    .route(
+        paths::SUBSCRIPTION_UNSUBSCRIBE,
+        web::get().to(pages::public::show_unsubscribe),
+    )
+    .route(
+        paths::SUBSCRIPTION_UNSUBSCRIBE,
+        web::post().to(pages::public::unsubscribe),
     )
     .route(
         "/public/publications",

@@ -116,6 +116,45 @@ pub struct Digest {
     pub items: Vec<MailContent>,
 }
 
+/// The confirmation asked of an address that wants to follow a drug (double opt-in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionConfirm {
+    /// The drug.
+    pub product: ProductLine,
+    /// Path of the confirmation link (carries the subscription's token).
+    pub confirm_path: String,
+    /// `immediate` or `daily_digest`, in Japanese.
+    pub delivery_ja: String,
+}
+
+/// A change of a followed drug's public status (⑫–⑰), to a confirmed subscriber.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// The drug.
+    pub product: ProductLine,
+    /// Its maker's name.
+    pub maker_name: String,
+    /// One line per column that changed (`⑫出荷対応の状況：通常出荷 → 供給停止`).
+    pub lines: Vec<String>,
+    /// ⑰ the day of the report.
+    pub reported_on: String,
+    /// Path of the drug's public page.
+    pub product_path: String,
+    /// Path of the one-click unsubscribe link (carries the subscription's token).
+    pub unsubscribe_path: String,
+    /// The subscription's token (a digest's unsubscribe link joins them).
+    pub token: String,
+}
+
+/// The day's changes of every drug an address follows with a daily digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusDigest {
+    /// The changes, oldest first.
+    pub items: Vec<StatusChange>,
+    /// Path that unsubscribes from every drug of the digest at once.
+    pub unsubscribe_path: String,
+}
+
 /// The content of an outbox message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -128,6 +167,12 @@ pub enum MailContent {
     Notice(Notice),
     /// The daily digest.
     Digest(Digest),
+    /// Confirm following a drug.
+    SubscriptionConfirm(SubscriptionConfirm),
+    /// A followed drug changed.
+    StatusChange(StatusChange),
+    /// A subscriber's daily digest of changes.
+    StatusDigest(StatusDigest),
 }
 
 /// A mail ready to send.
@@ -139,6 +184,9 @@ pub struct Rendered {
     pub text: String,
     /// HTML body.
     pub html: String,
+    /// The one-click unsubscribe address (RFC 8058): sent as `List-Unsubscribe` with
+    /// `List-Unsubscribe-Post`.
+    pub unsubscribe_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -183,6 +231,43 @@ struct NoticeText<'a> {
 struct NoticeHtml<'a> {
     m: &'a Notice,
     url: String,
+    subject: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/subscription_confirm.txt")]
+struct SubscriptionConfirmText<'a> {
+    m: &'a SubscriptionConfirm,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/subscription_confirm.html")]
+struct SubscriptionConfirmHtml<'a> {
+    m: &'a SubscriptionConfirm,
+    url: String,
+    subject: String,
+}
+
+/// One change as the subscriber's templates show it, links made whole.
+struct ChangeEntry<'a> {
+    m: &'a StatusChange,
+    page_url: String,
+    unsubscribe_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/status_change.txt")]
+struct StatusChangeText<'a> {
+    entries: &'a [ChangeEntry<'a>],
+    unsubscribe_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/status_change.html")]
+struct StatusChangeHtml<'a> {
+    entries: &'a [ChangeEntry<'a>],
+    unsubscribe_url: &'a str,
     subject: String,
 }
 
@@ -245,6 +330,9 @@ impl MailContent {
             Self::Request(_) => "information_request",
             Self::Notice(_) => "notice",
             Self::Digest(_) => "digest",
+            Self::SubscriptionConfirm(_) => "subscription_confirm",
+            Self::StatusChange(_) => "status_change",
+            Self::StatusDigest(_) => "status_digest",
         }
     }
 
@@ -264,6 +352,16 @@ impl MailContent {
             ),
             Self::Notice(m) => m.subject.clone(),
             Self::Digest(m) => format!("【SupplyWatch】本日のお知らせ（{}件）", m.items.len()),
+            Self::SubscriptionConfirm(m) => format!(
+                "【SupplyWatch】供給状況のお知らせの登録確認：{}",
+                m.product.name
+            ),
+            Self::StatusChange(m) => {
+                format!("【SupplyWatch】供給状況が変わりました：{}", m.product.name)
+            }
+            Self::StatusDigest(m) => {
+                format!("【SupplyWatch】本日の供給状況の変更（{}件）", m.items.len())
+            }
         }
     }
 
@@ -272,7 +370,9 @@ impl MailContent {
             Self::HeadsUp(m) => &m.link_path,
             Self::Request(m) => &m.link_path,
             Self::Notice(m) => &m.link_path,
-            Self::Digest(_) => "/",
+            Self::Digest(_) | Self::StatusDigest(_) => "/",
+            Self::SubscriptionConfirm(m) => &m.confirm_path,
+            Self::StatusChange(m) => &m.product_path,
         }
     }
 
@@ -282,7 +382,8 @@ impl MailContent {
             Self::HeadsUp(m) => m.changes(),
             Self::Request(m) => vec![format!("{}（{}）", m.product.name, m.product.code)],
             Self::Notice(m) => m.lines.clone(),
-            Self::Digest(_) => Vec::new(),
+            Self::StatusChange(m) => m.lines.clone(),
+            Self::Digest(_) | Self::SubscriptionConfirm(_) | Self::StatusDigest(_) => Vec::new(),
         }
     }
 
@@ -290,7 +391,27 @@ impl MailContent {
     pub fn render(&self, base_url: &str) -> Result<Rendered, askama::Error> {
         let subject = self.subject();
         let url = format!("{base_url}{}", self.link_path());
+        let mut unsubscribe_url = None;
         let (text, html) = match self {
+            Self::SubscriptionConfirm(m) => confirm_bodies(m, url, &subject)?,
+            Self::StatusChange(m) => {
+                let (text, html, all) = change_bodies(
+                    &[change_entry(m, base_url)],
+                    &m.unsubscribe_path,
+                    base_url,
+                    &subject,
+                )?;
+                unsubscribe_url = Some(all);
+                (text, html)
+            }
+            Self::StatusDigest(m) => {
+                let entries: Vec<ChangeEntry> =
+                    m.items.iter().map(|c| change_entry(c, base_url)).collect();
+                let (text, html, all) =
+                    change_bodies(&entries, &m.unsubscribe_path, base_url, &subject)?;
+                unsubscribe_url = Some(all);
+                (text, html)
+            }
             Self::HeadsUp(m) => (
                 HeadsUpText {
                     m,
@@ -359,8 +480,61 @@ impl MailContent {
             subject,
             text,
             html,
+            unsubscribe_url,
         })
     }
+}
+
+fn change_entry<'a>(m: &'a StatusChange, base_url: &str) -> ChangeEntry<'a> {
+    ChangeEntry {
+        m,
+        page_url: format!("{base_url}{}", m.product_path),
+        unsubscribe_url: format!("{base_url}{}", m.unsubscribe_path),
+    }
+}
+
+fn confirm_bodies(
+    m: &SubscriptionConfirm,
+    url: String,
+    subject: &str,
+) -> Result<(String, String), askama::Error> {
+    Ok((
+        SubscriptionConfirmText {
+            m,
+            url: url.clone(),
+        }
+        .render()?,
+        SubscriptionConfirmHtml {
+            m,
+            url,
+            subject: subject.to_owned(),
+        }
+        .render()?,
+    ))
+}
+
+/// Text, HTML and the whole unsubscribe address of a change mail or digest.
+fn change_bodies(
+    entries: &[ChangeEntry<'_>],
+    unsubscribe_path: &str,
+    base_url: &str,
+    subject: &str,
+) -> Result<(String, String, String), askama::Error> {
+    let all = format!("{base_url}{unsubscribe_path}");
+    Ok((
+        StatusChangeText {
+            entries,
+            unsubscribe_url: &all,
+        }
+        .render()?,
+        StatusChangeHtml {
+            entries,
+            unsubscribe_url: &all,
+            subject: subject.to_owned(),
+        }
+        .render()?,
+        all,
+    ))
 }
 
 #[cfg(test)]

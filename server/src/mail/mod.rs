@@ -7,6 +7,7 @@ mod relay;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
@@ -169,15 +170,30 @@ impl Mailer {
             .to_email
             .parse()
             .map_err(|_| MailError::Address(mail.to_email.clone()))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
-            .to(Mailbox::new(Some(mail.to_name.clone()), address))
+            .to(Mailbox::new(
+                Some(mail.to_name.clone()).filter(|n| !n.is_empty()),
+                address,
+            ))
             .subject(mail.rendered.subject.clone())
-            .message_id(Some(mail.message_id.clone()))
-            .multipart(MultiPart::alternative_plain_html(
-                mail.rendered.text.clone(),
-                mail.rendered.html.clone(),
-            ))?;
+            .message_id(Some(mail.message_id.clone()));
+        if let Some(url) = &mail.rendered.unsubscribe_url {
+            // RFC 2369 and RFC 8058: a mail client may unsubscribe with one POST to the URL.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = builder.multipart(MultiPart::alternative_plain_html(
+            mail.rendered.text.clone(),
+            mail.rendered.html.clone(),
+        ))?;
         match &self.backend {
             Backend::Smtp(relay) => {
                 relay.send(message.envelope(), &message.formatted()).await?;

@@ -93,7 +93,7 @@ async fn publish_on(
     if let Some(existing) = find_week(db, week).await? {
         return Ok((existing, false));
     }
-    let entries = public::all_matching(db, None).await?;
+    let entries = public::all_matching(db, None, None).await?;
     let previous = list(db).await?.first().map(|p| {
         p.published_at
             .with_timezone(&chrono_tz::Asia::Tokyo)

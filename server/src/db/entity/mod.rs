@@ -45,3 +45,6 @@ pub mod early_warning;
 pub mod forecast_item;
 pub mod forecast_run;
 pub mod forecast_subscription;
+// The public side: following a drug by e-mail.
+pub mod public_subscription;
+pub mod subscription_throttle;

@@ -16,6 +16,8 @@ mod m20261204_234000_accounts_security;
 mod m20261204_234500_create_invitations;
 mod m20261204_235900_create_health_probes_and_job_runs;
 mod m20261205_101500_create_early_warnings;
+mod m20261205_110000_fold_search_text;
+mod m20261205_111000_create_public_subscriptions;
 
 use sea_orm_migration::prelude::*;
 
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_234500_create_invitations::Migration),
             Box::new(m20261204_235900_create_health_probes_and_job_runs::Migration),
             Box::new(m20261205_101500_create_early_warnings::Migration),
+            Box::new(m20261205_110000_fold_search_text::Migration),
+            Box::new(m20261205_111000_create_public_subscriptions::Migration),
         ]
     }
 }

@@ -56,6 +56,11 @@ const ENUM_PROPERTIES: &[(&str, &str, &[&str])] = &[
         &["manufacturer", "wholesaler", "ministry", "association"],
     ),
     ("ProductBody", "kind", &["drug", "device", "ivd"]),
+    (
+        "CreateSubscription",
+        "delivery",
+        &["immediate", "daily_digest"],
+    ),
     ("AdminUserItem", "role", ROLES),
     ("InviteBody", "role", ROLES),
     ("UserChangeBody", "role", ROLES),

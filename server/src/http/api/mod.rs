@@ -11,6 +11,7 @@ pub mod contract;
 pub mod me;
 pub mod products;
 pub mod public;
+pub mod subscriptions;
 pub mod substitutes;
 pub mod supply_status;
 

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::domain::{Paging, ProductKind};
 use crate::http::error::AppError;
 use crate::http::{AppState, download};
+use crate::services::products::public_filter::{PublicFilter, RawPublicFilter};
 use crate::services::products::{self, ProductQuery, ProductSummary};
 use crate::services::publication::{self, PublicationSummary};
 use crate::services::supply_status::history::StatusView;
@@ -39,6 +40,29 @@ pub struct PublicStatusParams {
     pub per_page: Option<u64>,
     /// JSON only: 1-based page, with `per_page`.
     pub page: Option<u64>,
+    /// ⑫ codes `1`–`5`, several separated by commas (e.g. `2,3,4`).
+    pub status: Option<String>,
+    /// （重要）供給確保医薬品 category `A`, `B` or `C`, several separated by commas.
+    pub category: Option<String>,
+    /// Part of the maker's name (any width, hiragana or katakana).
+    pub maker: Option<String>,
+    /// Only drugs whose ⑫ or other columns changed on or after this day (`YYYY-MM-DD`).
+    pub changed_since: Option<String>,
+    /// `today`: only the rows marked `New` (本日の更新).
+    pub updated: Option<String>,
+}
+
+impl PublicStatusParams {
+    /// The filters of the query string.
+    pub fn filter(&self) -> Result<PublicFilter, ServiceError> {
+        PublicFilter::parse(&RawPublicFilter {
+            status: self.status.as_deref(),
+            category: self.category.as_deref(),
+            maker: self.maker.as_deref(),
+            changed_since: self.changed_since.as_deref(),
+            updated: self.updated.as_deref(),
+        })
+    }
 }
 
 /// One drug's public status.
@@ -64,6 +88,8 @@ pub struct PublicStatusItem {
     pub volume_status: Option<String>,
     /// ⑰ date of the latest report.
     pub updated_on: Option<String>,
+    /// （重要）供給確保医薬品 category (`A`, `B`, `C`), if any.
+    pub stable_supply_category: Option<String>,
 }
 
 /// The public status.
@@ -73,6 +99,8 @@ pub struct PublicStatusResponse {
     pub items: Vec<PublicStatusItem>,
     /// How many.
     pub total: usize,
+    /// The filters applied, as query-string pairs (empty: none).
+    pub filters: std::collections::BTreeMap<String, String>,
 }
 
 /// One weekly publication.
@@ -131,12 +159,25 @@ pub async fn list_public_supply_status(
     params: web::Query<PublicStatusParams>,
 ) -> Result<HttpResponse, AppError> {
     let format = params.format.unwrap_or_default();
+    let filter = params.filter()?;
+    let new_since = public::new_since(&state.db).await?;
+    let condition = if filter.is_empty() {
+        None
+    } else {
+        Some(filter.condition(&state.db, new_since).await?)
+    };
+    let filters: std::collections::BTreeMap<String, String> = filter
+        .query_pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
     if let (Format::Json, Some(per_page)) = (format, params.per_page) {
         let paging = Paging::parse(params.page, Some(per_page), 50, products::MAX_PER_PAGE)
             .map_err(|e| AppError::bad_request(e.message))?;
         let query = ProductQuery {
             q: params.q.clone(),
             kind: Some(ProductKind::Drug),
+            public: condition,
             page: paging.page(),
             per_page: paging.per_page(),
             ..ProductQuery::default()
@@ -145,9 +186,10 @@ pub async fn list_public_supply_status(
         return Ok(HttpResponse::Ok().json(PublicStatusResponse {
             total: usize::try_from(total).unwrap_or(usize::MAX),
             items: items.iter().map(summary_item).collect(),
+            filters,
         }));
     }
-    let entries = public::all_matching(&state.db, params.q.as_deref()).await?;
+    let entries = public::all_matching(&state.db, params.q.as_deref(), condition).await?;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Tokyo)
         .date_naive();
@@ -157,15 +199,19 @@ pub async fn list_public_supply_status(
             items: entries
                 .iter()
                 .map(|e| {
-                    item(
+                    let mut i = item(
                         &e.product.code,
                         &e.product.name,
                         e.product.ingredient.as_ref(),
                         e.product.maker_name.as_ref(),
                         e.status.as_ref(),
-                    )
+                    );
+                    i.stable_supply_category
+                        .clone_from(&e.product.stable_supply_category);
+                    i
                 })
                 .collect(),
+            filters,
         })),
         format => {
             let previous = publication::list(&state.db).await?.first().map(|p| {
@@ -293,17 +339,21 @@ fn item(
         resolution_month: s.and_then(|s| s.resolution_month.clone()),
         volume_status: s.and_then(|s| s.volume_status).map(|v| v.code().to_owned()),
         updated_on: s.map(|s| s.updated_on.to_string()),
+        stable_supply_category: None,
     }
 }
 
 fn summary_item(p: &ProductSummary) -> PublicStatusItem {
-    item(
+    let mut i = item(
         &p.code,
         &p.name,
         p.ingredient.as_ref(),
         p.maker_name.as_ref(),
         p.status.as_ref(),
-    )
+    );
+    i.stable_supply_category
+        .clone_from(&p.stable_supply_category);
+    i
 }
 
 fn publication_item(p: &PublicationSummary) -> PublicationItem {

@@ -1,5 +1,5 @@
 //! `GET /`: each role's home — the maker's and the wholesaler's to-dos, the cases an association
-//! supports; the ministry and operators go to the dashboard, visitors to the login page.
+//! supports; the ministry and operators go to the dashboard, visitors see the public search.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -88,14 +88,15 @@ fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// The home of whoever is logged in.
+/// The home of whoever is logged in; visitors get the public search.
 pub async fn show_home(
+    req: actix_web::HttpRequest,
     MaybePageUser(user): MaybePageUser,
     state: web::Data<AppState>,
     cache: web::Data<DashboardCache>,
 ) -> Result<HttpResponse, AppError> {
     let Some(page) = user else {
-        return Ok(see_other(paths::LOGIN));
+        return super::public_search::public_search(&req, Nav::default(), &state).await;
     };
     let now = chrono::Utc::now();
     let days = state.settings.case_overdue_days;

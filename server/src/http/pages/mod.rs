@@ -18,6 +18,7 @@ pub mod my_products;
 pub mod outbox;
 pub mod products;
 pub mod public;
+pub mod public_search;
 pub mod report_download;
 pub mod search;
 pub mod status_upload;

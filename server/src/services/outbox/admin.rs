@@ -11,6 +11,9 @@ use crate::db::entity::outbox_message::{self, Column as C};
 use crate::domain::alerts::{MAIL_ALERT_AFTER, attempts_failing_for};
 use crate::services::{DbContext, ServiceError};
 
+/// The kinds of mail sent to members of the public (subscribers of a drug).
+const PUBLIC_KINDS: [&str; 3] = ["subscription_confirm", "status_change", "status_digest"];
+
 /// A message as the admin page lists it.
 #[derive(Debug, Clone)]
 pub struct OutboxEntry {
@@ -61,8 +64,13 @@ pub async fn list(
         .into_iter()
         .map(|m| OutboxEntry {
             id: m.id,
+            // A member of the public who follows a drug is never named, not even to admins.
+            recipient: if m.organization_id.is_none() && PUBLIC_KINDS.contains(&m.kind.as_str()) {
+                "（一般の購読者）".to_owned()
+            } else {
+                format!("{} <{}>", m.recipient_name, m.recipient_email)
+            },
             kind: m.kind,
-            recipient: format!("{} <{}>", m.recipient_name, m.recipient_email),
             subject: m.subject,
             status: m.status,
             attempts: m.attempts,

@@ -1,5 +1,6 @@
 //! The daily digest: every message held for a contact who chose one mail a day is bundled into
-//! one digest message, queued like any other.
+//! one digest message, queued like any other; a public subscriber's held changes likewise, into
+//! a digest of changes with one link (and `List-Unsubscribe`) ending every subscription in it.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use sea_orm::{
 use super::{NewMessage, enqueue};
 use crate::db::entity::{organization, outbox_message};
 use crate::mail::MailContent;
-use crate::mail::content::Digest;
+use crate::mail::content::{Digest, StatusChange, StatusDigest};
 use crate::services::{DbContext, ServiceError};
 
 /// Bundles held messages per recipient; returns how many digests were queued. Idempotent: held
@@ -30,8 +31,15 @@ pub async fn send_daily_digests(
         .await
         .context("Failed to load held mail")?;
     let mut by_recipient: BTreeMap<String, Vec<outbox_message::Model>> = BTreeMap::new();
+    // A public subscriber's changes make a digest of their own, with the unsubscribe link.
+    let mut changes_by_recipient: BTreeMap<String, Vec<outbox_message::Model>> = BTreeMap::new();
     for row in held {
-        by_recipient
+        let bucket = if row.kind == "status_change" {
+            &mut changes_by_recipient
+        } else {
+            &mut by_recipient
+        };
+        bucket
             .entry(row.recipient_email.to_lowercase())
             .or_default()
             .push(row);
@@ -74,6 +82,7 @@ pub async fn send_daily_digests(
             }),
         });
     }
+    digests.extend(status_digests(&changes_by_recipient, &mut ids));
     let count = digests.len();
     enqueue(&txn, digests, now).await?;
     for chunk in ids.chunks(500) {
@@ -87,4 +96,40 @@ pub async fn send_daily_digests(
     }
     txn.commit().await.context("Failed to commit the digest")?;
     Ok(count)
+}
+
+/// One digest of changes per public subscriber; the rows' ids join `ids`.
+fn status_digests(
+    changes_by_recipient: &BTreeMap<String, Vec<outbox_message::Model>>,
+    ids: &mut Vec<i32>,
+) -> Vec<NewMessage> {
+    let mut digests = Vec::new();
+    for (email, rows) in changes_by_recipient {
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            continue;
+        };
+        let items: Vec<StatusChange> = rows
+            .iter()
+            .filter_map(|r| match serde_json::from_str(&r.payload) {
+                Ok(MailContent::StatusChange(change)) => Some(change),
+                _ => None,
+            })
+            .collect();
+        let mut tokens: Vec<&str> = items.iter().map(|c| c.token.as_str()).collect();
+        tokens.sort_unstable();
+        tokens.dedup();
+        ids.extend(rows.iter().map(|r| r.id));
+        digests.push(NewMessage {
+            idempotency_key: format!("status-digest:{email}:{}-{}", first.id, last.id),
+            organization_id: None,
+            recipient_name: String::new(),
+            recipient_email: first.recipient_email.clone(),
+            digest: false,
+            content: MailContent::StatusDigest(StatusDigest {
+                unsubscribe_path: crate::paths::subscription_unsubscribe(&tokens),
+                items,
+            }),
+        });
+    }
+    digests
 }

@@ -1,7 +1,9 @@
 //! The product master as users see it: search, detail with edition history and `substitutes`,
 //! and `slice`: the drugs behind a dashboard number, which filters the product list too.
 
+pub mod public_filter;
 pub mod reasons;
+pub mod related;
 pub mod slice;
 mod substitutes;
 
@@ -35,6 +37,8 @@ pub struct ProductQuery {
     pub shipping_status: Option<ShippingStatus>,
     /// Only the drugs behind a dashboard number (its filters and pick).
     pub slice: Option<slice::Slice>,
+    /// The public search's filters, already turned into a condition on `products`.
+    pub public: Option<Condition>,
     /// 1-based page.
     pub page: u64,
     /// Rows per page (1–200).
@@ -75,6 +79,8 @@ pub struct ProductSummary {
     pub product_class: Option<&'static str>,
     /// 薬価, as printed.
     pub price: Option<String>,
+    /// （重要）供給確保医薬品 category (A/B/C).
+    pub stable_supply_category: Option<String>,
     /// The current supply status (drugs with at least one report).
     pub status: Option<StatusView>,
 }
@@ -117,9 +123,9 @@ pub struct ProductDetail {
     pub maker_id: Option<i32>,
 }
 
-/// Lowers and half-widths text for matching, the same way on both sides.
+/// Folds text for matching, the same way on both sides (see [`crate::domain::search_fold`]).
 pub fn search_key(text: &str) -> String {
-    normalize_width(text).to_lowercase()
+    crate::domain::search_fold::fold(text)
 }
 
 /// The `search_text` stored for a product.
@@ -132,7 +138,7 @@ pub fn search_text(parts: &[Option<&str>]) -> String {
 pub(crate) fn condition(query: &ProductQuery) -> Condition {
     let mut condition = Condition::all();
     if let Some(q) = &query.q {
-        for word in search_key(q).split_whitespace() {
+        for word in crate::domain::search_fold::fold_words(q) {
             let escaped = word
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
@@ -162,6 +168,9 @@ pub(crate) fn condition(query: &ProductQuery) -> Condition {
     }
     if let Some(slice) = &query.slice {
         condition = condition.add(slice.condition());
+    }
+    if let Some(public) = &query.public {
+        condition = condition.add(public.clone());
     }
     condition
 }
@@ -316,6 +325,7 @@ fn summary(row: product::Model, status: Option<StatusView>) -> ProductSummary {
         category: row.category.map(|c| c.code().to_owned()),
         product_class: row.product_class.map(ProductClass::label_ja),
         price: row.price,
+        stable_supply_category: row.stable_supply_category,
         status,
     }
 }

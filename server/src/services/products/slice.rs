@@ -210,14 +210,17 @@ impl Filter {
             c = c.add(product::Column::MakerId.eq(maker));
         }
         if let Some(ingredient) = &self.ingredient {
-            let escaped = ingredient
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            c = c.add(
-                Expr::col((product::Entity, product::Column::Ingredient))
-                    .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-            );
+            // Matched like every search: folded, against the folded search column.
+            for word in crate::domain::search_fold::fold_words(ingredient) {
+                let escaped = word
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                c = c.add(
+                    Expr::col((product::Entity, product::Column::SearchText))
+                        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                );
+            }
         }
         c
     }

@@ -22,6 +22,7 @@ use super::accounts::UserContext;
 use super::allocation::{UploadOutcome, uploads};
 use super::audit::{self, Actor, AuditEntry};
 use super::products::search_text;
+use super::subscriptions::{self, StatusChanged};
 use super::supply_status::history::{self, StatusView};
 use super::supply_status::{self, Source};
 use super::{DbContext, ServiceError, receipts};
@@ -224,6 +225,19 @@ async fn file_reports(
         })
         .collect();
     supply_status::upsert_statuses(txn, statuses).await?;
+    // The drugs' public subscribers learn of each change of the edition.
+    let followed: Vec<StatusChanged> = changed
+        .iter()
+        .zip(&numbers)
+        .map(|((entry, product_id, _), number)| StatusChanged {
+            product_id: *product_id,
+            receipt_number: number,
+            previous: current.get(product_id),
+            status: &entry.status,
+            reported_on: edition,
+        })
+        .collect();
+    subscriptions::queue_change_mails(txn, &followed, now).await?;
     Ok(changed.len())
 }
 

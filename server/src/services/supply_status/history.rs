@@ -86,6 +86,29 @@ impl StatusView {
         })
     }
 
+    /// The view of a status about to be stored (reported on `on`), to compare with the current.
+    pub fn of_status(status: &crate::domain::supply_status::SupplyStatus, on: NaiveDate) -> Self {
+        Self {
+            shipping_status: status.shipping_status,
+            reason: status.reason,
+            causing_product_code: status
+                .causing_product_code
+                .as_ref()
+                .map(|c| c.as_str().to_owned()),
+            resolution_outlook: status.resolution_outlook,
+            resolution_month: status.resolution_month.map(|m| m.to_string()),
+            volume_status: status.volume_status,
+            updated_on: on,
+            extra: StatusExtra {
+                resolution_note: status.resolution_note.clone(),
+                improvement_timing: status.improvement_timing,
+                improvement_percent: status.improvement_percent.map(i32::from),
+                shipping_changed_on: None,
+                other_changed_on: None,
+            },
+        }
+    }
+
     fn with_extra(
         mut self,
         note: Option<&str>,

@@ -3,12 +3,14 @@
 //! is read here.
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use supplywatch_reports::ministry_list::ListRow;
 
 use super::history::{self, StatusView};
-use crate::db::entity::product;
+use crate::db::entity::{product, product_status, publication};
 use crate::domain::{DrugCategory, ProductClass, ProductKind};
+use crate::services::products::public_filter::NewSince;
 use crate::services::products::{self, ProductQuery};
 use crate::services::{DbContext, ServiceError};
 
@@ -21,14 +23,16 @@ pub struct PublicEntry {
     pub status: Option<StatusView>,
 }
 
-/// Every drug matching `q` (all drugs when blank), ordered by code.
+/// Every drug matching `q` (all drugs when blank) and the public filters, ordered by code.
 pub async fn all_matching(
     db: &impl ConnectionTrait,
     q: Option<&str>,
+    public: Option<Condition>,
 ) -> Result<Vec<PublicEntry>, ServiceError> {
     let query = ProductQuery {
         q: q.map(str::to_owned).filter(|q| !q.trim().is_empty()),
         kind: Some(ProductKind::Drug),
+        public,
         ..ProductQuery::default()
     };
     let rows = product::Entity::find()
@@ -46,6 +50,31 @@ pub async fn all_matching(
             PublicEntry { product, status }
         })
         .collect())
+}
+
+/// Which rows are `New` now: reported after the day (Japan) of the latest publication, or on
+/// the latest report day before any publication; `None` before any report.
+pub async fn new_since(db: &impl ConnectionTrait) -> Result<Option<NewSince>, ServiceError> {
+    let published = publication::Entity::find()
+        .order_by_desc(publication::Column::PublishedAt)
+        .one(db)
+        .await
+        .context("Failed to read the latest publication")?;
+    if let Some(p) = published {
+        return Ok(Some(NewSince::After(
+            p.published_at
+                .with_timezone(&chrono_tz::Asia::Tokyo)
+                .date_naive(),
+        )));
+    }
+    let latest: Option<Option<NaiveDate>> = product_status::Entity::find()
+        .select_only()
+        .expr(Expr::col(product_status::Column::UpdatedOn).max())
+        .into_tuple()
+        .one(db)
+        .await
+        .context("Failed to read the latest report day")?;
+    Ok(latest.flatten().map(NewSince::On))
 }
 
 /// For each entry, whether its ⑫–⑳ changed since the publication of `previous` (a day in

@@ -18,6 +18,7 @@ use crate::domain::supply_status::SupplyStatus;
 use crate::services::accounts::UserContext;
 use crate::services::alerts::{self, Filed};
 use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::subscriptions::{self, StatusChanged};
 use crate::services::{DbContext, ServiceError, receipts};
 
 /// Rows per insert statement.
@@ -71,17 +72,13 @@ pub(super) async fn apply(
             .context("Failed to store supply status reports")?;
     }
     let filed_ids = report_ids(&txn, &numbers).await?;
-    // The heads-up to substitute makers joins this transaction: no report without its mail.
-    let filed: Vec<Filed> = rows
-        .iter()
-        .zip(&numbers)
-        .map(|(row, number)| Filed {
-            product: &row.product,
-            status: &row.status,
-            receipt_number: number,
-        })
-        .collect();
-    alerts::queue_heads_ups(&txn, &user.organization, &filed, reported_on, now).await?;
+    let filed = Filing {
+        rows: &rows,
+        numbers: &numbers,
+        previous: &previous,
+        reported_on,
+    };
+    filed.queue_mails(&txn, user, now).await?;
     let statuses: Vec<product_status::ActiveModel> = rows
         .iter()
         .zip(&numbers)
@@ -129,6 +126,51 @@ pub(super) async fn apply(
             reported_on,
         })
         .collect())
+}
+
+/// The reports of one filing, with their receipt numbers and the statuses they follow.
+struct Filing<'a> {
+    rows: &'a [CheckedRow],
+    numbers: &'a [String],
+    previous: &'a HashMap<i32, StatusView>,
+    reported_on: NaiveDate,
+}
+
+impl Filing<'_> {
+    /// Queues the mails the filing causes, in its own transaction (no report without its mail):
+    /// the heads-up to substitute makers and the change mail to the drugs' public subscribers.
+    async fn queue_mails(
+        &self,
+        txn: &impl ConnectionTrait,
+        user: &UserContext,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let filed: Vec<Filed> = self
+            .rows
+            .iter()
+            .zip(self.numbers)
+            .map(|(row, number)| Filed {
+                product: &row.product,
+                status: &row.status,
+                receipt_number: number,
+            })
+            .collect();
+        alerts::queue_heads_ups(txn, &user.organization, &filed, self.reported_on, now).await?;
+        let followed: Vec<StatusChanged> = self
+            .rows
+            .iter()
+            .zip(self.numbers)
+            .map(|(row, number)| StatusChanged {
+                product_id: row.product.id,
+                receipt_number: number,
+                previous: self.previous.get(&row.product.id),
+                status: &row.status,
+                reported_on: self.reported_on,
+            })
+            .collect();
+        subscriptions::queue_change_mails(txn, &followed, now).await?;
+        Ok(())
+    }
 }
 
 /// ⑬ and ⑳ of a report: the day ⑫, and the day anything else, last changed.
