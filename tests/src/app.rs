@@ -245,7 +245,8 @@ impl TestApp {
             ("csrf_token", &page[start..end]),
             ("next", "/"),
         ];
-        let response = patiently(|| self.client.post(self.url("/login")).form(&form).send()).await?;
+        let response =
+            patiently(|| self.client.post(self.url("/login")).form(&form).send()).await?;
         anyhow::ensure!(
             response.status() == StatusCode::SEE_OTHER,
             "login of {email} gave {}",

@@ -314,6 +314,16 @@ pub async fn user_id_by_email(db: &impl ConnectionTrait, email: &str) -> Result<
         .ok_or_else(|| ServiceError::NotFound(format!("利用者 {email} は存在しません")))
 }
 
+/// The name of organisation `id`, or 404.
+pub async fn organization_name(db: &impl ConnectionTrait, id: i32) -> Result<String, ServiceError> {
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("Failed to look up the organisation")?
+        .map(|org| org.name)
+        .ok_or_else(|| ServiceError::NotFound(format!("組織 {id} は存在しません")))
+}
+
 /// Every organisation, by kind and name.
 pub async fn all_organizations(
     db: &impl ConnectionTrait,
