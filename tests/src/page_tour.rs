@@ -287,14 +287,14 @@ async fn act(browser: &Browser, action: Action) -> anyhow::Result<()> {
         }
         Action::UploadBadStatusFile => {
             let file = temp_file(
-                "status.csv",
-                "product_code,shipping_status,reason\n2171022F5180,9,x\nABC,1,\n",
+                "状況報告.csv",
+                "product_code,shipping_status,reason\n2171022F5180,9,8\n1234,1,\n",
             )?;
             upload(browser, &file).await?;
             browser.wait_for("main table").await?;
         }
         Action::UploadBadShipmentsFile => {
-            let file = temp_file("shipments.csv", "month,product_code,quantity\nx,y,z\n")?;
+            let file = temp_file("出荷数量.csv", "month,product_code,quantity\nx,y,z\n")?;
             upload(browser, &file).await?;
             browser.wait_for("main .alert-error, main table").await?;
         }

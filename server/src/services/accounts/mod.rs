@@ -149,7 +149,7 @@ pub async fn create_organization(
         actor,
         action: "organization.create",
         target: format!("organization:{}", org.id),
-        detail: Some(format!("{} {}", new.kind.code(), org.name)),
+        detail: Some(format!("{} {}", new.kind.label_ja(), org.name)),
         success: true,
     };
     audit::record(db, entry, now).await?;
