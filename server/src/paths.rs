@@ -31,6 +31,8 @@ pub const ALLOCATION_PLAN: &str = "/allocation-plans/{id}";
 pub const EARLY_WARNING: &str = "/early-warning";
 /// The ministry's dashboard.
 pub const DASHBOARD: &str = "/dashboard";
+/// The administrator's users (its home).
+pub const ADMIN_USERS: &str = "/admin/users";
 /// The administrator's outbox.
 pub const ADMIN_OUTBOX: &str = "/admin/outbox";
 

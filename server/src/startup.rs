@@ -53,6 +53,7 @@ impl Application {
                 .wrap(middleware::from_fn(http::guards::body_deadlines))
                 .wrap(TracingLogger::default())
                 .configure(http::extractor_errors)
+                .default_service(web::to(http::show_not_found))
                 .route("/api/openapi.json", api::openapi_json(&document))
         })
         .listen(listener)?

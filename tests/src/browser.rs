@@ -143,6 +143,40 @@ impl Browser {
         Ok(())
     }
 
+    /// Sizes the window so that the page's viewport is `width`×`height` CSS pixels (the window
+    /// includes the browser's frame).
+    pub async fn set_viewport(&self, width: u32, height: u32) -> anyhow::Result<()> {
+        let c = &self.client;
+        c.set_window_size(width, height).await?;
+        let inner = c
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .await?;
+        let frame = |i: usize, want: u32| {
+            let got = u32::try_from(inner[i].as_u64().unwrap_or(u64::from(want))).unwrap_or(want);
+            want + want.saturating_sub(got)
+        };
+        c.set_window_size(frame(0, width), frame(1, height)).await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        Ok(())
+    }
+
+    /// When the page is wider than the window (it scrolls sideways): its width, the window's and
+    /// the first elements sticking out that no scrolling box clips.
+    pub async fn sideways_overflow(&self) -> anyhow::Result<Option<String>> {
+        let found = self
+            .client
+            .execute(
+                "const clipped = e => { for (let p = e.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'hidden' || o === 'scroll') return true; } return false; };
+                 const scroll = document.documentElement.scrollWidth, inner = window.innerWidth;
+                 if (scroll <= inner) return null;
+                 const culprits = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > inner + 1 && !clipped(e)).slice(0, 6).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/\\s+/g, '.') : '') + ' (' + Math.round(e.getBoundingClientRect().right) + 'px)').join(', ');
+                 return scroll + 'px wide in a ' + inner + 'px window: ' + culprits;",
+                vec![],
+            )
+            .await?;
+        Ok(found.as_str().map(str::to_owned))
+    }
+
     /// Ends the WebDriver session.
     pub async fn close(self) -> anyhow::Result<()> {
         self.client.close().await?;

@@ -3,10 +3,12 @@
 //! HTTP and in a real headless Chromium.
 
 pub mod app;
+pub mod axe;
 pub mod backends;
 pub mod bench;
 pub mod browser;
 pub mod hostile;
+pub mod page_tour;
 pub mod python_tools;
 pub mod shared_data;
 pub mod smtp;

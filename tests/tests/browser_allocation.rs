@@ -197,8 +197,8 @@ async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share
     let rows = c.find_all(Locator::Css("#wholesalers tbody tr")).await?;
     assert_eq!(rows.len(), 2, "both demo wholesalers");
     let figures = c.find(Locator::Css("#plan-figures")).await?.text().await?;
-    // P = 300 + 120, B = 460 + 140: r = 420 / 600.
-    assert!(figures.contains("0.7000"), "{figures}");
+    // P = 300 + 120, B = 460 + 140: r = 420 / 600, shown as a percentage.
+    assert!(figures.contains("70.0%"), "{figures}");
     browser.screenshot("allocation-ministry-plan").await?;
     browser.close().await
 }

@@ -227,7 +227,7 @@ async fn after_login_next_is_followed_only_as_a_path_on_this_site_on(
             .get("location")
             .and_then(|l| l.to_str().ok())
             .unwrap_or_default();
-        assert_eq!(location, "/products", "{next:?}");
+        assert_eq!(location, "/", "the role's home, not {next:?}");
     }
     Ok(())
 }

@@ -32,6 +32,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("reserve_request.grant", "留保分の承認"),
     ("publication.publish", "公表"),
     ("price_list.import", "薬価基準の取込"),
+    ("supply_list.import", "医療用医薬品供給状況の取込"),
     ("product.create", "製品の登録"),
     ("contacts.email", "連絡先の変更"),
     ("organization.create", "組織の登録"),
@@ -53,9 +54,77 @@ pub fn label(code: &str) -> &str {
         .map_or(code, |(_, label)| label)
 }
 
+/// What a target's prefix names, in Japanese (`case:3` is 事案 3).
+const TARGETS: &[(&str, &str)] = &[
+    ("user", "利用者"),
+    ("organization", "組織"),
+    ("token", "APIトークン"),
+    ("case", "事案"),
+    ("upload", "アップロード"),
+    ("edition", "版"),
+    ("allocation_plan", "配分計画"),
+    ("reserve_request", "留保分の申請"),
+    ("substitute_request", "代替品依頼"),
+    ("publication", "公表"),
+    ("weeks", "週"),
+    ("month", "月"),
+];
+
+/// The target of an entry as the audit page shows it: `case:3` → `事案 3`, `user:unknown` →
+/// `利用者（不明）`; codes and e-mail addresses as they are.
+pub fn target_label(target: &str) -> String {
+    let Some((prefix, rest)) = target.split_once(':') else {
+        return target.to_owned();
+    };
+    match TARGETS.iter().find(|(p, _)| *p == prefix) {
+        Some((_, name)) if rest == "unknown" => format!("{name}（不明）"),
+        Some((_, name)) => format!("{name} {rest}"),
+        None => target.to_owned(),
+    }
+}
+
+/// Who acted, as the audit page shows it: a person's e-mail as it is, the system's own work
+/// (`system:demo`) in Japanese.
+pub fn actor_label(actor: &str) -> String {
+    match actor.strip_prefix("system:") {
+        Some(what) => format!("システム（{}）", system_work(what)),
+        None => actor.to_owned(),
+    }
+}
+
+/// The system's own work, by the name its actor carries (jobs and commands).
+fn system_work(what: &str) -> &'static str {
+    match what {
+        "demo" => "デモデータの投入",
+        "seed national" => "全国規模データの投入",
+        "import nhi-price-list" => "薬価基準の取込",
+        "import supply-list" => "医療用医薬品供給状況の取込",
+        "weekly-publication" | "daily-publication" => "定時の公表",
+        "outbox-dispatch" => "メール送信",
+        "daily-digest" => "日次まとめメール",
+        "case-reminders" | "stale-status-reminder" => "督促メール",
+        "cleanup-sessions" => "期限切れセッションの削除",
+        "knock-on-forecast" => "波及予測",
+        "backup" => "バックアップ",
+        "user" => "利用者管理",
+        "test" => "試験",
+        "bench" => "性能測定",
+        _ => "自動処理",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_and_the_system_read_in_japanese() {
+        assert_eq!(target_label("case:3"), "事案 3");
+        assert_eq!(target_label("user:unknown"), "利用者（不明）");
+        assert_eq!(target_label("4569991000018"), "4569991000018");
+        assert_eq!(actor_label("system:demo"), "システム（デモデータの投入）");
+        assert_eq!(actor_label("maker@demo.example"), "maker@demo.example");
+    }
 
     #[test]
     fn every_action_has_one_japanese_name() {

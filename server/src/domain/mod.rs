@@ -11,6 +11,7 @@ pub mod dates;
 pub mod device_codes;
 pub mod device_report;
 pub mod email;
+pub mod field_names;
 pub mod forecast;
 pub mod gtin;
 pub mod holidays;

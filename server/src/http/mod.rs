@@ -416,6 +416,20 @@ pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
     }));
 }
 
+/// Any address no route knows (and a known one asked with the wrong method): a Japanese 404
+/// page for the browser, problem+json under `/api/`.
+pub async fn show_not_found(
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, actix_web::Error> {
+    Err(for_caller(
+        &req,
+        crate::services::ServiceError::NotFound(
+            "お探しのページは見つかりませんでした。アドレスをお確かめください。".to_owned(),
+        )
+        .into(),
+    ))
+}
+
 /// The error as problem+json for the API, as a page for the browser.
 fn for_caller(req: &actix_web::HttpRequest, error: AppError) -> actix_web::Error {
     if req.path().starts_with("/api/") {

@@ -88,24 +88,24 @@ pub async fn authenticate(
     };
     let Some(found) = found else {
         let _ = verify_password(login.password.to_owned(), None).await?;
-        return fail(db, &actor, "unknown e-mail", now).await;
+        return fail(db, &actor, "未登録のメールアドレス", now).await;
     };
     let password_ok =
         verify_password(login.password.to_owned(), Some(found.password_hash.clone())).await?;
     if found.locked_until.is_some_and(|until| until > now) {
-        return fail(db, &actor, "account locked", now).await;
+        return fail(db, &actor, "アカウントのロック中", now).await;
     }
     if !found.active {
-        return fail(db, &actor, "account deactivated", now).await;
+        return fail(db, &actor, "無効化されたアカウント", now).await;
     }
     if !password_ok {
-        return wrong_secret(db, &actor, found.id, "wrong password", now).await;
+        return wrong_secret(db, &actor, found.id, "パスワードの誤り", now).await;
     }
     if found.totp_enabled_at.is_some() {
         match login.second_factor {
             SecondFactor::Later => return Ok(LoggedIn::SecondStep(found.id)),
             SecondFactor::Given(None) => {
-                record_failure(db, &actor, "second factor missing", now).await?;
+                record_failure(db, &actor, "確認コードの未入力", now).await?;
                 return Err(second_factor_problem(
                     "mfa_required",
                     "二要素認証の確認コード（\"totp\"）が必要です。認証アプリの6桁の数字か、リカバリーコードを指定してください",
@@ -113,14 +113,14 @@ pub async fn authenticate(
             }
             SecondFactor::Given(Some(code)) => {
                 if !mfa::accept(db, &found, code, &actor, now).await? {
-                    return wrong_secret(db, &actor, found.id, "wrong second factor", now).await;
+                    return wrong_secret(db, &actor, found.id, WRONG_SECOND_FACTOR, now).await;
                 }
             }
         }
     } else if matches!(login.second_factor, SecondFactor::Given(_))
         && login.mfa_roles.contains(&found.role)
     {
-        record_failure(db, &actor, "second factor not enrolled", now).await?;
+        record_failure(db, &actor, "二要素認証の未登録", now).await?;
         return Err(second_factor_problem(
             "mfa_enrolment_required",
             "この利用者には二要素認証が必要です。ブラウザでログインし、認証アプリを登録してください",
@@ -150,10 +150,10 @@ pub async fn complete_second_step(
         remote_addr,
     };
     if found.locked_until.is_some_and(|until| until > now) || !found.active {
-        return fail(db, &actor, "account locked or deactivated", now).await;
+        return fail(db, &actor, "アカウントのロック中または無効", now).await;
     }
     if !mfa::accept(db, &found, code, &actor, now).await? {
-        return wrong_secret(db, &actor, found.id, "wrong second factor", now).await;
+        return wrong_secret(db, &actor, found.id, WRONG_SECOND_FACTOR, now).await;
     }
     finish_login(db, found, &actor, now).await
 }
@@ -168,12 +168,12 @@ async fn wrong_secret<T>(
 ) -> Result<T, ServiceError> {
     let (attempts, locked) = count_failure(db, user_id, now).await?;
     let reason = if locked {
-        format!("{what}; locked for {LOCK_MINUTES} minutes")
+        format!("{what}（{LOCK_MINUTES} 分間ロック）")
     } else {
-        format!("{what} (attempt {attempts})")
+        format!("{what}（{attempts} 回目）")
     };
     let refusal = fail::<T>(db, actor, &reason, now).await;
-    if what == "wrong second factor" && !locked {
+    if what == WRONG_SECOND_FACTOR && !locked {
         return Err(second_factor_problem(
             "mfa_invalid",
             "確認コードが正しくないか、既に使われています。認証アプリの新しいコードを入力してください",
@@ -320,6 +320,9 @@ async fn count_address_failure(
         .context("Failed to forget old failed logins")?;
     Ok(())
 }
+
+/// The audit detail of a wrong TOTP or recovery code (it also ends the login challenge).
+const WRONG_SECOND_FACTOR: &str = "確認コードの誤り";
 
 async fn fail<T>(
     db: &impl ConnectionTrait,
@@ -480,7 +483,13 @@ pub async fn issue_token(
         actor,
         action: "token.issue",
         target: format!("token:{}", stored.id),
-        detail: Some(format!("expires {}", stored.expires_at.to_rfc3339())),
+        detail: Some(format!(
+            "有効期限 {}",
+            stored
+                .expires_at
+                .with_timezone(&chrono_tz::Asia::Tokyo)
+                .format("%Y-%m-%d %H:%M")
+        )),
         success: true,
     };
     audit::record(db, entry, now).await?;

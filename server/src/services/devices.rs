@@ -114,7 +114,7 @@ pub async fn register_device(
         actor,
         action: "product.create",
         target: gtin.as_str().to_owned(),
-        detail: Some(format!("{} {}", new.kind.code(), new.name.trim())),
+        detail: Some(format!("{} {}", new.kind.label_ja(), new.name.trim())),
         success: true,
     };
     audit::record(db, entry, now).await
@@ -159,7 +159,7 @@ pub async fn declare_substitute(
         actor,
         action: "substitute.declare",
         target: device.code.clone(),
-        detail: Some(format!("substitute {}", substitute.code)),
+        detail: Some(format!("代替品 {}", substitute.code)),
         success: true,
     };
     audit::record(db, entry, now).await

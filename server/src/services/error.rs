@@ -21,6 +21,12 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
+    /// The column or field as a page names it: the file's own Japanese heading, or the Japanese
+    /// name of a code (`product_code` → 医薬品・製品コード).
+    pub fn column_label(&self) -> &str {
+        crate::domain::field_names::field_label(self.column.as_deref().unwrap_or(&self.field))
+    }
+
     /// A problem with `field` described by a domain validation error.
     pub fn from_field_error(field: &str, error: &FieldError) -> Self {
         Self {

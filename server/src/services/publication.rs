@@ -146,7 +146,7 @@ async fn publish_on(
         actor,
         action: "publication.publish",
         target: format!("publication:{}", created.id),
-        detail: Some(format!("week ending {week}, {} drugs", entries.len())),
+        detail: Some(format!("{week} 締めの週・{} 品目", entries.len())),
         success: true,
     };
     audit::record(&txn, entry, now).await?;

@@ -39,6 +39,13 @@ impl Fraction {
         format!("{whole}.{fraction:0width$}", width = places as usize)
     }
 
+    /// The value as a percentage cut to one decimal, e.g. `70.0%` for 7/10 (pages and mails
+    /// show ratios so; files and the API keep the decimal).
+    pub fn to_percent(self) -> String {
+        let hundredfold = Self::new(self.numerator * 100, self.denominator);
+        format!("{}%", hundredfold.to_decimal(1))
+    }
+
     /// Writes the value cut to `places` decimals into `out` (no allocation; for large downloads).
     pub fn write_decimal(self, out: &mut impl std::io::Write, places: u32) -> std::io::Result<()> {
         let whole = self.numerator / self.denominator;
@@ -69,6 +76,13 @@ impl fmt::Display for Fraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_are_cut_like_decimals() {
+        assert_eq!(Fraction::new(7, 10).to_percent(), "70.0%");
+        assert_eq!(Fraction::new(2, 3).to_percent(), "66.6%");
+        assert_eq!(Fraction::new(13, 10).to_percent(), "130.0%");
+    }
 
     #[test]
     fn decimals_are_cut_not_rounded() {

@@ -262,7 +262,7 @@ fn every_problem_is_reported_at_once_in_form_order_and_names_the_field() {
     assert!(message("recovery_month").contains("『回復の見通し』「2027-13」"));
     assert!(message("stock_months").contains("0以上の数"));
     assert!(message("shipments_last_12_months").contains("11件"));
-    assert!(message("information_provided_on").contains("YYYY-MM-DD"));
+    assert!(message("information_provided_on").contains("年-月-日 の形式（例 2026-04-01）"));
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub(super) fn day(label: &str, text: &str) -> Result<NaiveDate, FieldError> {
     date(text).ok_or_else(|| {
         FieldError::new(
             "format",
-            format!("『{label}』「{text}」は YYYY-MM-DD の形式（例 2026-04-01）で入力してください"),
+            format!("『{label}』「{text}」は 年-月-日 の形式（例 2026-04-01）で入力してください"),
         )
     })
 }
@@ -60,7 +60,7 @@ pub(super) fn month(label: &str, text: &str) -> Result<YearMonth, FieldError> {
     YearMonth::parse(text).map_err(|_| {
         FieldError::new(
             "format",
-            format!("『{label}』「{text}」は YYYY-MM の形式（例 2027-03）で入力してください"),
+            format!("『{label}』「{text}」は 年-月 の形式（例 2027-03）で入力してください"),
         )
     })
 }
@@ -74,7 +74,7 @@ pub(super) fn month_or_day(label: &str, text: &str) -> Result<String, FieldError
         FieldError::new(
             "format",
             format!(
-                "『{label}』「{text}」は YYYY-MM または YYYY-MM-DD の形式（例 2026-09）で入力してください"
+                "『{label}』「{text}」は 年-月 または 年-月-日 の形式（例 2026-09）で入力してください"
             ),
         )
     })

@@ -140,10 +140,10 @@ fn row(entry: audit_log::Model) -> AuditRow {
     let tokyo = entry.occurred_at.with_timezone(&chrono_tz::Asia::Tokyo);
     AuditRow {
         occurred_at: tokyo.format("%Y-%m-%d %H:%M:%S").to_string(),
-        actor: entry.actor_email,
+        actor: audit_action::actor_label(&entry.actor_email),
         action_label: audit_action::label(&entry.action).to_owned(),
         action: entry.action,
-        target: entry.target,
+        target: audit_action::target_label(&entry.target),
         detail: entry.detail.unwrap_or_default(),
         remote_addr: entry.remote_addr.unwrap_or_default(),
         success: entry.success,

@@ -14,7 +14,7 @@ use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::paths;
-use crate::services::allocation::export::{QUOTA_PLACES, RATIO_PLACES};
+use crate::services::allocation::export::QUOTA_PLACES;
 use crate::services::allocation::listing::{self, PlanListItem};
 use crate::services::allocation::reserve::{self, RequestView};
 use crate::services::allocation::values::month_text;
@@ -92,7 +92,7 @@ impl PlanPage {
     }
 
     fn ratio(&self) -> String {
-        self.view.coverage_ratio().to_decimal(RATIO_PLACES)
+        self.view.coverage_ratio().to_percent()
     }
 
     fn computed_at(&self) -> String {
@@ -264,7 +264,7 @@ async fn customer_table(
     Ok(CustomerTable {
         rows,
         total,
-        ratio: view.coverage_ratio().to_decimal(RATIO_PLACES),
+        ratio: view.coverage_ratio().to_percent(),
         query: query.to_owned(),
     })
 }

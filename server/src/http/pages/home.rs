@@ -1,5 +1,6 @@
 //! `GET /`: each role's home — the maker's and the wholesaler's to-dos, the cases an association
-//! supports; the ministry and operators go to the dashboard, visitors see the public search.
+//! supports; the ministry goes to the dashboard, the administrator to the users, visitors see
+//! the public search.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -102,7 +103,8 @@ pub async fn show_home(
     let days = state.settings.case_overdue_days;
     let nav = Nav::for_user(&page);
     match page.user.role {
-        Role::Ministry | Role::Admin => Ok(see_other(paths::DASHBOARD)),
+        Role::Ministry => Ok(see_other(paths::DASHBOARD)),
+        Role::Admin => Ok(see_other(paths::ADMIN_USERS)),
         Role::Manufacturer => {
             let home = home::maker(&state.db, &cache, &page.user, days, now)
                 .await

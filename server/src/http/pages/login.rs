@@ -162,7 +162,7 @@ pub async fn complete_second_step(
     else {
         return login_page(
             String::new(),
-            "/products".to_owned(),
+            "/".to_owned(),
             Some("確認の有効期限が切れました。もう一度ログインしてください".to_owned()),
             StatusCode::UNAUTHORIZED,
         );
@@ -307,7 +307,8 @@ fn safe_next(next: Option<&str>) -> String {
         {
             path.to_owned()
         }
-        _ => "/products".to_owned(),
+        // Each role's home (`/` sends the ministry to the dashboard, the admin to the users…).
+        _ => "/".to_owned(),
     }
 }
 
@@ -321,9 +322,9 @@ mod tests {
             safe_next(Some("/products/1124001F1022")),
             "/products/1124001F1022"
         );
-        assert_eq!(safe_next(Some("//evil.example/")), "/products");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/products");
-        assert_eq!(safe_next(None), "/products");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(None), "/");
         for hostile in [
             "/\t/evil.example",
             "/\n/evil.example",
@@ -333,7 +334,7 @@ mod tests {
             "/x//evil.example",
             "/\u{7f}/evil.example",
         ] {
-            assert_eq!(safe_next(Some(hostile)), "/products", "{hostile:?}");
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
         }
     }
 }

@@ -62,6 +62,8 @@ pub struct Nav {
     pub shows_dashboard: bool,
     /// Early warning (ministry only: forecasts may rest on confidential reports).
     pub sees_early_warning: bool,
+    /// Whether `/` is a page of its own for the role (makers, wholesalers, associations).
+    pub has_home: bool,
 }
 
 impl Nav {
@@ -79,6 +81,10 @@ impl Nav {
             csrf_token: page.csrf_token.clone(),
             shows_dashboard: matches!(page.user.role, Role::Ministry | Role::Admin),
             sees_early_warning: page.user.role == Role::Ministry,
+            has_home: matches!(
+                page.user.role,
+                Role::Manufacturer | Role::Wholesaler | Role::Association
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use crate::domain::{Paging, ProductKind};
 use crate::http::AppState;
 use crate::http::error::{AppError, encode_query};
+use crate::services::accounts;
 use crate::services::products::slice::{Filter, Pick, Slice};
 use crate::services::products::{self, ProductQuery, ProductSummary};
 
@@ -70,6 +71,8 @@ pub struct SearchResults {
     pub pages: u64,
     /// The dashboard number the list shows, when followed from the dashboard.
     pub slice: Option<Slice>,
+    /// The name of the slice's maker, when it names one.
+    pub maker_name: Option<String>,
 }
 
 impl SearchResults {
@@ -95,7 +98,16 @@ impl SearchResults {
         let (items, total) = products::search(&state.db, &query)
             .await
             .map_err(AppError::page)?;
+        let maker_name = match slice.as_ref().and_then(|s| s.filter.maker_id) {
+            Some(id) => Some(
+                accounts::organization_name(&state.db, id)
+                    .await
+                    .map_err(AppError::page)?,
+            ),
+            None => None,
+        };
         Ok(Self {
+            maker_name,
             q,
             items,
             total,
@@ -154,8 +166,8 @@ impl SearchResults {
         if let Some(c) = f.product_class {
             parts.push(c.label_ja().to_owned());
         }
-        if let Some(m) = f.maker_id {
-            parts.push(format!("製造販売業者 ID {m}"));
+        if f.maker_id.is_some() {
+            parts.push(self.maker_name.clone().unwrap_or_default());
         }
         if let Some(i) = &f.ingredient {
             parts.push(format!("成分名「{i}」"));

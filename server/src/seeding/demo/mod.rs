@@ -87,7 +87,7 @@ pub async fn load_if_empty(
         &txn,
         &rows,
         demo::PRICE_LIST_EDITION,
-        "demo",
+        "デモデータ",
         &actor,
         now,
         &|_| {},

@@ -149,7 +149,7 @@ pub async fn create_organization(
         actor,
         action: "organization.create",
         target: format!("organization:{}", org.id),
-        detail: Some(format!("{} {}", new.kind.code(), org.name)),
+        detail: Some(format!("{} {}", new.kind.label_ja(), org.name)),
         success: true,
     };
     audit::record(db, entry, now).await?;
@@ -312,6 +312,16 @@ pub async fn user_id_by_email(db: &impl ConnectionTrait, email: &str) -> Result<
         .context("Failed to look up the user")?
         .map(|u| u.id)
         .ok_or_else(|| ServiceError::NotFound(format!("利用者 {email} は存在しません")))
+}
+
+/// The name of organisation `id`, or 404.
+pub async fn organization_name(db: &impl ConnectionTrait, id: i32) -> Result<String, ServiceError> {
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("Failed to look up the organisation")?
+        .map(|org| org.name)
+        .ok_or_else(|| ServiceError::NotFound(format!("組織 {id} は存在しません")))
 }
 
 /// Every organisation, by kind and name.

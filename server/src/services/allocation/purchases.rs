@@ -46,11 +46,11 @@ pub const HEADER: [&str; 5] = [
 ];
 
 const REQUIRED: [(Column, &str); 5] = [
-    (Column::CustomerCode, "customer_code（得意先コード）"),
-    (Column::CustomerName, "customer_name（得意先名）"),
-    (Column::ProductCode, "product_code（製品コード）"),
-    (Column::Month, "month（年月）"),
-    (Column::Quantity, "quantity（数量）"),
+    (Column::CustomerCode, "得意先コード"),
+    (Column::CustomerName, "得意先名"),
+    (Column::ProductCode, "製品コード"),
+    (Column::Month, "年月"),
+    (Column::Quantity, "数量"),
 ];
 
 /// Knows the API's headings and the Japanese ones wholesalers' systems write.

@@ -35,10 +35,10 @@ enum Column {
 pub const HEADER: [&str; 4] = ["product_code", "month", "kind", "quantity"];
 
 const REQUIRED: [(Column, &str); 4] = [
-    (Column::ProductCode, "product_code（製品コード）"),
-    (Column::Month, "month（年月）"),
-    (Column::Kind, "kind（区分: actual/planned）"),
-    (Column::Quantity, "quantity（数量）"),
+    (Column::ProductCode, "製品コード"),
+    (Column::Month, "年月"),
+    (Column::Kind, "区分（実績・予定）"),
+    (Column::Quantity, "数量"),
 ];
 
 fn recognise(heading: &str) -> Option<Column> {
@@ -259,7 +259,7 @@ fn check_row(
             "kind",
             "kind",
             format!(
-                "区分「{}」は actual（実績）か planned（予定）で入力してください",
+                "区分「{}」は 実績 か 予定 で入力してください",
                 at(Column::Kind)
             ),
         );

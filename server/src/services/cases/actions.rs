@@ -85,10 +85,10 @@ pub async fn take(
         action: "case.transition",
         target: format!("case:{id}"),
         detail: Some(format!(
-            "{} {} → {}",
-            action.name(),
-            before.state.code(),
-            next.state.code()
+            "{}：{} → {}",
+            action.label_ja(),
+            before.state.label_ja(),
+            next.state.label_ja()
         )),
         success: true,
     };

@@ -242,7 +242,11 @@ async fn file(
         actor,
         action: "case_report.file",
         target: format!("case:{}", moved.id),
-        detail: Some(format!("{} {} {receipt_number}", kind.code(), found.code)),
+        detail: Some(format!(
+            "{} {} {receipt_number}",
+            kind.label_ja(),
+            found.code
+        )),
         success: true,
     };
     audit::record(&txn, entry, now).await?;

@@ -233,7 +233,7 @@ pub(super) async fn wholesaler(
             detail: format!(
                 "対象月 {}・カバー率 {}・自社の供給量 {}",
                 month_text(p.plan.target_month),
-                p.coverage_ratio(),
+                p.coverage_ratio().to_percent(),
                 p.own_supply.unwrap_or(0)
             ),
             href: paths::allocation_plan(p.plan.id),

@@ -32,9 +32,9 @@ enum Column {
 pub const HEADER: [&str; 3] = ["product_code", "week", "quantity"];
 
 const REQUIRED: [(Column, &str); 3] = [
-    (Column::ProductCode, "product_code（製品コード）"),
-    (Column::Week, "week（週）"),
-    (Column::Quantity, "quantity（調剤数量）"),
+    (Column::ProductCode, "製品コード"),
+    (Column::Week, "週"),
+    (Column::Quantity, "調剤数量"),
 ];
 
 /// Rows written per statement.

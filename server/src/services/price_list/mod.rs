@@ -129,7 +129,7 @@ pub async fn import<C: ConnectionTrait + TransactionTrait>(
         action: "price_list.import",
         target: format!("edition:{edition}"),
         detail: Some(format!(
-            "{file_name}: {} rows, {created} new, {updated} updated, {} makers created",
+            "{file_name}：{} 行（新規 {created}・更新 {updated}・製造販売業者の新規登録 {}）",
             summary.rows, summary.makers_created
         )),
         success: true,

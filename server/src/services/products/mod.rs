@@ -85,6 +85,15 @@ pub struct ProductSummary {
     pub status: Option<StatusView>,
 }
 
+impl ProductSummary {
+    /// 医薬品, 医療機器 or 体外診断用医薬品.
+    pub fn kind_label(&self) -> &'static str {
+        self.kind
+            .parse::<ProductKind>()
+            .map_or("—", ProductKind::label_ja)
+    }
+}
+
 /// A product's name and price in one price-list edition.
 #[derive(Debug, Clone)]
 pub struct Revision {

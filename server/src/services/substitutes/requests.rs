@@ -153,8 +153,8 @@ pub async fn create(
         action: "case.request",
         target: format!("case:{case_id}"),
         detail: Some(format!(
-            "{} to {} organisation(s)",
-            new.kind.code(),
+            "{}を {} 社・団体へ",
+            new.kind.label_ja(),
             asked.len()
         )),
         success: true,

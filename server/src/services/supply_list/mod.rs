@@ -129,7 +129,7 @@ pub async fn import<C: ConnectionTrait + TransactionTrait>(
         action: "supply_list.import",
         target: format!("edition:{edition}"),
         detail: Some(format!(
-            "{file_name}: {} drugs, {} new, {} updated, {} makers created, {} status changes",
+            "{file_name}：{} 品目（新規 {}・更新 {}・製造販売業者の新規登録 {}・状況の変更 {}）",
             summary.rows,
             summary.products_created,
             summary.products_updated,

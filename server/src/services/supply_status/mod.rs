@@ -43,6 +43,17 @@ impl Source {
             Self::MinistryList => "ministry_list",
         }
     }
+
+    /// Where the report came from, in Japanese (for the audit log).
+    pub(super) fn label_ja(self) -> &'static str {
+        match self {
+            Self::Form => "画面",
+            Self::Api => "API",
+            Self::Upload => "ファイル",
+            Self::Seed => "生成データ",
+            Self::MinistryList => "厚生労働省の一覧",
+        }
+    }
 }
 
 /// One report to file: which product, its status columns, and where it came from in a file.

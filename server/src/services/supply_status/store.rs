@@ -106,9 +106,9 @@ pub(super) async fn apply(
         action: "supply_status.file",
         target,
         detail: Some(format!(
-            "{} report(s) via {}: {}",
+            "{} 件（{}）：{}",
             rows.len(),
-            source.as_str(),
+            source.label_ja(),
             numbers.first().cloned().unwrap_or_default()
         )),
         success: true,

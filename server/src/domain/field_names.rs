@@ -1,0 +1,49 @@
+//! The Japanese names of the fields of files and forms, as error tables name them (a file's
+//! English column headings and the API's field names never reach a page).
+
+/// Field or column code → Japanese name.
+const NAMES: &[(&str, &str)] = &[
+    ("product_code", "医薬品・製品コード"),
+    ("shipping_status", "⑫出荷対応の状況"),
+    ("reason", "⑬限定出荷・供給停止の理由"),
+    ("causing_product_code", "原因医薬品のコード"),
+    ("resolution_outlook", "⑭解除・解消見込み"),
+    ("resolution_month", "⑮見込み時期・在庫消尽時期"),
+    ("volume_status", "⑯出荷量の状況"),
+    ("month", "月"),
+    ("week", "週"),
+    ("kind", "区分"),
+    ("quantity", "数量"),
+    ("customer_code", "得意先コード"),
+    ("customer_name", "得意先名"),
+    ("target_month", "対象月"),
+    ("baseline_month", "基準月"),
+    ("file", "ファイル"),
+    ("header", "見出し行"),
+    ("csv", "ファイル"),
+    ("unreadable", "ファイル"),
+    ("required", "必須の列"),
+    ("totp", "確認コード"),
+];
+
+/// The Japanese name of a field or column code; anything else (a Japanese heading) as it is.
+pub fn field_label(code: &str) -> &str {
+    NAMES
+        .iter()
+        .find(|(c, _)| *c == code.trim())
+        .map_or(code, |(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_in_japanese_and_japanese_headings_stay() {
+        assert_eq!(field_label("product_code"), "医薬品・製品コード");
+        assert_eq!(
+            field_label("⑬限定出荷／供給停止の理由"),
+            "⑬限定出荷／供給停止の理由"
+        );
+    }
+}
