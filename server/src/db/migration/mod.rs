@@ -15,6 +15,7 @@ mod m20261204_233000_ministry_list_columns;
 mod m20261204_234000_accounts_security;
 mod m20261204_234500_create_invitations;
 mod m20261204_235900_create_health_probes_and_job_runs;
+mod m20261205_131000_substitute_answer_tenths_and_relay;
 
 use sea_orm_migration::prelude::*;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_234000_accounts_security::Migration),
             Box::new(m20261204_234500_create_invitations::Migration),
             Box::new(m20261204_235900_create_health_probes_and_job_runs::Migration),
+            Box::new(m20261205_131000_substitute_answer_tenths_and_relay::Migration),
         ]
     }
 }

@@ -61,6 +61,8 @@ pub struct Nav {
     pub shows_dashboard: bool,
     /// Early warning (ministry only: forecasts may rest on confidential reports).
     pub sees_early_warning: bool,
+    /// Whether to show the association's requests (協力依頼).
+    pub is_association: bool,
 }
 
 impl Nav {
@@ -78,6 +80,7 @@ impl Nav {
             csrf_token: page.csrf_token.clone(),
             shows_dashboard: matches!(page.user.role, Role::Ministry | Role::Admin),
             sees_early_warning: page.user.role == Role::Ministry,
+            is_association: page.user.role == Role::Association,
         }
     }
 }
