@@ -162,3 +162,80 @@ async fn purchases_stored_one_row_per_customer_are_packed_and_unpacked_without_l
     }
     Ok(())
 }
+
+/// (lead time, reasons) of every stored substitute answer, in id order; the lead time column is
+/// named as the schema at hand names it.
+async fn answers(
+    db: &sea_orm::DatabaseConnection,
+    lead_column: &str,
+) -> anyhow::Result<Vec<(Option<i32>, Option<String>)>> {
+    let found = db
+        .query_all(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT {lead_column}, not_possible_reason FROM substitute_responses ORDER BY id"
+            ),
+        ))
+        .await?;
+    found
+        .iter()
+        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
+        .collect()
+}
+
+#[tokio::test]
+async fn lead_times_stored_in_whole_months_become_tenths_and_come_back() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let fresh = FreshDatabase::create(&backend).await?;
+        let db = Database::connect(fresh.url.as_str()).await?;
+        // Every migration before the one that moves lead times to tenths.
+        let before_tenths = u32::try_from(Migrator::migrations().len())? - 1;
+        Migrator::up(&db, Some(before_tenths)).await?;
+        run(&db, &format!("INSERT INTO organizations (kind, name, created_at) VALUES ('manufacturer', '東和薬品', {AT})")).await?;
+        run(&db, &format!(
+            "INSERT INTO products (code, kind, name, pharmacopoeia, narcotic, basic_drug, search_text, created_at, updated_at) \
+             VALUES ('2171022F5180', 'drug', 'x', false, false, false, 'x', {AT}, {AT})"
+        )).await?;
+        run(&db, &format!(
+            "INSERT INTO substitute_requests (event_key, kind, product_id, organization_id, created_at) \
+             VALUES ('case:1:information:1', 'information', 1, 1, {AT})"
+        )).await?;
+        for (lead, reason) in [("2", "NULL"), ("0", "NULL"), ("NULL", "'staff'")] {
+            run(&db, &format!(
+                "INSERT INTO substitute_responses (request_id, organization_id, lead_time_months, not_possible_reason, submitted_at) \
+                 VALUES (1, 1, {lead}, {reason}, {AT})"
+            )).await?;
+        }
+
+        Migrator::up(&db, None).await?;
+        assert_eq!(
+            answers(&db, "lead_time_tenths").await?,
+            [
+                (Some(20), None),
+                (Some(0), None),
+                (None, Some("staff".into()))
+            ],
+            "{}",
+            backend.name()
+        );
+        // What the new schema allows: 1.5 months and two reasons; `down` rounds up and keeps one.
+        run(&db, &format!(
+            "INSERT INTO substitute_responses (request_id, organization_id, lead_time_tenths, not_possible_reason, relayed_to_members, submitted_at) \
+             VALUES (1, 1, 15, 'raw_materials,staff', NULL, {AT})"
+        )).await?;
+        Migrator::down(&db, Some(1)).await?;
+        assert_eq!(
+            answers(&db, "lead_time_months").await?,
+            [
+                (Some(2), None),
+                (Some(0), None),
+                (None, Some("staff".into())),
+                (Some(2), Some("raw_materials".into()))
+            ],
+            "{}",
+            backend.name()
+        );
+        db.close().await?;
+    }
+    Ok(())
+}

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod allocation;
+pub mod association_answer;
 pub mod audit_action;
 pub mod case_flow;
 pub mod coded;

@@ -1,5 +1,6 @@
 //! A substitute maker's answer to a request: stock, production and whether it can increase
-//! production — or why not. Parsed from typed text, every broken rule named.
+//! production — or why not (one reason or several at once). Months (stock, lead time) carry one
+//! decimal and are kept in tenths. Parsed from typed text, every broken rule named.
 
 use super::coded::coded_enum;
 use super::validation::{FieldError, normalize_width};
@@ -25,6 +26,35 @@ impl NotPossibleReason {
     }
 }
 
+/// Several reasons as stored: their codes in display order, joined by `,` (`raw_materials,staff`).
+pub fn join_reasons(reasons: &[NotPossibleReason]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Stored reasons read back (a code that is no longer one is left out).
+pub fn stored_reasons(stored: &str) -> Vec<NotPossibleReason> {
+    let mut found: Vec<NotPossibleReason> = stored
+        .split(',')
+        .filter_map(NotPossibleReason::from_code)
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The reasons' labels joined as a page shows them (`原材料・人員`).
+pub fn reasons_label(reasons: &[NotPossibleReason]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.label_ja())
+        .collect::<Vec<_>>()
+        .join("・")
+}
+
 /// The answer as typed (blank = not given).
 #[derive(Debug, Clone, Default)]
 pub struct AnswerInput {
@@ -36,12 +66,13 @@ pub struct AnswerInput {
     pub can_increase: String,
     /// 増産幅 (%).
     pub increase_percent: String,
-    /// 増産までの期間 (months).
+    /// 増産までの期間 (months, one decimal: `1.5`).
     pub lead_time_months: String,
     /// 増産可能量 (packages per month).
     pub extra_units_per_month: String,
-    /// Why not: `raw_materials`, `staff`, `equipment`, `other`.
-    pub not_possible_reason: String,
+    /// Why not, each a code (`raw_materials`, `staff`, `equipment`, `other`) or its label; one
+    /// entry may also hold several joined by `,` or `、`.
+    pub not_possible_reasons: Vec<String>,
     /// Free text (required with `other`).
     pub reason_text: String,
 }
@@ -57,12 +88,12 @@ pub struct Answer {
     pub can_increase: bool,
     /// By how much (%), when it can.
     pub increase_percent: Option<i32>,
-    /// After how many months, when it can.
-    pub lead_time_months: Option<i32>,
+    /// After how many months, in tenths (15 = 1.5 か月), when it can.
+    pub lead_time_tenths: Option<i32>,
     /// Extra packages per month, when it can and says so.
     pub extra_units_per_month: Option<i64>,
-    /// Why not, when it cannot.
-    pub not_possible_reason: Option<NotPossibleReason>,
+    /// Why not, when it cannot (in display order, each once).
+    pub not_possible_reasons: Vec<NotPossibleReason>,
     /// Detail of the reason.
     pub reason_text: Option<String>,
 }
@@ -104,8 +135,27 @@ fn integer(
     }
 }
 
-/// Months with at most one decimal, 0–120, as tenths.
-fn tenths(text: &str, errors: &mut Problems) -> Option<i32> {
+/// A number of months with at most one decimal, within `0..=max` whole months, as tenths.
+struct MonthsField {
+    field: &'static str,
+    label: &'static str,
+    max: i32,
+}
+
+const STOCK_MONTHS: MonthsField = MonthsField {
+    field: "stock_months",
+    label: "在庫月数",
+    max: 120,
+};
+
+const LEAD_TIME: MonthsField = MonthsField {
+    field: "lead_time_months",
+    label: "増産までの期間",
+    max: 60,
+};
+
+/// Months with at most one decimal as tenths (`1.5` → 15, `２` → 20).
+fn tenths(text: &str, spec: &MonthsField, errors: &mut Problems) -> Option<i32> {
     if blank(text) {
         return None;
     }
@@ -119,22 +169,54 @@ fn tenths(text: &str, errors: &mut Problems) -> Option<i32> {
         fraction.len(),
         fraction.parse::<i32>(),
     ) {
-        (Ok(w), 1, Ok(f)) if (0..=120).contains(&w) => Some(w * 10 + f),
+        (Ok(w), 1, Ok(f)) if (0..=spec.max).contains(&w) && !(w == spec.max && f > 0) => {
+            Some(w * 10 + f)
+        }
         _ => None,
     };
     if parsed.is_none() {
         errors.push((
-            "stock_months",
+            spec.field,
             FieldError::new(
                 "range",
                 format!(
-                    "在庫月数「{}」は 0～120 の数（小数点以下1桁まで）で入力してください",
-                    text.trim()
+                    "{}「{}」は 0～{} の数（小数点以下1桁まで）で入力してください",
+                    spec.label,
+                    text.trim(),
+                    spec.max
                 ),
             ),
         ));
     }
     parsed
+}
+
+/// The reasons as typed: every entry (one may hold several joined by `,` or `、`), each a code
+/// or a label; unknown ones are named.
+fn reasons(typed: &[String], errors: &mut Problems) -> Vec<NotPossibleReason> {
+    let mut found = Vec::new();
+    for part in typed
+        .iter()
+        .flat_map(|t| t.split([',', '、']))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        match NotPossibleReason::parse(part) {
+            Some(r) => found.push(r),
+            None => errors.push((
+                "not_possible_reason",
+                FieldError::new(
+                    "code",
+                    format!(
+                        "増産できない理由「{part}」は 原材料・人員・設備・その他 から選んでください"
+                    ),
+                ),
+            )),
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
 }
 
 fn yes_no(text: &str) -> Option<bool> {
@@ -149,7 +231,7 @@ fn yes_no(text: &str) -> Option<bool> {
 fn check_consistency(
     input: &AnswerInput,
     can: Option<bool>,
-    reason: Option<NotPossibleReason>,
+    reasons: &[NotPossibleReason],
     text: Option<&str>,
     errors: &mut Problems,
 ) {
@@ -170,7 +252,7 @@ fn check_consistency(
                     ),
                 ));
             }
-            if reason.is_some() {
+            if !reasons.is_empty() {
                 errors.push((
                     "not_possible_reason",
                     FieldError::new(
@@ -181,7 +263,7 @@ fn check_consistency(
             }
         }
         Some(false) => {
-            if reason.is_none() && blank(&input.not_possible_reason) {
+            if reasons.is_empty() && input.not_possible_reasons.iter().all(|r| blank(r)) {
                 errors.push((
                     "not_possible_reason",
                     FieldError::new(
@@ -190,7 +272,7 @@ fn check_consistency(
                     ),
                 ));
             }
-            if reason == Some(NotPossibleReason::Other) && text.is_none() {
+            if reasons.contains(&NotPossibleReason::Other) && text.is_none() {
                 errors.push((
                     "reason_text",
                     FieldError::new("required", "理由が「その他」のときは内容を記入してください"),
@@ -202,10 +284,10 @@ fn check_consistency(
 }
 
 /// Checks an answer: with 増産可, the % and lead time are required and no reason is given;
-/// with 増産不可, a reason is required (and a text with その他).
+/// with 増産不可, one reason or more is required (and a text with その他).
 pub fn validate(input: &AnswerInput) -> Result<Answer, Problems> {
     let mut errors = Vec::new();
-    let stock = tenths(&input.stock_months, &mut errors);
+    let stock = tenths(&input.stock_months, &STOCK_MONTHS, &mut errors);
     let change = integer(
         &input.production_change_percent,
         "production_change_percent",
@@ -227,13 +309,7 @@ pub fn validate(input: &AnswerInput) -> Result<Answer, Problems> {
         1..=1000,
         &mut errors,
     );
-    let lead = integer(
-        &input.lead_time_months,
-        "lead_time_months",
-        "増産までの期間",
-        0..=60,
-        &mut errors,
-    );
+    let lead = tenths(&input.lead_time_months, &LEAD_TIME, &mut errors);
     let extra = integer(
         &input.extra_units_per_month,
         "extra_units_per_month",
@@ -241,23 +317,9 @@ pub fn validate(input: &AnswerInput) -> Result<Answer, Problems> {
         0..=1_000_000_000,
         &mut errors,
     );
-    let reason = if blank(&input.not_possible_reason) {
-        None
-    } else {
-        let parsed = NotPossibleReason::parse(&input.not_possible_reason);
-        if parsed.is_none() {
-            errors.push((
-                "not_possible_reason",
-                FieldError::new(
-                    "code",
-                    "増産できない理由は 原材料・人員・設備・その他 から選んでください",
-                ),
-            ));
-        }
-        parsed
-    };
+    let reasons = reasons(&input.not_possible_reasons, &mut errors);
     let text = Some(input.reason_text.trim().to_owned()).filter(|t| !t.is_empty());
-    check_consistency(input, can, reason, text.as_deref(), &mut errors);
+    check_consistency(input, can, &reasons, text.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -267,9 +329,9 @@ pub fn validate(input: &AnswerInput) -> Result<Answer, Problems> {
         production_change_percent: change.and_then(|n| i32::try_from(n).ok()),
         can_increase: can,
         increase_percent: increase.filter(|_| can).and_then(|n| i32::try_from(n).ok()),
-        lead_time_months: lead.filter(|_| can).and_then(|n| i32::try_from(n).ok()),
+        lead_time_tenths: lead.filter(|_| can),
         extra_units_per_month: extra.filter(|_| can),
-        not_possible_reason: reason.filter(|_| !can),
+        not_possible_reasons: if can { Vec::new() } else { reasons },
         reason_text: text,
     })
 }
@@ -310,9 +372,9 @@ mod tests {
                 production_change_percent: None,
                 can_increase: true,
                 increase_percent: Some(20),
-                lead_time_months: Some(3),
+                lead_time_tenths: Some(30),
                 extra_units_per_month: Some(1200),
-                not_possible_reason: None,
+                not_possible_reasons: Vec::new(),
                 reason_text: None,
             })
         );
@@ -329,7 +391,7 @@ mod tests {
             Some(vec!["not_possible_reason"])
         );
         let other = AnswerInput {
-            not_possible_reason: "other".into(),
+            not_possible_reasons: vec!["other".into()],
             ..input.clone()
         };
         assert_eq!(
@@ -337,12 +399,45 @@ mod tests {
             Some(vec!["reason_text"])
         );
         let staff = validate(&AnswerInput {
-            not_possible_reason: "人員".into(),
+            not_possible_reasons: vec!["人員".into()],
+            ..input.clone()
+        });
+        assert_eq!(
+            staff.ok().map(|a| a.not_possible_reasons),
+            Some(vec![NotPossibleReason::Staff])
+        );
+        // Two at once (as the seed's example gives), from checkboxes or one joined string.
+        for typed in [
+            vec!["staff".to_owned(), "raw_materials".to_owned()],
+            vec!["原材料、人員".to_owned()],
+        ] {
+            let two = validate(&AnswerInput {
+                not_possible_reasons: typed,
+                ..input.clone()
+            })
+            .map(|a| a.not_possible_reasons);
+            assert_eq!(
+                two.as_ref().ok(),
+                Some(&vec![
+                    NotPossibleReason::RawMaterials,
+                    NotPossibleReason::Staff
+                ])
+            );
+            let stored = join_reasons(two.as_deref().unwrap_or_default());
+            assert_eq!(stored, "raw_materials,staff");
+            assert_eq!(stored_reasons(&stored), two.unwrap_or_default());
+        }
+        assert_eq!(
+            reasons_label(&stored_reasons("staff,raw_materials")),
+            "原材料・人員"
+        );
+        let unknown = validate(&AnswerInput {
+            not_possible_reasons: vec!["staff".into(), "weather".into()],
             ..input
         });
         assert_eq!(
-            staff.ok().and_then(|a| a.not_possible_reason),
-            Some(NotPossibleReason::Staff)
+            unknown.err().map(|e| fields(&e)),
+            Some(vec!["not_possible_reason"])
         );
     }
 
@@ -364,5 +459,30 @@ mod tests {
         );
         assert_eq!(months_text(25), "2.5");
         assert_eq!(months_text(30), "3.0");
+    }
+
+    #[test]
+    fn a_lead_time_takes_one_decimal() {
+        let input = |lead: &str| AnswerInput {
+            can_increase: "true".into(),
+            increase_percent: "10".into(),
+            lead_time_months: lead.into(),
+            ..AnswerInput::default()
+        };
+        assert_eq!(
+            validate(&input("1.5")).map(|a| a.lead_time_tenths).ok(),
+            Some(Some(15))
+        );
+        assert_eq!(
+            validate(&input("２")).map(|a| a.lead_time_tenths).ok(),
+            Some(Some(20))
+        );
+        for wrong in ["1.55", "-1", "60.5", "61", "一か月"] {
+            assert_eq!(
+                validate(&input(wrong)).err().map(|e| fields(&e)),
+                Some(vec!["lead_time_months"]),
+                "{wrong}"
+            );
+        }
     }
 }

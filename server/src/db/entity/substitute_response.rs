@@ -1,9 +1,8 @@
-//! Table `substitute_responses`: a substitute maker's answer to a request (immutable; the latest
-//! answer of an organisation counts).
+//! Table `substitute_responses`: a substitute maker's answer to a request, or an association's
+//! (relayed to its members, how many, free text); immutable, the latest answer of an
+//! organisation counts.
 
 use sea_orm::entity::prelude::*;
-
-use crate::domain::substitute_answer::NotPossibleReason;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "substitute_responses")]
@@ -18,12 +17,20 @@ pub struct Model {
     pub production_change_percent: Option<i32>,
     pub can_increase: Option<bool>,
     pub increase_percent: Option<i32>,
-    pub lead_time_months: Option<i32>,
+    /// Lead time in tenths of a month (15 = 1.5 か月).
+    pub lead_time_tenths: Option<i32>,
     /// Extra packages per month it can ship.
     pub extra_units_per_month: Option<i64>,
-    /// `raw_materials`, `staff`, `equipment` or `other`.
-    pub not_possible_reason: Option<NotPossibleReason>,
+    /// Codes of `raw_materials`, `staff`, `equipment`, `other` joined by `,`
+    /// (`substitute_answer::join_reasons`).
+    pub not_possible_reason: Option<String>,
     pub reason_text: Option<String>,
+    /// An association's answer: relayed to its members.
+    pub relayed_to_members: Option<bool>,
+    /// An association's answer: members reached.
+    pub members_reached: Option<i32>,
+    /// An association's answer: free text.
+    pub relay_note: Option<String>,
     pub submitted_at: DateTimeUtc,
 }
 

@@ -18,6 +18,7 @@ mod m20261204_235900_create_health_probes_and_job_runs;
 mod m20261205_101500_create_early_warnings;
 mod m20261205_110000_fold_search_text;
 mod m20261205_111000_create_public_subscriptions;
+mod m20261205_131000_substitute_answer_tenths_and_relay;
 
 use sea_orm_migration::prelude::*;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_101500_create_early_warnings::Migration),
             Box::new(m20261205_110000_fold_search_text::Migration),
             Box::new(m20261205_111000_create_public_subscriptions::Migration),
+            Box::new(m20261205_131000_substitute_answer_tenths_and_relay::Migration),
         ]
     }
 }

@@ -5,11 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::association_answer::RelayInput;
 use crate::domain::substitute_answer::AnswerInput;
 use crate::domain::substitute_request::RequestKind;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
+use crate::services::substitutes::answers::TypedAnswer;
 use crate::services::substitutes::requests::{self, NewRequests};
 use crate::services::substitutes::{RequestView, Totals, answers};
 use crate::services::{FieldProblem, ServiceError};
@@ -23,7 +25,18 @@ pub struct ProductItem {
     pub name: String,
 }
 
-/// The latest answer.
+/// An association's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelayItem {
+    /// Relayed the request to its members.
+    pub relayed_to_members: bool,
+    /// Members reached.
+    pub members_reached: Option<i32>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// The latest answer: a maker's (or wholesaler's) figures, or an association's `relay`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResponseItem {
     /// Months of stock, e.g. `2.5`.
@@ -34,14 +47,19 @@ pub struct ResponseItem {
     pub can_increase: Option<bool>,
     /// By how much (%).
     pub increase_percent: Option<i32>,
-    /// Lead time (months).
-    pub lead_time_months: Option<i32>,
+    /// Lead time in months with one decimal, e.g. `1.5`.
+    pub lead_time_months: Option<String>,
     /// Extra packages per month.
     pub extra_units_per_month: Option<i64>,
-    /// `raw_materials`, `staff`, `equipment`, `other`.
+    /// Why production cannot increase: the codes (`raw_materials`, `staff`, `equipment`,
+    /// `other`) joined by `,`, e.g. `raw_materials,staff`.
     pub not_possible_reason: Option<String>,
+    /// The same reasons as a list.
+    pub not_possible_reasons: Vec<String>,
     /// Detail.
     pub reason_text: Option<String>,
+    /// An association's answer (its own form; the figures above are then null).
+    pub relay: Option<RelayItem>,
     /// When.
     pub submitted_at: String,
 }
@@ -78,21 +96,39 @@ pub struct RequestList {
     pub items: Vec<RequestItem>,
 }
 
-/// Totals over a case's answers.
+/// One maker's months of stock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MakerStockItem {
+    /// The organisation.
+    pub organization_id: i32,
+    /// Its name.
+    pub organization_name: String,
+    /// Months of stock, e.g. `1.5`.
+    pub stock_months: String,
+}
+
+/// Totals over a case's answers: only what adds up is summed; months of stock are given per
+/// maker with their minimum and median, never summed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TotalsBody {
     /// Organisations asked.
     pub asked: usize,
     /// Organisations that answered.
     pub answered: usize,
-    /// Those that can increase production.
+    /// Makers that can increase production.
     pub can_increase: usize,
     /// Combined extra packages per month.
     pub extra_units_per_month: i64,
-    /// Shortest lead time among those that can increase (months).
-    pub shortest_lead_time_months: Option<i32>,
-    /// Combined months of stock.
-    pub stock_months: String,
+    /// Shortest lead time among those that can increase (months, one decimal).
+    pub shortest_lead_time_months: Option<String>,
+    /// Months of stock of each maker that gave them.
+    pub stock_months_by_maker: Vec<MakerStockItem>,
+    /// The fewest months of stock among them.
+    pub stock_months_min: Option<String>,
+    /// Their median (between two middle values, their mean, e.g. `1.75`).
+    pub stock_months_median: Option<String>,
+    /// Associations that relayed the request to their members.
+    pub associations_relayed: usize,
 }
 
 /// A case's requests with their answers, side by side.
@@ -125,7 +161,18 @@ pub struct NewRequestBody {
     pub message: Option<String>,
 }
 
-/// An answer; numbers may be given as numbers or text.
+/// Why production cannot increase: one code, or several at once.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReasonsBody {
+    /// One code (`raw_materials`, `staff`, `equipment`, `other`); several may be joined by `,`.
+    One(String),
+    /// Several codes.
+    Many(Vec<String>),
+}
+
+/// An answer; numbers may be given as numbers or text. A maker or wholesaler gives its stock
+/// and capacity; an association answers only `relayed_to_members`, `members_reached` and `note`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
@@ -141,16 +188,25 @@ pub struct AnswerBody {
     /// By how much (%), required when it can.
     #[schema(value_type = Option<i32>)]
     pub increase_percent: Option<serde_json::Value>,
-    /// Lead time (months), required when it can.
-    #[schema(value_type = Option<i32>)]
+    /// Lead time in months with at most one decimal (`1.5`), required when it can.
+    #[schema(value_type = Option<f64>)]
     pub lead_time_months: Option<serde_json::Value>,
     /// Extra packages per month.
     #[schema(value_type = Option<i64>)]
     pub extra_units_per_month: Option<serde_json::Value>,
-    /// Why not: `raw_materials`, `staff`, `equipment` or `other`, required when it cannot.
-    pub not_possible_reason: Option<String>,
+    /// Why not: one or more of `raw_materials`, `staff`, `equipment`, `other` (a string or an
+    /// array), required when it cannot.
+    pub not_possible_reason: Option<ReasonsBody>,
     /// Detail (required with `other`).
     pub reason_text: Option<String>,
+    /// An association: whether it relayed the request to its members.
+    #[schema(value_type = Option<bool>)]
+    pub relayed_to_members: Option<serde_json::Value>,
+    /// An association: members reached (required when relayed).
+    #[schema(value_type = Option<i32>)]
+    pub members_reached: Option<serde_json::Value>,
+    /// An association: free text (required when not relayed).
+    pub note: Option<String>,
 }
 
 fn text(v: Option<&serde_json::Value>) -> String {
@@ -162,17 +218,27 @@ fn text(v: Option<&serde_json::Value>) -> String {
 }
 
 impl AnswerBody {
-    fn input(&self) -> AnswerInput {
-        AnswerInput {
+    fn input(&self) -> TypedAnswer {
+        let maker = AnswerInput {
             stock_months: text(self.stock_months.as_ref()),
             production_change_percent: text(self.production_change_percent.as_ref()),
             can_increase: text(self.can_increase.as_ref()),
             increase_percent: text(self.increase_percent.as_ref()),
             lead_time_months: text(self.lead_time_months.as_ref()),
             extra_units_per_month: text(self.extra_units_per_month.as_ref()),
-            not_possible_reason: self.not_possible_reason.clone().unwrap_or_default(),
+            not_possible_reasons: match &self.not_possible_reason {
+                None => Vec::new(),
+                Some(ReasonsBody::One(one)) => vec![one.clone()],
+                Some(ReasonsBody::Many(many)) => many.clone(),
+            },
             reason_text: self.reason_text.clone().unwrap_or_default(),
-        }
+        };
+        let association = RelayInput {
+            relayed_to_members: text(self.relayed_to_members.as_ref()),
+            members_reached: text(self.members_reached.as_ref()),
+            note: self.note.clone().unwrap_or_default(),
+        };
+        TypedAnswer { maker, association }
     }
 }
 
@@ -203,7 +269,8 @@ pub async fn show_substitute_request(
     Ok(web::Json(request_item(request)))
 }
 
-/// Answers a request: stock, production and capacity, or why production cannot increase.
+/// Answers a request: stock, production and capacity, or why production cannot increase (an
+/// association: relayed to its members, how many, free text).
 #[utoipa::path(tag = "substitutes", params(("id" = i32, Path, description = "Request id")), request_body = AnswerBody, responses(
     (status = 201, description = "Stored; the request with its latest answer", body = RequestItem),
     (status = 403, description = "Not the asked organisation", content_type = "application/problem+json"),
@@ -296,8 +363,19 @@ fn totals_body(t: &Totals) -> TotalsBody {
         answered: t.answered,
         can_increase: t.can_increase,
         extra_units_per_month: t.extra_units_per_month,
-        shortest_lead_time_months: t.shortest_lead_time_months,
-        stock_months: t.stock_months(),
+        shortest_lead_time_months: t.shortest_lead_time(),
+        stock_months_by_maker: t
+            .stock_by_maker
+            .iter()
+            .map(|m| MakerStockItem {
+                organization_id: m.organization_id,
+                organization_name: m.organization_name.clone(),
+                stock_months: m.months(),
+            })
+            .collect(),
+        stock_months_min: t.stock_months_min(),
+        stock_months_median: t.stock_months_median(),
+        associations_relayed: t.associations_relayed,
     }
 }
 
@@ -329,8 +407,15 @@ pub(super) fn request_item(r: RequestView) -> RequestItem {
             increase_percent: a.increase_percent,
             lead_time_months: a.lead_time_months,
             extra_units_per_month: a.extra_units_per_month,
-            not_possible_reason: a.not_possible_reason,
+            not_possible_reason: Some(a.not_possible_reasons.join(","))
+                .filter(|joined| !joined.is_empty()),
+            not_possible_reasons: a.not_possible_reasons,
             reason_text: a.reason_text,
+            relay: a.relay.map(|r| RelayItem {
+                relayed_to_members: r.relayed_to_members,
+                members_reached: r.members_reached,
+                note: r.note,
+            }),
             submitted_at: a.submitted_at.to_rfc3339(),
         }),
     }

@@ -81,6 +81,7 @@ pub struct WholesalerHomePage {
 pub struct AssociationHomePage {
     nav: Nav,
     cases: Vec<CaseSummary>,
+    requests: Vec<SeamItem>,
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -118,10 +119,17 @@ pub async fn show_home(
             render(&WholesalerHomePage { nav, home })
         }
         Role::Association => {
-            let AssociationHome { cases } = home::association(&state.db, &page.user, days, now)
+            let AssociationHome {
+                cases,
+                requests_awaiting_answer,
+            } = home::association(&state.db, &page.user, days, now)
                 .await
                 .map_err(AppError::page)?;
-            render(&AssociationHomePage { nav, cases })
+            render(&AssociationHomePage {
+                nav,
+                cases,
+                requests: requests_awaiting_answer,
+            })
         }
     }
 }

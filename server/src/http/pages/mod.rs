@@ -64,6 +64,8 @@ pub struct Nav {
     pub sees_early_warning: bool,
     /// Whether `/` is a page of its own for the role (makers, wholesalers, associations).
     pub has_home: bool,
+    /// Whether to show the association's requests (協力依頼).
+    pub is_association: bool,
 }
 
 impl Nav {
@@ -85,6 +87,7 @@ impl Nav {
                 page.user.role,
                 Role::Manufacturer | Role::Wholesaler | Role::Association
             ),
+            is_association: page.user.role == Role::Association,
         }
     }
 }

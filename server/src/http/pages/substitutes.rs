@@ -1,6 +1,8 @@
 //! The substitute makers' pages: the requests and heads-ups sent to the organisation and the
-//! answer form (stock, production, capacity or why not); on the case page, the ministry's section
-//! with every answer side by side, the totals, and the forms to send requests.
+//! answer form (stock, production, capacity or why not — several reasons may be ticked; an
+//! association answers in its own form: relayed to its members, how many, free text); on the
+//! case page, the ministry's section with every answer side by side, the totals, the makers left
+//! out of requests with the reason, and the forms to send requests.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,6 +11,7 @@ use serde::Deserialize;
 
 use super::access::PageForm;
 use super::{Nav, is_htmx, render};
+use crate::domain::association_answer::RelayInput;
 use crate::domain::substitute_answer::{AnswerInput, NotPossibleReason};
 use crate::domain::substitute_request::RequestKind;
 use crate::domain::{OrganizationKind, Role};
@@ -17,6 +20,7 @@ use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
 use crate::paths;
 use crate::services::accounts::{OrganizationRef, organizations_of_kind};
+use crate::services::substitutes::answers::TypedAnswer;
 use crate::services::substitutes::requests::{self, NewRequests};
 use crate::services::substitutes::{CaseAnswers, RequestView, answers};
 use crate::services::{FieldProblem, ServiceError};
@@ -72,25 +76,79 @@ impl RequestPage {
     }
 }
 
-/// The answer form as typed.
-#[derive(Debug, Deserialize, Default, Clone)]
+/// The answer form as typed: a maker's fields (the reasons are checkboxes, so several may come)
+/// or an association's.
+#[derive(Debug, Default, Clone)]
 pub struct AnswerForm {
-    #[serde(default)]
     stock_months: String,
-    #[serde(default)]
     production_change_percent: String,
-    #[serde(default)]
     can_increase: String,
-    #[serde(default)]
     increase_percent: String,
-    #[serde(default)]
     lead_time_months: String,
-    #[serde(default)]
     extra_units_per_month: String,
-    #[serde(default)]
-    not_possible_reason: String,
-    #[serde(default)]
+    not_possible_reasons: Vec<String>,
     reason_text: String,
+    relayed_to_members: String,
+    members_reached: String,
+    note: String,
+}
+
+impl AnswerForm {
+    /// Reads the posted fields (a repeated `not_possible_reason` gathers every ticked reason;
+    /// unknown fields are ignored as a browser would send only the form's own).
+    fn from_fields(fields: Vec<(String, String)>) -> Self {
+        let mut form = Self::default();
+        for (name, value) in fields {
+            let slot = match name.as_str() {
+                "stock_months" => &mut form.stock_months,
+                "production_change_percent" => &mut form.production_change_percent,
+                "can_increase" => &mut form.can_increase,
+                "increase_percent" => &mut form.increase_percent,
+                "lead_time_months" => &mut form.lead_time_months,
+                "extra_units_per_month" => &mut form.extra_units_per_month,
+                "reason_text" => &mut form.reason_text,
+                "relayed_to_members" => &mut form.relayed_to_members,
+                "members_reached" => &mut form.members_reached,
+                "note" => &mut form.note,
+                "not_possible_reason" => {
+                    form.not_possible_reasons.push(value);
+                    continue;
+                }
+                _ => continue,
+            };
+            *slot = value;
+        }
+        form
+    }
+
+    /// Whether `reason` was ticked.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "the template's loop hands out references"
+    )]
+    fn ticked(&self, reason: &NotPossibleReason) -> bool {
+        self.not_possible_reasons.iter().any(|r| r == reason.code())
+    }
+
+    fn typed(&self) -> TypedAnswer {
+        TypedAnswer {
+            maker: AnswerInput {
+                stock_months: self.stock_months.clone(),
+                production_change_percent: self.production_change_percent.clone(),
+                can_increase: self.can_increase.clone(),
+                increase_percent: self.increase_percent.clone(),
+                lead_time_months: self.lead_time_months.clone(),
+                extra_units_per_month: self.extra_units_per_month.clone(),
+                not_possible_reasons: self.not_possible_reasons.clone(),
+                reason_text: self.reason_text.clone(),
+            },
+            association: RelayInput {
+                relayed_to_members: self.relayed_to_members.clone(),
+                members_reached: self.members_reached.clone(),
+                note: self.note.clone(),
+            },
+        }
+    }
 }
 
 /// `?answered=1` after a stored answer.
@@ -156,19 +214,10 @@ pub async fn create_substitute_response(
     page: PageUser,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    form: PageForm<AnswerForm>,
+    form: PageForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    let input = AnswerInput {
-        stock_months: form.stock_months.clone(),
-        production_change_percent: form.production_change_percent.clone(),
-        can_increase: form.can_increase.clone(),
-        increase_percent: form.increase_percent.clone(),
-        lead_time_months: form.lead_time_months.clone(),
-        extra_units_per_month: form.extra_units_per_month.clone(),
-        not_possible_reason: form.not_possible_reason.clone(),
-        reason_text: form.reason_text.clone(),
-    };
+    let form = AnswerForm::from_fields(form.into_inner());
+    let input = form.typed();
     let now = chrono::Utc::now();
     match answers::answer(
         &state.db,

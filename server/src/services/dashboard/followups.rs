@@ -217,6 +217,30 @@ pub(super) async fn maker(
     })
 }
 
+/// An association's follow-ups: the ministry's requests to it still awaiting its answer (whether
+/// it relayed them to its members), newest first.
+pub(super) async fn association(
+    db: &impl ConnectionTrait,
+    user: &UserContext,
+) -> Result<Vec<SeamItem>, ServiceError> {
+    let mut requests = unanswered(
+        db,
+        &["information", "cooperation"],
+        Some(user.organization.id),
+    )
+    .await?;
+    requests.truncate(LISTED);
+    let names = product_names(db, requests.iter().map(|r| r.product_id).collect()).await?;
+    Ok(requests
+        .into_iter()
+        .map(|r| SeamItem {
+            title: names.get(&r.product_id).cloned().unwrap_or_default(),
+            detail: "厚生労働省からの協力依頼：会員への周知状況をご回答ください".to_owned(),
+            href: paths::substitute_request(r.id),
+        })
+        .collect())
+}
+
 /// A wholesaler's follow-ups: plans affecting it (newest first), the caps of those in force to
 /// download, and reserve requests not yet granted.
 pub(super) async fn wholesaler(

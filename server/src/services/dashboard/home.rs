@@ -112,6 +112,8 @@ pub struct WholesalerHome {
 pub struct AssociationHome {
     /// The cases it was asked to support, open ones first.
     pub cases: Vec<CaseSummary>,
+    /// The ministry's requests to it awaiting its answer.
+    pub requests_awaiting_answer: Vec<followups::SeamItem>,
 }
 
 /// The home of a maker.
@@ -223,5 +225,8 @@ pub async fn association(
 ) -> Result<AssociationHome, ServiceError> {
     let mut found = cases::list(db, user, &CaseFilter::default(), overdue_days, now).await?;
     found.sort_by_key(|c| c.state.is_final());
-    Ok(AssociationHome { cases: found })
+    Ok(AssociationHome {
+        cases: found,
+        requests_awaiting_answer: followups::association(db, user).await?,
+    })
 }

@@ -1,9 +1,11 @@
 //! The substitute makers' side: requests sent to them (automatic heads-ups, the ministry's
-//! information and consent-gated cooperation requests), their answers, and the ministry's view of
-//! a case's answers side by side with totals.
+//! information and consent-gated cooperation requests), their answers (an association answers in
+//! its own form), and the ministry's view of a case's answers side by side with totals.
 
 pub mod answers;
+mod recipients;
 pub mod requests;
+mod totals;
 mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,7 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
-pub use views::{CaseAnswers, Totals};
+pub use recipients::SubstituteMaker;
+pub use totals::{MakerStock, Totals};
+pub use views::CaseAnswers;
 
 use super::ServiceError;
 use super::products::substitutes_of;
@@ -27,7 +31,18 @@ pub struct ProductRef {
     pub name: String,
 }
 
-/// An answer as shown.
+/// An association's answer as shown.
+#[derive(Debug, Clone)]
+pub struct RelayView {
+    /// Relayed to its members.
+    pub relayed_to_members: bool,
+    /// Members reached.
+    pub members_reached: Option<i32>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// An answer as shown: a maker's figures, or (`relay`) an association's.
 #[derive(Debug, Clone)]
 pub struct ResponseView {
     /// Months of stock (`2.5`).
@@ -40,16 +55,20 @@ pub struct ResponseView {
     pub can_increase: Option<bool>,
     /// By (%).
     pub increase_percent: Option<i32>,
-    /// Lead time (months).
-    pub lead_time_months: Option<i32>,
+    /// Lead time in months (`1.5`).
+    pub lead_time_months: Option<String>,
+    /// Lead time in tenths, for the shortest.
+    pub lead_time_tenths: Option<i32>,
     /// Extra packages per month.
     pub extra_units_per_month: Option<i64>,
-    /// Why not (stable name).
-    pub not_possible_reason: Option<String>,
-    /// Why not (label).
-    pub not_possible_label: Option<&'static str>,
+    /// Why not (stable names, display order).
+    pub not_possible_reasons: Vec<String>,
+    /// Why not (labels joined: `原材料・人員`).
+    pub not_possible_label: Option<String>,
     /// Detail.
     pub reason_text: Option<String>,
+    /// An association's answer.
+    pub relay: Option<RelayView>,
     /// Who answered.
     pub answered_by: Option<String>,
     /// When.
@@ -73,6 +92,8 @@ pub struct RequestView {
     pub organization_id: i32,
     /// Its name.
     pub organization_name: String,
+    /// Whether it is an association (it answers in the association's form).
+    pub to_association: bool,
     /// Its products that may substitute.
     pub substitutes: Vec<ProductRef>,
     /// The ministry's message.

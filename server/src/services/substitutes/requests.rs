@@ -2,7 +2,8 @@
 //! (no consent needed; only the product is named, never the confidential report) and cooperation
 //! requests to substitute makers, wholesalers and associations. On a device case a cooperation
 //! request waits for the reporting maker's consent (409); on a drug case (flow D) it is the law's
-//! 協力要請 and needs none. Which request fits which state is the case workflow's table.
+//! 協力要請 and needs none. Which request fits which state is the case workflow's table. Makers
+//! whose own same-spec products are at ⑫ ② or ⑤ are not asked (`recipients`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -12,8 +13,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use super::RequestView;
+use super::recipients::substitute_makers_of;
 use super::views::views;
-use super::{RequestView, substitutes_by_maker};
 use crate::db::entity::{case, case_supporter, organization, product, substitute_request};
 use crate::domain::case_flow::{self, CaseEvent, CaseRequest, Flow};
 use crate::domain::substitute_request::RequestKind;
@@ -40,16 +42,14 @@ pub struct NewRequests {
     pub message: Option<String>,
 }
 
-/// The makers of `product`'s substitutes with those products, as the mails name them.
+/// The makers of `product`'s substitutes with those products, as the mails name them, and why
+/// each maker left out of requests is.
 async fn substitute_lines(
     db: &impl ConnectionTrait,
     product: &product::Model,
-) -> Result<BTreeMap<i32, Vec<ProductLine>>, ServiceError> {
-    let by_maker = substitutes_by_maker(db, &[product])
-        .await?
-        .remove(&product.id)
-        .unwrap_or_default();
-    Ok(by_maker
+) -> Result<(BTreeMap<i32, Vec<ProductLine>>, HashMap<i32, &'static str>), ServiceError> {
+    let (by_maker, excluded) = substitute_makers_of(db, product).await?;
+    let lines = by_maker
         .into_iter()
         .map(|(org, products)| {
             let lines = products
@@ -61,7 +61,8 @@ async fn substitute_lines(
                 .collect();
             (org, lines)
         })
-        .collect())
+        .collect();
+    Ok((lines, excluded))
 }
 
 /// Sends requests on case `case_id` as the ministry; mails go through the outbox in the same
@@ -94,10 +95,10 @@ pub async fn create(
         .await
         .context("Failed to load the case's product")?
         .ok_or_else(|| ServiceError::Internal("a case without its product".into()))?;
-    let makers = substitute_lines(&txn, &product).await?;
+    let (makers, excluded) = substitute_lines(&txn, &product).await?;
     let associations = check_associations(&txn, &new).await?;
     let wholesalers = check_wholesalers(&txn, &new).await?;
-    let targets = choose_targets(&makers, &new, !wholesalers.is_empty())?;
+    let targets = choose_targets(&makers, &excluded, &new, !wholesalers.is_empty())?;
     for org in &associations {
         let already = case_supporter::Entity::find_by_id((case_id, *org))
             .one(&txn)
@@ -186,16 +187,34 @@ fn check_fits(
     .map_err(|e| cases::actions::flow_error(&e))
 }
 
-/// The substitute makers to ask: those named, or every one when none is named (named
-/// wholesalers are asked besides; with them, a product without other makers is fine).
+/// The substitute makers to ask: those named, or every one not left out when none is named (named
+/// wholesalers are asked besides; with them, a product without other makers is fine). A named
+/// maker that is left out is refused with the reason.
 fn choose_targets(
     makers: &BTreeMap<i32, Vec<ProductLine>>,
+    excluded: &HashMap<i32, &'static str>,
     new: &NewRequests,
     wholesalers_named: bool,
 ) -> Result<Vec<i32>, ServiceError> {
     let targets: Vec<i32> = if new.organization_ids.is_empty() {
-        makers.keys().copied().collect()
+        makers
+            .keys()
+            .filter(|org| !excluded.contains_key(org))
+            .copied()
+            .collect()
     } else {
+        let left_out: Vec<String> = new
+            .organization_ids
+            .iter()
+            .filter_map(|id| excluded.get(id).map(|why| format!("組織 {id}（{why}）")))
+            .collect();
+        if !left_out.is_empty() {
+            return Err(ServiceError::invalid(FieldProblem::new(
+                "organization_ids",
+                "own_product_short",
+                format!("{} には依頼できません", left_out.join("、")),
+            )));
+        }
         let unknown: Vec<String> = new
             .organization_ids
             .iter()
@@ -223,7 +242,11 @@ fn choose_targets(
         return Err(ServiceError::invalid(FieldProblem::new(
             "organization_ids",
             "no_substitute_maker",
-            "この製品には他社の代替品がないため、依頼先がありません",
+            if excluded.is_empty() {
+                "この製品には他社の代替品がないため、依頼先がありません".to_owned()
+            } else {
+                "他社の代替品はいずれも自社の同一規格品が限定出荷（自社の事情）または供給停止中のため、依頼先がありません".to_owned()
+            },
         )));
     }
     Ok(targets)

@@ -1,13 +1,16 @@
 //! Building what pages and the API show of requests: the product, the asked organisation, its
-//! substitutes, the latest answer, and the totals over a case's answers.
+//! substitutes and the latest answer (a maker's figures or an association's relay).
 
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{ProductRef, RequestView, ResponseView, substitutes_by_maker};
+use super::{
+    ProductRef, RelayView, RequestView, ResponseView, SubstituteMaker, Totals, substitutes_by_maker,
+};
 use crate::db::entity::{organization, product, substitute_request, substitute_response, user};
-use crate::domain::substitute_answer::{NotPossibleReason, months_text};
+use crate::domain::OrganizationKind;
+use crate::domain::substitute_answer::{months_text, reasons_label, stored_reasons};
 use crate::services::{DbContext, ServiceError};
 
 /// A case's requests with their answers and the totals.
@@ -19,72 +22,29 @@ pub struct CaseAnswers {
     pub information_refusal: Option<String>,
     /// Why a cooperation request cannot be sent now, e.g. 「報告者の同意待ち」.
     pub cooperation_refusal: Option<String>,
-    /// The makers of the product's substitutes that a request would reach.
-    pub substitute_makers: Vec<(i32, String)>,
+    /// The makers of the product's substitutes; those a request would not reach (their own
+    /// same-spec product at ⑫ ② or ⑤) say why.
+    pub substitute_makers: Vec<SubstituteMaker>,
     /// Requests, oldest first.
     pub requests: Vec<RequestView>,
     /// Over the latest answer of each asked organisation.
     pub totals: Totals,
 }
 
-/// Totals over the answers of a case (one answer per organisation: its latest).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Totals {
-    /// Organisations asked.
-    pub asked: usize,
-    /// Organisations that answered.
-    pub answered: usize,
-    /// Those that can increase production.
-    pub can_increase: usize,
-    /// Combined extra packages per month.
-    pub extra_units_per_month: i64,
-    /// Shortest lead time (months) among those that can increase.
-    pub shortest_lead_time_months: Option<i32>,
-    /// Combined months of stock over the answers that gave it (tenths).
-    pub stock_months_tenths: i32,
-}
-
-impl Totals {
-    /// Over the latest answer of each organisation.
-    pub fn over(requests: &[RequestView]) -> Self {
-        let mut latest: HashMap<i32, &ResponseView> = HashMap::new();
-        let mut asked = std::collections::HashSet::new();
-        for r in requests {
-            asked.insert(r.organization_id);
-            if let Some(answer) = &r.latest {
-                let newer = latest
-                    .get(&r.organization_id)
-                    .is_none_or(|seen| seen.submitted_at <= answer.submitted_at);
-                if newer {
-                    latest.insert(r.organization_id, answer);
-                }
-            }
-        }
-        let mut totals = Self {
-            asked: asked.len(),
-            answered: latest.len(),
-            ..Self::default()
-        };
-        for a in latest.values() {
-            totals.stock_months_tenths += a.stock_months_tenths.unwrap_or(0);
-            if a.can_increase == Some(true) {
-                totals.can_increase += 1;
-                totals.extra_units_per_month += a.extra_units_per_month.unwrap_or(0);
-                if let Some(lead) = a.lead_time_months {
-                    totals.shortest_lead_time_months = Some(
-                        totals
-                            .shortest_lead_time_months
-                            .map_or(lead, |s| s.min(lead)),
-                    );
-                }
-            }
-        }
-        totals
+impl CaseAnswers {
+    /// The requests to makers and wholesalers (their answers side by side).
+    pub fn maker_requests(&self) -> impl Iterator<Item = &RequestView> {
+        self.requests.iter().filter(|r| !r.to_association)
     }
 
-    /// Combined months of stock as text.
-    pub fn stock_months(&self) -> String {
-        months_text(self.stock_months_tenths)
+    /// The requests to associations (their relay answers).
+    pub fn association_requests(&self) -> impl Iterator<Item = &RequestView> {
+        self.requests.iter().filter(|r| r.to_association)
+    }
+
+    /// Whether any association was asked.
+    pub fn asked_associations(&self) -> bool {
+        self.association_requests().next().is_some()
     }
 }
 
@@ -101,13 +61,13 @@ pub(super) async fn views(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let orgs: HashMap<i32, String> = organization::Entity::find()
+    let orgs: HashMap<i32, (String, OrganizationKind)> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(requests.iter().map(|r| r.organization_id)))
         .all(db)
         .await
         .context("Failed to load the asked organisations")?
         .into_iter()
-        .map(|o| (o.id, o.name))
+        .map(|o| (o.id, (o.name, o.kind)))
         .collect();
     let responses = substitute_response::Entity::find()
         .filter(substitute_response::Column::RequestId.is_in(requests.iter().map(|r| r.id)))
@@ -142,7 +102,13 @@ pub(super) async fn views(
                     name: p.map(|p| p.name.clone()).unwrap_or_default(),
                 },
                 product_maker: p.and_then(|p| p.maker_name.clone()).unwrap_or_default(),
-                organization_name: orgs.get(&r.organization_id).cloned().unwrap_or_default(),
+                organization_name: orgs
+                    .get(&r.organization_id)
+                    .map(|(name, _)| name.clone())
+                    .unwrap_or_default(),
+                to_association: orgs
+                    .get(&r.organization_id)
+                    .is_some_and(|(_, kind)| *kind == OrganizationKind::Association),
                 substitutes: substitutes_of
                     .get(&r.product_id)
                     .and_then(|m| m.get(&r.organization_id))
@@ -163,17 +129,28 @@ pub(super) async fn views(
 }
 
 fn response_view(r: substitute_response::Model, names: &HashMap<i32, String>) -> ResponseView {
+    let reasons = r
+        .not_possible_reason
+        .as_deref()
+        .map(stored_reasons)
+        .unwrap_or_default();
     ResponseView {
         stock_months: r.stock_months_tenths.map(months_text),
         stock_months_tenths: r.stock_months_tenths,
         production_change_percent: r.production_change_percent,
         can_increase: r.can_increase,
         increase_percent: r.increase_percent,
-        lead_time_months: r.lead_time_months,
+        lead_time_months: r.lead_time_tenths.map(months_text),
+        lead_time_tenths: r.lead_time_tenths,
         extra_units_per_month: r.extra_units_per_month,
-        not_possible_label: r.not_possible_reason.map(NotPossibleReason::label_ja),
-        not_possible_reason: r.not_possible_reason.map(|n| n.code().to_owned()),
+        not_possible_label: Some(reasons_label(&reasons)).filter(|l| !l.is_empty()),
+        not_possible_reasons: reasons.iter().map(|n| n.code().to_owned()).collect(),
         reason_text: r.reason_text,
+        relay: r.relayed_to_members.map(|relayed| RelayView {
+            relayed_to_members: relayed,
+            members_reached: r.members_reached,
+            note: r.relay_note,
+        }),
         answered_by: r.user_id.and_then(|id| names.get(&id).cloned()),
         submitted_at: r.submitted_at,
     }
