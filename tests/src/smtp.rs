@@ -33,12 +33,23 @@ pub struct ReceivedMail {
     pub list_unsubscribe_post: String,
 }
 
+/// How the server stores what it receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// aiosmtpd's own Maildir handler: each message synced to disk, as a real relay would.
+    Maildir,
+    /// One file per message in the same layout, not synced (`tests/tools/smtp_store_unsynced.py`):
+    /// for the throughput benchmark, whose sender would otherwise wait on the receiver's disk.
+    Unsynced,
+}
+
 /// A running aiosmtpd with its Maildir.
 pub struct SmtpServer {
     /// The port it listens on (kept across restarts).
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
+    store: Store,
 }
 
 /// Whether aiosmtpd is installed.
@@ -58,6 +69,12 @@ fn free_port() -> anyhow::Result<u16> {
 impl SmtpServer {
     /// Starts a server, or `None` (with a note) when aiosmtpd is missing outside CI.
     pub async fn start() -> anyhow::Result<Option<Self>> {
+        Self::start_storing(Store::Maildir).await
+    }
+
+    /// Starts a server storing as `store`, or `None` (with a note) when aiosmtpd is missing
+    /// outside CI.
+    pub async fn start_storing(store: Store) -> anyhow::Result<Option<Self>> {
         if !available().await {
             if crate::in_ci() {
                 bail!("CI=true but {PYTHON} cannot import aiosmtpd (install python3-aiosmtpd)");
@@ -69,6 +86,7 @@ impl SmtpServer {
             port: free_port()?,
             dir: tempfile::tempdir().context("Failed to create the Maildir folder")?,
             child: None,
+            store,
         };
         server.resume().await?;
         Ok(Some(server))
@@ -102,11 +120,17 @@ impl SmtpServer {
 
     /// Starts (again) on the same port and waits until it accepts connections.
     pub async fn resume(&mut self) -> anyhow::Result<()> {
+        let handler = match self.store {
+            Store::Maildir => "aiosmtpd.handlers.Mailbox",
+            Store::Unsynced => "smtp_store_unsynced.UnsyncedStore",
+        };
+        let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools");
         let child = Command::new(PYTHON)
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{}", self.port))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-c", handler])
             .arg(self.maildir())
+            .env("PYTHONPATH", tools)
             .kill_on_drop(true)
             .spawn()
             .context("Failed to start aiosmtpd")?;
