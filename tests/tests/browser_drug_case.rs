@@ -2,7 +2,8 @@
 //! maker files it, the ministry requests a report (報告徴収), the maker answers with its follow-up,
 //! the ministry decides and sends a 協力要請, a substitute maker answers in its form (two reasons
 //! ticked at once), the association answers in its own form from its menu, and the ministry reads
-//! the answers with per-maker months of stock. Screenshots land in `target/screenshots/`.
+//! the answers with per-maker months of stock; a maker whose own same-spec product stops is then
+//! greyed out with the reason. Screenshots land in `target/screenshots/`.
 
 use fantoccini::Locator;
 use supplywatch_tests::browser::Browser;
@@ -10,6 +11,8 @@ use supplywatch_tests::{TestApp, backends};
 
 /// maker@'s (沢井製薬) drug; 東和薬品 (maker2@) makes a same-spec product.
 const DRUG: &str = "2171022F5180";
+/// 東和薬品's same-spec product.
+const TOWA_DRUG: &str = "2171022F5075";
 
 async fn click(browser: &Browser, css: &str) -> anyhow::Result<()> {
     browser.wait_for(css).await?.click().await?;
@@ -216,6 +219,29 @@ async fn a_drug_shortage_is_followed_from_the_report_to_the_answers_in_a_browser
         browser
             .screenshot(&shot("6-ministry-reads-answers"))
             .await?;
+
+        // 東和's own same-spec product stops: it is greyed out with the reason, no longer asked.
+        let towa = app.token("maker2@demo.example").await?;
+        let (status, body) = app
+            .post_json(
+                "/api/v1/supply-status-reports",
+                &towa,
+                &serde_json::json!({"product_code": TOWA_DRUG, "shipping_status": "5", "reason": "3", "volume_status": "D"}),
+            )
+            .await?;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+        c.goto(case_url.as_str()).await?;
+        let left_out = browser
+            .wait_for("#substitute-makers .excluded-recipient")
+            .await?
+            .text()
+            .await?;
+        assert_eq!(
+            left_out,
+            "東和薬品（依頼の対象外：自社の同一規格品が供給停止中）"
+        );
+        scroll_to(&browser, "substitute-answers").await?;
+        browser.screenshot(&shot("7-maker-left-out")).await?;
     }
     browser.close().await
 }

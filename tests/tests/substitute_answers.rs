@@ -398,6 +398,12 @@ async fn an_association_answers_in_its_own_form_and_the_ministry_sees_it() -> an
             page.contains("<a href=\"/my/substitute-requests\">協力依頼</a>"),
             "the association's menu entry"
         );
+        let (_, list) = app.page("/my/substitute-requests").await?;
+        assert!(
+            list.contains("会員企業への周知状況をご回答ください"),
+            "{list}"
+        );
+        assert!(!list.contains("増産の可否をご回答ください"), "{list}");
         let (_, home) = app.page("/").await?;
         assert!(home.contains("回答待ちの協力依頼"), "{home}");
         assert!(
