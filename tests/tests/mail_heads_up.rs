@@ -218,3 +218,41 @@ async fn a_contact_who_chose_the_daily_digest_gets_one_digest_instead_of_each_ma
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_maker_whose_own_same_spec_product_is_stopped_gets_no_heads_up() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let Some(smtp) = SmtpServer::start().await? else {
+            return Ok(());
+        };
+        let app = TestApp::spawn(&backend).await?;
+        let jobs = job_context(app.database_url(), &smtp.url()).await?;
+        // 東和薬品 (maker2@) stops its own product of the group first.
+        let maker2 = app.token("maker2@demo.example").await?;
+        let (code, body) = app
+            .post_json(
+                "/api/v1/supply-status-reports",
+                &maker2,
+                &json!({"product_code": "2171022F5075", "shipping_status": "5", "reason": "3", "volume_status": "C"}),
+            )
+            .await?;
+        assert_eq!(code, StatusCode::CREATED, "{body}");
+        Job::OutboxDispatch.run_exclusive(&jobs).await?;
+        let before = smtp.messages().await?.len();
+
+        let maker = app.token("maker@demo.example").await?;
+        report(&app, &maker, "2", "B").await?;
+        Job::OutboxDispatch.run_exclusive(&jobs).await?;
+        let mails = smtp.messages().await?;
+        let new = recipients(&mails[before..]);
+        assert!(
+            new.contains(&"supply@maker4.demo.example".to_owned()),
+            "the maker still in normal supply is told: {new:?}"
+        );
+        assert!(
+            new.iter().all(|to| !to.contains("maker2")),
+            "a maker that cannot make up for the shortfall is not asked: {new:?}"
+        );
+    }
+    Ok(())
+}

@@ -1,6 +1,6 @@
 //! The automatic heads-up: when a filed 供給状況報告 makes a drug's public status worse, every
 //! contact of every other maker of a same-spec substitute is mailed once, through the outbox, in
-//! the filing's own transaction. Only public reports reach here; confidential reports never do.
+//! the filing's own transaction — save makers whose own same-spec products are all at ② or ⑤. Only public reports reach here; confidential reports never do.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +14,7 @@ use super::products::substitutes_of;
 use super::{DbContext, ServiceError};
 use crate::db::entity::{contact, organization, product, product_status, substitute_request};
 use crate::domain::alerts::{PublicStatus, worsening};
-use crate::domain::substitute_request::RequestKind;
+use crate::domain::substitute_request::{RequestKind, left_out};
 use crate::domain::supply_status::{ShippingStatus, SupplyStatus, VolumeStatus};
 use crate::mail::MailContent;
 use crate::mail::content::{HeadsUp, ProductLine};
@@ -114,7 +114,8 @@ pub(crate) async fn queue_heads_ups(
     outbox::enqueue(db, messages, now).await
 }
 
-/// (report, substitute maker) → that maker's same-spec products, for every worse report.
+/// (report, substitute maker) → that maker's same-spec products, for every worse report; a maker
+/// whose same-spec products are all at ② or ⑤ is not asked (it cannot make up for the shortfall).
 async fn substitutes_asked(
     db: &impl ConnectionTrait,
     reporter: &OrganizationRef,
@@ -122,21 +123,56 @@ async fn substitutes_asked(
 ) -> Result<BTreeMap<(String, i32), Vec<ProductLine>>, ServiceError> {
     let products: Vec<&product::Model> = worse.iter().map(|(f, _)| f.product).collect();
     let substitutes = substitutes_of(db, &products).await?;
+    let ids: Vec<i32> = substitutes.values().flatten().map(|s| s.id).collect();
+    let statuses = shipping_statuses(db, &ids).await?;
     let mut asked: BTreeMap<(String, i32), Vec<ProductLine>> = BTreeMap::new();
     for (f, _) in worse {
+        let mut by_maker: BTreeMap<i32, Vec<&product::Model>> = BTreeMap::new();
         for s in substitutes.get(&f.product.id).into_iter().flatten() {
             if let Some(maker) = s.maker_id.filter(|m| *m != reporter.id) {
-                asked
-                    .entry((f.receipt_number.to_owned(), maker))
-                    .or_default()
-                    .push(ProductLine {
+                by_maker.entry(maker).or_default().push(s);
+            }
+        }
+        for (maker, own) in by_maker {
+            let own_statuses: Vec<Option<ShippingStatus>> =
+                own.iter().map(|p| statuses.get(&p.id).copied()).collect();
+            if left_out(&own_statuses).is_some() {
+                continue;
+            }
+            asked.insert(
+                (f.receipt_number.to_owned(), maker),
+                own.iter()
+                    .map(|s| ProductLine {
                         code: s.code.clone(),
                         name: s.name.clone(),
-                    });
-            }
+                    })
+                    .collect(),
+            );
         }
     }
     Ok(asked)
+}
+
+/// The current ⑫ of `ids` (a product without a status is absent).
+async fn shipping_statuses(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, ShippingStatus>, ServiceError> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(900) {
+        let rows = product_status::Entity::find()
+            .filter(product_status::Column::ProductId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("Failed to load the substitutes' statuses")?;
+        found.extend(rows.into_iter().filter_map(|r| {
+            Some((
+                r.product_id,
+                ShippingStatus::parse(&r.shipping_status).ok()?,
+            ))
+        }));
+    }
+    Ok(found)
 }
 
 fn label<T: std::fmt::Display, E>(code: &str, parse: fn(&str) -> Result<T, E>) -> Option<String> {

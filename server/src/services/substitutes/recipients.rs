@@ -9,13 +9,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::substitutes_by_maker;
 use crate::db::entity::{organization, product, product_status};
+use crate::domain::substitute_request::left_out;
 use crate::domain::supply_status::ShippingStatus;
 use crate::services::{DbContext, ServiceError};
-
-/// Why a maker whose same-spec products are all stopped is left out.
-pub const STOPPED_REASON: &str = "自社の同一規格品が供給停止中";
-/// Why a maker whose same-spec products are all limited for its own reasons is left out.
-pub const LIMITED_REASON: &str = "自社の同一規格品が限定出荷中（自社の事情）";
 
 /// A maker of the product's substitutes, and why it is left out of requests (if it is).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,25 +22,6 @@ pub struct SubstituteMaker {
     pub name: String,
     /// Why no request goes to it, e.g. 「自社の同一規格品が供給停止中」.
     pub excluded: Option<&'static str>,
-}
-
-/// Why a maker is left out, from the ⑫ of each of its same-spec products (none when any of
-/// them is in another state or has no status).
-fn exclusion(statuses: &[Option<ShippingStatus>]) -> Option<&'static str> {
-    let own_trouble = |s: &Option<ShippingStatus>| {
-        matches!(
-            s,
-            Some(ShippingStatus::LimitedOwn | ShippingStatus::Stopped)
-        )
-    };
-    if statuses.is_empty() || !statuses.iter().all(own_trouble) {
-        return None;
-    }
-    if statuses.contains(&Some(ShippingStatus::Stopped)) {
-        Some(STOPPED_REASON)
-    } else {
-        Some(LIMITED_REASON)
-    }
 }
 
 /// The makers of `product`'s substitutes with their products, and why each left-out one is.
@@ -78,7 +55,7 @@ pub(super) async fn substitute_makers_of(
                 .iter()
                 .map(|p| statuses.get(&p.id).copied().flatten())
                 .collect();
-            exclusion(&own).map(|why| (*org, why))
+            left_out(&own).map(|why| (*org, why))
         })
         .collect();
     Ok((by_maker, excluded))
@@ -103,24 +80,4 @@ pub(super) async fn listed(
             name: o.name,
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_maker_is_left_out_only_when_all_its_same_spec_products_are_at_2_or_5() {
-        use ShippingStatus::{LimitedByOthers, LimitedOwn, Normal, Stopped};
-        assert_eq!(exclusion(&[Some(Stopped)]), Some(STOPPED_REASON));
-        assert_eq!(exclusion(&[Some(LimitedOwn)]), Some(LIMITED_REASON));
-        assert_eq!(
-            exclusion(&[Some(LimitedOwn), Some(Stopped)]),
-            Some(STOPPED_REASON)
-        );
-        assert_eq!(exclusion(&[Some(Stopped), Some(Normal)]), None);
-        assert_eq!(exclusion(&[Some(LimitedByOthers)]), None);
-        assert_eq!(exclusion(&[Some(Stopped), None]), None);
-        assert_eq!(exclusion(&[]), None);
-    }
 }
