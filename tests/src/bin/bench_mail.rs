@@ -21,7 +21,8 @@ use supplywatch_tests::bench::{ms, release_binary};
 use supplywatch_tests::smtp::{SmtpServer, Store, job_context};
 
 const MESSAGES: usize = 3_000;
-const PASSWORD: &str = "Bench-pass-2026!";
+/// Passes the password policy (which refuses one containing the e-mail's local part, `bench`).
+const PASSWORD: &str = "Keisoku-Kyokyu-2026!";
 /// maker@'s drugs with same-spec products of other makers, each reported worse once.
 const DRUGS: &[&str] = &["2171022F5180", "2171022F6128", "6241013F2209"];
 
