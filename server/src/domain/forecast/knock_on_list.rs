@@ -10,13 +10,14 @@
 //! |---|---|---|---|
 //! | ③ 限定出荷（他社品の影響） | 40 | 20 | 1 |
 //! | ② / ④ 限定出荷 | 40 | 40 | 1 |
-//! | ⑤ 供給停止 | 1 | 1 | 1 |
+//! | ⑤ 供給停止 | 20 | 20 | 1 |
 //!
 //! score = prior × (P₉ ÷ N₉ + ½ × P₇ ÷ (N₇ + 1)) ÷ 20, where P₉ is the points of the same-spec
 //! group and N₉ its drugs in normal supply (the drug itself included), P₇ and N₇ the same for the
 //! ingredient's other strengths (same 7 characters, another 9), and prior is 1 for ⑧ 後発品 and
-//! 長期収載品 (their demand moves first), ½ otherwise. The daily list is the [`LIST_LENGTH`]
-//! highest scores of at least [`MIN_SCORE`].
+//! 長期収載品 (their demand moves first), ½ otherwise, times 1.5 when the drug's own ⑰ says
+//! Aプラス (出荷量増加: it is already taking others' demand). The daily list is the
+//! [`LIST_LENGTH`] highest scores of at least [`MIN_SCORE`].
 //!
 //! Worked example: group 111111AF1 has A (③ since 5 days), B and C in normal supply, both
 //! generics. P₉ = 40, N₉ = 2, no other strength: score = 1 × 40 ÷ 2 ÷ 20 = 1.0 for B and C.
@@ -26,7 +27,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::supply_status::ShippingStatus;
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 
 /// Points of a ③ whose ⑬ is within the horizon.
 pub const POINTS_KNOCK_ON_RECENT: u32 = 40;
@@ -34,8 +35,12 @@ pub const POINTS_KNOCK_ON_RECENT: u32 = 40;
 pub const POINTS_KNOCK_ON_FADING: u32 = 20;
 /// Points of a ② / ④ within twice the horizon (fitted: 40 named more moves than 20).
 pub const POINTS_LIMITED: u32 = 40;
-/// Points of any other short drug (⑤, older, or ⑬ blank).
+/// Points of a ⑤ within twice the horizon (fitted: 20 named more moves than 1).
+pub const POINTS_STOPPED: u32 = 20;
+/// Points of any other short drug (older, or ⑬ blank).
 pub const POINTS_BACKGROUND: u32 = 1;
+/// Factor of a drug whose ⑰ is Aプラス (fitted: 1.5 named more moves than 1 or 2).
+pub const VOLUME_UP_FACTOR: f64 = 1.5;
 /// Weight of the ingredient's other strengths against the same spec.
 pub const OTHER_STRENGTH_WEIGHT: f64 = 0.5;
 /// Prior of a drug that is not a generic or long-listed product.
@@ -66,6 +71,8 @@ pub struct ListDrug {
     pub shipping_changed_on: Option<NaiveDate>,
     /// ⑧ is 後発品 or 長期収載品.
     pub generic_or_long_listed: bool,
+    /// ⑰.
+    pub volume: Option<VolumeStatus>,
 }
 
 /// A drug warned of, with its score and reasons in words.
@@ -94,6 +101,7 @@ pub fn points(drug: &ListDrug, today: NaiveDate, horizon_days: u32) -> u32 {
         {
             POINTS_LIMITED
         }
+        ShippingStatus::Stopped if within(horizon_days.saturating_mul(2)) => POINTS_STOPPED,
         _ => POINTS_BACKGROUND,
     }
 }
@@ -138,10 +146,15 @@ pub fn warnings(drugs: &[ListDrug], today: NaiveDate, horizon_days: u32) -> Vec<
             let all = by7.get(g7).copied().unwrap_or_default();
             let other_points = all.points - same.points;
             let other_normal = all.normal - same.normal;
-            let prior = if d.generic_or_long_listed {
+            let class_prior = if d.generic_or_long_listed {
                 1.0
             } else {
                 OTHER_CLASS_PRIOR
+            };
+            let prior = if d.volume == Some(VolumeStatus::APlus) {
+                class_prior * VOLUME_UP_FACTOR
+            } else {
+                class_prior
             };
             let score = prior
                 * (f64::from(same.points) / f64::from(same.normal.max(1))
@@ -164,7 +177,7 @@ pub fn warnings(drugs: &[ListDrug], today: NaiveDate, horizon_days: u32) -> Vec<
                     contributors.get(g7).map_or(&[][..], Vec::as_slice),
                     g9,
                     normal,
-                    d.generic_or_long_listed,
+                    d,
                     today,
                 ),
             }
@@ -177,7 +190,7 @@ fn reasons(
     contributors: &[(u32, &ListDrug)],
     g9: &str,
     normal: u32,
-    generic_or_long_listed: bool,
+    drug: &ListDrug,
     today: NaiveDate,
 ) -> Vec<String> {
     let mut ranked: Vec<(bool, u32, &ListDrug)> = contributors
@@ -223,8 +236,11 @@ fn reasons(
         out.push(format!("ほか供給減 {}品目", ranked.len() - REASONS_LISTED));
     }
     out.push(format!("同一規格で通常出荷は本品を含め{normal}品目"));
-    if generic_or_long_listed {
+    if drug.generic_or_long_listed {
         out.push("後発品・長期収載品（需要が先に移りやすい）".to_owned());
+    }
+    if drug.volume == Some(VolumeStatus::APlus) {
+        out.push("本品の出荷量は増加中（⑰Aプラス：他社品の需要を受けている）".to_owned());
     }
     out
 }
@@ -277,6 +293,7 @@ mod tests {
             shipping,
             shipping_changed_on: on.map(day),
             generic_or_long_listed: generic,
+            volume: None,
         }
     }
 
@@ -308,7 +325,8 @@ mod tests {
         assert_eq!(at(ShippingStatus::LimitedByOthers, Some(20)), 20);
         assert_eq!(at(ShippingStatus::LimitedOwn, Some(11)), 40);
         assert_eq!(at(ShippingStatus::LimitedOther, Some(10)), 1);
-        assert_eq!(at(ShippingStatus::Stopped, Some(31)), 1);
+        assert_eq!(at(ShippingStatus::Stopped, Some(11)), 20);
+        assert_eq!(at(ShippingStatus::Stopped, Some(10)), 1);
         assert_eq!(at(ShippingStatus::LimitedByOthers, None), 1);
         assert_eq!(at(ShippingStatus::Normal, Some(31)), 0);
     }
@@ -348,9 +366,34 @@ mod tests {
     }
 
     #[test]
+    fn a_drug_already_shipping_more_ranks_higher() {
+        let mut up = drug("111111AF1033", ShippingStatus::Normal, None, true);
+        up.volume = Some(VolumeStatus::APlus);
+        let list = [
+            drug(
+                "111111AF1011",
+                ShippingStatus::LimitedByOthers,
+                Some(15),
+                true,
+            ),
+            drug("111111AF1022", ShippingStatus::Normal, None, true),
+            up,
+        ];
+        let w = warnings(&list, day(20), HORIZON_DAYS);
+        let scores: Vec<(&str, f64)> = w.iter().map(|w| (w.code.as_str(), w.score)).collect();
+        assert_eq!(scores, [("111111AF1033", 1.5), ("111111AF1022", 1.0)]);
+        assert!(w[0].reasons.iter().any(|r| r.contains("⑰Aプラス")));
+    }
+
+    #[test]
     fn a_weak_signal_is_not_listed_and_the_list_is_short() {
         // One old 供給停止 beside 30 brand drugs: 0.5 × 1/30 / 20 is far below the floor.
-        let mut list = vec![drug("333333AF1011", ShippingStatus::Stopped, None, false)];
+        let mut list = vec![drug(
+            "333333AF1011",
+            ShippingStatus::Stopped,
+            Some(1),
+            false,
+        )];
         list.extend((0..30).map(|i| {
             drug(
                 &format!("333333AF1{i:03}"),

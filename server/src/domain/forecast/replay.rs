@@ -11,15 +11,17 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::knock_on_list::{ListDrug, Warning, warnings};
-use crate::domain::supply_status::ShippingStatus;
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 
 /// One recorded change of the list (a row of the transitions file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub date: NaiveDate,
     pub code: String,
-    /// ⑫ before and after; `None` for a change of another column (⑰).
+    /// ⑫ before and after; `None` for a change of another column.
     pub shipping: Option<(Option<ShippingStatus>, ShippingStatus)>,
+    /// ⑰ before and after; `None` for a change of another column.
+    pub volume: Option<(Option<VolumeStatus>, Option<VolumeStatus>)>,
     /// The drug first appears on the list with this change.
     pub added: bool,
     /// ⑥ and ⑦, for a drug new to the list.
@@ -96,6 +98,8 @@ fn undo(state: &mut BTreeMap<String, ListDrug>, change: &Change) {
     } else if let (Some((from, _)), Some(drug)) = (change.shipping, state.get_mut(&change.code)) {
         drug.shipping = from.unwrap_or(ShippingStatus::Normal);
         drug.shipping_changed_on = None;
+    } else if let (Some((from, _)), Some(drug)) = (change.volume, state.get_mut(&change.code)) {
+        drug.volume = from;
     }
 }
 
@@ -108,8 +112,12 @@ fn apply(state: &mut BTreeMap<String, ListDrug>, known: &HashMap<String, ListDru
             shipping: ShippingStatus::Normal,
             shipping_changed_on: None,
             generic_or_long_listed: false,
+            volume: None,
         });
         state.insert(c.code.clone(), drug);
+    }
+    if let (Some((_, to)), Some(drug)) = (c.volume, state.get_mut(&c.code)) {
+        drug.volume = to;
     }
     if let (Some((_, to)), Some(drug)) = (c.shipping, state.get_mut(&c.code)) {
         drug.shipping = to;
@@ -133,6 +141,7 @@ mod tests {
             shipping,
             shipping_changed_on: on.map(day),
             generic_or_long_listed: true,
+            volume: None,
         }
     }
 
@@ -141,6 +150,7 @@ mod tests {
             date: day(d),
             code: code.into(),
             shipping: Some((Some(from), to)),
+            volume: None,
             added: false,
             name: String::new(),
             maker: String::new(),

@@ -58,6 +58,7 @@ pub fn read_edition(
             maker: e.maker_name,
             shipping: e.status.shipping_status,
             shipping_changed_on: e.shipping_changed_on,
+            volume: e.status.volume_status,
             generic_or_long_listed: matches!(
                 e.product_class,
                 Some(ProductClass::Generic | ProductClass::LongListed)
@@ -143,10 +144,25 @@ fn change(row: &Named<'_>) -> Result<Change, String> {
     } else {
         None
     };
+    let volume = if cell("field") == "ryo" {
+        let status = |text: &str| {
+            if text.is_empty() {
+                Ok(None)
+            } else {
+                ministry::volume_status(text)
+                    .map(Some)
+                    .map_err(|e| e.message)
+            }
+        };
+        Some((status(cell("from_value"))?, status(cell("to_value"))?))
+    } else {
+        None
+    };
     Ok(Change {
         date,
         code,
         shipping,
+        volume,
         added: cell("change_kind") == "added",
         name: cell("hinmei").to_owned(),
         maker: cell("maker").to_owned(),
