@@ -162,6 +162,7 @@ const API_OPERATIONS: &[&str] = &[
     "DELETE /api/v1/auth/token",
     "GET /api/v1/me",
     "POST /api/v1/me/password",
+    "POST /api/v1/public/subscriptions",
     "POST /api/v1/me/mfa/totp",
     "POST /api/v1/me/mfa/totp/confirm",
     "GET /api/v1/admin/users",

@@ -95,7 +95,7 @@ async fn a_drugs_feed_and_the_changes_feed_are_atom_with_the_newest_report_first
             .summary()
             .map(atom_syndication::Text::as_str)
             .unwrap_or_default();
-        assert!(summary.contains("⑯出荷量の状況：出荷停止"), "{summary}");
+        assert!(summary.contains("⑰出荷量の状況：出荷停止"), "{summary}");
         assert!(
             newest.links()[0]
                 .href()

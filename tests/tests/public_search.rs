@@ -60,8 +60,12 @@ async fn width_kana_and_case_do_not_matter_in_the_api_the_page_or_the_product_se
         let app = TestApp::spawn(&backend).await?;
         let katakana = public_json(&app, &[("q", "カルボシステイン")]).await?;
         assert_eq!(katakana["total"], 2, "{}", backend.name());
-        for typed in ["ｶﾙﾎﾞｼｽﾃｲﾝ", "かるぼしすていん", "ｶﾙﾎﾞ　しすていん"]
-        {
+        for typed in [
+            "ｶﾙﾎﾞｼｽﾃｲﾝ",
+            "かるぼしすていん",
+            "ｶﾙﾎﾞ　しすていん",
+            "KaruboSisutein",
+        ] {
             let found = public_json(&app, &[("q", typed)]).await?;
             assert_eq!(
                 codes(&found),

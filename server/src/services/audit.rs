@@ -120,7 +120,9 @@ impl AuditFilter {
             .map(str::trim)
             .filter(|a| !a.is_empty())
         {
-            select = select.filter(audit_log::Column::ActorEmail.contains(actor.to_lowercase()));
+            select = select.filter(
+                audit_log::Column::ActorEmail.contains(crate::domain::search_fold::fold(actor)),
+            );
         }
         if let Some(org) = self.organization_id {
             select = select.filter(

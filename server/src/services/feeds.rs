@@ -126,7 +126,7 @@ pub async fn changes_feed(
 fn status_lines(s: &StatusView) -> Vec<String> {
     let mut lines = vec![format!("⑫出荷対応の状況：{}", s.shipping_status.label_ja())];
     if let Some(r) = s.reason {
-        lines.push(format!("⑬理由：{}", r.label_ja()));
+        lines.push(format!("⑭理由：{}", r.label_ja()));
     }
     if let Some(o) = s.resolution_outlook {
         let month = s
@@ -134,12 +134,12 @@ fn status_lines(s: &StatusView) -> Vec<String> {
             .as_deref()
             .map(|m| format!("（{m}）"))
             .unwrap_or_default();
-        lines.push(format!("⑭⑮解消見込み：{}{month}", o.label_ja()));
+        lines.push(format!("⑮⑯解消見込み：{}{month}", o.label_ja()));
     }
     if let Some(v) = s.volume_status {
-        lines.push(format!("⑯出荷量の状況：{}", v.label_ja()));
+        lines.push(format!("⑰出荷量の状況：{}", v.label_ja()));
     }
-    lines.push(format!("⑰情報更新日：{}", s.updated_on));
+    lines.push(format!("報告日：{}", s.updated_on));
     lines
 }
 

@@ -1,6 +1,7 @@
 //! Reading a plan's caps: every customer's row of the version a [`PlanView`] shows — baseline,
 //! quota and cap — that the caller's [`Scope`] admits, with the reserve grants beside them.
 
+use crate::domain::search_fold::fold;
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -62,10 +63,8 @@ pub async fn rows(
         .all(db)
         .await
         .context("Failed to read the caps")?;
-    let needle = query
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_lowercase);
+    // Folded like every search (width, kana, case): 「ｻｸﾗ」 finds 「さくら薬局」.
+    let needle = query.map(fold).filter(|q| !q.is_empty());
     let mut rows = Vec::new();
     for result in results
         .into_iter()
@@ -81,7 +80,7 @@ pub async fn rows(
         for cap in caps {
             let (code, name) = names.get(&cap.customer_id).cloned().unwrap_or_default();
             if needle.as_ref().is_some_and(|n| {
-                !code.to_lowercase().contains(n) && !name.to_lowercase().contains(n)
+                !fold(&code).contains(n.as_str()) && !fold(&name).contains(n.as_str())
             }) {
                 continue;
             }
@@ -105,8 +104,8 @@ pub async fn rows(
     }
     for grant in grant_rows(db, scope, view.plan.id).await? {
         if needle.as_ref().is_some_and(|n| {
-            !grant.customer_code.to_lowercase().contains(n)
-                && !grant.customer_name.to_lowercase().contains(n)
+            !fold(&grant.customer_code).contains(n.as_str())
+                && !fold(&grant.customer_name).contains(n.as_str())
         }) {
             continue;
         }

@@ -148,14 +148,12 @@ pub(crate) fn condition(query: &ProductQuery) -> Condition {
     let mut condition = Condition::all();
     if let Some(q) = &query.q {
         for word in crate::domain::search_fold::fold_words(q) {
-            let escaped = word
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            condition = condition.add(
-                Expr::col((product::Entity, product::Column::SearchText))
-                    .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-            );
+            // A word typed in romaji also finds its katakana (「karubosisutein」).
+            let mut either = Condition::any().add(contains(&word));
+            if let Some(kana) = crate::domain::search_fold::romaji_to_katakana(&word) {
+                either = either.add(contains(&kana));
+            }
+            condition = condition.add(either);
         }
     }
     if let Some(maker_id) = query.maker_id {
@@ -182,6 +180,16 @@ pub(crate) fn condition(query: &ProductQuery) -> Condition {
         condition = condition.add(public.clone());
     }
     condition
+}
+
+/// `search_text` holds `word` (LIKE with its wildcards escaped).
+fn contains(word: &str) -> sea_orm::sea_query::SimpleExpr {
+    let escaped = word
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::col((product::Entity, product::Column::SearchText))
+        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
 
 /// Searches the master, ordered by code, with each product's current supply status.
