@@ -128,6 +128,24 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
         "{generics}"
     );
     shot(&browser, "dashboard-generics", DESKTOP).await?;
+    // A second filter, then 「戻る」: the form shows the first filter again, as the address does.
+    c.find(Locator::Css("select#category"))
+        .await?
+        .select_by_index(1)
+        .await?;
+    wait_until(
+        &browser,
+        "return /category=[^&]/.test(location.search);",
+        "the second filter in the address",
+    )
+    .await?;
+    c.back().await?;
+    wait_until(
+        &browser,
+        "const f = id => document.querySelector('select#' + id); return !/category=[^&]/.test(location.search) && f('class') !== null && f('class').value === 'generic' && f('category').value === '' && document.querySelector('.filtered') !== null;",
+        "the form and the panel of the first filter after going back",
+    )
+    .await?;
 
     // The 通常出荷 number of the generics leads to exactly that many products.
     let link = c

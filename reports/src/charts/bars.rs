@@ -55,7 +55,7 @@ impl Paint for Bars<'_> {
         #[expect(clippy::cast_precision_loss, reason = "a handful of bars")]
         let rows = n as f64;
         let mut chart = ChartBuilder::on(root)
-            .caption(self.title, font(20))
+            .caption(self.title, font(22))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(215)
@@ -90,8 +90,8 @@ impl Paint for Bars<'_> {
                 }
             })
             .x_desc("品目数")
-            .label_style(font(15))
-            .axis_desc_style(font(15))
+            .label_style(font(18))
+            .axis_desc_style(font(18))
             .draw()
             .map_err(draw_error)?;
         let at = |i: usize| {
@@ -113,7 +113,7 @@ impl Paint for Bars<'_> {
             .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
                 #[expect(clippy::cast_precision_loss, reason = "counts of products")]
                 let v = b.value as f64;
-                Text::new(format!(" {}", b.value), (v, at(i) + 0.3), font(15))
+                Text::new(format!(" {}", b.value), (v, at(i) + 0.3), font(18))
             }))
             .map_err(draw_error)?;
         Ok(())

@@ -53,7 +53,7 @@ impl Paint for Trend<'_> {
         root.fill(&WHITE).map_err(draw_error)?;
         let title = "限定出荷・供給停止の推移（週次）";
         if points.is_empty() {
-            root.titled(title, font(22)).map_err(draw_error)?;
+            root.titled(title, font(24)).map_err(draw_error)?;
             root.draw_text(
                 "公表済みの週がまだありません",
                 &TextStyle::from(font(18)).color(&palette::GREY),
@@ -77,7 +77,7 @@ impl Paint for Trend<'_> {
         #[expect(clippy::cast_precision_loss, reason = "a few hundred weeks")]
         let x_range = -0.6..(n as f64 - 0.4);
         let mut chart = ChartBuilder::on(root)
-            .caption(title, font(22))
+            .caption(title, font(24))
             .margin(14)
             .x_label_area_size(44)
             .y_label_area_size(64)
@@ -116,16 +116,16 @@ impl Paint for Trend<'_> {
                     String::new()
                 }
             })
-            .label_style(font(13))
-            .axis_desc_style(font(14))
+            .label_style(font(16))
+            .axis_desc_style(font(16))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw_error)?;
         chart
             .configure_secondary_axes()
             .y_desc("割合（%）")
-            .label_style(font(13))
-            .axis_desc_style(font(14))
+            .label_style(font(16))
+            .axis_desc_style(font(16))
             .y_label_formatter(&|v| format!("{v:.1}"))
             .draw()
             .map_err(draw_error)?;
@@ -181,7 +181,7 @@ impl Paint for Trend<'_> {
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
             .border_style(palette::GREY)
-            .label_font(font(13))
+            .label_font(font(16))
             .draw()
             .map_err(draw_error)?;
         Ok(())
