@@ -147,18 +147,25 @@ impl SmtpServer {
         bail!("aiosmtpd did not listen on port {}", self.port)
     }
 
-    /// Every message received so far, decoded, oldest file first.
+    /// Every message received so far, decoded, in the order they arrived.
     pub async fn messages(&self) -> anyhow::Result<Vec<ReceivedMail>> {
         read_maildir(&self.maildir().join("new")).await
     }
 }
 
 const DECODE: &str = r#"
-import sys, os, json, email
+import sys, os, json, email, re
 from email import policy
 d = sys.argv[1]
 out = []
-for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+# Maildir names are time.MmicrosecondsPpidQcounter.host with the microseconds unpadded, so names
+# do not sort in arrival order within a second: sort by the time and counter they hold.
+def arrival(f):
+    m = re.match(r"(\d+)\.M(\d+)P\d+Q(\d+)", f)
+    if m:
+        return (int(m.group(1)) + int(m.group(2)) / 1e6, int(m.group(3)), f)
+    return (os.path.getmtime(os.path.join(d, f)), 0, f)
+for f in sorted(os.listdir(d), key=arrival) if os.path.isdir(d) else []:
     with open(os.path.join(d, f), 'rb') as fh:
         m = email.message_from_binary_file(fh, policy=policy.default)
     plain = m.get_body(preferencelist=('plain',))

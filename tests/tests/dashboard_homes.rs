@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 #[tokio::test]
 async fn a_maker_sees_the_statuses_due_this_month_and_its_latest_receipt() -> anyhow::Result<()> {
@@ -58,7 +58,14 @@ async fn a_maker_sees_the_statuses_due_this_month_and_its_latest_receipt() -> an
 
 #[tokio::test]
 async fn a_maker_sees_its_open_cases_on_its_home() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        a_maker_sees_its_open_cases_on_its_home_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_maker_sees_its_open_cases_on_its_home_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let (status, filed) = app
         .post_json(
@@ -117,7 +124,16 @@ async fn an_association_sees_the_cases_it_was_asked_to_support() -> anyhow::Resu
 #[tokio::test]
 async fn the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos()
 -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     app.log_in_session("ministry@demo.example").await?;
     let response = app.client.get(app.url("/")).send().await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -128,7 +144,7 @@ async fn the_ministry_goes_home_to_the_dashboard_and_a_wholesaler_to_its_to_dos(
             .and_then(|v| v.to_str().ok()),
         Some("/dashboard")
     );
-    let other = TestApp::spawn(&backends()?.remove(0)).await?;
+    let other = TestApp::spawn(&backend).await?;
     other.log_in_session("wholesaler@demo.example").await?;
     let (status, home) = other.page("/").await?;
     assert_eq!(status, StatusCode::OK);

@@ -2,7 +2,7 @@
 //! redirects, htmx partials and the admin's audit log.
 
 use reqwest::{Response, StatusCode};
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+use supplywatch_tests::{Backend, DEMO_PASSWORD, TestApp, backends};
 
 /// The value of `name="csrf_token" value="…"` in a page.
 fn csrf_token(html: &str) -> Option<String> {
@@ -60,7 +60,14 @@ async fn log_in_with(
 
 #[tokio::test]
 async fn the_login_page_is_japanese_and_declares_utf8() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        the_login_page_is_japanese_and_declares_utf8_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn the_login_page_is_japanese_and_declares_utf8_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let response = app.client.get(app.url("/login")).send().await?;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
@@ -157,7 +164,16 @@ async fn logging_in_sets_an_http_only_same_site_session_cookie_and_follows_next(
 
 #[tokio::test]
 async fn a_wrong_password_on_the_page_shows_the_common_message() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        a_wrong_password_on_the_page_shows_the_common_message_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_wrong_password_on_the_page_shows_the_common_message_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let page = app
         .client
         .get(app.url("/login"))
@@ -218,7 +234,14 @@ async fn logout_needs_the_form_token_and_ends_the_session() -> anyhow::Result<()
 
 #[tokio::test]
 async fn htmx_search_returns_only_the_results_table() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        htmx_search_returns_only_the_results_table_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn htmx_search_returns_only_the_results_table_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     log_in(&app, "ministry@demo.example").await?;
     let partial = app
         .client
@@ -283,7 +306,16 @@ async fn the_audit_log_is_for_admins_only_and_downloads_as_csv_for_excel() -> an
 
 #[tokio::test]
 async fn a_filed_report_downloads_as_a_form_for_its_maker_only() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        a_filed_report_downloads_as_a_form_for_its_maker_only_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn a_filed_report_downloads_as_a_form_for_its_maker_only_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let token = app.token("maker@demo.example").await?;
     let body = serde_json::json!({"product_code": "2171022F5180", "details": "原薬の入荷遅延", "market_share": "30"});
     let (status, filed) = app
@@ -340,7 +372,17 @@ async fn a_filed_report_downloads_as_a_form_for_its_maker_only() -> anyhow::Resu
 #[tokio::test]
 async fn a_refused_status_update_without_javascript_shows_the_whole_page_with_the_error()
 -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        a_refused_status_update_without_javascript_shows_the_whole_page_with_the_error_on(backend)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn a_refused_status_update_without_javascript_shows_the_whole_page_with_the_error_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let token = log_in(&app, "maker@demo.example").await?;
     let path = "/my/products/2171022F5180/status";
     let form = [

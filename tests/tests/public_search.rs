@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use supplywatch::db::entity::product;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 async fn public_json(app: &TestApp, query: &[(&str, &str)]) -> anyhow::Result<Value> {
     let response = app
@@ -35,7 +35,15 @@ fn codes(body: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn visitors_land_on_the_public_search_and_users_keep_their_home() -> anyhow::Result<()> {
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        visitors_land_on_the_public_search_and_users_keep_their_home_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn visitors_land_on_the_public_search_and_users_keep_their_home_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
     let app = TestApp::spawn(&backend).await?;
     let (status, home) = app.page("/").await?;
     assert_eq!(status, StatusCode::OK);

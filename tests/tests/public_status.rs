@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use supplywatch::jobs::Job;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 #[tokio::test]
 async fn the_public_status_needs_no_login_shows_reports_the_same_day_and_only_public_columns()
@@ -168,7 +168,14 @@ async fn the_weekly_publication_freezes_every_drug_once_per_week() -> anyhow::Re
 
 #[tokio::test]
 async fn public_downloads_open_in_excel() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        public_downloads_open_in_excel_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn public_downloads_open_in_excel_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     let maker = app.token("maker@demo.example").await?;
     let body = json!({"product_code": "2171022F5180", "shipping_status": "3", "reason": "1", "causing_product_code": "2171022F5024", "volume_status": "B"});
     app.post_json("/api/v1/supply-status-reports", &maker, &body)

@@ -2,12 +2,22 @@
 //! the browser's own English page), problem+json under `/api/`, and each role's home after login.
 
 use reqwest::StatusCode;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, app::browser_like_client, backends};
+use supplywatch_tests::{Backend, DEMO_PASSWORD, TestApp, app::browser_like_client, backends};
 
 #[tokio::test]
 async fn an_unknown_page_is_a_japanese_404_page_and_an_unknown_api_path_a_problem()
 -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        an_unknown_page_is_a_japanese_404_page_and_an_unknown_api_path_a_problem_on(backend)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn an_unknown_page_is_a_japanese_404_page_and_an_unknown_api_path_a_problem_on(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     for path in ["/no-such-page", "/products/x/y/z", "/admin/nothing?q=1"] {
         let response = app.client.get(app.url(path)).send().await?;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
@@ -79,7 +89,14 @@ async fn landing(app: &TestApp, email: &str) -> anyhow::Result<(String, String)>
 
 #[tokio::test]
 async fn each_role_lands_on_its_home_after_login() -> anyhow::Result<()> {
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        each_role_lands_on_its_home_after_login_on(backend).await?;
+    }
+    Ok(())
+}
+
+async fn each_role_lands_on_its_home_after_login_on(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::spawn(&backend).await?;
     for (email, home) in [
         ("ministry@demo.example", "/dashboard"),
         ("maker@demo.example", "/"),
