@@ -228,16 +228,7 @@ pub async fn search(
         .all(db)
         .await
         .context("Failed to load products")?;
-    let mut statuses = history::current(db, &ids).await?;
-    Ok((
-        rows.into_iter()
-            .map(|p| {
-                let status = statuses.remove(&p.id);
-                summary(p, status)
-            })
-            .collect(),
-        total,
-    ))
+    Ok((with_statuses(db, rows).await?, total))
 }
 
 /// Every product matching the query (no paging), ordered by code, with current statuses.
@@ -251,15 +242,7 @@ pub async fn list_all(
         .all(db)
         .await
         .context("Failed to list products")?;
-    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
-    let mut statuses = history::current(db, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|p| {
-            let status = statuses.remove(&p.id);
-            summary(p, status)
-        })
-        .collect())
+    with_statuses(db, rows).await
 }
 
 /// One product by code, with its history and substitutes.
@@ -315,6 +298,14 @@ async fn substitutes(
         .await?
         .remove(&found.id)
         .unwrap_or_default();
+    with_statuses(db, rows).await
+}
+
+/// `rows` as summaries, each with its current status (one query for all).
+pub(super) async fn with_statuses(
+    db: &impl ConnectionTrait,
+    rows: Vec<product::Model>,
+) -> Result<Vec<ProductSummary>, ServiceError> {
     let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
     let mut statuses = history::current(db, &ids).await?;
     Ok(rows

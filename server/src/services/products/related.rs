@@ -4,10 +4,9 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{ProductSummary, summary};
+use super::{ProductSummary, with_statuses};
 use crate::db::entity::product;
 use crate::domain::ProductKind;
-use crate::services::supply_status::history;
 use crate::services::{DbContext, ServiceError};
 
 /// Most drugs listed.
@@ -38,13 +37,5 @@ pub async fn other_forms(
         .all(db)
         .await
         .context("Failed to load the other forms of the ingredient")?;
-    let ids: Vec<i32> = rows.iter().map(|p| p.id).collect();
-    let mut statuses = history::current(db, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|p| {
-            let status = statuses.remove(&p.id);
-            summary(p, status)
-        })
-        .collect())
+    with_statuses(db, rows).await
 }
