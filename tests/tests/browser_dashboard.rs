@@ -181,7 +181,7 @@ async fn a_maker_logs_in_and_sees_what_is_due_today() -> anyhow::Result<()> {
     let app = TestApp::spawn(&backends()?.remove(0)).await?;
     let c = &browser.client;
     c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
-    c.goto(&app.url("/")).await?;
+    c.goto(&app.url("/login")).await?;
     submit_login(&browser, "maker@demo.example").await?;
     // The login lands on the maker's home, not the product search.
     let due = browser.wait_for("#due-stale").await?.text().await?;

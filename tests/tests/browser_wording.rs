@@ -20,6 +20,7 @@ const ALLOWED: &[&str] = &[
     "XLSX",
     "PNG",
     "SVG",
+    "Atom",
     "YJ",
     "GS",
     "GTIN",
