@@ -44,13 +44,14 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_exactly_on
             )
             .await?;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        // Three worse products, each with two other makers of same-spec products.
+        // Three worse products, each with two other makers of same-spec products; 東和薬品's
+        // own レボフロキサシン is 供給停止, so it is not asked about 沢井's: five mails.
         let queued = outbox_message::Entity::find().all(&app.db).await?;
-        assert_eq!(queued.len(), 6, "{}", backend.name());
+        assert_eq!(queued.len(), 5, "{}", backend.name());
 
         let now = Utc::now();
         let down = outbox::dispatch(&jobs.db, &jobs.mailer, now).await?;
-        assert_eq!((down.sent, down.retrying), (0, 6));
+        assert_eq!((down.sent, down.retrying), (0, 5));
         for row in outbox_message::Entity::find().all(&app.db).await? {
             assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
             assert!(row.last_error.is_some_and(|e| e.contains("SMTP")));
@@ -60,13 +61,13 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_exactly_on
         let early = outbox::dispatch(&jobs.db, &jobs.mailer, now).await?;
         assert_eq!(early.sent, 0, "the retry waits for its back-off");
         let back = outbox::dispatch(&jobs.db, &jobs.mailer, now + Duration::seconds(31)).await?;
-        assert_eq!(back.sent, 6);
+        assert_eq!(back.sent, 5);
         outbox::dispatch(&jobs.db, &jobs.mailer, now + Duration::minutes(5)).await?;
         let mails = smtp.messages().await?;
-        assert_eq!(mails.len(), 6, "{}", backend.name());
+        assert_eq!(mails.len(), 5, "{}", backend.name());
         assert_eq!(
             unique(mails.iter().map(|m| m.message_id.clone()).collect()),
-            6
+            5
         );
         assert_eq!(
             unique(
@@ -75,7 +76,7 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_exactly_on
                     .map(|m| format!("{} {}", m.to, m.subject))
                     .collect()
             ),
-            6,
+            5,
             "no recipient got the same heads-up twice"
         );
         for row in outbox_message::Entity::find().all(&app.db).await? {
