@@ -42,7 +42,8 @@ pub(crate) async fn queue_heads_ups(
         .iter()
         .filter(|f| f.product.group_code.is_some())
         .collect();
-    let before = current_statuses(db, &drugs).await?;
+    let filed_ids: Vec<i32> = drugs.iter().map(|f| f.product.id).collect();
+    let before = current_statuses(db, &filed_ids).await?;
     let worse: Vec<(&Filed, Option<&product_status::Model>)> = drugs
         .into_iter()
         .filter_map(|f| {
@@ -124,7 +125,11 @@ async fn substitutes_asked(
     let products: Vec<&product::Model> = worse.iter().map(|(f, _)| f.product).collect();
     let substitutes = substitutes_of(db, &products).await?;
     let ids: Vec<i32> = substitutes.values().flatten().map(|s| s.id).collect();
-    let statuses = shipping_statuses(db, &ids).await?;
+    let statuses: HashMap<i32, ShippingStatus> = current_statuses(db, &ids)
+        .await?
+        .into_iter()
+        .filter_map(|(id, r)| Some((id, ShippingStatus::parse(&r.shipping_status).ok()?)))
+        .collect();
     let mut asked: BTreeMap<(String, i32), Vec<ProductLine>> = BTreeMap::new();
     for (f, _) in worse {
         let mut by_maker: BTreeMap<i32, Vec<&product::Model>> = BTreeMap::new();
@@ -153,28 +158,6 @@ async fn substitutes_asked(
     Ok(asked)
 }
 
-/// The current ⑫ of `ids` (a product without a status is absent).
-async fn shipping_statuses(
-    db: &impl ConnectionTrait,
-    ids: &[i32],
-) -> Result<HashMap<i32, ShippingStatus>, ServiceError> {
-    let mut found = HashMap::new();
-    for chunk in ids.chunks(900) {
-        let rows = product_status::Entity::find()
-            .filter(product_status::Column::ProductId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await
-            .context("Failed to load the substitutes' statuses")?;
-        found.extend(rows.into_iter().filter_map(|r| {
-            Some((
-                r.product_id,
-                ShippingStatus::parse(&r.shipping_status).ok()?,
-            ))
-        }));
-    }
-    Ok(found)
-}
-
 fn label<T: std::fmt::Display, E>(code: &str, parse: fn(&str) -> Result<T, E>) -> Option<String> {
     parse(code).ok().map(|v| v.to_string())
 }
@@ -189,17 +172,18 @@ fn public(row: &product_status::Model) -> Option<PublicStatus> {
     })
 }
 
+/// The current status rows of the products `ids` (a product without a status is absent).
 async fn current_statuses(
     db: &impl ConnectionTrait,
-    filed: &[&Filed<'_>],
+    ids: &[i32],
 ) -> Result<HashMap<i32, product_status::Model>, ServiceError> {
     let mut found = HashMap::new();
-    for chunk in filed.chunks(900) {
+    for chunk in ids.chunks(900) {
         let rows = product_status::Entity::find()
-            .filter(product_status::Column::ProductId.is_in(chunk.iter().map(|f| f.product.id)))
+            .filter(product_status::Column::ProductId.is_in(chunk.iter().copied()))
             .all(db)
             .await
-            .context("Failed to load the previous statuses")?;
+            .context("Failed to load the current statuses")?;
         found.extend(rows.into_iter().map(|r| (r.product_id, r)));
     }
     Ok(found)
