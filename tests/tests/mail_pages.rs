@@ -165,7 +165,7 @@ async fn a_maker_chooses_the_daily_digest_for_its_own_contact_only() -> anyhow::
 }
 
 #[tokio::test]
-async fn an_admin_is_warned_of_mail_failing_for_long_and_resends_all_failed_mail_of_a_kind()
+async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_all_failed_mail_of_a_kind()
 -> anyhow::Result<()> {
     for backend in backends()? {
         let app = TestApp::spawn(&backend).await?;
@@ -213,6 +213,30 @@ async fn an_admin_is_warned_of_mail_failing_for_long_and_resends_all_failed_mail
         assert!(
             page.contains("id=\"mail-failing\"") && page.contains("15分以上失敗しています（4件）"),
             "{}",
+            backend.name()
+        );
+        // The banner is on every page an administrator opens, not only the outbox; nobody else
+        // sees it.
+        for path in ["/admin/users", "/dashboard", "/products"] {
+            let other = admin.get(app.url(path)).send().await?.text().await?;
+            assert!(
+                other.contains("id=\"mail-failing\"")
+                    && other.contains("15分以上失敗しています（4件）")
+                    && other.contains("/admin/outbox?status=failed"),
+                "{path} on {}",
+                backend.name()
+            );
+        }
+        let (ministry, _) = log_in(&app, "ministry@demo.example").await?;
+        let dashboard = ministry
+            .get(app.url("/dashboard"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(
+            dashboard.contains("ダッシュボード") && !dashboard.contains("mail-failing"),
+            "the ministry is not shown the administrators' mail banner on {}",
             backend.name()
         );
         let token = csrf_token(&page).unwrap_or(token);

@@ -12,10 +12,11 @@ use futures_util::future::{LocalBoxFuture, Shared};
 
 use super::AppState;
 use super::error::{AppError, ErrorKind};
+use crate::domain::Role;
 use crate::services::ServiceError;
 use crate::services::accounts::UserContext;
 use crate::services::audit::Actor;
-use crate::services::auth;
+use crate::services::{auth, outbox};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "sw_session";
@@ -31,6 +32,9 @@ pub struct PageUser {
     pub user: UserContext,
     /// The session's CSRF token, put into every form.
     pub csrf_token: String,
+    /// For administrators: mail failed for good or failing for over 15 minutes (a banner on every
+    /// page while not zero); 0 for everyone else.
+    pub mail_failing: u64,
 }
 
 /// The page user, if someone is logged in (pages open to everyone).
@@ -140,10 +144,24 @@ async fn session_user(req: &HttpRequest, state: &AppState) -> Result<Option<Page
             let Some(secret) = cookie else {
                 return Ok(None);
             };
-            auth::session_user(&db, &secret, chrono::Utc::now())
+            let found = auth::session_user(&db, &secret, chrono::Utc::now())
                 .await
-                .map(|found| found.map(|(user, csrf_token)| PageUser { user, csrf_token }))
-                .map_err(|e| Rc::new(AppError::from(e)))
+                .map_err(|e| Rc::new(AppError::from(e)))?;
+            let Some((user, csrf_token)) = found else {
+                return Ok(None);
+            };
+            let mail_failing = if user.role == Role::Admin {
+                outbox::failing_for_long(&db)
+                    .await
+                    .map_err(|e| Rc::new(AppError::from(e)))?
+            } else {
+                0
+            };
+            Ok(Some(PageUser {
+                user,
+                csrf_token,
+                mail_failing,
+            }))
         }
         .boxed_local()
         .shared();

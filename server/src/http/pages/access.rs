@@ -188,6 +188,7 @@ mod tests {
                 mfa_enabled: false,
             },
             csrf_token: "t".into(),
+            mail_failing: 0,
         };
         assert!(with_role(page(Role::Manufacturer), Role::Manufacturer).is_ok());
         let refused = with_role(page(Role::Wholesaler), Role::Manufacturer)

@@ -66,6 +66,8 @@ pub struct Nav {
     pub has_home: bool,
     /// Whether to show the association's requests (協力依頼).
     pub is_association: bool,
+    /// Administrators: mail failing for over 15 minutes (the banner while not zero).
+    pub mail_failing: u64,
 }
 
 impl Nav {
@@ -88,6 +90,7 @@ impl Nav {
                 Role::Manufacturer | Role::Wholesaler | Role::Association
             ),
             is_association: page.user.role == Role::Association,
+            mail_failing: page.mail_failing,
         }
     }
 }

@@ -25,8 +25,6 @@ pub struct OutboxPage {
     entries: Vec<OutboxEntry>,
     status: String,
     csrf_token: String,
-    /// Mail failed for good or failing for over 15 minutes (the banner while not zero).
-    failing: u64,
     /// Failed mail per kind, each with a button resending all of them.
     failed_kinds: Vec<(String, i64)>,
 }
@@ -74,9 +72,6 @@ pub async fn list_outbox(
     let entries = outbox::list(&state.db, &filter)
         .await
         .map_err(AppError::page)?;
-    let failing = outbox::failing_for_long(&state.db)
-        .await
-        .map_err(AppError::page)?;
     let failed_kinds = outbox::failed_kinds(&state.db)
         .await
         .map_err(AppError::page)?;
@@ -85,7 +80,6 @@ pub async fn list_outbox(
         entries,
         status: query.status.clone(),
         csrf_token: page.csrf_token.clone(),
-        failing,
         failed_kinds,
     })
 }
