@@ -227,3 +227,71 @@ async fn six_moves_are_in_their_histories(
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn an_edition_over_the_price_list_rewrites_only_the_lists_columns_of_existing_drugs()
+-> anyhow::Result<()> {
+    let Some((entries, _)) = edition("2026-08-14", "csv")? else {
+        return Ok(());
+    };
+    let day = NaiveDate::from_ymd_opt(2026, 8, 14).unwrap_or_default();
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let name = backend.name();
+        let before: HashMap<String, product::Model> = product::Entity::find()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect();
+        let listed: Vec<&ListEntry> = entries
+            .iter()
+            .filter(|e| before.contains_key(&e.code))
+            .collect();
+        assert!(
+            listed.len() > 10,
+            "{name}: the demo's drugs are on the list"
+        );
+
+        let summary = import(&app, &entries, day).await?;
+        assert!(
+            summary.products_updated > 10 && summary.products_updated <= listed.len(),
+            "{name}: {summary:?}"
+        );
+        assert_eq!(
+            summary.products_created,
+            entries.len() - listed.len(),
+            "{name}"
+        );
+        let after: HashMap<String, product::Model> = product::Entity::find()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect();
+        for entry in listed {
+            let (old, new) = (&before[&entry.code], &after[&entry.code]);
+            assert_eq!(
+                (new.id, new.name.as_str(), new.maker_name.as_deref()),
+                (old.id, entry.name.as_str(), Some(entry.maker_name.as_str())),
+                "{name}: {} takes ⑥⑦ of the list",
+                entry.code
+            );
+            assert_eq!(
+                (new.listed_on, new.basic_drug, &new.stable_supply_category),
+                (entry.listed_on, entry.basic_drug, &entry.stable_supply),
+                "{name}: {} takes ⑨⑩⑪",
+                entry.code
+            );
+            assert_eq!(
+                (&new.price, &new.edition, new.created_at),
+                (&old.price, &old.edition, old.created_at),
+                "{name}: {} keeps the price list's own columns",
+                entry.code
+            );
+        }
+        let again = import(&app, &entries, day).await?;
+        assert_eq!(again.products_updated, 0, "{name}");
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod read;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QuerySelect, Set, TransactionTrait,
@@ -259,31 +260,63 @@ async fn store_products(
         .map(|p| (p.code.clone(), p))
         .collect();
     let mut new_products = Vec::new();
+    let mut changed_products = Vec::new();
     for entry in entries {
         let maker_id = makers.get(&key(&entry.maker_name)).copied();
         match existing.get(&entry.code) {
             None => new_products.push(new_product(entry, maker_id, edition, now)),
             Some(current) if master_differs(current, entry, maker_id) => {
-                let mut model = current.clone().into_active_model();
+                // Every column set (the stored values, then ①–⑪ over them): the whole row goes
+                // into one multi-row upsert with the others.
+                let mut model = current.clone().into_active_model().reset_all();
                 set_master(&mut model, entry, maker_id, now);
-                model
-                    .update(txn)
-                    .await
-                    .context("Failed to update a product")?;
-                summary.products_updated += 1;
+                changed_products.push(model);
             }
             Some(_) => {}
         }
     }
     summary.products_created = new_products.len();
+    summary.products_updated = changed_products.len();
     for chunk in new_products.chunks(BATCH) {
         product::Entity::insert_many(chunk.to_vec())
             .exec(txn)
             .await
             .context("Failed to insert new products")?;
     }
+    // Thousands of products change at a first import over the price list: one statement per
+    // 500 (an upsert on the id, which exists, rewriting only ①–⑪'s columns), not one each.
+    for chunk in changed_products.chunks(BATCH) {
+        product::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::column(product::Column::Id)
+                    .update_columns(MASTER_COLUMNS)
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await
+            .context("Failed to update products")?;
+    }
     Ok(())
 }
+
+/// The product columns `set_master` writes.
+const MASTER_COLUMNS: [product::Column; 15] = [
+    product::Column::Name,
+    product::Column::Ingredient,
+    product::Column::Specification,
+    product::Column::MakerId,
+    product::Column::MakerName,
+    product::Column::ListCategory,
+    product::Column::ListTherapeuticClass,
+    product::Column::ListProductClass,
+    product::Column::BasicDrug,
+    product::Column::StableSupplyCategory,
+    product::Column::ListedOn,
+    product::Column::Category,
+    product::Column::ProductClass,
+    product::Column::SearchText,
+    product::Column::UpdatedAt,
+];
 
 /// Whether the stored status already says what the list says (the edition's date aside).
 fn same_status(view: &StatusView, entry: &ListEntry) -> bool {
