@@ -15,6 +15,8 @@ pub const PRODUCT: &str = "/products/{code}";
 pub const MY_PRODUCTS: &str = "/my/products";
 /// The organisation's contacts.
 pub const MY_CONTACTS: &str = "/my/contacts";
+/// A maker names its 特定医薬品供給体制管理責任者 (posted from the contacts page).
+pub const MY_SUPPLY_MANAGER: &str = "/my/supply-manager";
 /// The requests sent to a substitute maker.
 pub const MY_SUBSTITUTE_REQUESTS: &str = "/my/substitute-requests";
 /// One request, with the answer form.

@@ -35,6 +35,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("supply_list.import", "医療用医薬品供給状況の取込"),
     ("product.create", "製品の登録"),
     ("contacts.email", "連絡先の変更"),
+    ("organization.supply_manager", "供給体制管理責任者の登録"),
     ("organization.create", "組織の登録"),
     ("user.create", "利用者の登録"),
     ("user.invite", "利用者の招待"),

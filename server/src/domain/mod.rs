@@ -24,6 +24,7 @@ pub mod report_display;
 pub mod search_fold;
 pub mod substitute_answer;
 pub mod substitute_request;
+pub mod supply_manager;
 pub mod supply_risk;
 pub mod supply_status;
 pub mod uploads;

@@ -368,6 +368,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         web::post().to(pages::outbox::update_contact_delivery),
     )
     .route(
+        paths::MY_SUPPLY_MANAGER,
+        web::post().to(pages::outbox::update_supply_manager),
+    )
+    .route(
         paths::ADMIN_OUTBOX,
         web::get().to(pages::outbox::list_outbox),
     )

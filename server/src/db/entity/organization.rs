@@ -13,6 +13,10 @@ pub struct Model {
     pub name: String,
     pub corporate_number: Option<String>,
     pub created_at: DateTimeUtc,
+    /// A maker's 特定医薬品供給体制管理責任者: name, title and address (none until it names one).
+    pub supply_manager_name: Option<String>,
+    pub supply_manager_title: Option<String>,
+    pub supply_manager_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

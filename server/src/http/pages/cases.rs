@@ -10,7 +10,7 @@ use super::access::PageForm;
 use super::early_warning::SignalsView;
 use super::{Nav, render};
 use crate::domain::Role;
-use crate::domain::case_flow::{CaseAction, CaseState, Flow};
+use crate::domain::case_flow::{CaseAction, CaseState, Flow, Party};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{PageUser, actor};
@@ -81,6 +81,11 @@ impl CasePage {
 
     fn is_drug_flow(&self) -> bool {
         self.case.summary.flow == Flow::D
+    }
+
+    /// A drug case shows the maker's 特定医薬品供給体制管理責任者 to the ministry and the maker.
+    fn names_supply_manager(&self) -> bool {
+        self.is_drug_flow() && self.case.viewer != Party::Other
     }
 
     /// The reporting maker is asked for a report (報告徴収) and may file the follow-up now.

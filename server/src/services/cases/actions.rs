@@ -14,6 +14,7 @@ use crate::mail::MailContent;
 use crate::mail::content::Notice;
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
+use crate::services::contacts;
 use crate::services::outbox::{self, NewMessage};
 use crate::services::{DbContext, FieldProblem, ServiceError};
 
@@ -154,11 +155,27 @@ async fn mail_report_request(
         link_path: crate::paths::case(case.id),
     });
     let key = format!("case-report-request:{}:{}", case.id, now.timestamp_micros());
-    let messages = outbox::contacts_of(db, &[case.maker_id])
-        .await?
+    let contacts = outbox::contacts_of(db, &[case.maker_id]).await?;
+    let mut messages: Vec<NewMessage> = contacts
         .iter()
         .map(|contact| NewMessage::to_contact(&key, contact, content.clone()))
         .collect();
+    // The law addresses the request to the maker's responsible person too (once, when not
+    // already one of its contacts).
+    if let Some(manager) = contacts::supply_manager(db, case.maker_id).await?
+        && !contacts
+            .iter()
+            .any(|c| c.email.eq_ignore_ascii_case(&manager.email))
+    {
+        messages.push(NewMessage {
+            idempotency_key: format!("{key}:{}", manager.email),
+            organization_id: Some(case.maker_id),
+            recipient_name: format!("特定医薬品供給体制管理責任者 {}", manager.name),
+            recipient_email: manager.email,
+            digest: false,
+            content,
+        });
+    }
     outbox::enqueue(db, messages, now).await?;
     Ok(())
 }

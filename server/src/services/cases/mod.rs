@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::accounts::UserContext;
+use super::contacts;
 use super::{DbContext, ServiceError};
 use crate::db::entity::{
     case, case_report, case_supporter, case_transition, organization, product,
@@ -22,6 +23,7 @@ use crate::domain::case_flow::{
 };
 use crate::domain::device_report::DeviceEventType;
 use crate::domain::report_display::{self, ShownField};
+use crate::domain::supply_manager::SupplyManager;
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 
 /// A case as a list shows it.
@@ -114,6 +116,11 @@ pub struct CaseDetail {
     pub requests: Vec<(CaseRequest, Option<String>)>,
     /// The reporting maker's own 供給状況報告 of the case's drug, newest first.
     pub status_reports: Vec<StatusReportLink>,
+    /// The reporting maker's 特定医薬品供給体制管理責任者, when it named one (for the ministry and
+    /// the maker).
+    pub supply_manager: Option<SupplyManager>,
+    /// Who is looking: the ministry, the reporting maker or another (a supporting association).
+    pub viewer: Party,
 }
 
 /// A 供給状況報告 of the case's product by its maker, linked on the case.
@@ -365,6 +372,13 @@ pub async fn detail(
             Vec::new()
         },
         status_reports: status_reports(db, &found).await?,
+        // Named to the ministry and the maker itself, not to the associations supporting the case.
+        viewer: party(user, &found),
+        supply_manager: if party(user, &found) == Party::Other {
+            None
+        } else {
+            contacts::supply_manager(db, found.maker_id).await?
+        },
     })
 }
 
