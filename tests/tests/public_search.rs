@@ -52,6 +52,26 @@ async fn visitors_land_on_the_public_search_and_users_keep_their_home_on(
         home.contains("本日の更新"),
         "the day's updates are on the landing page"
     );
+    // The live search swaps the card out of band: gone while something is asked, back when the
+    // words are cleared.
+    let live = |query: &str| {
+        reqwest::Client::new()
+            .get(app.url(&format!("/public?{query}")))
+            .header("HX-Request", "true")
+            .send()
+    };
+    let asked = live("q=%E3%81%8B%E3%82%8B%E3%81%BC").await?.text().await?;
+    assert!(
+        asked.contains("id=\"public-results\"")
+            && asked.contains("<div id=\"todays\" hx-swap-oob=\"true\">")
+            && !asked.contains("todays-updates"),
+        "{asked}"
+    );
+    let cleared = live("q=").await?.text().await?;
+    assert!(
+        cleared.contains("hx-swap-oob") && cleared.contains("id=\"todays-updates\""),
+        "{cleared}"
+    );
     app.log_in_session("wholesaler@demo.example").await?;
     let (_, own) = app.page("/").await?;
     assert!(

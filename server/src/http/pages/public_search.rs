@@ -100,11 +100,13 @@ pub struct TodaysUpdates {
     pub total: u64,
 }
 
-/// The results table (htmx partial).
+/// The results table (htmx partial), with 「本日の更新」 swapped out of band: it goes away while
+/// something is asked and comes back when the search is cleared.
 #[derive(Template)]
-#[template(path = "public/results.html")]
+#[template(path = "public/results_live.html")]
 pub struct PublicResultsPartial {
     results: PublicResults,
+    today: Option<TodaysUpdates>,
 }
 
 /// The public search page.
@@ -154,11 +156,10 @@ fn read_query(req: &HttpRequest) -> Result<(String, Option<u64>, PublicFilter), 
     Ok((q, page, filter))
 }
 
-/// Runs the search of the request; with `with_today`, also 「本日の更新」 when nothing is asked.
+/// Runs the search of the request, and 「本日の更新」 when nothing is asked.
 async fn load(
     state: &AppState,
     req: &HttpRequest,
-    with_today: bool,
 ) -> Result<(PublicResults, Option<TodaysUpdates>), AppError> {
     let (q, page, filter) = read_query(req)?;
     let page = Paging::parse(page, None, PER_PAGE, PER_PAGE)
@@ -186,7 +187,7 @@ async fn load(
     let (items, total) = products::search(&state.db, &query)
         .await
         .map_err(AppError::page)?;
-    let today = if with_today && q.trim().is_empty() && filter.is_empty() {
+    let today = if q.trim().is_empty() && filter.is_empty() {
         Some(todays_updates(state, new_since).await?)
     } else {
         None
@@ -236,10 +237,10 @@ pub async fn public_search(
     state: &AppState,
 ) -> Result<HttpResponse, AppError> {
     if is_htmx(req) {
-        let (results, _) = load(state, req, false).await?;
-        return render(&PublicResultsPartial { results });
+        let (results, today) = load(state, req).await?;
+        return render(&PublicResultsPartial { results, today });
     }
-    let (results, today) = load(state, req, true).await?;
+    let (results, today) = load(state, req).await?;
     render(&PublicSearchPage {
         nav,
         results,
