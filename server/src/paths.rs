@@ -37,6 +37,8 @@ pub const DASHBOARD: &str = "/dashboard";
 pub const ADMIN_USERS: &str = "/admin/users";
 /// The administrator's outbox.
 pub const ADMIN_OUTBOX: &str = "/admin/outbox";
+/// An invitation's page, where the invited person sets a password (the secret from the mail).
+pub const INVITATION: &str = "/invitations/{secret}";
 
 /// A drug's public page.
 pub const PUBLIC_PRODUCT: &str = "/public/products/{code}";
@@ -67,6 +69,11 @@ pub fn subscription_confirm(token: &str) -> String {
 /// The unsubscribe link of the subscriptions with `tokens`.
 pub fn subscription_unsubscribe(tokens: &[&str]) -> String {
     format!("{SUBSCRIPTION_UNSUBSCRIBE}?t={}", tokens.join("."))
+}
+
+/// The invitation page of `secret`.
+pub fn invitation(secret: &str) -> String {
+    fill(INVITATION, &[&secret])
 }
 
 /// One product's page.
@@ -121,6 +128,7 @@ mod tests {
         assert_eq!(substitute_request(7), "/my/substitute-requests/7");
         assert_eq!(allocation_plan(3), "/allocation-plans/3");
         assert_eq!(product("2171022F5180"), "/products/2171022F5180");
+        assert_eq!(invitation("abc"), "/invitations/abc");
         assert_eq!(fill("/a/{x}/b/{y}", &[&1, &"z"]), "/a/1/b/z");
         assert_eq!(
             fill("/a/{x}", &[]),

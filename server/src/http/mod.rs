@@ -129,11 +129,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
     .route("/me/mfa", web::get().to(pages::me::show_mfa))
     .route("/me/mfa/confirm", web::post().to(pages::me::confirm_mfa))
     .route(
-        "/invitations/{secret}",
+        paths::INVITATION,
         web::get().to(pages::invitation::show_invitation),
     )
     .route(
-        "/invitations/{secret}",
+        paths::INVITATION,
         web::post().to(pages::invitation::accept_invitation),
     )
     .route(

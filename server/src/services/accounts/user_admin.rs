@@ -155,7 +155,7 @@ pub async fn invite(
     .insert(&txn)
     .await
     .context("Failed to store the invitation")?;
-    let link_path = format!("/invitations/{secret}");
+    let link_path = crate::paths::invitation(&secret);
     let content = MailContent::Notice(Notice {
         subject: "【SupplyWatch】アカウントのご案内（パスワードの設定）".to_owned(),
         recipient_org: created.organization.name.clone(),
