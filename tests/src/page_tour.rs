@@ -37,7 +37,14 @@ pub enum Action {
     UploadBadStatusFile,
     /// Uploads a shipments file with errors and waits for the outcome.
     UploadBadShipmentsFile,
+    /// Submits the login form as [`MFA_USER`] (who has a second factor) and waits for the
+    /// second step, which asks for the authenticator's code.
+    LogInAwaitingSecondFactor,
 }
+
+/// A maker's user with TOTP enrolled, made by [`prepare`]: after its password, the login asks
+/// for the code.
+pub const MFA_USER: &str = "second.factor@maker.demo.example";
 
 /// The demo's accounts, one per role.
 pub const MINISTRY: Role = Some("ministry@demo.example");
@@ -120,7 +127,62 @@ pub async fn prepare(app: &TestApp) -> anyhow::Result<Vec<Stop>> {
     )
     .await?;
     let request = first_request_of(app, "maker2@demo.example").await?;
-    Ok(tour(drug_case, device_case, request))
+    let maker_org = i32::try_from(
+        app.get_json("/api/v1/me", &maker).await?["organization"]["id"]
+            .as_i64()
+            .context("no organisation")?,
+    )?;
+    enrol_second_factor_user(app, maker_org).await?;
+    let invitation = invitation_link(app, maker_org).await?;
+    Ok(tour(drug_case, device_case, request, &invitation))
+}
+
+/// [`MFA_USER`], with the demo password and a confirmed TOTP secret.
+async fn enrol_second_factor_user(app: &TestApp, organization_id: i32) -> anyhow::Result<()> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    use supplywatch::services::accounts::{self, NewUser};
+    let created = accounts::create_user(
+        &app.db,
+        &NewUser {
+            email: MFA_USER,
+            display_name: "二要素 太郎",
+            role: supplywatch::domain::Role::Manufacturer,
+            organization_id,
+            password: crate::DEMO_PASSWORD,
+        },
+        &supplywatch::services::audit::Actor::system("page tour"),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let found = supplywatch::db::entity::user::Entity::find_by_id(created.user_id)
+        .one(&app.db)
+        .await?
+        .context("the user just made")?;
+    let mut enrolled: supplywatch::db::entity::user::ActiveModel = found.into();
+    enrolled.totp_secret = Set(Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".into()));
+    enrolled.totp_enabled_at = Set(Some(chrono::Utc::now()));
+    enrolled.update(&app.db).await?;
+    Ok(())
+}
+
+/// The path of a fresh invitation's link, as the invitation mail gives it.
+async fn invitation_link(app: &TestApp, organization_id: i32) -> anyhow::Result<String> {
+    use supplywatch::services::accounts::user_admin::{Invitee, invite};
+    let (_, link) = invite(
+        &app.db,
+        &Invitee {
+            email: "invited@maker.demo.example",
+            display_name: "招待 花子",
+            role: supplywatch::domain::Role::Manufacturer,
+            organization_id,
+        },
+        &supplywatch::services::audit::Actor::system("page tour"),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(link)
 }
 
 /// The id of the first substitute request `email`'s organisation received.
@@ -138,7 +200,7 @@ async fn first_request_of(app: &TestApp, email: &str) -> anyhow::Result<i64> {
         .context("the second maker got no heads-up")
 }
 
-fn tour(drug_case: i32, device_case: i64, request: i64) -> Vec<Stop> {
+fn tour(drug_case: i32, device_case: i64, request: i64, invitation: &str) -> Vec<Stop> {
     let drug = "2171022F5180";
     let device = "4569991000018";
     vec![
@@ -148,6 +210,14 @@ fn tour(drug_case: i32, device_case: i64, request: i64) -> Vec<Stop> {
         stop(None, format!("/public/products/{drug}"), "public-product"),
         stop(None, "/public/publications", "publications"),
         stop(None, "/no-such-page", "not-found"),
+        stop(None, invitation, "invitation"),
+        // Last of the anonymous stops: it leaves a login half done.
+        stop_doing(
+            None,
+            "/login",
+            "login-mfa",
+            Action::LogInAwaitingSecondFactor,
+        ),
         stop(MINISTRY, "/dashboard", "dashboard"),
         stop(MINISTRY, "/dashboard?class=generic", "dashboard-filtered"),
         stop(MINISTRY, "/products", "products"),
@@ -266,6 +336,10 @@ impl Walker {
             }
             self.current = Some(stop.role);
         }
+        if stop.action == Action::LogInAwaitingSecondFactor {
+            // A login half done before would lead straight to its second step.
+            c.delete_all_cookies().await?;
+        }
         c.goto(&app.url(&stop.path)).await?;
         browser.wait_for("main").await?;
         act(browser, stop.action)
@@ -297,6 +371,20 @@ async fn act(browser: &Browser, action: Action) -> anyhow::Result<()> {
             let file = temp_file("出荷数量.csv", "month,product_code,quantity\nx,y,z\n")?;
             upload(browser, &file).await?;
             browser.wait_for("main .alert-error, main table").await?;
+        }
+        Action::LogInAwaitingSecondFactor => {
+            let c = &browser.client;
+            for (field, text) in [("email", MFA_USER), ("password", crate::DEMO_PASSWORD)] {
+                c.find(Locator::Css(&format!("main input[name={field}]")))
+                    .await?
+                    .send_keys(text)
+                    .await?;
+            }
+            c.find(Locator::Css("main button[type=submit].primary"))
+                .await?
+                .click()
+                .await?;
+            browser.wait_for("form[action='/login/mfa']").await?;
         }
     }
     Ok(())
