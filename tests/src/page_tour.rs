@@ -76,7 +76,8 @@ fn stop_doing(role: Role, path: &str, name: &'static str, action: Action) -> Sto
 }
 
 /// Makes what the pages need (a drug case the association supports, a device case, a heads-up
-/// to the second maker) and returns the tour, grouped by role.
+/// to the second maker, an information request to the wholesalers, a user with a second factor,
+/// an invitation) and returns the tour, grouped by role.
 pub async fn prepare(app: &TestApp) -> anyhow::Result<Vec<Stop>> {
     let maker = app.token("maker@demo.example").await?;
     let (status, body) = app
@@ -127,6 +128,7 @@ pub async fn prepare(app: &TestApp) -> anyhow::Result<Vec<Stop>> {
     )
     .await?;
     let request = first_request_of(app, "maker2@demo.example").await?;
+    let wholesaler_request = ask_wholesalers(app, drug_case).await?;
     let maker_org = i32::try_from(
         app.get_json("/api/v1/me", &maker).await?["organization"]["id"]
             .as_i64()
@@ -134,7 +136,49 @@ pub async fn prepare(app: &TestApp) -> anyhow::Result<Vec<Stop>> {
     )?;
     enrol_second_factor_user(app, maker_org).await?;
     let invitation = invitation_link(app, maker_org).await?;
-    Ok(tour(drug_case, device_case, request, &invitation))
+    Ok(tour(
+        drug_case,
+        device_case,
+        [request, wholesaler_request],
+        &invitation,
+    ))
+}
+
+/// The ministry asks both demo wholesalers about their stock of the drug case's product (an
+/// information request, which leaves the case's state as it is); the second answers, so the
+/// case page shows a wholesaler's figures, and the first's request is returned unanswered, so its
+/// page shows the wholesaler's form.
+async fn ask_wholesalers(app: &TestApp, drug_case: i32) -> anyhow::Result<i64> {
+    let ministry = app.token("ministry@demo.example").await?;
+    let north = app.token("wholesaler@demo.example").await?;
+    let south = app.token("wholesaler2@demo.example").await?;
+    let mut ids = Vec::new();
+    for token in [&north, &south] {
+        ids.push(
+            app.get_json("/api/v1/me", token).await?["organization"]["id"]
+                .as_i64()
+                .context("no organisation")?,
+        );
+    }
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/cases/{drug_case}/requests"),
+            &ministry,
+            &json!({"kind": "information", "wholesaler_ids": ids}),
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "information request: {body}");
+    let answered = first_request_of(app, "wholesaler2@demo.example").await?;
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/substitute-requests/{answered}/responses"),
+            &south,
+            &json!({"stock_units": 300, "shipped_last_month": 200, "stock_outlook_months": 1.5,
+                    "shipment_limited": true, "remarks": "既存の取引先のみ、前年同月実績の8割まで"}),
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "wholesaler's answer: {body}");
+    first_request_of(app, "wholesaler@demo.example").await
 }
 
 /// [`MFA_USER`], with the demo password and a confirmed TOTP secret.
@@ -197,10 +241,11 @@ async fn first_request_of(app: &TestApp, email: &str) -> anyhow::Result<i64> {
     items
         .first()
         .and_then(|r| r["id"].as_i64())
-        .context("the second maker got no heads-up")
+        .with_context(|| format!("no request reached {email}"))
 }
 
-fn tour(drug_case: i32, device_case: i64, request: i64, invitation: &str) -> Vec<Stop> {
+fn tour(drug_case: i32, device_case: i64, requests: [i64; 2], invitation: &str) -> Vec<Stop> {
+    let [request, wholesaler_request] = requests;
     let drug = "2171022F5180";
     let device = "4569991000018";
     vec![
@@ -291,6 +336,12 @@ fn tour(drug_case: i32, device_case: i64, request: i64, invitation: &str) -> Vec
             "wholesaler-caps",
         ),
         stop(WHOLESALER, "/my/purchase-history/upload", "purchase-upload"),
+        stop(WHOLESALER, "/my/substitute-requests", "wholesaler-requests"),
+        stop(
+            WHOLESALER,
+            format!("/my/substitute-requests/{wholesaler_request}"),
+            "wholesaler-request",
+        ),
         stop(ASSOCIATION, "/", "association-home"),
         stop(
             ASSOCIATION,
