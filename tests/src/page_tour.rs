@@ -244,6 +244,10 @@ async fn first_request_of(app: &TestApp, email: &str) -> anyhow::Result<i64> {
         .with_context(|| format!("no request reached {email}"))
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one stop per page template: the tour reads as one list"
+)]
 fn tour(drug_case: i32, device_case: i64, requests: [i64; 2], invitation: &str) -> Vec<Stop> {
     let [request, wholesaler_request] = requests;
     let drug = "2171022F5180";

@@ -3,7 +3,7 @@
 //! its `down` — on SQLite and PostgreSQL.
 
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
-use sea_orm_migration::{MigrationName, MigratorTrait};
+use sea_orm_migration::MigratorTrait;
 use supplywatch::db::migration::Migrator;
 use supplywatch::db::packed::{self, Purchase};
 use supplywatch_tests::backends;
