@@ -37,7 +37,14 @@ pub enum Action {
     UploadBadStatusFile,
     /// Uploads a shipments file with errors and waits for the outcome.
     UploadBadShipmentsFile,
+    /// Submits the login form as [`MFA_USER`] (who has a second factor) and waits for the
+    /// second step, which asks for the authenticator's code.
+    LogInAwaitingSecondFactor,
 }
+
+/// A maker's user with TOTP enrolled, made by [`prepare`]: after its password, the login asks
+/// for the code.
+pub const MFA_USER: &str = "second.factor@maker.demo.example";
 
 /// The demo's accounts, one per role.
 pub const MINISTRY: Role = Some("ministry@demo.example");
@@ -69,7 +76,8 @@ fn stop_doing(role: Role, path: &str, name: &'static str, action: Action) -> Sto
 }
 
 /// Makes what the pages need (a drug case the association supports, a device case, a heads-up
-/// to the second maker) and returns the tour, grouped by role.
+/// to the second maker, an information request to the wholesalers, a user with a second factor,
+/// an invitation) and returns the tour, grouped by role.
 pub async fn prepare(app: &TestApp) -> anyhow::Result<Vec<Stop>> {
     let maker = app.token("maker@demo.example").await?;
     let (status, body) = app
@@ -120,7 +128,105 @@ pub async fn prepare(app: &TestApp) -> anyhow::Result<Vec<Stop>> {
     )
     .await?;
     let request = first_request_of(app, "maker2@demo.example").await?;
-    Ok(tour(drug_case, device_case, request))
+    let wholesaler_request = ask_wholesalers(app, drug_case).await?;
+    let maker_org = i32::try_from(
+        app.get_json("/api/v1/me", &maker).await?["organization"]["id"]
+            .as_i64()
+            .context("no organisation")?,
+    )?;
+    enrol_second_factor_user(app, maker_org).await?;
+    let invitation = invitation_link(app, maker_org).await?;
+    Ok(tour(
+        drug_case,
+        device_case,
+        [request, wholesaler_request],
+        &invitation,
+    ))
+}
+
+/// The ministry asks both demo wholesalers about their stock of the drug case's product (an
+/// information request, which leaves the case's state as it is); the second answers, so the
+/// case page shows a wholesaler's figures, and the first's request is returned unanswered, so its
+/// page shows the wholesaler's form.
+async fn ask_wholesalers(app: &TestApp, drug_case: i32) -> anyhow::Result<i64> {
+    let ministry = app.token("ministry@demo.example").await?;
+    let north = app.token("wholesaler@demo.example").await?;
+    let south = app.token("wholesaler2@demo.example").await?;
+    let mut ids = Vec::new();
+    for token in [&north, &south] {
+        ids.push(
+            app.get_json("/api/v1/me", token).await?["organization"]["id"]
+                .as_i64()
+                .context("no organisation")?,
+        );
+    }
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/cases/{drug_case}/requests"),
+            &ministry,
+            &json!({"kind": "information", "wholesaler_ids": ids}),
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "information request: {body}");
+    let answered = first_request_of(app, "wholesaler2@demo.example").await?;
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/substitute-requests/{answered}/responses"),
+            &south,
+            &json!({"stock_units": 300, "shipped_last_month": 200, "stock_outlook_months": 1.5,
+                    "shipment_limited": true, "remarks": "既存の取引先のみ、前年同月実績の8割まで"}),
+        )
+        .await?;
+    anyhow::ensure!(status == StatusCode::CREATED, "wholesaler's answer: {body}");
+    first_request_of(app, "wholesaler@demo.example").await
+}
+
+/// [`MFA_USER`], with the demo password and a confirmed TOTP secret.
+async fn enrol_second_factor_user(app: &TestApp, organization_id: i32) -> anyhow::Result<()> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    use supplywatch::services::accounts::{self, NewUser};
+    let created = accounts::create_user(
+        &app.db,
+        &NewUser {
+            email: MFA_USER,
+            display_name: "二要素 太郎",
+            role: supplywatch::domain::Role::Manufacturer,
+            organization_id,
+            password: crate::DEMO_PASSWORD,
+        },
+        &supplywatch::services::audit::Actor::system("page tour"),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let found = supplywatch::db::entity::user::Entity::find_by_id(created.user_id)
+        .one(&app.db)
+        .await?
+        .context("the user just made")?;
+    let mut enrolled: supplywatch::db::entity::user::ActiveModel = found.into();
+    enrolled.totp_secret = Set(Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".into()));
+    enrolled.totp_enabled_at = Set(Some(chrono::Utc::now()));
+    enrolled.update(&app.db).await?;
+    Ok(())
+}
+
+/// The path of a fresh invitation's link, as the invitation mail gives it.
+async fn invitation_link(app: &TestApp, organization_id: i32) -> anyhow::Result<String> {
+    use supplywatch::services::accounts::user_admin::{Invitee, invite};
+    let (_, link) = invite(
+        &app.db,
+        &Invitee {
+            email: "invited@maker.demo.example",
+            display_name: "招待 花子",
+            role: supplywatch::domain::Role::Manufacturer,
+            organization_id,
+        },
+        &supplywatch::services::audit::Actor::system("page tour"),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(link)
 }
 
 /// The id of the first substitute request `email`'s organisation received.
@@ -135,10 +241,15 @@ async fn first_request_of(app: &TestApp, email: &str) -> anyhow::Result<i64> {
     items
         .first()
         .and_then(|r| r["id"].as_i64())
-        .context("the second maker got no heads-up")
+        .with_context(|| format!("no request reached {email}"))
 }
 
-fn tour(drug_case: i32, device_case: i64, request: i64) -> Vec<Stop> {
+#[expect(
+    clippy::too_many_lines,
+    reason = "one stop per page template: the tour reads as one list"
+)]
+fn tour(drug_case: i32, device_case: i64, requests: [i64; 2], invitation: &str) -> Vec<Stop> {
+    let [request, wholesaler_request] = requests;
     let drug = "2171022F5180";
     let device = "4569991000018";
     vec![
@@ -148,6 +259,14 @@ fn tour(drug_case: i32, device_case: i64, request: i64) -> Vec<Stop> {
         stop(None, format!("/public/products/{drug}"), "public-product"),
         stop(None, "/public/publications", "publications"),
         stop(None, "/no-such-page", "not-found"),
+        stop(None, invitation, "invitation"),
+        // Last of the anonymous stops: it leaves a login half done.
+        stop_doing(
+            None,
+            "/login",
+            "login-mfa",
+            Action::LogInAwaitingSecondFactor,
+        ),
         stop(MINISTRY, "/dashboard", "dashboard"),
         stop(MINISTRY, "/dashboard?class=generic", "dashboard-filtered"),
         stop(MINISTRY, "/products", "products"),
@@ -221,6 +340,12 @@ fn tour(drug_case: i32, device_case: i64, request: i64) -> Vec<Stop> {
             "wholesaler-caps",
         ),
         stop(WHOLESALER, "/my/purchase-history/upload", "purchase-upload"),
+        stop(WHOLESALER, "/my/substitute-requests", "wholesaler-requests"),
+        stop(
+            WHOLESALER,
+            format!("/my/substitute-requests/{wholesaler_request}"),
+            "wholesaler-request",
+        ),
         stop(ASSOCIATION, "/", "association-home"),
         stop(
             ASSOCIATION,
@@ -266,6 +391,10 @@ impl Walker {
             }
             self.current = Some(stop.role);
         }
+        if stop.action == Action::LogInAwaitingSecondFactor {
+            // A login half done before would lead straight to its second step.
+            c.delete_all_cookies().await?;
+        }
         c.goto(&app.url(&stop.path)).await?;
         browser.wait_for("main").await?;
         act(browser, stop.action)
@@ -297,6 +426,20 @@ async fn act(browser: &Browser, action: Action) -> anyhow::Result<()> {
             let file = temp_file("出荷数量.csv", "month,product_code,quantity\nx,y,z\n")?;
             upload(browser, &file).await?;
             browser.wait_for("main .alert-error, main table").await?;
+        }
+        Action::LogInAwaitingSecondFactor => {
+            let c = &browser.client;
+            for (field, text) in [("email", MFA_USER), ("password", crate::DEMO_PASSWORD)] {
+                c.find(Locator::Css(&format!("main input[name={field}]")))
+                    .await?
+                    .send_keys(text)
+                    .await?;
+            }
+            c.find(Locator::Css("main button[type=submit].primary"))
+                .await?
+                .click()
+                .await?;
+            browser.wait_for("form[action='/login/mfa']").await?;
         }
     }
     Ok(())

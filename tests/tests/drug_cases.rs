@@ -250,7 +250,7 @@ async fn a_drug_report_goes_through_report_request_decision_and_cooperation_with
             ),
             (
                 &wholesaler,
-                json!({"stock_months": 0.8, "can_increase": false, "not_possible_reason": "other", "reason_text": "卸在庫の範囲で分配します"}),
+                json!({"stock_units": 240, "shipped_last_month": 300, "shipment_limited": true, "remarks": "卸在庫の範囲で分配します"}),
             ),
         ] {
             let listed = app.get_json("/api/v1/substitute-requests", token).await?;

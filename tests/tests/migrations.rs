@@ -188,8 +188,16 @@ async fn lead_times_stored_in_whole_months_become_tenths_and_come_back() -> anyh
     for backend in backends()? {
         let fresh = FreshDatabase::create(&backend).await?;
         let db = Database::connect(fresh.url.as_str()).await?;
-        // Every migration before the one that moves lead times to tenths.
-        let before_tenths = u32::try_from(Migrator::migrations().len())? - 1;
+        // Every migration before the one that moves lead times to tenths (later ones, e.g. the
+        // wholesaler's answer, are undone with it below).
+        let migrations = Migrator::migrations();
+        let before_tenths = u32::try_from(
+            migrations
+                .iter()
+                .position(|m| m.name() == "m20261205_131000_substitute_answer_tenths_and_relay")
+                .ok_or_else(|| anyhow::anyhow!("no tenths migration"))?,
+        )?;
+        let after_tenths = u32::try_from(migrations.len())? - before_tenths;
         Migrator::up(&db, Some(before_tenths)).await?;
         run(&db, &format!("INSERT INTO organizations (kind, name, created_at) VALUES ('manufacturer', '東和薬品', {AT})")).await?;
         run(&db, &format!(
@@ -223,7 +231,7 @@ async fn lead_times_stored_in_whole_months_become_tenths_and_come_back() -> anyh
             "INSERT INTO substitute_responses (request_id, organization_id, lead_time_tenths, not_possible_reason, relayed_to_members, submitted_at) \
              VALUES (1, 1, 15, 'raw_materials,staff', NULL, {AT})"
         )).await?;
-        Migrator::down(&db, Some(1)).await?;
+        Migrator::down(&db, Some(after_tenths)).await?;
         assert_eq!(
             answers(&db, "lead_time_months").await?,
             [

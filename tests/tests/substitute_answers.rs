@@ -483,3 +483,208 @@ async fn an_association_answers_in_its_own_form_and_the_ministry_sees_it() -> an
     }
     Ok(())
 }
+
+/// How many answers are stored, whoever gave them.
+async fn stored_answers(app: &TestApp) -> anyhow::Result<u64> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    use supplywatch::db::entity::substitute_response;
+    Ok(substitute_response::Entity::find().count(&app.db).await?)
+}
+
+/// The CSRF token of a page's form.
+fn csrf_of(page: &str) -> String {
+    page.split_once("name=\"csrf_token\" value=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(t, _)| t.to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one case: two wholesalers asked, the form, refusals, answers and the ministry's view"
+)]
+async fn a_wholesaler_answers_with_its_stock_and_shipments_and_the_ministry_sees_their_sums()
+-> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let maker = app.token("maker@demo.example").await?;
+        let ministry = app.token("ministry@demo.example").await?;
+        let north = app.token("wholesaler@demo.example").await?;
+        let south = app.token("wholesaler2@demo.example").await?;
+        let wholesaler_ids = [org_id(&app, &north).await?, org_id(&app, &south).await?];
+        let case = decided_case(&app, &maker, &ministry).await?;
+        let requests = format!("/api/v1/cases/{case}/requests");
+        let (status, sent) = app
+            .post_json(
+                &requests,
+                &ministry,
+                &json!({"kind": "information", "wholesaler_ids": wholesaler_ids,
+                        "message": "在庫と出荷の状況をお知らせください"}),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{sent}");
+        let request = newest_request(&app, &north).await?;
+        let shown = app
+            .get_json(&format!("/api/v1/substitute-requests/{request}"), &north)
+            .await?;
+        assert_eq!(shown["organization_kind"], "wholesaler", "{shown}");
+        let before = stored_answers(&app).await?;
+
+        // Its page: the wholesaler's form, not the maker's; a menu entry to its requests.
+        app.log_in_session("wholesaler@demo.example").await?;
+        let page_path = format!("/my/substitute-requests/{request}");
+        let (status, page) = app.page(&page_path).await?;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("id=\"wholesaler-answer-form\""), "{page}");
+        for field in ["stock_units", "shipped_last_month", "stock_outlook_months"] {
+            assert!(
+                page.contains(&format!("name=\"{field}\"")),
+                "{field}: {page}"
+            );
+        }
+        for field in ["stock_months", "increase_percent", "members_reached"] {
+            assert!(
+                !page.contains(&format!("name=\"{field}\"")),
+                "{field}: {page}"
+            );
+        }
+        assert!(
+            page.contains("<a href=\"/my/substitute-requests\">照会・協力依頼</a>"),
+            "the wholesaler's menu entry"
+        );
+
+        // A maker's figures are refused, and so is a negative stock, each named; nothing stored.
+        let (status, body) = answer(
+            &app,
+            &north,
+            request,
+            &json!({"stock_months": 2, "can_increase": true}),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["errors"][0]["field"], "stock_months", "{body}");
+        let (status, body) = answer(
+            &app,
+            &north,
+            request,
+            &json!({"stock_units": -5, "shipped_last_month": 300, "shipment_limited": false}),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["errors"][0]["field"], "stock_units", "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("在庫数量「-5」"), "{body}");
+        let csrf = csrf_of(&page);
+        let response = app
+            .client
+            .post(app.url(&format!("{page_path}/responses")))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("stock_units", "1200"),
+                ("shipped_last_month", "八百"),
+                ("shipment_limited", "true"),
+            ])
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused = response.text().await?;
+        assert!(
+            refused.contains("直近1か月の出荷数量「八百」は 0～"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains("出荷調整を行っている場合は、その内容"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains("value=\"1200\""),
+            "kept as typed: {refused}"
+        );
+        assert_eq!(stored_answers(&app).await?, before, "nothing stored");
+
+        // Through its form, as a browser posts it; the other wholesaler through the API.
+        let response = app
+            .client
+            .post(app.url(&format!("{page_path}/responses")))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("stock_units", "１,２００"),
+                ("shipped_last_month", "800"),
+                ("stock_outlook_months", "1.5"),
+                ("shipment_limited", "true"),
+                ("remarks", "既存の取引先のみ、前年同月実績の8割まで"),
+            ])
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, page) = app.page(&page_path).await?;
+        assert!(page.contains("1200包装"), "{page}");
+        let south_request = newest_request(&app, &south).await?;
+        let (status, body) = answer(
+            &app,
+            &south,
+            south_request,
+            &json!({"stock_units": 300, "shipped_last_month": "200", "shipment_limited": false}),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(
+            body["response"]["stock"],
+            json!({"stock_units": 300, "shipped_last_month": 200, "stock_outlook_months": null,
+                   "shipment_limited": false, "remarks": null}),
+            "{body}"
+        );
+        assert_eq!(body["response"]["stock_months"], Value::Null);
+
+        // The ministry: both answers, the stock and shipments summed, no months mixed with the
+        // makers'.
+        let side = app.get_json(&requests, &ministry).await?;
+        let totals = &side["totals"];
+        assert_eq!(
+            [
+                &totals["wholesalers_reported"],
+                &totals["wholesaler_stock_units"],
+                &totals["wholesaler_shipped_last_month"],
+                &totals["wholesalers_limiting"],
+            ],
+            [&json!(2), &json!(1500), &json!(1000), &json!(1)],
+            "{side}"
+        );
+        assert_eq!(totals["stock_months_by_maker"], json!([]), "{side}");
+        let north_item = side["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["id"] == request))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            north_item["response"]["stock"]["stock_outlook_months"], "1.5",
+            "{north_item}"
+        );
+        app.log_in_session("ministry@demo.example").await?;
+        let partial = case_partial(&app, case).await?;
+        let table = partial
+            .split_once("id=\"wholesaler-answers\"")
+            .map(|(_, rest)| rest.split_once("</table>").map_or(rest, |(t, _)| t))
+            .unwrap_or_default();
+        for expected in [
+            "デモ北日本薬品卸",
+            "デモ南海メディカル",
+            "<td>1200</td>",
+            "<td>800</td>",
+            "1.5か月",
+            "行っている",
+            "既存の取引先のみ、前年同月実績の8割まで",
+            "<strong>1500</strong>",
+            "<strong>1000</strong>",
+        ] {
+            assert!(table.contains(expected), "{expected}: {table}");
+        }
+        let makers = partial
+            .split_once("id=\"answers-table\"")
+            .map(|(_, rest)| rest.split_once("</table>").map_or(rest, |(t, _)| t))
+            .unwrap_or_default();
+        assert!(!makers.contains("デモ北日本薬品卸"), "{makers}");
+    }
+    Ok(())
+}

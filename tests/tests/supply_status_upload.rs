@@ -242,3 +242,86 @@ async fn files_that_cannot_be_read_are_refused_with_a_reason_on(
     assert_eq!(body["errors"][0]["code"], "empty");
     Ok(())
 }
+
+/// The page's upload form, posted with the session's form token; the status and the page.
+async fn upload_through_page(
+    app: &TestApp,
+    bytes: Vec<u8>,
+) -> anyhow::Result<(StatusCode, String)> {
+    let (_, form) = app.page("/my/supply-status/upload").await?;
+    let csrf = form
+        .split_once("name=\"csrf_token\" value=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(t, _)| t.to_owned())
+        .unwrap_or_default();
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("状況報告.csv");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf)
+        .part("file", part);
+    let response = app
+        .client
+        .post(app.url("/my/supply-status/upload"))
+        .multipart(form)
+        .send()
+        .await?;
+    Ok((response.status(), response.text().await?))
+}
+
+#[tokio::test]
+async fn the_template_has_japanese_headings_and_is_accepted_back_unchanged() -> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        app.log_in_session("maker@demo.example").await?;
+        let response = app
+            .client
+            .get(app.url("/my/supply-status/template.csv"))
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::OK);
+        let template = response.bytes().await?.to_vec();
+        let text = String::from_utf8(template.clone())?;
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headings: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
+        assert_eq!(
+            headings,
+            [
+                "⑤YJコード",
+                "⑫出荷対応の状況",
+                "⑭限定出荷／供給停止の理由",
+                "原因医薬品のコード",
+                "⑮限定出荷の解除見込み／供給停止の解消見込み",
+                "解消見込み月（YYYY-MM）",
+                "⑰出荷量の状況",
+                "⑥品名",
+            ]
+        );
+        let mut rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| Ok(r?.iter().map(str::to_owned).collect()))
+            .collect::<anyhow::Result<_>>()?;
+        assert!(rows.len() >= 2, "the maker's drugs: {text}");
+
+        // Back unchanged: accepted whole.
+        let (status, page) = upload_through_page(&app, template).await?;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains(&format!("の {} 件を受け付けました", rows.len())),
+            "{page}"
+        );
+
+        // A slip in ⑫ is named by the file's own heading.
+        rows[0][1] = "9".into();
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(&headings)?;
+        for row in &rows {
+            writer.write_record(row)?;
+        }
+        let (status, page) = upload_through_page(&app, writer.into_inner()?).await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(
+            page.contains("<td class=\"num\">2</td><td>⑫出荷対応の状況</td>"),
+            "{page}"
+        );
+    }
+    Ok(())
+}

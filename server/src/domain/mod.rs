@@ -29,6 +29,7 @@ pub mod supply_risk;
 pub mod supply_status;
 pub mod uploads;
 pub mod validation;
+pub mod wholesaler_answer;
 pub mod yj_code;
 
 pub use corporate_number::CorporateNumber;

@@ -136,10 +136,13 @@ fn integer(
 }
 
 /// A number of months with at most one decimal, within `0..=max` whole months, as tenths.
-struct MonthsField {
-    field: &'static str,
-    label: &'static str,
-    max: i32,
+pub(super) struct MonthsField {
+    /// The field's name.
+    pub(super) field: &'static str,
+    /// Its Japanese label, as errors name it.
+    pub(super) label: &'static str,
+    /// Whole months at most.
+    pub(super) max: i32,
 }
 
 const STOCK_MONTHS: MonthsField = MonthsField {
@@ -155,7 +158,7 @@ const LEAD_TIME: MonthsField = MonthsField {
 };
 
 /// Months with at most one decimal as tenths (`1.5` → 15, `２` → 20).
-fn tenths(text: &str, spec: &MonthsField, errors: &mut Problems) -> Option<i32> {
+pub(super) fn tenths(text: &str, spec: &MonthsField, errors: &mut Problems) -> Option<i32> {
     if blank(text) {
         return None;
     }

@@ -1,5 +1,6 @@
-//! Table `substitute_responses`: a substitute maker's answer to a request, or an association's
-//! (relayed to its members, how many, free text); immutable, the latest answer of an
+//! Table `substitute_responses`: a substitute maker's answer to a request, an association's
+//! (relayed to its members, how many, free text) or a wholesaler's (stock, last month's
+//! shipments, orders limited); immutable, the latest answer of an
 //! organisation counts.
 
 use sea_orm::entity::prelude::*;
@@ -31,6 +32,16 @@ pub struct Model {
     pub members_reached: Option<i32>,
     /// An association's answer: free text.
     pub relay_note: Option<String>,
+    /// A wholesaler's answer: packages in stock.
+    pub stock_units: Option<i64>,
+    /// A wholesaler's answer: packages shipped in the last month.
+    pub shipped_last_month: Option<i64>,
+    /// A wholesaler's answer: months its stock is expected to last, in tenths.
+    pub stock_outlook_tenths: Option<i32>,
+    /// A wholesaler's answer: whether it limits orders (出荷調整).
+    pub shipment_limited: Option<bool>,
+    /// A wholesaler's answer: remarks.
+    pub wholesale_remarks: Option<String>,
     pub submitted_at: DateTimeUtc,
 }
 

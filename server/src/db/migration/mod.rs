@@ -19,6 +19,7 @@ mod m20261205_101500_create_early_warnings;
 mod m20261205_110000_fold_search_text;
 mod m20261205_111000_create_public_subscriptions;
 mod m20261205_131000_substitute_answer_tenths_and_relay;
+mod m20261206_004500_add_wholesaler_answer;
 mod m20261206_010000_organization_supply_manager;
 
 use sea_orm_migration::prelude::*;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_110000_fold_search_text::Migration),
             Box::new(m20261205_111000_create_public_subscriptions::Migration),
             Box::new(m20261205_131000_substitute_answer_tenths_and_relay::Migration),
+            Box::new(m20261206_004500_add_wholesaler_answer::Migration),
             Box::new(m20261206_010000_organization_supply_manager::Migration),
         ]
     }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use crate::domain::association_answer::RelayInput;
 use crate::domain::substitute_answer::AnswerInput;
 use crate::domain::substitute_request::RequestKind;
+use crate::domain::wholesaler_answer::StockInput;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::identity::{ApiUser, actor};
@@ -36,7 +37,22 @@ pub struct RelayItem {
     pub note: Option<String>,
 }
 
-/// The latest answer: a maker's (or wholesaler's) figures, or an association's `relay`.
+/// A wholesaler's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockItem {
+    /// Packages in stock.
+    pub stock_units: i64,
+    /// Packages shipped in the last month.
+    pub shipped_last_month: i64,
+    /// Months the stock is expected to last, e.g. `1.5`.
+    pub stock_outlook_months: Option<String>,
+    /// Whether it limits orders (出荷調整).
+    pub shipment_limited: bool,
+    /// Remarks.
+    pub remarks: Option<String>,
+}
+
+/// The latest answer: a maker's figures, an association's `relay` or a wholesaler's `stock`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResponseItem {
     /// Months of stock, e.g. `2.5`.
@@ -60,6 +76,8 @@ pub struct ResponseItem {
     pub reason_text: Option<String>,
     /// An association's answer (its own form; the figures above are then null).
     pub relay: Option<RelayItem>,
+    /// A wholesaler's answer (its own form; the figures above are then null).
+    pub stock: Option<StockItem>,
     /// When.
     pub submitted_at: String,
 }
@@ -79,6 +97,8 @@ pub struct RequestItem {
     pub organization_id: i32,
     /// Its name.
     pub organization_name: String,
+    /// Its kind (`manufacturer`, `wholesaler`, `association`), which chooses its answer's form.
+    pub organization_kind: String,
     /// Its products that may substitute.
     pub substitutes: Vec<ProductItem>,
     /// The ministry's message.
@@ -129,6 +149,14 @@ pub struct TotalsBody {
     pub stock_months_median: Option<String>,
     /// Associations that relayed the request to their members.
     pub associations_relayed: usize,
+    /// Wholesalers that reported their stock.
+    pub wholesalers_reported: usize,
+    /// Their packages in stock, combined.
+    pub wholesaler_stock_units: i64,
+    /// Their packages shipped in the last month, combined.
+    pub wholesaler_shipped_last_month: i64,
+    /// Wholesalers that limit orders.
+    pub wholesalers_limiting: usize,
 }
 
 /// A case's requests with their answers, side by side.
@@ -171,8 +199,10 @@ pub enum ReasonsBody {
     Many(Vec<String>),
 }
 
-/// An answer; numbers may be given as numbers or text. A maker or wholesaler gives its stock
-/// and capacity; an association answers only `relayed_to_members`, `members_reached` and `note`.
+/// An answer; numbers may be given as numbers or text. A maker gives its stock and capacity; a
+/// wholesaler only `stock_units`, `shipped_last_month`, `stock_outlook_months`,
+/// `shipment_limited` and `remarks`; an association only `relayed_to_members`, `members_reached`
+/// and `note`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
@@ -207,6 +237,20 @@ pub struct AnswerBody {
     pub members_reached: Option<serde_json::Value>,
     /// An association: free text (required when not relayed).
     pub note: Option<String>,
+    /// A wholesaler: packages in stock (a non-negative integer).
+    #[schema(value_type = Option<i64>)]
+    pub stock_units: Option<serde_json::Value>,
+    /// A wholesaler: packages shipped in the last month (a non-negative integer).
+    #[schema(value_type = Option<i64>)]
+    pub shipped_last_month: Option<serde_json::Value>,
+    /// A wholesaler: months its stock is expected to last (one decimal, optional).
+    #[schema(value_type = Option<f64>)]
+    pub stock_outlook_months: Option<serde_json::Value>,
+    /// A wholesaler: whether it limits orders (出荷調整).
+    #[schema(value_type = Option<bool>)]
+    pub shipment_limited: Option<serde_json::Value>,
+    /// A wholesaler: remarks (required when it limits orders: how).
+    pub remarks: Option<String>,
 }
 
 fn text(v: Option<&serde_json::Value>) -> String {
@@ -238,7 +282,18 @@ impl AnswerBody {
             members_reached: text(self.members_reached.as_ref()),
             note: self.note.clone().unwrap_or_default(),
         };
-        TypedAnswer { maker, association }
+        let wholesaler = StockInput {
+            stock_units: text(self.stock_units.as_ref()),
+            shipped_last_month: text(self.shipped_last_month.as_ref()),
+            stock_outlook_months: text(self.stock_outlook_months.as_ref()),
+            shipment_limited: text(self.shipment_limited.as_ref()),
+            remarks: self.remarks.clone().unwrap_or_default(),
+        };
+        TypedAnswer {
+            maker,
+            association,
+            wholesaler,
+        }
     }
 }
 
@@ -269,8 +324,9 @@ pub async fn show_substitute_request(
     Ok(web::Json(request_item(request)))
 }
 
-/// Answers a request: stock, production and capacity, or why production cannot increase (an
-/// association: relayed to its members, how many, free text).
+/// Answers a request: stock, production and capacity, or why production cannot increase (a
+/// wholesaler: stock, last month's shipments, orders limited; an association: relayed to its
+/// members, how many, free text).
 #[utoipa::path(tag = "substitutes", params(("id" = i32, Path, description = "Request id")), request_body = AnswerBody, responses(
     (status = 201, description = "Stored; the request with its latest answer", body = RequestItem),
     (status = 403, description = "Not the asked organisation", content_type = "application/problem+json"),
@@ -376,6 +432,10 @@ fn totals_body(t: &Totals) -> TotalsBody {
         stock_months_min: t.stock_months_min(),
         stock_months_median: t.stock_months_median(),
         associations_relayed: t.associations_relayed,
+        wholesalers_reported: t.wholesalers_reported,
+        wholesaler_stock_units: t.wholesaler_stock_units,
+        wholesaler_shipped_last_month: t.wholesaler_shipped_last_month,
+        wholesalers_limiting: t.wholesalers_limiting,
     }
 }
 
@@ -390,6 +450,7 @@ pub(super) fn request_item(r: RequestView) -> RequestItem {
         },
         organization_id: r.organization_id,
         organization_name: r.organization_name,
+        organization_kind: r.recipient_kind.code().to_owned(),
         substitutes: r
             .substitutes
             .into_iter()
@@ -415,6 +476,13 @@ pub(super) fn request_item(r: RequestView) -> RequestItem {
                 relayed_to_members: r.relayed_to_members,
                 members_reached: r.members_reached,
                 note: r.note,
+            }),
+            stock: a.stock.map(|w| StockItem {
+                stock_units: w.stock_units,
+                shipped_last_month: w.shipped_last_month,
+                stock_outlook_months: w.outlook_months,
+                shipment_limited: w.shipment_limited,
+                remarks: w.remarks,
             }),
             submitted_at: a.submitted_at.to_rfc3339(),
         }),

@@ -27,6 +27,13 @@ pub struct UploadPage {
     problems: Vec<FieldProblem>,
 }
 
+impl UploadPage {
+    /// The template's headings as the page lists them.
+    fn template_headings() -> String {
+        supply_status::upload::TEMPLATE_HEADINGS.join(",")
+    }
+}
+
 /// The empty upload form.
 pub async fn new_upload_form(page: Maker) -> Result<HttpResponse, AppError> {
     render(&UploadPage {
@@ -150,17 +157,12 @@ pub async fn download_template(
             p.name,
         ]
     });
-    let header_row = [
-        "product_code",
-        "shipping_status",
-        "reason",
-        "causing_product_code",
-        "resolution_outlook",
-        "resolution_month",
-        "volume_status",
-        "⑥品名",
-    ];
-    download::csv("supply-status-template.csv", &header_row, rows).map_err(AppError::page)
+    download::csv(
+        "supply-status-template.csv",
+        &supply_status::upload::TEMPLATE_HEADINGS,
+        rows,
+    )
+    .map_err(AppError::page)
 }
 
 /// The maker's own drugs as the ministry's list (①–⑳, its words): the file a maker already

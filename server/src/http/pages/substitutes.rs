@@ -14,6 +14,7 @@ use super::{Nav, is_htmx, render};
 use crate::domain::association_answer::RelayInput;
 use crate::domain::substitute_answer::{AnswerInput, NotPossibleReason};
 use crate::domain::substitute_request::RequestKind;
+use crate::domain::wholesaler_answer::StockInput;
 use crate::domain::{OrganizationKind, Role};
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -76,8 +77,8 @@ impl RequestPage {
     }
 }
 
-/// The answer form as typed: a maker's fields (the reasons are checkboxes, so several may come)
-/// or an association's.
+/// The answer form as typed: a maker's fields (the reasons are checkboxes, so several may come),
+/// a wholesaler's or an association's.
 #[derive(Debug, Default, Clone)]
 pub struct AnswerForm {
     stock_months: String,
@@ -91,6 +92,11 @@ pub struct AnswerForm {
     relayed_to_members: String,
     members_reached: String,
     note: String,
+    stock_units: String,
+    shipped_last_month: String,
+    stock_outlook_months: String,
+    shipment_limited: String,
+    remarks: String,
 }
 
 impl AnswerForm {
@@ -110,6 +116,11 @@ impl AnswerForm {
                 "relayed_to_members" => &mut form.relayed_to_members,
                 "members_reached" => &mut form.members_reached,
                 "note" => &mut form.note,
+                "stock_units" => &mut form.stock_units,
+                "shipped_last_month" => &mut form.shipped_last_month,
+                "stock_outlook_months" => &mut form.stock_outlook_months,
+                "shipment_limited" => &mut form.shipment_limited,
+                "remarks" => &mut form.remarks,
                 "not_possible_reason" => {
                     form.not_possible_reasons.push(value);
                     continue;
@@ -146,6 +157,13 @@ impl AnswerForm {
                 relayed_to_members: self.relayed_to_members.clone(),
                 members_reached: self.members_reached.clone(),
                 note: self.note.clone(),
+            },
+            wholesaler: StockInput {
+                stock_units: self.stock_units.clone(),
+                shipped_last_month: self.shipped_last_month.clone(),
+                stock_outlook_months: self.stock_outlook_months.clone(),
+                shipment_limited: self.shipment_limited.clone(),
+                remarks: self.remarks.clone(),
             },
         }
     }

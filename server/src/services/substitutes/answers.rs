@@ -1,7 +1,6 @@
-//! Reading requests and answering them: a maker (or wholesaler) answers the requests sent to its
-//! organisation with stock and capacity, an association with its own form (relayed to its
-//! members, how many, free text); the ministry sees every request and a case's answers side by
-//! side.
+//! Reading requests and answering them: each asked organisation answers in its kind's own form —
+//! a maker with stock and capacity, a wholesaler with stock and shipments, an association with
+//! its relay to its members; the ministry sees every request and a case's answers side by side.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -9,14 +8,17 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-/// An answer as typed: a maker's (or wholesaler's) figures, or an association's relay; the asked
-/// organisation's kind decides which form applies, and the other one must be left blank.
+/// An answer as typed: a maker's figures, a wholesaler's stock and shipments, or an
+/// association's relay; the asked organisation's kind decides which form applies, and the others
+/// must be left blank.
 #[derive(Debug, Clone, Default)]
 pub struct TypedAnswer {
     /// Stock, production and capacity, or why not.
     pub maker: AnswerInput,
     /// Relayed to the members, how many, free text.
     pub association: RelayInput,
+    /// Units in stock and shipped, orders limited, remarks.
+    pub wholesaler: StockInput,
 }
 
 use super::views::views;
@@ -25,6 +27,7 @@ use crate::db::entity::{product, substitute_request, substitute_response};
 use crate::domain::association_answer::{self, RelayInput};
 use crate::domain::case_flow::{self, CaseRequest, Flow};
 use crate::domain::substitute_answer::{AnswerInput, join_reasons, validate};
+use crate::domain::wholesaler_answer::{self, StockInput};
 use crate::domain::{FieldError, OrganizationKind, Role};
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
@@ -96,10 +99,12 @@ pub async fn answer(
             "回答できるのは依頼を受けた組織の利用者のみです".into(),
         ));
     }
-    let row = if user.organization.kind == OrganizationKind::Association {
-        association_row(input)?
-    } else {
-        maker_row(input)?
+    let kind = user.organization.kind;
+    refuse_other_forms(input, kind)?;
+    let row = match kind {
+        OrganizationKind::Association => association_row(&input.association)?,
+        OrganizationKind::Wholesaler => wholesaler_row(&input.wholesaler)?,
+        OrganizationKind::Manufacturer | OrganizationKind::Ministry => maker_row(&input.maker)?,
     };
     substitute_response::Entity::insert(substitute_response::ActiveModel {
         request_id: Set(id),
@@ -132,33 +137,83 @@ fn invalid(problems: &[(&'static str, FieldError)]) -> ServiceError {
     )
 }
 
-/// A field of the other form, named as refused.
-fn other_form(field: &'static str, whose: &str) -> (&'static str, FieldError) {
-    (
-        field,
-        FieldError::new(
-            "other_form",
-            format!("{field} は{whose}の回答にはありません"),
-        ),
-    )
+/// The form an organisation of `kind` answers in (a ministry never is asked; it would be a
+/// maker's).
+fn form_of(kind: OrganizationKind) -> OrganizationKind {
+    match kind {
+        OrganizationKind::Ministry => OrganizationKind::Manufacturer,
+        other => other,
+    }
 }
 
-/// A maker's answer as a row to store (the association's fields must be blank).
-fn maker_row(input: &TypedAnswer) -> Result<substitute_response::ActiveModel, ServiceError> {
-    let relay = &input.association;
-    let stray: Vec<_> = [
-        ("relayed_to_members", &relay.relayed_to_members),
-        ("members_reached", &relay.members_reached),
-        ("note", &relay.note),
+/// The fields typed into each form, with whether they were filled in.
+fn typed_fields(input: &TypedAnswer) -> Vec<(OrganizationKind, &'static str, bool)> {
+    let filled = |v: &String| !v.trim().is_empty();
+    let (m, r, w) = (&input.maker, &input.association, &input.wholesaler);
+    let maker = [
+        ("stock_months", filled(&m.stock_months)),
+        (
+            "production_change_percent",
+            filled(&m.production_change_percent),
+        ),
+        ("can_increase", filled(&m.can_increase)),
+        ("increase_percent", filled(&m.increase_percent)),
+        ("lead_time_months", filled(&m.lead_time_months)),
+        ("extra_units_per_month", filled(&m.extra_units_per_month)),
+        (
+            "not_possible_reason",
+            m.not_possible_reasons.iter().any(filled),
+        ),
+        ("reason_text", filled(&m.reason_text)),
     ]
-    .into_iter()
-    .filter(|(_, v)| !v.trim().is_empty())
-    .map(|(field, _)| other_form(field, "製造販売業者・卸売業者"))
-    .collect();
-    if !stray.is_empty() {
-        return Err(invalid(&stray));
+    .map(|(f, v)| (OrganizationKind::Manufacturer, f, v));
+    let association = [
+        ("relayed_to_members", filled(&r.relayed_to_members)),
+        ("members_reached", filled(&r.members_reached)),
+        ("note", filled(&r.note)),
+    ]
+    .map(|(f, v)| (OrganizationKind::Association, f, v));
+    let wholesaler = [
+        ("stock_units", filled(&w.stock_units)),
+        ("shipped_last_month", filled(&w.shipped_last_month)),
+        ("stock_outlook_months", filled(&w.stock_outlook_months)),
+        ("shipment_limited", filled(&w.shipment_limited)),
+        ("remarks", filled(&w.remarks)),
+    ]
+    .map(|(f, v)| (OrganizationKind::Wholesaler, f, v));
+    maker
+        .into_iter()
+        .chain(association)
+        .chain(wholesaler)
+        .collect()
+}
+
+/// Refuses the fields of the other kinds' forms, each named.
+fn refuse_other_forms(input: &TypedAnswer, kind: OrganizationKind) -> Result<(), ServiceError> {
+    let form = form_of(kind);
+    let stray: Vec<_> = typed_fields(input)
+        .into_iter()
+        .filter(|(owner, _, filled)| *filled && *owner != form)
+        .map(|(_, field, _)| {
+            (
+                field,
+                FieldError::new(
+                    "other_form",
+                    format!("{field} は{}の回答にはありません", form.label_ja()),
+                ),
+            )
+        })
+        .collect();
+    if stray.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid(&stray))
     }
-    let answer = validate(&input.maker).map_err(|p| invalid(&p))?;
+}
+
+/// A maker's answer as a row to store.
+fn maker_row(input: &AnswerInput) -> Result<substitute_response::ActiveModel, ServiceError> {
+    let answer = validate(input).map_err(|p| invalid(&p))?;
     Ok(substitute_response::ActiveModel {
         stock_months_tenths: Set(answer.stock_months_tenths),
         production_change_percent: Set(answer.production_change_percent),
@@ -174,36 +229,26 @@ fn maker_row(input: &TypedAnswer) -> Result<substitute_response::ActiveModel, Se
     })
 }
 
-/// An association's answer as a row to store (a maker's figures must be blank).
-fn association_row(input: &TypedAnswer) -> Result<substitute_response::ActiveModel, ServiceError> {
-    let m = &input.maker;
-    let stray: Vec<_> = [
-        ("stock_months", &m.stock_months),
-        ("production_change_percent", &m.production_change_percent),
-        ("can_increase", &m.can_increase),
-        ("increase_percent", &m.increase_percent),
-        ("lead_time_months", &m.lead_time_months),
-        ("extra_units_per_month", &m.extra_units_per_month),
-        ("reason_text", &m.reason_text),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.trim().is_empty())
-    .map(|(field, _)| other_form(field, "業界団体"))
-    .chain(
-        m.not_possible_reasons
-            .iter()
-            .any(|r| !r.trim().is_empty())
-            .then(|| other_form("not_possible_reason", "業界団体")),
-    )
-    .collect();
-    if !stray.is_empty() {
-        return Err(invalid(&stray));
-    }
-    let answer = association_answer::validate(&input.association).map_err(|p| invalid(&p))?;
+/// An association's answer as a row to store.
+fn association_row(input: &RelayInput) -> Result<substitute_response::ActiveModel, ServiceError> {
+    let answer = association_answer::validate(input).map_err(|p| invalid(&p))?;
     Ok(substitute_response::ActiveModel {
         relayed_to_members: Set(Some(answer.relayed_to_members)),
         members_reached: Set(answer.members_reached),
         relay_note: Set(answer.note),
+        ..Default::default()
+    })
+}
+
+/// A wholesaler's answer as a row to store.
+fn wholesaler_row(input: &StockInput) -> Result<substitute_response::ActiveModel, ServiceError> {
+    let answer = wholesaler_answer::validate(input).map_err(|p| invalid(&p))?;
+    Ok(substitute_response::ActiveModel {
+        stock_units: Set(Some(answer.stock_units)),
+        shipped_last_month: Set(Some(answer.shipped_last_month)),
+        stock_outlook_tenths: Set(answer.stock_outlook_tenths),
+        shipment_limited: Set(Some(answer.shipment_limited)),
+        wholesale_remarks: Set(answer.remarks),
         ..Default::default()
     })
 }

@@ -1,6 +1,6 @@
 //! The substitute makers' side: requests sent to them (automatic heads-ups, the ministry's
-//! information and consent-gated cooperation requests), their answers (an association answers in
-//! its own form), and the ministry's view of a case's answers side by side with totals.
+//! information and consent-gated cooperation requests), their answers (a wholesaler and an
+//! association each answer in their own form), and the ministry's view of a case's answers side by side with totals.
 
 pub mod answers;
 mod recipients;
@@ -20,6 +20,7 @@ pub use views::CaseAnswers;
 use super::ServiceError;
 use super::products::substitutes_of;
 use crate::db::entity::product;
+use crate::domain::OrganizationKind;
 use crate::domain::substitute_request::RequestKind;
 
 /// A product named on a request.
@@ -42,7 +43,23 @@ pub struct RelayView {
     pub note: Option<String>,
 }
 
-/// An answer as shown: a maker's figures, or (`relay`) an association's.
+/// A wholesaler's answer as shown.
+#[derive(Debug, Clone)]
+pub struct StockView {
+    /// Packages in stock.
+    pub stock_units: i64,
+    /// Packages shipped in the last month.
+    pub shipped_last_month: i64,
+    /// Months the stock is expected to last (`1.5`).
+    pub outlook_months: Option<String>,
+    /// Whether it limits orders (出荷調整).
+    pub shipment_limited: bool,
+    /// Remarks.
+    pub remarks: Option<String>,
+}
+
+/// An answer as shown: a maker's figures, (`relay`) an association's or (`stock`) a
+/// wholesaler's.
 #[derive(Debug, Clone)]
 pub struct ResponseView {
     /// Months of stock (`2.5`).
@@ -69,6 +86,8 @@ pub struct ResponseView {
     pub reason_text: Option<String>,
     /// An association's answer.
     pub relay: Option<RelayView>,
+    /// A wholesaler's answer.
+    pub stock: Option<StockView>,
     /// Who answered.
     pub answered_by: Option<String>,
     /// When.
@@ -92,8 +111,8 @@ pub struct RequestView {
     pub organization_id: i32,
     /// Its name.
     pub organization_name: String,
-    /// Whether it is an association (it answers in the association's form).
-    pub to_association: bool,
+    /// Its kind, which chooses the form it answers in.
+    pub recipient_kind: OrganizationKind,
     /// Its products that may substitute.
     pub substitutes: Vec<ProductRef>,
     /// The ministry's message.
@@ -102,6 +121,18 @@ pub struct RequestView {
     pub created_at: DateTime<Utc>,
     /// The latest answer.
     pub latest: Option<ResponseView>,
+}
+
+impl RequestView {
+    /// Whether an association was asked (it answers in the association's form).
+    pub fn to_association(&self) -> bool {
+        self.recipient_kind == OrganizationKind::Association
+    }
+
+    /// Whether a wholesaler was asked (it answers with its stock and shipments).
+    pub fn to_wholesaler(&self) -> bool {
+        self.recipient_kind == OrganizationKind::Wholesaler
+    }
 }
 
 /// The substitutes of each of `products` (by product id) grouped by their makers (by organisation

@@ -1,7 +1,8 @@
 //! Totals over a case's answers (the latest answer of each asked organisation): only what adds
 //! up is summed — extra packages per month and the makers that can increase; months of stock are
 //! never summed (two makers with 1.5 months each do not make 3 months) but shown per maker with
-//! their minimum and median.
+//! their minimum and median. Wholesalers' packages in stock and shipped last month add up across
+//! wholesalers (each counts its own warehouses), so they are summed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -43,6 +44,14 @@ pub struct Totals {
     pub stock_by_maker: Vec<MakerStock>,
     /// Associations that relayed the request to their members.
     pub associations_relayed: usize,
+    /// Wholesalers that reported their stock.
+    pub wholesalers_reported: usize,
+    /// Their packages in stock, combined.
+    pub wholesaler_stock_units: i64,
+    /// Their packages shipped in the last month, combined.
+    pub wholesaler_shipped_last_month: i64,
+    /// Wholesalers that limit orders (出荷調整).
+    pub wholesalers_limiting: usize,
 }
 
 impl Totals {
@@ -75,6 +84,12 @@ impl Totals {
             };
             if a.relay.as_ref().is_some_and(|r| r.relayed_to_members) {
                 totals.associations_relayed += 1;
+            }
+            if let Some(stock) = &a.stock {
+                totals.wholesalers_reported += 1;
+                totals.wholesaler_stock_units += stock.stock_units;
+                totals.wholesaler_shipped_last_month += stock.shipped_last_month;
+                totals.wholesalers_limiting += usize::from(stock.shipment_limited);
             }
             if let Some(tenths) = a.stock_months_tenths {
                 totals.stock_by_maker.push(MakerStock {

@@ -1,12 +1,14 @@
 //! Building what pages and the API show of requests: the product, the asked organisation, its
-//! substitutes and the latest answer (a maker's figures or an association's relay).
+//! substitutes and the latest answer (a maker's figures, a wholesaler's stock and shipments, or an
+//! association's relay).
 
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
-    ProductRef, RelayView, RequestView, ResponseView, SubstituteMaker, Totals, substitutes_by_maker,
+    ProductRef, RelayView, RequestView, ResponseView, StockView, SubstituteMaker, Totals,
+    substitutes_by_maker,
 };
 use crate::db::entity::{organization, product, substitute_request, substitute_response, user};
 use crate::domain::OrganizationKind;
@@ -32,14 +34,26 @@ pub struct CaseAnswers {
 }
 
 impl CaseAnswers {
-    /// The requests to makers and wholesalers (their answers side by side).
+    /// The requests to makers (their answers side by side).
     pub fn maker_requests(&self) -> impl Iterator<Item = &RequestView> {
-        self.requests.iter().filter(|r| !r.to_association)
+        self.requests
+            .iter()
+            .filter(|r| !r.to_association() && !r.to_wholesaler())
     }
 
     /// The requests to associations (their relay answers).
     pub fn association_requests(&self) -> impl Iterator<Item = &RequestView> {
-        self.requests.iter().filter(|r| r.to_association)
+        self.requests.iter().filter(|r| r.to_association())
+    }
+
+    /// The requests to wholesalers (their stock and shipments).
+    pub fn wholesaler_requests(&self) -> impl Iterator<Item = &RequestView> {
+        self.requests.iter().filter(|r| r.to_wholesaler())
+    }
+
+    /// Whether any wholesaler was asked.
+    pub fn asked_wholesalers(&self) -> bool {
+        self.wholesaler_requests().next().is_some()
     }
 
     /// Whether any association was asked.
@@ -106,9 +120,9 @@ pub(super) async fn views(
                     .get(&r.organization_id)
                     .map(|(name, _)| name.clone())
                     .unwrap_or_default(),
-                to_association: orgs
+                recipient_kind: orgs
                     .get(&r.organization_id)
-                    .is_some_and(|(_, kind)| *kind == OrganizationKind::Association),
+                    .map_or(OrganizationKind::Manufacturer, |(_, kind)| *kind),
                 substitutes: substitutes_of
                     .get(&r.product_id)
                     .and_then(|m| m.get(&r.organization_id))
@@ -151,6 +165,19 @@ fn response_view(r: substitute_response::Model, names: &HashMap<i32, String>) ->
             members_reached: r.members_reached,
             note: r.relay_note,
         }),
+        stock: r
+            .stock_units
+            .zip(r.shipped_last_month)
+            .zip(r.shipment_limited)
+            .map(
+                |((stock_units, shipped_last_month), shipment_limited)| StockView {
+                    stock_units,
+                    shipped_last_month,
+                    outlook_months: r.stock_outlook_tenths.map(months_text),
+                    shipment_limited,
+                    remarks: r.wholesale_remarks,
+                },
+            ),
         answered_by: r.user_id.and_then(|id| names.get(&id).cloned()),
         submitted_at: r.submitted_at,
     }

@@ -11,6 +11,20 @@ use crate::services::supply_list::ListColumn;
 use crate::services::table_file::{self, TableLimits};
 use crate::services::{FieldProblem, ServiceError};
 
+/// The template's headings: the ministry's list's own words where it has the column (⑤, ⑫,
+/// ⑭, ⑮, ⑰, ⑥), so that a maker reads them as the list it fills in; the upload recognises each
+/// (see [`Column::recognise`]), and an error names the column by these words.
+pub const TEMPLATE_HEADINGS: [&str; 8] = [
+    "⑤YJコード",
+    "⑫出荷対応の状況",
+    "⑭限定出荷／供給停止の理由",
+    "原因医薬品のコード",
+    "⑮限定出荷の解除見込み／供給停止の解消見込み",
+    "解消見込み月（YYYY-MM）",
+    "⑰出荷量の状況",
+    "⑥品名",
+];
+
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Column {
@@ -68,6 +82,8 @@ impl Column {
                 Self::ProductCode
             }
             _ if h.contains("原因医薬品") => Self::CausingProductCode,
+            // The template's own heading (the list has no such column; its ⑯ is free text).
+            _ if h.starts_with("解消見込み月") => Self::ResolutionMonth,
             _ => match ListColumn::recognise(&h)? {
                 ListColumn::Master(5) => Self::ProductCode,
                 ListColumn::Master(6) => Self::Master("⑥品名"),
@@ -149,7 +165,7 @@ fn rows_from_table(table: &Table) -> Result<ParsedFile, ServiceError> {
             ServiceError::invalid(FieldProblem::new(
                 "product_code",
                 "missing_column",
-                "見出し行に医薬品コードの列（product_code または ⑤YJコード）がありません",
+                "見出し行に医薬品コードの列（「⑤YJコード」など）がありません",
             ))
         })?;
     let (_, headings) = &table[header_index];
@@ -158,7 +174,7 @@ fn rows_from_table(table: &Table) -> Result<ParsedFile, ServiceError> {
         return Err(ServiceError::invalid(FieldProblem::new(
             "shipping_status",
             "missing_column",
-            "見出し行に出荷対応の状況の列（shipping_status または ⑫）がありません",
+            "見出し行に出荷対応の状況の列（「⑫出荷対応の状況」など）がありません",
         )));
     }
     let heading_of: HashMap<String, String> = columns
@@ -205,6 +221,27 @@ fn rows_from_table(table: &Table) -> Result<ParsedFile, ServiceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_templates_japanese_headings_are_each_recognised_as_their_column() {
+        let found: Vec<Option<&str>> = TEMPLATE_HEADINGS
+            .iter()
+            .map(|h| Column::recognise(h).map(Column::field))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                Some("product_code"),
+                Some("shipping_status"),
+                Some("reason"),
+                Some("causing_product_code"),
+                Some("resolution_outlook"),
+                Some("resolution_month"),
+                Some("volume_status"),
+                Some("⑥品名"),
+            ]
+        );
+    }
 
     #[test]
     fn the_api_csv_header_is_read_row_by_row() -> Result<(), ServiceError> {
