@@ -209,7 +209,7 @@ async fn six_moves_are_in_their_histories(
             .await?;
         let history: Vec<(NaiveDate, &str, &str)> = reports
             .iter()
-            .map(|r| (r.reported_on, r.shipping_status.as_str(), r.source.as_str()))
+            .map(|r| (r.reported_on, r.shipping_status.code(), r.source.as_str()))
             .collect();
         assert_eq!(
             history,

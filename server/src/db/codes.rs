@@ -13,6 +13,9 @@ use crate::domain::device_report::DeviceEventType;
 use crate::domain::forecast::{CapacitySource, Trigger};
 use crate::domain::substitute_answer::NotPossibleReason;
 use crate::domain::substitute_request::RequestKind;
+use crate::domain::supply_status::{
+    ImprovementTiming, Reason, ResolutionOutlook, ShippingStatus, VolumeStatus,
+};
 use crate::domain::uploads::{ShipmentKind, UploadKind};
 use crate::domain::{DrugCategory, OrganizationKind, ProductClass, ProductKind, Role};
 
@@ -98,6 +101,11 @@ stored_as_code!(
     NotPossibleReason,
     Trigger,
     CapacitySource,
+    ShippingStatus,
+    Reason,
+    ResolutionOutlook,
+    VolumeStatus,
+    ImprovementTiming,
 );
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use super::{DbContext, ServiceError};
 use crate::db::entity::{contact, organization, product, product_status, substitute_request};
 use crate::domain::alerts::{PublicStatus, worsening};
 use crate::domain::substitute_request::{RequestKind, left_out};
-use crate::domain::supply_status::{ShippingStatus, SupplyStatus, VolumeStatus};
+use crate::domain::supply_status::{ShippingStatus, SupplyStatus};
 use crate::mail::MailContent;
 use crate::mail::content::{HeadsUp, ProductLine};
 
@@ -52,7 +52,7 @@ pub(crate) async fn queue_heads_ups(
                 shipping: f.status.shipping_status,
                 volume: f.status.volume_status,
             };
-            worsening(old.and_then(public), after).map(|_| (f, old))
+            worsening(old.map(public), after).map(|_| (f, old))
         })
         .collect();
     if worse.is_empty() {
@@ -93,11 +93,11 @@ pub(crate) async fn queue_heads_ups(
                 name: f.product.name.clone(),
             },
             maker_name: reporter.name.clone(),
-            shipping_before: old.and_then(|o| label(&o.shipping_status, ShippingStatus::parse)),
+            shipping_before: old.map(|o| o.shipping_status.label_ja().to_owned()),
             shipping_after: f.status.shipping_status.label_ja().to_owned(),
             volume_before: old
-                .and_then(|o| o.volume_status.as_deref())
-                .and_then(|v| label(v, VolumeStatus::parse)),
+                .and_then(|o| o.volume_status)
+                .map(|v| v.label_ja().to_owned()),
             volume_after: f.status.volume_status.map(|v| v.label_ja().to_owned()),
             reason: f.status.reason.map(|r| r.label_ja().to_owned()),
             reported_on: reported_on.to_string(),
@@ -128,7 +128,7 @@ async fn substitutes_asked(
     let statuses: HashMap<i32, ShippingStatus> = current_statuses(db, &ids)
         .await?
         .into_iter()
-        .filter_map(|(id, r)| Some((id, ShippingStatus::parse(&r.shipping_status).ok()?)))
+        .map(|(id, r)| (id, r.shipping_status))
         .collect();
     let mut asked: BTreeMap<(String, i32), Vec<ProductLine>> = BTreeMap::new();
     for (f, _) in worse {
@@ -158,18 +158,11 @@ async fn substitutes_asked(
     Ok(asked)
 }
 
-fn label<T: std::fmt::Display, E>(code: &str, parse: fn(&str) -> Result<T, E>) -> Option<String> {
-    parse(code).ok().map(|v| v.to_string())
-}
-
-fn public(row: &product_status::Model) -> Option<PublicStatus> {
-    Some(PublicStatus {
-        shipping: ShippingStatus::parse(&row.shipping_status).ok()?,
-        volume: row
-            .volume_status
-            .as_deref()
-            .and_then(|v| VolumeStatus::parse(v).ok()),
-    })
+fn public(row: &product_status::Model) -> PublicStatus {
+    PublicStatus {
+        shipping: row.shipping_status,
+        volume: row.volume_status,
+    }
 }
 
 /// The current status rows of the products `ids` (a product without a status is absent).

@@ -88,15 +88,7 @@ pub async fn changes_feed(
         .iter()
         .filter_map(|r| {
             let p = products.get(&r.product_id)?;
-            let status = StatusView::from_stored(
-                &r.shipping_status,
-                r.reason.as_deref(),
-                r.causing_product_code.as_deref(),
-                r.resolution_outlook.as_deref(),
-                r.resolution_month.as_deref(),
-                r.volume_status.as_deref(),
-                r.reported_on,
-            )?;
+            let status = StatusView::from_report(r);
             let link = format!("{base_url}{}", paths::public_product(&p.code));
             let mut lines = vec![format!(
                 "{}（{}）{}",

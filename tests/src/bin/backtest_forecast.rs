@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::NaiveDate;
 use supplywatch::domain::forecast::{self, Declared, HORIZON_WEEKS, Loss, Member};
+use supplywatch::domain::supply_status::{ShippingStatus, VolumeStatus};
 use supplywatch::services::price_list::parse;
 use supplywatch_seed::national::{self, GeneratedReport, MarketFacts, NationalParams};
 
@@ -298,6 +299,8 @@ fn seconds(d: Duration) -> String {
 
 /// The forecast's loss for a public state.
 fn loss((shipping, volume): State) -> Loss {
+    let shipping = ShippingStatus::from_code(shipping).expect("the generator writes ⑫ codes");
+    let volume = VolumeStatus::from_code(volume).expect("the generator writes ⑰ codes");
     Loss::from_status(shipping, Some(volume), false)
 }
 

@@ -2,6 +2,10 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::supply_status::{
+    ImprovementTiming, Reason, ResolutionOutlook, ShippingStatus, VolumeStatus,
+};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "supply_status_reports")]
 pub struct Model {
@@ -16,12 +20,16 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     /// ⑰ 報告日 (Asia/Tokyo).
     pub reported_on: Date,
-    pub shipping_status: String,
-    pub reason: Option<String>,
+    /// ⑫.
+    pub shipping_status: ShippingStatus,
+    /// ⑭.
+    pub reason: Option<Reason>,
     pub causing_product_code: Option<String>,
-    pub resolution_outlook: Option<String>,
+    /// ⑮.
+    pub resolution_outlook: Option<ResolutionOutlook>,
     pub resolution_month: Option<String>,
-    pub volume_status: Option<String>,
+    /// ⑰ 出荷量の状況.
+    pub volume_status: Option<VolumeStatus>,
     /// `form`, `api`, `upload` or `seed`.
     pub source: String,
     /// ⑬ the day ⑫ last changed, as the ministry's list gives it or as reports derive it.
@@ -29,7 +37,7 @@ pub struct Model {
     /// ⑯ free text (見込み時期・在庫消尽時期), verbatim.
     pub resolution_note: Option<String>,
     /// ⑱ 改善見込み時期 (code a–e).
-    pub improvement_timing: Option<String>,
+    pub improvement_timing: Option<ImprovementTiming>,
     /// ⑲ 改善見込み量 (% of today's volume).
     pub improvement_percent: Option<i32>,
     /// ⑳ the day anything but ⑫ last changed.

@@ -22,6 +22,7 @@ pub mod replay;
 mod tests;
 
 use super::coded::coded_enum;
+use super::supply_status::{ShippingStatus, VolumeStatus};
 
 /// Extra output a maker is assumed able to ship when it has not said (⑯ A+ starts at about 110%).
 pub const ASSUMED_EXTRA_PERCENT: u64 = 10;
@@ -53,18 +54,24 @@ pub enum Loss {
 }
 
 impl Loss {
-    /// The loss for a public status (⑫ code, ⑯ code) and whether an open 供給不安報告 exists.
-    pub fn from_status(shipping_status: &str, volume_status: Option<&str>, at_risk: bool) -> Self {
-        let volume = volume_status.unwrap_or("");
-        if shipping_status == "5" || volume == "C" || volume == "D" {
+    /// The loss for a public status (⑫, ⑰) and whether an open 供給不安報告 exists.
+    pub fn from_status(
+        shipping_status: ShippingStatus,
+        volume_status: Option<VolumeStatus>,
+        at_risk: bool,
+    ) -> Self {
+        let reduced = volume_status == Some(VolumeStatus::B);
+        if shipping_status == ShippingStatus::Stopped
+            || matches!(volume_status, Some(VolumeStatus::C | VolumeStatus::D))
+        {
             Self::Stopped
-        } else if matches!(shipping_status, "2" | "3" | "4") {
-            if volume == "B" {
+        } else if shipping_status.is_short() {
+            if reduced {
                 Self::Reduced
             } else {
                 Self::Limited
             }
-        } else if volume == "B" || at_risk {
+        } else if reduced || at_risk {
             Self::AtRisk
         } else {
             Self::None

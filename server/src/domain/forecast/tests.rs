@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use super::{CapacitySource, Declared, Loss, Member, forecast};
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 
 fn member(key: &'static str, shipments: u64, loss: Loss) -> Member<&'static str> {
     Member {
@@ -114,15 +115,22 @@ fn a_group_with_no_loss_forecasts_nothing() {
     assert_eq!(f.likely_next().count(), 0);
 }
 
+/// The loss for a ⑫ and ⑰ given as their codes.
+fn loss_of(shipping: &str, volume: Option<&str>, at_risk: bool) -> Loss {
+    let shipping = ShippingStatus::from_code(shipping).expect("a ⑫ code");
+    let volume = volume.map(|v| VolumeStatus::from_code(v).expect("a ⑰ code"));
+    Loss::from_status(shipping, volume, at_risk)
+}
+
 #[test]
 fn statuses_map_to_losses() {
-    assert_eq!(Loss::from_status("5", Some("A"), false), Loss::Stopped);
-    assert_eq!(Loss::from_status("1", Some("C"), false), Loss::Stopped);
-    assert_eq!(Loss::from_status("2", Some("B"), false), Loss::Reduced);
-    assert_eq!(Loss::from_status("3", Some("A+"), false), Loss::Limited);
-    assert_eq!(Loss::from_status("1", Some("B"), false), Loss::AtRisk);
-    assert_eq!(Loss::from_status("1", Some("A"), true), Loss::AtRisk);
-    assert_eq!(Loss::from_status("1", None, false), Loss::None);
+    assert_eq!(loss_of("5", Some("A"), false), Loss::Stopped);
+    assert_eq!(loss_of("1", Some("C"), false), Loss::Stopped);
+    assert_eq!(loss_of("2", Some("B"), false), Loss::Reduced);
+    assert_eq!(loss_of("3", Some("A+"), false), Loss::Limited);
+    assert_eq!(loss_of("1", Some("B"), false), Loss::AtRisk);
+    assert_eq!(loss_of("1", Some("A"), true), Loss::AtRisk);
+    assert_eq!(loss_of("1", None, false), Loss::None);
 }
 
 fn losses() -> impl Strategy<Value = Loss> {

@@ -89,14 +89,8 @@ pub struct SignalsView {
 fn status_text(m: &MemberSignals) -> String {
     let shipping = m
         .shipping_status
-        .as_deref()
-        .and_then(|s| ShippingStatus::parse(s).ok())
         .map_or("報告なし", ShippingStatus::label_ja);
-    let volume = m
-        .volume_status
-        .as_deref()
-        .and_then(|v| VolumeStatus::parse(v).ok())
-        .map(VolumeStatus::label_ja);
+    let volume = m.volume_status.map(VolumeStatus::label_ja);
     match volume {
         Some(v) => format!("{shipping}／⑰{v}"),
         None => shipping.to_owned(),

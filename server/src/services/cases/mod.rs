@@ -438,34 +438,23 @@ async fn status_reports(
     found: &case::Model,
 ) -> Result<Vec<StatusReportLink>, ServiceError> {
     use sea_orm::QuerySelect;
-    let bad = |what: &str, code: &str| {
-        ServiceError::Internal(format!("a stored supply status report has {what} '{code}'"))
-    };
-    supply_status_report::Entity::find()
+    let reports = supply_status_report::Entity::find()
         .filter(supply_status_report::Column::ProductId.eq(found.product_id))
         .filter(supply_status_report::Column::MakerId.eq(found.maker_id))
         .order_by_desc(supply_status_report::Column::Id)
         .limit(20)
         .all(db)
         .await
-        .context("Failed to load the product's supply status reports")?
+        .context("Failed to load the product's supply status reports")?;
+    Ok(reports
         .into_iter()
-        .map(|r| {
-            let shipping_status = ShippingStatus::from_code(&r.shipping_status)
-                .ok_or_else(|| bad("⑫", &r.shipping_status))?;
-            let volume_status = r
-                .volume_status
-                .as_deref()
-                .map(|v| VolumeStatus::from_code(v).ok_or_else(|| bad("⑰", v)))
-                .transpose()?;
-            Ok(StatusReportLink {
-                receipt_number: r.receipt_number,
-                shipping_status,
-                volume_status,
-                submitted_at: r.submitted_at,
-            })
+        .map(|r| StatusReportLink {
+            receipt_number: r.receipt_number,
+            shipping_status: r.shipping_status,
+            volume_status: r.volume_status,
+            submitted_at: r.submitted_at,
         })
-        .collect()
+        .collect())
 }
 
 /// Records that an association was asked to support a case, so that its users may see it.

@@ -45,7 +45,7 @@ pub struct Receipt {
     /// When it was filed.
     pub submitted_at: DateTime<Utc>,
     /// ⑫ reported.
-    pub status: Option<ShippingStatus>,
+    pub status: ShippingStatus,
 }
 
 impl Receipt {
@@ -198,7 +198,7 @@ async fn receipts(db: &impl ConnectionTrait, maker_id: i32) -> Result<Vec<Receip
             Receipt {
                 code: p.map(|p| p.code.clone()).unwrap_or_default(),
                 name: p.map(|p| p.name.clone()).unwrap_or_default(),
-                status: ShippingStatus::parse(&r.shipping_status).ok(),
+                status: r.shipping_status,
                 submitted_at: r.submitted_at,
                 receipt_number: r.receipt_number,
             }

@@ -5,7 +5,9 @@ use sea_orm::sea_query::{Expr, JoinType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::{Count, IngredientRow, share};
+use crate::db::codes::read_code;
 use crate::db::entity::{product, product_status};
+use crate::domain::coded::Coded;
 use crate::domain::supply_status::{Reason, ShippingStatus, VolumeStatus};
 use crate::domain::{DrugCategory, ProductClass};
 use crate::services::products::slice::{Filter, Pick, Slice};
@@ -49,6 +51,18 @@ pub(super) fn text(row: &QueryResult, index: usize) -> Option<String> {
     row.try_get_by_index::<Option<String>>(index).ok().flatten()
 }
 
+/// The code in column `index` (`column` in the error), `None` for NULL; a text that is not
+/// exactly one of its codes is an error, not a drug counted under no status.
+fn code<T: Coded>(
+    row: &QueryResult,
+    index: usize,
+    column: &'static str,
+) -> Result<Option<T>, ServiceError> {
+    row.try_get_by_index::<Option<String>>(index)
+        .and_then(|text| text.map(|t| read_code(&t, &column)).transpose())
+        .context("Failed to read a status code of the drugs by status")
+}
+
 fn number(row: &QueryResult, index: usize) -> u64 {
     row.try_get_by_index::<Option<i64>>(index)
         .ok()
@@ -86,9 +100,9 @@ pub(super) async fn cube(
                 category: row.try_get_by_index(0).context(context)?,
                 class: row.try_get_by_index(1).context(context)?,
                 stable: text(row, 2).and_then(|c| c.trim().chars().next()),
-                shipping: text(row, 3).and_then(|c| ShippingStatus::parse(&c).ok()),
-                volume: text(row, 4).and_then(|c| VolumeStatus::parse(&c).ok()),
-                reason: text(row, 5).and_then(|c| Reason::parse(&c).ok()),
+                shipping: code::<ShippingStatus>(row, 3, "product_statuses.shipping_status")?,
+                volume: code::<VolumeStatus>(row, 4, "product_statuses.volume_status")?,
+                reason: code::<Reason>(row, 5, "product_statuses.reason")?,
                 n: number(row, 6),
             })
         })

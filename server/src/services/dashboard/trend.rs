@@ -65,23 +65,18 @@ pub async fn backfill_from_history(
         + Duration::days(i64::from(
             (Weekday::Fri.num_days_from_monday() + 7 - first.weekday().num_days_from_monday()) % 7,
         ));
-    let mut current: HashMap<i32, (&str, Option<&str>)> = HashMap::new();
+    let mut current: HashMap<i32, (ShippingStatus, Option<VolumeStatus>)> = HashMap::new();
     let mut next = 0;
     let mut models = Vec::new();
     while friday <= today {
         while next < reports.len() && reports[next].reported_on <= friday {
             let r = &reports[next];
-            current.insert(
-                r.product_id,
-                (r.shipping_status.as_str(), r.volume_status.as_deref()),
-            );
+            current.insert(r.product_id, (r.shipping_status, r.volume_status));
             next += 1;
         }
         if !known.contains(&friday) {
-            let shipping =
-                |s: ShippingStatus| count(current.values().filter(|(x, _)| *x == s.code()));
-            let volume =
-                |v: VolumeStatus| count(current.values().filter(|(_, x)| *x == Some(v.code())));
+            let shipping = |s: ShippingStatus| count(current.values().filter(|(x, _)| *x == s));
+            let volume = |v: VolumeStatus| count(current.values().filter(|(_, x)| *x == Some(v)));
             models.push(status_trend::ActiveModel {
                 week_ending: Set(friday),
                 drugs: Set(drugs),

@@ -13,7 +13,7 @@ use crate::db::entity::{early_warning, product, product_status};
 use crate::domain::forecast::knock_on_list::{
     HORIZON_DAYS, ListDrug, warnings, with_shipment_forecast,
 };
-use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
+use crate::domain::supply_status::ShippingStatus;
 use crate::domain::{ProductClass, ProductKind};
 use crate::services::{DbContext, ServiceError};
 
@@ -138,13 +138,9 @@ async fn current_drugs(
             let status = statuses.get(&p.id);
             ids.insert(p.code.clone(), p.id);
             ListDrug {
-                shipping: status
-                    .and_then(|s| ShippingStatus::from_code(&s.shipping_status))
-                    .unwrap_or(ShippingStatus::Normal),
+                shipping: status.map_or(ShippingStatus::Normal, |s| s.shipping_status),
                 shipping_changed_on: status.and_then(|s| s.shipping_changed_on),
-                volume: status
-                    .and_then(|s| s.volume_status.as_deref())
-                    .and_then(VolumeStatus::from_code),
+                volume: status.and_then(|s| s.volume_status),
                 generic_or_long_listed: matches!(
                     p.product_class,
                     Some(ProductClass::Generic | ProductClass::LongListed)

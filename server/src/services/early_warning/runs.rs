@@ -14,6 +14,7 @@ use super::signals::{self, GroupSignals, load_groups};
 use super::subscriptions;
 use crate::db::entity::{forecast_item, forecast_run, product, product_status};
 use crate::domain::forecast::Trigger;
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::services::{DbContext, ServiceError};
 
 /// What a run found.
@@ -57,8 +58,12 @@ pub async fn groups_losing_supply(db: &impl ConnectionTrait) -> Result<Vec<Strin
     let mut ids: BTreeSet<i32> = product_status::Entity::find()
         .filter(
             product_status::Column::ShippingStatus
-                .is_in(["2", "3", "4", "5"])
-                .or(product_status::Column::VolumeStatus.is_in(["B", "C", "D"])),
+                .is_in(ShippingStatus::ALL.iter().copied().filter(|s| s.is_short()))
+                .or(product_status::Column::VolumeStatus.is_in([
+                    VolumeStatus::B,
+                    VolumeStatus::C,
+                    VolumeStatus::D,
+                ])),
         )
         .all(db)
         .await

@@ -14,6 +14,7 @@ use crate::db::entity::{
 };
 use crate::domain::case_flow::ReportKind;
 use crate::domain::forecast::{self, Declared, Forecast, Loss, Member};
+use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::domain::uploads::ShipmentKind;
 use crate::services::{DbContext, ServiceError};
 
@@ -60,9 +61,10 @@ pub struct MemberSignals {
     pub name: String,
     pub maker_id: Option<i32>,
     pub maker_name: Option<String>,
-    /// ⑫ and ⑯ of its public status (`None` without a report).
-    pub shipping_status: Option<String>,
-    pub volume_status: Option<String>,
+    /// ⑫ of its public status (`None` without a report).
+    pub shipping_status: Option<ShippingStatus>,
+    /// ⑰ of its public status.
+    pub volume_status: Option<VolumeStatus>,
     /// An open case with a confidential 供給不安報告 (ministry eyes only).
     pub at_risk: bool,
     pub loss: Loss,
@@ -120,8 +122,8 @@ impl GroupSignals {
         self.members.iter().any(|m| {
             m.at_risk
                 && Loss::from_status(
-                    m.shipping_status.as_deref().unwrap_or("1"),
-                    m.volume_status.as_deref(),
+                    m.shipping_status.unwrap_or(ShippingStatus::Normal),
+                    m.volume_status,
                     false,
                 ) == Loss::None
         })
@@ -172,8 +174,8 @@ async fn load_batch(
             continue;
         };
         let status = statuses.get(&p.id);
-        let shipping = status.map(|s| s.shipping_status.clone());
-        let volume = status.and_then(|s| s.volume_status.clone());
+        let shipping = status.map(|s| s.shipping_status);
+        let volume = status.and_then(|s| s.volume_status);
         let risk = at_risk.contains(&p.id);
         let months = shipments.get(&p.id).cloned().unwrap_or_default();
         let monthly = if months.is_empty() {
@@ -184,7 +186,7 @@ async fn load_batch(
         };
         groups.entry(group).or_default().push(MemberSignals {
             product_id: p.id,
-            loss: Loss::from_status(shipping.as_deref().unwrap_or("1"), volume.as_deref(), risk),
+            loss: Loss::from_status(shipping.unwrap_or(ShippingStatus::Normal), volume, risk),
             code: p.code,
             name: p.name,
             maker_id: p.maker_id,

@@ -40,20 +40,20 @@ pub(super) async fn substitute_makers_of(
         .remove(&product.id)
         .unwrap_or_default();
     let ids: Vec<i32> = by_maker.values().flatten().map(|p| p.id).collect();
-    let statuses: HashMap<i32, Option<ShippingStatus>> = product_status::Entity::find()
+    let statuses: HashMap<i32, ShippingStatus> = product_status::Entity::find()
         .filter(product_status::Column::ProductId.is_in(ids))
         .all(db)
         .await
         .context("Failed to load the substitutes' statuses")?
         .into_iter()
-        .map(|s| (s.product_id, ShippingStatus::from_code(&s.shipping_status)))
+        .map(|s| (s.product_id, s.shipping_status))
         .collect();
     let excluded = by_maker
         .iter()
         .filter_map(|(org, products)| {
             let own: Vec<Option<ShippingStatus>> = products
                 .iter()
-                .map(|p| statuses.get(&p.id).copied().flatten())
+                .map(|p| statuses.get(&p.id).copied())
                 .collect();
             left_out(&own).map(|why| (*org, why))
         })

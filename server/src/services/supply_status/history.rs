@@ -64,28 +64,6 @@ pub struct HistoryEntry {
 }
 
 impl StatusView {
-    /// Reads stored codes (validated when filed).
-    pub fn from_stored(
-        shipping: &str,
-        reason: Option<&str>,
-        causing: Option<&str>,
-        outlook: Option<&str>,
-        month: Option<&str>,
-        volume: Option<&str>,
-        updated_on: NaiveDate,
-    ) -> Option<Self> {
-        Some(Self {
-            shipping_status: ShippingStatus::parse(shipping).ok()?,
-            reason: reason.and_then(|r| Reason::parse(r).ok()),
-            causing_product_code: causing.map(str::to_owned),
-            resolution_outlook: outlook.and_then(|o| ResolutionOutlook::parse(o).ok()),
-            resolution_month: month.map(str::to_owned),
-            volume_status: volume.and_then(|v| VolumeStatus::parse(v).ok()),
-            updated_on,
-            extra: StatusExtra::default(),
-        })
-    }
-
     /// The view of a status about to be stored (reported on `on`), to compare with the current.
     pub fn of_status(status: &crate::domain::supply_status::SupplyStatus, on: NaiveDate) -> Self {
         Self {
@@ -109,64 +87,44 @@ impl StatusView {
         }
     }
 
-    fn with_extra(
-        mut self,
-        note: Option<&str>,
-        timing: Option<&str>,
-        percent: Option<i32>,
-        shipping_changed_on: Option<NaiveDate>,
-        other_changed_on: Option<NaiveDate>,
-    ) -> Self {
-        self.extra = StatusExtra {
-            resolution_note: note.map(str::to_owned),
-            improvement_timing: timing.and_then(ImprovementTiming::from_code),
-            improvement_percent: percent,
-            shipping_changed_on,
-            other_changed_on,
-        };
-        self
+    /// The current status as its row stores it (the codes were read where they left the database).
+    pub fn from_status_row(row: &product_status::Model) -> Self {
+        Self {
+            shipping_status: row.shipping_status,
+            reason: row.reason,
+            causing_product_code: row.causing_product_code.clone(),
+            resolution_outlook: row.resolution_outlook,
+            resolution_month: row.resolution_month.clone(),
+            volume_status: row.volume_status,
+            updated_on: row.updated_on,
+            extra: StatusExtra {
+                resolution_note: row.resolution_note.clone(),
+                improvement_timing: row.improvement_timing,
+                improvement_percent: row.improvement_percent,
+                shipping_changed_on: row.shipping_changed_on,
+                other_changed_on: row.other_changed_on,
+            },
+        }
     }
 
-    fn from_status_row(row: &product_status::Model) -> Option<Self> {
-        Self::from_stored(
-            &row.shipping_status,
-            row.reason.as_deref(),
-            row.causing_product_code.as_deref(),
-            row.resolution_outlook.as_deref(),
-            row.resolution_month.as_deref(),
-            row.volume_status.as_deref(),
-            row.updated_on,
-        )
-        .map(|view| {
-            view.with_extra(
-                row.resolution_note.as_deref(),
-                row.improvement_timing.as_deref(),
-                row.improvement_percent,
-                row.shipping_changed_on,
-                row.other_changed_on,
-            )
-        })
-    }
-
-    fn from_report(row: &supply_status_report::Model) -> Option<Self> {
-        Self::from_stored(
-            &row.shipping_status,
-            row.reason.as_deref(),
-            row.causing_product_code.as_deref(),
-            row.resolution_outlook.as_deref(),
-            row.resolution_month.as_deref(),
-            row.volume_status.as_deref(),
-            row.reported_on,
-        )
-        .map(|view| {
-            view.with_extra(
-                row.resolution_note.as_deref(),
-                row.improvement_timing.as_deref(),
-                row.improvement_percent,
-                row.shipping_changed_on,
-                row.other_changed_on,
-            )
-        })
+    /// A filed report's status, dated by its ⑰ report day.
+    pub fn from_report(row: &supply_status_report::Model) -> Self {
+        Self {
+            shipping_status: row.shipping_status,
+            reason: row.reason,
+            causing_product_code: row.causing_product_code.clone(),
+            resolution_outlook: row.resolution_outlook,
+            resolution_month: row.resolution_month.clone(),
+            volume_status: row.volume_status,
+            updated_on: row.reported_on,
+            extra: StatusExtra {
+                resolution_note: row.resolution_note.clone(),
+                improvement_timing: row.improvement_timing,
+                improvement_percent: row.improvement_percent,
+                shipping_changed_on: row.shipping_changed_on,
+                other_changed_on: row.other_changed_on,
+            },
+        }
     }
 
     /// What differs from `before`, one Japanese line per column.
@@ -270,7 +228,7 @@ pub async fn current(
             .context("Failed to load current statuses")?;
         found.extend(
             rows.iter()
-                .filter_map(|r| Some((r.product_id, StatusView::from_status_row(r)?))),
+                .map(|r| (r.product_id, StatusView::from_status_row(r))),
         );
     }
     Ok(found)
@@ -299,10 +257,7 @@ pub async fn of_product(
     let mut entries: Vec<HistoryEntry> = Vec::with_capacity(reports.len());
     let mut previous: Option<StatusView> = None;
     for report in reports {
-        let Some(status) = StatusView::from_report(&report) else {
-            tracing::warn!(receipt = %report.receipt_number, "a stored report has an unreadable status");
-            continue;
-        };
+        let status = StatusView::from_report(&report);
         let changes = previous.as_ref().map_or_else(
             || vec![format!("初回報告: {}", status.shipping_status.label_ja())],
             |before| status.changes_since(before),
@@ -324,16 +279,31 @@ pub async fn of_product(
 mod tests {
     use super::*;
 
-    fn view(shipping: &str, reason: Option<&str>, volume: Option<&str>) -> StatusView {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-        StatusView::from_stored(shipping, reason, None, None, None, volume, day)
-            .expect("valid codes")
+    fn view(
+        shipping_status: ShippingStatus,
+        reason: Option<Reason>,
+        volume_status: Option<VolumeStatus>,
+    ) -> StatusView {
+        StatusView {
+            shipping_status,
+            reason,
+            causing_product_code: None,
+            resolution_outlook: None,
+            resolution_month: None,
+            volume_status,
+            updated_on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(),
+            extra: StatusExtra::default(),
+        }
     }
 
     #[test]
     fn changes_name_each_changed_column_in_japanese() {
-        let before = view("1", None, Some("A"));
-        let after = view("2", Some("3"), Some("B"));
+        let before = view(ShippingStatus::Normal, None, Some(VolumeStatus::A));
+        let after = view(
+            ShippingStatus::LimitedOwn,
+            Some(Reason::ManufacturingTrouble),
+            Some(VolumeStatus::B),
+        );
         assert_eq!(
             after.changes_since(&before),
             vec![

@@ -295,19 +295,19 @@ pub(crate) fn report_model(
         submitted_by: Set(submitted_by),
         submitted_at: Set(submitted_at),
         reported_on: Set(reported_on),
-        shipping_status: Set(status.shipping_status.code().to_owned()),
-        reason: Set(status.reason.map(|r| r.code().to_owned())),
+        shipping_status: Set(status.shipping_status),
+        reason: Set(status.reason),
         causing_product_code: Set(status
             .causing_product_code
             .as_ref()
             .map(|c| c.as_str().to_owned())),
-        resolution_outlook: Set(status.resolution_outlook.map(|o| o.code().to_owned())),
+        resolution_outlook: Set(status.resolution_outlook),
         resolution_month: Set(status.resolution_month.map(|m| m.to_string())),
-        volume_status: Set(status.volume_status.map(|v| v.code().to_owned())),
+        volume_status: Set(status.volume_status),
         source: Set(source.as_str().to_owned()),
         shipping_changed_on: Set(None),
         resolution_note: Set(status.resolution_note.clone()),
-        improvement_timing: Set(status.improvement_timing.map(|t| t.code().to_owned())),
+        improvement_timing: Set(status.improvement_timing),
         improvement_percent: Set(status.improvement_percent.map(i32::from)),
         other_changed_on: Set(None),
         ..Default::default()
@@ -324,19 +324,19 @@ pub(crate) fn status_model(
     product_status::ActiveModel {
         product_id: Set(product_id),
         report_id: Set(report_id),
-        shipping_status: Set(status.shipping_status.code().to_owned()),
-        reason: Set(status.reason.map(|r| r.code().to_owned())),
+        shipping_status: Set(status.shipping_status),
+        reason: Set(status.reason),
         causing_product_code: Set(status
             .causing_product_code
             .as_ref()
             .map(|c| c.as_str().to_owned())),
-        resolution_outlook: Set(status.resolution_outlook.map(|o| o.code().to_owned())),
+        resolution_outlook: Set(status.resolution_outlook),
         resolution_month: Set(status.resolution_month.map(|m| m.to_string())),
-        volume_status: Set(status.volume_status.map(|v| v.code().to_owned())),
+        volume_status: Set(status.volume_status),
         updated_on: Set(updated_on),
         shipping_changed_on: Set(None),
         resolution_note: Set(status.resolution_note.clone()),
-        improvement_timing: Set(status.improvement_timing.map(|t| t.code().to_owned())),
+        improvement_timing: Set(status.improvement_timing),
         improvement_percent: Set(status.improvement_percent.map(i32::from)),
         other_changed_on: Set(None),
     }
