@@ -181,7 +181,7 @@ async fn filings_get_503_while_postgres_is_down_and_every_receipt_given_is_store
     tokio::time::sleep(OUTAGE).await;
     let health = app.client.get(app.url("/healthz")).send().await?.status();
     let live = app.client.get(app.url("/livez")).send().await?.status();
-    let up_again = Instant::now();
+    let starting = Instant::now();
     cluster.start().await?;
     let restarted = Instant::now();
     let recovered = until_each_client_files(&log, restarted, RECOVERY).await;
@@ -241,7 +241,7 @@ async fn filings_get_503_while_postgres_is_down_and_every_receipt_given_is_store
     );
     let during: Vec<&Answer> = answers
         .iter()
-        .filter(|a| a.sent >= down && a.sent + a.took <= up_again)
+        .filter(|a| a.sent >= down && a.sent + a.took <= starting)
         .collect();
     assert!(
         during.len() >= FILERS.len(),
