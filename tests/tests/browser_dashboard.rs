@@ -131,7 +131,7 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
         .select_by_value("generic")
         .await?;
     wait_until(
-        &browser,
+        browser,
         "return document.querySelector('.filtered') !== null;",
         "the filtered panel",
     )
@@ -155,14 +155,14 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
         .select_by_index(1)
         .await?;
     wait_until(
-        &browser,
+        browser,
         "return /category=[^&]/.test(location.search);",
         "the second filter in the address",
     )
     .await?;
     c.back().await?;
     wait_until(
-        &browser,
+        browser,
         "const f = id => document.querySelector('select#' + id); return !/category=[^&]/.test(location.search) && f('class') !== null && f('class').value === 'generic' && f('category').value === '' && document.querySelector('.filtered') !== null;",
         "the form and the panel of the first filter after going back",
     )
