@@ -8,6 +8,7 @@ pub mod backends;
 pub mod bench;
 pub mod browser;
 pub mod hostile;
+pub mod own_cluster;
 pub mod page_tour;
 pub mod python_tools;
 pub mod shared_data;

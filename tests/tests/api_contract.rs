@@ -11,29 +11,31 @@ async fn the_openapi_document_is_valid_openapi_3_1() -> anyhow::Result<()> {
     let Some(python) = python_tools::tool("python")? else {
         return Ok(());
     };
-    let backend = backends()?.remove(0);
-    let app = TestApp::spawn(&backend).await?;
-    let document = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let file = tempfile::NamedTempFile::new()?;
-    std::fs::write(file.path(), &document)?;
-    let output = Command::new(python)
-        .args([
-            "-c",
-            "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))",
-        ])
-        .arg(file.path())
-        .output()?;
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let document = app
+            .client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let file = tempfile::NamedTempFile::new()?;
+        std::fs::write(file.path(), &document)?;
+        let output = Command::new(&python)
+            .args([
+                "-c",
+                "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))",
+            ])
+            .arg(file.path())
+            .output()?;
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            backend.name(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     Ok(())
 }
 

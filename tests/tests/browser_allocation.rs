@@ -1,16 +1,34 @@
 //! In a real headless Chromium: a wholesaler finds its customers' caps and uploads its purchase
-//! history (first with errors, then corrected); the ministry makes a plan with the form.
+//! history (first with errors, then corrected); the ministry makes a plan with the form. Each on
+//! SQLite and PostgreSQL, one browser for both.
 
+use anyhow::Context;
 use fantoccini::Locator;
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 #[tokio::test]
 async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads() -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        a_wholesaler_searches_its_customers_caps_and_finds_the_downloads_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    // The last backend's run ended at a phone's width.
+    browser.client.set_window_size(1280, 900).await?;
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     browser.log_in(&app, "wholesaler@demo.example").await?;
     c.find(Locator::Css(".main-nav a[href='/allocation-plans']"))
@@ -26,14 +44,16 @@ async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads() -> a
         .await?;
     assert_eq!(
         text, "得意先 6 件",
-        "the demo wholesaler's six customers, not the other's"
+        "{on}: the demo wholesaler's six customers, not the other's"
     );
     let page = c.source().await?;
     assert!(
         page.contains("札幌中央病院") && !page.contains("福岡南病院"),
-        "only its own customers"
+        "{on}: only its own customers"
     );
-    browser.screenshot("allocation-wholesaler-plan").await?;
+    browser
+        .screenshot(&format!("allocation-wholesaler-plan-{on}"))
+        .await?;
     c.find(Locator::Css("#customer-q"))
         .await?
         .send_keys("薬局")
@@ -45,16 +65,19 @@ async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads() -> a
         )
         .await?;
     let rows = c.find_all(Locator::Css("#caps tbody tr")).await?;
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 3, "{on}");
     let csv = c
         .find(Locator::Css("a[href*='format=csv']"))
         .await?
         .attr("href")
         .await?;
-    assert!(csv.is_some_and(|h| h.starts_with("/api/v1/allocation-plans/")));
+    assert!(
+        csv.is_some_and(|h| h.starts_with("/api/v1/allocation-plans/")),
+        "{on}"
+    );
     c.set_window_size(390, 844).await?;
     browser
-        .screenshot("allocation-wholesaler-plan-phone")
+        .screenshot(&format!("allocation-wholesaler-plan-phone-{on}"))
         .await?;
     let overflow: bool = c
         .execute(
@@ -72,9 +95,9 @@ async fn a_wholesaler_searches_its_customers_caps_and_finds_the_downloads() -> a
         .await?;
     assert!(
         !overflow,
-        "no sideways scrolling of the page at phone width (wide cards: {wide})"
+        "{on}: no sideways scrolling of the page at phone width (wide cards: {wide})"
     );
-    browser.close().await
+    Ok(())
 }
 
 #[tokio::test]
@@ -83,7 +106,21 @@ async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_correct
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        a_wholesaler_uploads_purchase_history_sees_every_error_then_the_corrected_file_is_stored_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_corrected_file_is_stored_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     let dir = tempfile::tempdir()?;
     let bad = dir.path().join("販売実績_誤り.csv");
@@ -108,8 +145,12 @@ async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_correct
         .await?;
     browser.wait_for("#upload-errors").await?;
     let cells = c.find_all(Locator::Css("#upload-errors tbody tr")).await?;
-    assert_eq!(cells.len(), 2, "the check digit and the quantity of row 3");
-    assert!(c.source().await?.contains("何も反映していません"));
+    assert_eq!(
+        cells.len(),
+        2,
+        "{on}: the check digit and the quantity of row 3"
+    );
+    assert!(c.source().await?.contains("何も反映していません"), "{on}");
     let progress_shown = c
         .find(Locator::Css("#upload-progress"))
         .await?
@@ -117,9 +158,11 @@ async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_correct
         .await?;
     assert!(
         !progress_shown,
-        "the progress bar goes away once the answer is there"
+        "{on}: the progress bar goes away once the answer is there"
     );
-    browser.screenshot("allocation-upload-errors").await?;
+    browser
+        .screenshot(&format!("allocation-upload-errors-{on}"))
+        .await?;
     c.find(Locator::Css("input[type=file]"))
         .await?
         .send_keys(&good.display().to_string())
@@ -132,10 +175,12 @@ async fn a_wholesaler_uploads_purchase_history_sees_every_error_then_the_correct
     let result = c.find(Locator::Css("#upload-result")).await?.text().await?;
     assert!(
         result.contains("2 行（得意先 2 件）を反映しました"),
-        "{result}"
+        "{on}: {result}"
     );
-    browser.screenshot("allocation-upload-done").await?;
-    browser.close().await
+    browser
+        .screenshot(&format!("allocation-upload-done-{on}"))
+        .await?;
+    Ok(())
 }
 
 #[tokio::test]
@@ -144,7 +189,23 @@ async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share_on(
+            &browser, backend,
+        )
+        .await
+        .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     browser.log_in(&app, "ministry@demo.example").await?;
     c.goto(&app.url("/allocation-plans")).await?;
@@ -183,7 +244,7 @@ async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share
         .to_owned();
     assert!(
         refusal.contains(&demo_plan) && !demo_id.is_empty(),
-        "{refusal}"
+        "{on}: {refusal}"
     );
     c.find(Locator::Css("#plan-form input[name=supersedes]"))
         .await?
@@ -195,10 +256,12 @@ async fn the_ministry_makes_a_plan_with_the_form_and_sees_each_wholesalers_share
         .await?;
     browser.wait_for("#wholesalers").await?;
     let rows = c.find_all(Locator::Css("#wholesalers tbody tr")).await?;
-    assert_eq!(rows.len(), 2, "both demo wholesalers");
+    assert_eq!(rows.len(), 2, "{on}: both demo wholesalers");
     let figures = c.find(Locator::Css("#plan-figures")).await?.text().await?;
     // P = 300 + 120, B = 460 + 140: r = 420 / 600, shown as a percentage.
-    assert!(figures.contains("70.0%"), "{figures}");
-    browser.screenshot("allocation-ministry-plan").await?;
-    browser.close().await
+    assert!(figures.contains("70.0%"), "{on}: {figures}");
+    browser
+        .screenshot(&format!("allocation-ministry-plan-{on}"))
+        .await?;
+    Ok(())
 }

@@ -1,12 +1,14 @@
 //! In a real headless Chromium: the ministry opens the dashboard, filters to 後発品 and follows
 //! a number to its product list and a product; a maker sees what is due on its home. Each page
-//! is kept as a screenshot at 1280×800 and at a phone's width, and checked for overflow.
+//! is kept as a screenshot at 1280×800 and at a phone's width, and checked for overflow. Each on
+//! SQLite and PostgreSQL (screenshots named `…-sqlite`, `…-postgres`).
 
 use std::time::Duration;
 
+use anyhow::Context;
 use fantoccini::Locator;
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+use supplywatch_tests::{Backend, DEMO_PASSWORD, TestApp, backends};
 
 /// A phone's viewport (iPhone 12–15 class).
 const PHONE: (u32, u32) = (390, 844);
@@ -88,21 +90,39 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_a_product_on(
+            &browser, backend,
+        )
+        .await
+        .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_a_product_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    // Cookies are not told apart by port: the last backend's session goes first.
+    browser.client.delete_all_cookies().await?;
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
     c.goto(&app.url("/dashboard")).await?;
-    submit_login(&browser, "ministry@demo.example").await?;
+    submit_login(browser, "ministry@demo.example").await?;
     let total = browser.wait_for("#tile-total").await?.text().await?;
-    assert_eq!(total, "19", "every demo drug is counted");
+    assert_eq!(total, "19", "{on}: every demo drug is counted");
     assert!(
         c.source().await?.contains("限定出荷・供給停止の推移"),
-        "the trend chart is inline"
+        "{on}: the trend chart is inline"
     );
-    shot(&browser, "dashboard", DESKTOP).await?;
-    shot(&browser, "dashboard-phone", PHONE).await?;
+    shot(browser, &format!("dashboard-{on}"), DESKTOP).await?;
+    shot(browser, &format!("dashboard-phone-{on}"), PHONE).await?;
     // The whole page at once, for people reviewing the layout.
-    shot(&browser, "dashboard-full", (DESKTOP.0, 3600)).await?;
+    shot(browser, &format!("dashboard-full-{on}"), (DESKTOP.0, 3600)).await?;
     c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
 
     // Filtering swaps the panel (htmx) and puts the filter in the address bar.
@@ -111,7 +131,7 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
         .select_by_value("generic")
         .await?;
     wait_until(
-        &browser,
+        browser,
         "return document.querySelector('.filtered') !== null;",
         "the filtered panel",
     )
@@ -120,28 +140,29 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
         c.current_url()
             .await?
             .query()
-            .is_some_and(|q| q.contains("class=generic"))
+            .is_some_and(|q| q.contains("class=generic")),
+        "{on}"
     );
     let generics = c.find(Locator::Css("#tile-total")).await?.text().await?;
     assert!(
         generics.parse::<u32>().is_ok_and(|n| n > 0 && n < 19),
-        "{generics}"
+        "{on}: {generics}"
     );
-    shot(&browser, "dashboard-generics", DESKTOP).await?;
+    shot(browser, &format!("dashboard-generics-{on}"), DESKTOP).await?;
     // A second filter, then 「戻る」: the form shows the first filter again, as the address does.
     c.find(Locator::Css("select#category"))
         .await?
         .select_by_index(1)
         .await?;
     wait_until(
-        &browser,
+        browser,
         "return /category=[^&]/.test(location.search);",
         "the second filter in the address",
     )
     .await?;
     c.back().await?;
     wait_until(
-        &browser,
+        browser,
         "const f = id => document.querySelector('select#' + id); return !/category=[^&]/.test(location.search) && f('class') !== null && f('class').value === 'generic' && f('category').value === '' && document.querySelector('.filtered') !== null;",
         "the form and the panel of the first filter after going back",
     )
@@ -160,17 +181,17 @@ async fn the_ministry_filters_the_dashboard_to_generics_and_follows_a_number_to_
     let banner = c.find(Locator::Css("#slice")).await?.text().await?;
     assert!(
         banner.contains("後発品") && banner.contains("通常出荷"),
-        "{banner}"
+        "{on}: {banner}"
     );
-    shot(&browser, "dashboard-list", DESKTOP).await?;
+    shot(browser, &format!("dashboard-list-{on}"), DESKTOP).await?;
     c.find(Locator::Css("table.products td.code a"))
         .await?
         .click()
         .await?;
     let name = browser.wait_for("h1#product-name").await?.text().await?;
-    assert!(!name.is_empty());
-    shot(&browser, "dashboard-product", DESKTOP).await?;
-    browser.close().await
+    assert!(!name.is_empty(), "{on}");
+    shot(browser, &format!("dashboard-product-{on}"), DESKTOP).await?;
+    Ok(())
 }
 
 #[tokio::test]
@@ -178,23 +199,39 @@ async fn a_maker_logs_in_and_sees_what_is_due_today() -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        a_maker_logs_in_and_sees_what_is_due_today_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn a_maker_logs_in_and_sees_what_is_due_today_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    // Cookies are not told apart by port: the last backend's session goes first.
+    browser.client.delete_all_cookies().await?;
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
     c.goto(&app.url("/login")).await?;
-    submit_login(&browser, "maker@demo.example").await?;
+    submit_login(browser, "maker@demo.example").await?;
     // The login lands on the maker's home, not the product search.
     let due = browser.wait_for("#due-stale").await?.text().await?;
     assert!(
         due.contains("4品目") && due.contains("まだ報告・確認されていません"),
-        "{due}"
+        "{on}: {due}"
     );
     let receipts = c.find_all(Locator::Css("#receipts tbody tr")).await?;
     assert!(
         !receipts.is_empty(),
-        "the demo history's receipts are listed"
+        "{on}: the demo history's receipts are listed"
     );
-    shot(&browser, "maker-home", DESKTOP).await?;
-    shot(&browser, "maker-home-phone", PHONE).await?;
-    browser.close().await
+    shot(browser, &format!("maker-home-{on}"), DESKTOP).await?;
+    shot(browser, &format!("maker-home-phone-{on}"), PHONE).await?;
+    Ok(())
 }

@@ -1,11 +1,12 @@
 //! In a real headless Chromium, on the demo data: the ministry opens 早期警戒, sees the two
 //! levofloxacin products likely to go short after the stop of their same-spec neighbour, and
 //! follows one to its product page, where the forecast's arithmetic is shown; a maker sees none
-//! of it. Screenshots at 1280×800 and at a phone's width.
+//! of it. Screenshots at 1280×800 and at a phone's width. On SQLite and PostgreSQL.
 
+use anyhow::Context;
 use fantoccini::Locator;
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 /// Sets the window so the viewport is about `w` wide and fails when the page scrolls sideways.
 async fn shot(browser: &Browser, name: &str, w: u32, h: u32) -> anyhow::Result<()> {
@@ -38,7 +39,23 @@ async fn the_ministry_sees_who_goes_short_next_and_the_arithmetic_behind_it() ->
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        the_ministry_sees_who_goes_short_next_and_the_arithmetic_behind_it_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn the_ministry_sees_who_goes_short_next_and_the_arithmetic_behind_it_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    // The last backend's run ended at a phone's width.
+    browser.client.set_window_size(1280, 900).await?;
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     browser.log_in(&app, "ministry@demo.example").await?;
     c.find(Locator::Css(".main-nav a[href='/early-warning']"))
@@ -54,18 +71,22 @@ async fn the_ministry_sees_who_goes_short_next_and_the_arithmetic_behind_it() ->
         .await?;
     assert!(
         day_list.contains("6241013F2020") && day_list.contains("出荷量に基づく波及予測"),
-        "{day_list}"
+        "{on}: {day_list}"
     );
     let rows = c.find_all(Locator::Css("#likely-next tbody tr")).await?;
-    assert_eq!(rows.len(), 2, "both takers of the stopped product's volume");
+    assert_eq!(
+        rows.len(),
+        2,
+        "{on}: both takers of the stopped product's volume"
+    );
     let first = rows[0].text().await?;
     // 6241013F2250 stopped: 900 packages a month go to F2020 (2,400) and F2209 (1,200).
     assert!(
         first.contains("6241013F2020") && first.contains("6241013F2250") && first.contains("360"),
-        "{first}"
+        "{on}: {first}"
     );
-    shot(&browser, "early-warning-list", 1280, 800).await?;
-    shot(&browser, "early-warning-list-phone", 390, 844).await?;
+    shot(browser, &format!("early-warning-list-{on}"), 1280, 800).await?;
+    shot(browser, &format!("early-warning-list-phone-{on}"), 390, 844).await?;
     c.set_window_size(1280, 800).await?;
     c.find(Locator::Css(
         "#likely-next tbody tr a[href='/products/6241013F2020']",
@@ -81,18 +102,23 @@ async fn the_ministry_sees_who_goes_short_next_and_the_arithmetic_behind_it() ->
         .await?;
     assert!(
         forecast.contains("⌊900 × 2,400 ÷ 3,600⌋ = 600") && forecast.contains("次に不足しそう"),
-        "{forecast}"
+        "{on}: {forecast}"
     );
     let lost = c.find(Locator::Css("#lost-units")).await?.text().await?;
-    assert_eq!(lost, "900");
+    assert_eq!(lost, "900", "{on}");
     c.execute(
         "document.getElementById('early-warning').scrollIntoView();",
         vec![],
     )
     .await?;
-    shot(&browser, "early-warning-product", 1280, 800).await?;
-    shot(&browser, "early-warning-product-phone", 390, 844).await?;
-    browser.close().await?;
+    shot(browser, &format!("early-warning-product-{on}"), 1280, 800).await?;
+    shot(
+        browser,
+        &format!("early-warning-product-phone-{on}"),
+        390,
+        844,
+    )
+    .await?;
     Ok(())
 }
 

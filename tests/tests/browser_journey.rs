@@ -1,21 +1,40 @@
-//! In a real headless Chromium: the ministry logs in, searches a product and opens it.
+//! In a real headless Chromium, on SQLite and PostgreSQL: the ministry logs in, searches a product
+//! and opens it; a maker updates a status in its form and uploads a file with an error; a device
+//! maker and the ministry work a case through its steps.
 
+use anyhow::Context;
 use fantoccini::Locator;
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+use supplywatch_tests::{Backend, DEMO_PASSWORD, TestApp, backends};
 
 #[tokio::test]
 async fn the_ministry_logs_in_searches_a_product_and_opens_it() -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        the_ministry_logs_in_searches_a_product_and_opens_it_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn the_ministry_logs_in_searches_a_product_and_opens_it_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    // Cookies are not told apart by port: the last backend's session goes first.
+    browser.client.delete_all_cookies().await?;
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     c.goto(&app.url("/products")).await?;
     // Not logged in: the login page.
     browser.wait_for("form[action='/login']").await?;
-    assert!(c.current_url().await?.path().starts_with("/login"));
-    browser.screenshot("login").await?;
+    assert!(c.current_url().await?.path().starts_with("/login"), "{on}");
+    browser.screenshot(&format!("login-{on}")).await?;
     c.find(Locator::Css("input[name=email]"))
         .await?
         .send_keys("ministry@demo.example")
@@ -31,7 +50,7 @@ async fn the_ministry_logs_in_searches_a_product_and_opens_it() -> anyhow::Resul
     browser.wait_for("input#q").await?;
     assert!(
         c.source().await?.contains("厚労 花子"),
-        "the header names the user"
+        "{on}: the header names the user"
     );
 
     // Typing searches live (htmx) without pressing the button.
@@ -54,16 +73,16 @@ async fn the_ministry_logs_in_searches_a_product_and_opens_it() -> anyhow::Resul
     }
     assert_eq!(
         count, "4件",
-        "the four OD tablets of 10 mg, and nothing else"
+        "{on}: the four OD tablets of 10 mg, and nothing else"
     );
     assert!(
         c.current_url()
             .await?
             .query()
             .is_some_and(|q| q.contains("q=")),
-        "the search is in the address bar"
+        "{on}: the search is in the address bar"
     );
-    browser.screenshot("product-search").await?;
+    browser.screenshot(&format!("product-search-{on}")).await?;
     browser
         .wait_for("#results td.code a[href='/products/2171022F6020']")
         .await?
@@ -71,19 +90,19 @@ async fn the_ministry_logs_in_searches_a_product_and_opens_it() -> anyhow::Resul
         .await?;
 
     let title = browser.wait_for("h1#product-name").await?.text().await?;
-    assert_eq!(title, "アムロジンＯＤ錠１０ｍｇ");
+    assert_eq!(title, "アムロジンＯＤ錠１０ｍｇ", "{on}");
     let substitutes = c.find_all(Locator::Css("#substitutes tbody tr")).await?;
     assert!(
         substitutes.len() >= 3,
-        "{} substitutes shown",
+        "{on}: {} substitutes shown",
         substitutes.len()
     );
-    let path = browser.screenshot("product-detail").await?;
+    let path = browser.screenshot(&format!("product-detail-{on}")).await?;
     assert!(
         std::fs::metadata(&path)?.len() > 10_000,
-        "the screenshot is a real picture"
+        "{on}: the screenshot is a real picture"
     );
-    browser.close().await
+    Ok(())
 }
 
 /// Logs `email` in through the login page.
@@ -92,7 +111,21 @@ async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> 
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     browser.log_in(&app, "maker@demo.example").await?;
     c.goto(&app.url("/my/products")).await?;
@@ -120,7 +153,7 @@ async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> 
         .await?
         .text()
         .await?;
-    assert!(error.contains("⑭理由を入力してください"), "{error}");
+    assert!(error.contains("⑭理由を入力してください"), "{on}: {error}");
     let form = browser.wait_for("#row-2171022F5180 form").await?;
     form.find(Locator::Css("select[name=reason]"))
         .await?
@@ -141,14 +174,16 @@ async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> 
         .await?
         .text()
         .await?;
-    assert!(flash.contains("受付番号 R"), "{flash}");
+    assert!(flash.contains("受付番号 R"), "{on}: {flash}");
     let badge = c
         .find(Locator::Css("#row-2171022F5180 .badge"))
         .await?
         .text()
         .await?;
-    assert_eq!(badge, "限定出荷");
-    browser.screenshot("maker-status-updated").await?;
+    assert_eq!(badge, "限定出荷", "{on}");
+    browser
+        .screenshot(&format!("maker-status-updated-{on}"))
+        .await?;
 
     c.goto(&app.url("/public?q=2171022F5180")).await?;
     let row = browser
@@ -160,10 +195,10 @@ async fn a_maker_updates_a_status_in_the_form_and_the_public_page_shows_it() -> 
         row.contains("限定出荷（自社の事情）")
             && row.contains("製造トラブル")
             && row.contains("B 減少"),
-        "{row}"
+        "{on}: {row}"
     );
-    browser.screenshot("public-status").await?;
-    browser.close().await
+    browser.screenshot(&format!("public-status-{on}")).await?;
+    Ok(())
 }
 
 #[tokio::test]
@@ -171,7 +206,21 @@ async fn a_maker_uploads_a_file_with_an_error_and_sees_the_table() -> anyhow::Re
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        a_maker_uploads_a_file_with_an_error_and_sees_the_table_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn a_maker_uploads_a_file_with_an_error_and_sees_the_table_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     browser.log_in(&app, "maker@demo.example").await?;
     let dir = tempfile::tempdir()?;
@@ -195,27 +244,41 @@ async fn a_maker_uploads_a_file_with_an_error_and_sees_the_table() -> anyhow::Re
         .await?
         .text()
         .await?;
-    assert!(table.contains("⑭理由を入力してください"), "{table}");
+    assert!(table.contains("⑭理由を入力してください"), "{on}: {table}");
     assert!(
         table.contains("自社（沢井製薬）の製品ではありません"),
-        "{table}"
+        "{on}: {table}"
     );
     let rows = c.find_all(Locator::Css("#upload-errors tbody tr")).await?;
-    assert_eq!(rows.len(), 2);
-    browser.screenshot("upload-errors").await?;
-    browser.close().await
+    assert_eq!(rows.len(), 2, "{on}");
+    browser.screenshot(&format!("upload-errors-{on}")).await?;
+    Ok(())
 }
 
 #[tokio::test]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one journey across two users, step by step"
-)]
 async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        a_device_maker_and_the_ministry_work_a_case_through_its_steps_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "one journey across two users, step by step"
+)]
+async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     // The maker files a 第一報 with blanks.
     browser.log_in(&app, "maker@demo.example").await?;
@@ -227,7 +290,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
             .await?
             .len()
             <= 4,
-        "a 第一報 requires only kind, product and event type"
+        "{on}: a 第一報 requires only kind, product and event type"
     );
     c.find(Locator::Css("select[name=event_type]"))
         .await?
@@ -269,7 +332,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .find_all(Locator::Css("#device-report-form .required"))
         .await?
         .len();
-    assert!(required >= 12, "{required} fields marked 必須");
+    assert!(required >= 12, "{on}: {required} fields marked 必須");
     c.find(Locator::Css("select[name=event_type]"))
         .await?
         .select_by_value("stockout")
@@ -305,8 +368,10 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .click()
         .await?;
     let error = browser.wait_for(".field-error").await?.text().await?;
-    assert!(error.contains("情報提供の内容"), "{error}");
-    browser.screenshot("device-report-errors").await?;
+    assert!(error.contains("情報提供の内容"), "{on}: {error}");
+    browser
+        .screenshot(&format!("device-report-errors-{on}"))
+        .await?;
     c.find(Locator::Css(
         "#device-report-form [name=information_content]",
     ))
@@ -345,7 +410,7 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
     browser.wait_for_text("#case-state", "対応必要").await?;
     c.goto(&app.url("/cases")).await?;
     browser.wait_for("#cases").await?;
-    browser.screenshot("ministry-cases").await?;
+    browser.screenshot(&format!("ministry-cases-{on}")).await?;
 
     c.delete_all_cookies().await?;
     browser.log_in(&app, "maker@demo.example").await?;
@@ -361,7 +426,11 @@ async fn a_device_maker_and_the_ministry_work_a_case_through_its_steps() -> anyh
         .await?;
     browser.wait_for_text("#consent", "同意済み").await?;
     let steps = c.find_all(Locator::Css("#transitions li")).await?;
-    assert_eq!(steps.len(), 5, "第一報, 影響の判断, 追加報告, 決定, 同意");
-    browser.screenshot("case-page").await?;
-    browser.close().await
+    assert_eq!(
+        steps.len(),
+        5,
+        "{on}: 第一報, 影響の判断, 追加報告, 決定, 同意"
+    );
+    browser.screenshot(&format!("case-page-{on}")).await?;
+    Ok(())
 }

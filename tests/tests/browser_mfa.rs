@@ -1,11 +1,12 @@
 //! In a real headless Chromium: a ministry user, who must have a second factor, is led to
 //! enrolment at the first login, sees the QR code, types the app's code and gets the ten
-//! recovery codes; the next login asks for the code as a second step.
+//! recovery codes; the next login asks for the code as a second step. On SQLite and PostgreSQL.
 
+use anyhow::Context;
 use fantoccini::Locator;
 use supplywatch::domain::Role;
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+use supplywatch_tests::{Backend, DEMO_PASSWORD, TestApp, backends};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// The code of `secret` `steps` time steps from now.
@@ -28,41 +29,56 @@ async fn enrolment_with_the_qr_code_then_a_two_step_login() -> anyhow::Result<()
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let backend = backends()?.remove(0);
+    for backend in backends()? {
+        let on = backend.name();
+        enrolment_with_the_qr_code_then_a_two_step_login_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn enrolment_with_the_qr_code_then_a_two_step_login_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
     let app =
         TestApp::spawn_with(&backend, |s| s.mfa_required_roles = vec![Role::Ministry]).await?;
     let c = &browser.client;
     browser.log_in(&app, "ministry@demo.example").await?;
     assert!(
         c.current_url().await?.path().ends_with("/me/mfa"),
-        "led to enrolment"
+        "{on}: led to enrolment"
     );
     let qr = browser.wait_for("#totp-qr svg").await?;
     let (_, _, width, height) = qr.rectangle().await?;
     assert!(
         width >= 200.0 && height >= 200.0,
-        "the QR code is drawn ({width}×{height})"
+        "{on}: the QR code is drawn ({width}×{height})"
     );
-    browser.screenshot("mfa-enrolment").await?;
+    browser.screenshot(&format!("mfa-enrolment-{on}")).await?;
     let secret = browser.wait_for("#totp-secret").await?.text().await?;
     // Any other page leads back here until enrolment is done.
     c.goto(&app.url("/cases")).await?;
-    assert!(c.current_url().await?.path().ends_with("/me/mfa"));
+    assert!(c.current_url().await?.path().ends_with("/me/mfa"), "{on}");
     browser.wait_for("#totp-qr svg").await?;
     assert_eq!(
         browser.wait_for("#totp-secret").await?.text().await?,
         secret,
-        "the same secret until confirmed"
+        "{on}: the same secret until confirmed"
     );
-    type_into(&browser, "input[name=code]", &code(&secret, 0)?).await?;
+    type_into(browser, "input[name=code]", &code(&secret, 0)?).await?;
     c.find(Locator::Css("button[type=submit].primary"))
         .await?
         .click()
         .await?;
     browser.wait_for("#recovery-codes").await?;
     let codes = c.find_all(Locator::Css("#recovery-codes li code")).await?;
-    assert_eq!(codes.len(), 10);
-    browser.screenshot("mfa-recovery-codes").await?;
+    assert_eq!(codes.len(), 10, "{on}");
+    browser
+        .screenshot(&format!("mfa-recovery-codes-{on}"))
+        .await?;
 
     // Log out, log in again: the password, then the code.
     c.find(Locator::Css("form[action='/logout'] button"))
@@ -70,22 +86,24 @@ async fn enrolment_with_the_qr_code_then_a_two_step_login() -> anyhow::Result<()
         .click()
         .await?;
     browser.wait_for("form[action='/login']").await?;
-    type_into(&browser, "input[name=email]", "ministry@demo.example").await?;
-    type_into(&browser, "input[name=password]", DEMO_PASSWORD).await?;
+    type_into(browser, "input[name=email]", "ministry@demo.example").await?;
+    type_into(browser, "input[name=password]", DEMO_PASSWORD).await?;
     c.find(Locator::Css("button[type=submit].primary"))
         .await?
         .click()
         .await?;
     browser.wait_for("form[action='/login/mfa']").await?;
-    browser.screenshot("login-second-step").await?;
-    type_into(&browser, "input[name=code]", "123456").await?;
+    browser
+        .screenshot(&format!("login-second-step-{on}"))
+        .await?;
+    type_into(browser, "input[name=code]", "123456").await?;
     c.find(Locator::Css("button[type=submit].primary"))
         .await?
         .click()
         .await?;
     let refused = browser.wait_for(".alert-error").await?.text().await?;
-    assert!(refused.contains("確認コード"), "{refused}");
-    type_into(&browser, "input[name=code]", &code(&secret, 1)?).await?;
+    assert!(refused.contains("確認コード"), "{on}: {refused}");
+    type_into(browser, "input[name=code]", &code(&secret, 1)?).await?;
     c.find(Locator::Css("button[type=submit].primary"))
         .await?
         .click()
@@ -95,7 +113,7 @@ async fn enrolment_with_the_qr_code_then_a_two_step_login() -> anyhow::Result<()
     browser.wait_for("h1").await?;
     assert!(
         c.current_url().await?.path().ends_with("/cases"),
-        "enrolled and logged in"
+        "{on}: enrolled and logged in"
     );
-    browser.close().await
+    Ok(())
 }

@@ -1,13 +1,14 @@
 //! No English word a user sees: a real Chromium crawls every page each role reaches (the tour of
 //! every template, then the links on them), reads the text and the attributes a person sees or
 //! hears (placeholder, title, aria-label, alt, button values) and fails on any run of ASCII
-//! letters outside a short allow-list of codes, units and names.
+//! letters outside a short allow-list of codes, units and names. On SQLite and PostgreSQL.
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
+use anyhow::Context;
 use supplywatch_tests::browser::Browser;
 use supplywatch_tests::page_tour::{self, Stop, Walker};
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 /// Words that are Japanese usage: the product's name, file formats, code systems and units.
 const ALLOWED: &[&str] = &[
@@ -127,7 +128,21 @@ async fn no_page_of_any_role_shows_an_english_word() -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        no_page_of_any_role_shows_an_english_word_on(&browser, backend)
+            .await
+            .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+async fn no_page_of_any_role_shows_an_english_word_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    let app = TestApp::spawn(&backend).await?;
     let stops = page_tour::prepare(&app).await?;
     let mut by_role: Vec<(page_tour::Role, Vec<Stop>)> = Vec::new();
     for stop in stops {
@@ -152,7 +167,7 @@ async fn no_page_of_any_role_shows_an_english_word() -> anyhow::Result<()> {
             if visited >= PER_ROLE {
                 break;
             }
-            walker.open(&browser, &app, &stop).await?;
+            walker.open(browser, &app, &stop).await?;
             visited += 1;
             let found = browser.client.execute(READ_PAGE, vec![]).await?;
             let text = found[0].as_str().unwrap_or_default();
@@ -186,7 +201,10 @@ async fn no_page_of_any_role_shows_an_english_word() -> anyhow::Result<()> {
         visited_total += visited;
     }
     eprintln!("the crawl read {visited_total} pages");
-    assert!(visited_total >= 80, "the crawl saw {visited_total} pages");
+    assert!(
+        visited_total >= 80,
+        "{on}: the crawl saw {visited_total} pages"
+    );
     let mut report: Vec<String> = leaks
         .iter()
         .map(|(word, pages)| {
@@ -197,10 +215,10 @@ async fn no_page_of_any_role_shows_an_english_word() -> anyhow::Result<()> {
     report.sort();
     assert!(
         report.is_empty(),
-        "English words on pages:\n{}",
+        "{on}: English words on pages:\n{}",
         report.join("\n")
     );
-    browser.close().await
+    Ok(())
 }
 
 #[test]

@@ -1,14 +1,16 @@
 //! The substitute makers' pages in a real browser: a maker opens the heads-up from its list and
 //! answers with stock and capacity; the ministry sees the answers of a case side by side with
-//! the totals; the admin sees the outbox. Screenshots land in `target/screenshots/`.
+//! the totals; the admin sees the outbox. On SQLite and PostgreSQL; screenshots land in
+//! `target/screenshots/`.
 
+use anyhow::Context;
 use fantoccini::Locator;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use supplywatch::db::entity::{organization, substitute_request};
 use supplywatch_tests::browser::Browser;
-use supplywatch_tests::{TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 async fn fill(browser: &Browser, name: &str, value: &str) -> anyhow::Result<()> {
     browser
@@ -21,16 +23,32 @@ async fn fill(browser: &Browser, name: &str, value: &str) -> anyhow::Result<()> 
 }
 
 #[tokio::test]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one journey: the maker answers, the ministry reads"
-)]
 async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals()
 -> anyhow::Result<()> {
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
-    let app = TestApp::spawn(&backends()?.remove(0)).await?;
+    for backend in backends()? {
+        let on = backend.name();
+        a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals_on(
+            &browser, backend,
+        )
+        .await
+        .with_context(|| format!("on {on}"))?;
+    }
+    browser.close().await
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "one journey: the maker answers, the ministry reads"
+)]
+async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals_on(
+    browser: &Browser,
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let on = backend.name();
+    let app = TestApp::spawn(&backend).await?;
     let c = &browser.client;
     let maker = app.token("maker@demo.example").await?;
     let (status, body) = app
@@ -40,7 +58,7 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
             &json!({"product_code": "2171022F5180", "shipping_status": "2", "reason": "3", "volume_status": "B"}),
         )
         .await?;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(status, StatusCode::CREATED, "{on}: {body}");
     let towa = organization::Entity::find()
         .filter(organization::Column::Name.eq("東和薬品"))
         .one(&app.db)
@@ -55,7 +73,9 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     browser.log_in(&app, "maker2@demo.example").await?;
     c.goto(&app.url("/my/substitute-requests")).await?;
     browser.wait_for("#requests").await?;
-    browser.screenshot("substitute-requests").await?;
+    browser
+        .screenshot(&format!("substitute-requests-{on}"))
+        .await?;
     c.find(Locator::Css("#requests tbody a"))
         .await?
         .click()
@@ -64,11 +84,11 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     let page = c.source().await?;
     assert!(
         page.contains("アムロジピン錠１０ｍｇ「サワイ」"),
-        "the short product is named"
+        "{on}: the short product is named"
     );
     assert!(
         page.contains("2171022F5075"),
-        "and the maker's own substitute"
+        "{on}: and the maker's own substitute"
     );
     // Saying it can increase without how much is refused, naming the field.
     c.find(Locator::Css(
@@ -82,12 +102,14 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
         .click()
         .await?;
     browser.wait_for(".field-error").await?;
-    fill(&browser, "stock_months", "2.5").await?;
-    fill(&browser, "production_change_percent", "10").await?;
-    fill(&browser, "increase_percent", "30").await?;
-    fill(&browser, "lead_time_months", "2").await?;
-    fill(&browser, "extra_units_per_month", "1200").await?;
-    browser.screenshot("substitute-answer-form").await?;
+    fill(browser, "stock_months", "2.5").await?;
+    fill(browser, "production_change_percent", "10").await?;
+    fill(browser, "increase_percent", "30").await?;
+    fill(browser, "lead_time_months", "2").await?;
+    fill(browser, "extra_units_per_month", "1200").await?;
+    browser
+        .screenshot(&format!("substitute-answer-form-{on}"))
+        .await?;
     c.find(Locator::Css("#answer-form button[type=submit]"))
         .await?
         .click()
@@ -101,9 +123,11 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     let latest = c.find(Locator::Css("#latest-answer")).await?.text().await?;
     assert!(
         latest.contains("2.5か月") && latest.contains("+30%"),
-        "{latest}"
+        "{on}: {latest}"
     );
-    browser.screenshot("substitute-answered").await?;
+    browser
+        .screenshot(&format!("substitute-answered-{on}"))
+        .await?;
 
     // The ministry's case page: a device case whose substitute maker answers an information request.
     let ministry = app.token("ministry@demo.example").await?;
@@ -114,7 +138,7 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
             &json!({"kind": "first", "product_code": "4569991000018", "event_type": "stockout"}),
         )
         .await?;
-    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    assert_eq!(status, StatusCode::CREATED, "{on}: {filed}");
     let case = filed["case_id"].as_i64().unwrap_or_default();
     let (status, sent) = app
         .post_json(
@@ -123,7 +147,7 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
             &json!({"kind": "information"}),
         )
         .await?;
-    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(status, StatusCode::CREATED, "{on}: {sent}");
     let id = sent["items"][0]["id"].as_i64().unwrap_or_default();
     let maker2 = app.token("maker2@demo.example").await?;
     let (status, _) = app
@@ -133,7 +157,7 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
             &json!({"stock_months": "3", "can_increase": true, "increase_percent": 15, "lead_time_months": 1, "extra_units_per_month": 400}),
         )
         .await?;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(status, StatusCode::CREATED, "{on}");
     browser.log_in(&app, "ministry@demo.example").await?;
     c.goto(&app.url(&format!("/cases/{case}"))).await?;
     let totals = browser.wait_for("#answer-totals").await?.text().await?;
@@ -144,15 +168,17 @@ async fn a_substitute_maker_answers_a_heads_up_and_the_ministry_sees_the_totals(
     .await?;
     assert!(
         totals.contains("1 / 1") && totals.contains("400"),
-        "{totals}"
+        "{on}: {totals}"
     );
-    browser.screenshot("case-substitute-answers").await?;
+    browser
+        .screenshot(&format!("case-substitute-answers-{on}"))
+        .await?;
 
     browser.log_in(&app, "admin@demo.example").await?;
     c.goto(&app.url("/admin/outbox")).await?;
     let outbox = browser.wait_for("#outbox").await?.text().await?;
-    assert!(outbox.contains("送信待ち"), "{outbox}");
-    browser.screenshot("admin-outbox").await?;
-    assert_eq!(request.kind.code(), "heads_up");
-    browser.close().await
+    assert!(outbox.contains("送信待ち"), "{on}: {outbox}");
+    browser.screenshot(&format!("admin-outbox-{on}")).await?;
+    assert_eq!(request.kind.code(), "heads_up", "{on}");
+    Ok(())
 }
