@@ -534,6 +534,15 @@ async fn a_wholesaler_answers_with_its_stock_and_shipments_and_the_ministry_sees
         // Its page: the wholesaler's form, not the maker's; a menu entry to its requests.
         app.log_in_session("wholesaler@demo.example").await?;
         let page_path = format!("/my/substitute-requests/{request}");
+        let (_, home) = app.page("/").await?;
+        let waiting = home
+            .split_once("id=\"wholesaler-requests\"")
+            .map(|(_, rest)| rest.split("</section>").next().unwrap_or_default())
+            .unwrap_or_default();
+        assert!(
+            waiting.contains(&page_path) && waiting.contains("在庫数量と直近1か月の出荷数量"),
+            "the request waits on the wholesaler's home: {home}"
+        );
         let (status, page) = app.page(&page_path).await?;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("id=\"wholesaler-answer-form\""), "{page}");
@@ -620,6 +629,11 @@ async fn a_wholesaler_answers_with_its_stock_and_shipments_and_the_ministry_sees
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let (_, page) = app.page(&page_path).await?;
         assert!(page.contains("1200包装"), "{page}");
+        let (_, home) = app.page("/").await?;
+        assert!(
+            home.contains("id=\"wholesaler-requests\"") && !home.contains(&page_path),
+            "an answered request leaves the home"
+        );
         let south_request = newest_request(&app, &south).await?;
         let (status, body) = answer(
             &app,

@@ -42,9 +42,15 @@ type Section<'a> = (
 
 impl WholesalerHomePage {
     /// Plans, caps and reserve requests, each a section.
-    fn sections(&self) -> [Section<'_>; 3] {
+    fn sections(&self) -> [Section<'_>; 4] {
         let f = &self.home.followups;
         [
+            (
+                "回答待ちの照会・協力依頼",
+                "wholesaler-requests",
+                f.requests_awaiting_answer.as_ref(),
+                "照会・協力依頼",
+            ),
             (
                 "自社に関係する配分計画",
                 "plans",

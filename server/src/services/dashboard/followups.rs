@@ -71,6 +71,8 @@ pub struct MakerFollowups {
 /// A wholesaler's to-dos that rest on allocation plans.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WholesalerFollowups {
+    /// The ministry's requests to it (stock and shipments, cooperation) awaiting its answer.
+    pub requests_awaiting_answer: Option<Vec<SeamItem>>,
     /// Allocation plans that cover products the wholesaler sells.
     pub plans_affecting_it: Option<Vec<SeamItem>>,
     /// Caps computed for it, to download.
@@ -241,12 +243,39 @@ pub(super) async fn association(
         .collect())
 }
 
-/// A wholesaler's follow-ups: plans affecting it (newest first), the caps of those in force to
-/// download, and reserve requests not yet granted.
+/// A wholesaler's follow-ups: the ministry's requests awaiting its answer, plans affecting it
+/// (newest first), the caps of those in force to download, and reserve requests not yet granted.
 pub(super) async fn wholesaler(
     db: &impl ConnectionTrait,
     user: &UserContext,
 ) -> Result<WholesalerFollowups, ServiceError> {
+    let mut requests = unanswered(
+        db,
+        &["information", "cooperation"],
+        Some(user.organization.id),
+    )
+    .await?;
+    requests.truncate(LISTED);
+    let request_names = product_names(db, requests.iter().map(|r| r.product_id).collect()).await?;
+    let requests = requests
+        .into_iter()
+        .map(|r| SeamItem {
+            title: request_names
+                .get(&r.product_id)
+                .cloned()
+                .unwrap_or_default(),
+            detail: match r.kind {
+                RequestKind::Cooperation => {
+                    "厚生労働省からの協力依頼：在庫と出荷の状況をご回答ください"
+                }
+                RequestKind::Information | RequestKind::HeadsUp => {
+                    "厚生労働省からの照会：在庫数量と直近1か月の出荷数量をご回答ください"
+                }
+            }
+            .to_owned(),
+            href: paths::substitute_request(r.id),
+        })
+        .collect();
     let plans = listing::list(db, Scope::Wholesaler(user.organization.id)).await?;
     let month = this_month();
     let affecting = plans
@@ -299,6 +328,7 @@ pub(super) async fn wholesaler(
         })
         .collect();
     Ok(WholesalerFollowups {
+        requests_awaiting_answer: Some(requests),
         plans_affecting_it: Some(affecting),
         caps_to_download: Some(downloads),
         reserve_requests: Some(reserve),
