@@ -215,30 +215,7 @@ async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_a
             "{}",
             backend.name()
         );
-        // The banner is on every page an administrator opens, not only the outbox; nobody else
-        // sees it.
-        for path in ["/admin/users", "/dashboard", "/products"] {
-            let other = admin.get(app.url(path)).send().await?.text().await?;
-            assert!(
-                other.contains("id=\"mail-failing\"")
-                    && other.contains("15分以上失敗しています（4件）")
-                    && other.contains("/admin/outbox?status=failed"),
-                "{path} on {}",
-                backend.name()
-            );
-        }
-        let (ministry, _) = log_in(&app, "ministry@demo.example").await?;
-        let dashboard = ministry
-            .get(app.url("/dashboard"))
-            .send()
-            .await?
-            .text()
-            .await?;
-        assert!(
-            dashboard.contains("ダッシュボード") && !dashboard.contains("mail-failing"),
-            "the ministry is not shown the administrators' mail banner on {}",
-            backend.name()
-        );
+        the_banner_is_on_every_admin_page(&app, &admin, 4).await?;
         let token = csrf_token(&page).unwrap_or(token);
         let response = admin
             .post(app.url("/admin/outbox/resend-failed"))
@@ -274,5 +251,38 @@ async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_a
             backend.name()
         );
     }
+    Ok(())
+}
+
+/// The failing-mail banner is on every page an administrator opens, not only the outbox; nobody
+/// else sees it.
+async fn the_banner_is_on_every_admin_page(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    failing: usize,
+) -> anyhow::Result<()> {
+    let backend = &app.backend;
+    for path in ["/admin/users", "/dashboard", "/products"] {
+        let other = admin.get(app.url(path)).send().await?.text().await?;
+        assert!(
+            other.contains("id=\"mail-failing\"")
+                && other.contains(&format!("15分以上失敗しています（{failing}件）"))
+                && other.contains("/admin/outbox?status=failed"),
+            "{path} on {}",
+            backend.name()
+        );
+    }
+    let (ministry, _) = log_in(app, "ministry@demo.example").await?;
+    let dashboard = ministry
+        .get(app.url("/dashboard"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        dashboard.contains("ダッシュボード") && !dashboard.contains("mail-failing"),
+        "the ministry is not shown the administrators' mail banner on {}",
+        backend.name()
+    );
     Ok(())
 }
