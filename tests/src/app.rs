@@ -14,6 +14,14 @@ use crate::backends::{Backend, FreshDatabase};
 /// server is closing at that moment.
 const IDLE_CONNECTION: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// The form token (`csrf_token`) of a page, if it has a form.
+pub fn csrf_token(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
 /// A client that keeps cookies and does not follow redirects, like one browser.
 pub fn browser_like_client() -> anyhow::Result<Client> {
     Ok(Client::builder()
@@ -235,24 +243,33 @@ impl TestApp {
 
     /// Logs `email` in through the login form with the app's client (a browser session).
     pub async fn log_in_session(&self, email: &str) -> anyhow::Result<()> {
-        let page = self
-            .client
-            .get(self.url("/login"))
-            .send()
-            .await?
-            .text()
-            .await?;
-        let marker = "name=\"csrf_token\" value=\"";
-        let start = page.find(marker).context("no form token")? + marker.len();
-        let end = page[start..].find('"').context("no form token")? + start;
+        self.log_in_with(&self.client, email).await
+    }
+
+    /// Logs `email` in through the login form with a fresh client of its own (several people at
+    /// once); the client and the form token of the page at `landing`.
+    pub async fn log_in_client(
+        &self,
+        email: &str,
+        landing: &str,
+    ) -> anyhow::Result<(Client, String)> {
+        let client = browser_like_client()?;
+        self.log_in_with(&client, email).await?;
+        let page = client.get(self.url(landing)).send().await?.text().await?;
+        let token = csrf_token(&page).with_context(|| format!("no form token on {landing}"))?;
+        Ok((client, token))
+    }
+
+    async fn log_in_with(&self, client: &Client, email: &str) -> anyhow::Result<()> {
+        let page = client.get(self.url("/login")).send().await?.text().await?;
+        let token = csrf_token(&page).context("no form token")?;
         let form = [
             ("email", email),
             ("password", crate::DEMO_PASSWORD),
-            ("csrf_token", &page[start..end]),
+            ("csrf_token", token.as_str()),
             ("next", "/"),
         ];
-        let response =
-            patiently(|| self.client.post(self.url("/login")).form(&form).send()).await?;
+        let response = patiently(|| client.post(self.url("/login")).form(&form).send()).await?;
         anyhow::ensure!(
             response.status() == StatusCode::SEE_OTHER,
             "login of {email} gave {}",

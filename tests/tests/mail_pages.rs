@@ -7,43 +7,12 @@ use supplywatch::db::entity::{contact, organization, outbox_message};
 use supplywatch::mail::MailContent;
 use supplywatch::mail::content::Notice;
 use supplywatch::services::outbox::{self, NewMessage};
-use supplywatch_tests::app::browser_like_client;
-use supplywatch_tests::{DEMO_PASSWORD, TestApp, backends};
+use supplywatch_tests::app::csrf_token;
+use supplywatch_tests::{TestApp, backends};
 
-fn csrf_token(html: &str) -> Option<String> {
-    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_owned())
-}
-
-/// Logs in through the form with a fresh client; returns it and the session's page token.
+/// Logs in through the form with a fresh client; returns it and the contacts page's form token.
 async fn log_in(app: &TestApp, email: &str) -> anyhow::Result<(reqwest::Client, String)> {
-    let client = browser_like_client()?;
-    let page = client.get(app.url("/login")).send().await?.text().await?;
-    let token = csrf_token(&page).ok_or_else(|| anyhow::anyhow!("no form token"))?;
-    let response = client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", email),
-            ("password", DEMO_PASSWORD),
-            ("csrf_token", &token),
-            ("next", "/"),
-        ])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        response.status() == StatusCode::SEE_OTHER,
-        "login gave {}",
-        response.status()
-    );
-    let home = client
-        .get(app.url("/my/contacts"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let token = csrf_token(&home).ok_or_else(|| anyhow::anyhow!("no page token"))?;
-    Ok((client, token))
+    app.log_in_client(email, "/my/contacts").await
 }
 
 #[tokio::test]

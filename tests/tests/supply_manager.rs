@@ -6,48 +6,13 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use supplywatch::db::entity::{audit_log, organization, outbox_message};
-use supplywatch_tests::app::browser_like_client;
-use supplywatch_tests::{Backend, DEMO_PASSWORD, TestApp, backends};
+use supplywatch_tests::{Backend, TestApp, backends};
 
 /// maker@'s drug.
 const DRUG: &str = "2171022F5180";
 const MANAGER_EMAIL: &str = "sekinin@maker.demo.example";
-
-fn csrf_token(html: &str) -> Option<String> {
-    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_owned())
-}
-
-/// Logs in through the form; returns the client and the contacts page's form token.
-async fn log_in(app: &TestApp, email: &str) -> anyhow::Result<(reqwest::Client, String)> {
-    let client = browser_like_client()?;
-    let page = client.get(app.url("/login")).send().await?.text().await?;
-    let token = csrf_token(&page).ok_or_else(|| anyhow::anyhow!("no form token"))?;
-    let response = client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", email),
-            ("password", DEMO_PASSWORD),
-            ("csrf_token", &token),
-            ("next", "/"),
-        ])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        response.status() == StatusCode::SEE_OTHER,
-        "login gave {}",
-        response.status()
-    );
-    let contacts = client
-        .get(app.url("/my/contacts"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let token = csrf_token(&contacts).ok_or_else(|| anyhow::anyhow!("no page token"))?;
-    Ok((client, token))
-}
+/// The page with the responsible person's form (every role has its contacts page).
+const CONTACTS: &str = "/my/contacts";
 
 async fn maker_org(app: &TestApp) -> anyhow::Result<organization::Model> {
     organization::Entity::find()
@@ -73,7 +38,7 @@ async fn a_maker_names_its_responsible_person_and_a_bad_form_stores_nothing() ->
 async fn names_its_responsible_person_on(backend: Backend) -> anyhow::Result<()> {
     let name = backend.name();
     let app = TestApp::spawn(&backend).await?;
-    let (maker, token) = log_in(&app, "maker@demo.example").await?;
+    let (maker, token) = app.log_in_client("maker@demo.example", CONTACTS).await?;
     let page = maker
         .get(app.url("/my/contacts"))
         .send()
@@ -161,7 +126,9 @@ async fn names_its_responsible_person_on(backend: Backend) -> anyhow::Result<()>
         .send()
         .await?;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN, "{name}");
-    let (wholesaler, wholesaler_token) = log_in(&app, "wholesaler@demo.example").await?;
+    let (wholesaler, wholesaler_token) = app
+        .log_in_client("wholesaler@demo.example", CONTACTS)
+        .await?;
     let page = wholesaler
         .get(app.url("/my/contacts"))
         .send()
@@ -199,7 +166,7 @@ async fn a_report_request_reaches_the_responsible_person_and_the_case_names_the_
 async fn reaches_the_responsible_person_on(backend: Backend) -> anyhow::Result<()> {
     let name = backend.name();
     let app = TestApp::spawn(&backend).await?;
-    let (maker_page, token) = log_in(&app, "maker@demo.example").await?;
+    let (maker_page, token) = app.log_in_client("maker@demo.example", CONTACTS).await?;
     let stored = maker_page
         .post(app.url("/my/supply-manager"))
         .form(&[
@@ -254,7 +221,7 @@ async fn reaches_the_responsible_person_on(backend: Backend) -> anyhow::Result<(
         "the supply contact is still asked: {recipients:?}"
     );
 
-    let (ministry_page, _) = log_in(&app, "ministry@demo.example").await?;
+    let (ministry_page, _) = app.log_in_client("ministry@demo.example", CONTACTS).await?;
     for client in [&ministry_page, &maker_page] {
         let page = client
             .get(app.url(&format!("/cases/{case}")))

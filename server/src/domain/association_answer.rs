@@ -2,7 +2,7 @@
 //! members, how many members it reached, and free text — its own form, not a maker's (an
 //! association has no stock and no production). Parsed from typed text, every broken rule named.
 
-use super::validation::{FieldError, normalize_width};
+use super::validation::{FieldError, normalize_width, yes_no};
 
 /// Members reached at most (a number beyond is a typing slip).
 const MAX_MEMBERS: i64 = 100_000;
@@ -31,19 +31,15 @@ pub struct RelayAnswer {
 
 type Problems = Vec<(&'static str, FieldError)>;
 
-fn yes_no(text: &str) -> Option<bool> {
-    match normalize_width(text).trim() {
-        "true" | "yes" | "1" | "はい" | "済" | "周知した" => Some(true),
-        "false" | "no" | "0" | "いいえ" | "未" | "周知していない" => Some(false),
-        _ => None,
-    }
-}
-
 /// Checks an answer: 周知 yes or no is required; when relayed, the number of members reached
 /// (0–100,000); when not, no number, and a word on why (the free text).
 pub fn validate(input: &RelayInput) -> Result<RelayAnswer, Problems> {
     let mut errors: Problems = Vec::new();
-    let relayed = yes_no(&input.relayed_to_members);
+    let relayed = yes_no(
+        &input.relayed_to_members,
+        &["済", "周知した"],
+        &["未", "周知していない"],
+    );
     if relayed.is_none() {
         errors.push((
             "relayed_to_members",

@@ -3,7 +3,7 @@
 //! decimal and are kept in tenths. Parsed from typed text, every broken rule named.
 
 use super::coded::coded_enum;
-use super::validation::{FieldError, normalize_width};
+use super::validation::{FieldError, normalize_width, yes_no};
 
 coded_enum!(
     /// Why production cannot increase (その他 needs a text).
@@ -222,14 +222,6 @@ fn reasons(typed: &[String], errors: &mut Problems) -> Vec<NotPossibleReason> {
     found
 }
 
-fn yes_no(text: &str) -> Option<bool> {
-    match normalize_width(text).trim() {
-        "true" | "yes" | "1" | "はい" | "可" | "可能" => Some(true),
-        "false" | "no" | "0" | "いいえ" | "否" | "不可" => Some(false),
-        _ => None,
-    }
-}
-
 /// The rules between fields: 増産可 needs its % and lead time and no reason; 増産不可 a reason.
 fn check_consistency(
     input: &AnswerInput,
@@ -298,7 +290,7 @@ pub fn validate(input: &AnswerInput) -> Result<Answer, Problems> {
         -100..=1000,
         &mut errors,
     );
-    let can = yes_no(&input.can_increase);
+    let can = yes_no(&input.can_increase, &["可", "可能"], &["否", "不可"]);
     if can.is_none() {
         errors.push((
             "can_increase",

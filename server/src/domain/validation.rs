@@ -29,6 +29,20 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// A yes or no as typed on a form: `true`/`yes`/`1`/はい or `false`/`no`/`0`/いいえ (full-width
+/// too), or one of the form's own words for either (e.g. 可/不可, 周知した/周知していない).
+pub fn yes_no(text: &str, own_yes: &[&str], own_no: &[&str]) -> Option<bool> {
+    let word = normalize_width(text);
+    let word = word.trim();
+    if ["true", "yes", "1", "はい"].contains(&word) || own_yes.contains(&word) {
+        Some(true)
+    } else if ["false", "no", "0", "いいえ"].contains(&word) || own_no.contains(&word) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Converts full-width ASCII (ＡＢＣ１２３) to half-width, as makers' Excel files often carry it.
 pub fn normalize_width(input: &str) -> String {
     input
@@ -53,5 +67,18 @@ mod tests {
             "1124001F1022"
         );
         assert_eq!(normalize_width("ａｂ　c"), "ab c");
+    }
+
+    #[test]
+    fn yes_and_no_read_in_common_words_and_the_forms_own() {
+        let read = |text| yes_no(text, &["可"], &["不可"]);
+        assert_eq!(read(" はい "), Some(true));
+        assert_eq!(read("１"), Some(true), "full width");
+        assert_eq!(read("可"), Some(true));
+        assert_eq!(read("no"), Some(false));
+        assert_eq!(read("不可"), Some(false));
+        assert_eq!(read("たぶん"), None);
+        assert_eq!(read(""), None);
+        assert_eq!(yes_no("可", &[], &[]), None, "another form's word");
     }
 }

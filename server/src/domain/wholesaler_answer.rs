@@ -5,7 +5,7 @@
 //! rule named.
 
 use super::substitute_answer::{MonthsField, tenths};
-use super::validation::{FieldError, normalize_width};
+use super::validation::{FieldError, normalize_width, yes_no};
 
 /// Units at most (a number beyond is a typing slip).
 const MAX_UNITS: i64 = 1_000_000_000;
@@ -77,14 +77,6 @@ fn units(text: &str, field: &'static str, label: &str, errors: &mut Problems) ->
     }
 }
 
-fn yes_no(text: &str) -> Option<bool> {
-    match normalize_width(text).trim() {
-        "true" | "yes" | "1" | "はい" | "あり" | "行っている" => Some(true),
-        "false" | "no" | "0" | "いいえ" | "なし" | "行っていない" => Some(false),
-        _ => None,
-    }
-}
-
 /// Checks an answer: stock and last month's shipments are required non-negative integers; the
 /// months the stock lasts are optional (0–120, one decimal); 出荷調整 yes or no is required, and
 /// when orders are limited the remarks say how (which customers, what cap).
@@ -98,7 +90,11 @@ pub fn validate(input: &StockInput) -> Result<StockAnswer, Problems> {
         &mut errors,
     );
     let outlook = tenths(&input.stock_outlook_months, &OUTLOOK, &mut errors);
-    let limited = yes_no(&input.shipment_limited);
+    let limited = yes_no(
+        &input.shipment_limited,
+        &["あり", "行っている"],
+        &["なし", "行っていない"],
+    );
     let remarks = Some(input.remarks.trim().to_owned()).filter(|t| !t.is_empty());
     match limited {
         None => errors.push((

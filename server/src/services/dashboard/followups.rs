@@ -188,32 +188,43 @@ async fn product_names(
         .collect())
 }
 
+/// The organisation's requests of `kinds` awaiting its answer, the newest first (at most
+/// `LISTED`), each linking to its answer form with what `ask` says its kind asks for.
+async fn awaiting(
+    db: &impl ConnectionTrait,
+    organization_id: i32,
+    kinds: &[&str],
+    ask: impl Fn(RequestKind) -> &'static str,
+) -> Result<Vec<SeamItem>, ServiceError> {
+    let mut requests = unanswered(db, kinds, Some(organization_id)).await?;
+    requests.truncate(LISTED);
+    let names = product_names(db, requests.iter().map(|r| r.product_id).collect()).await?;
+    Ok(requests
+        .into_iter()
+        .map(|r| SeamItem {
+            title: names.get(&r.product_id).cloned().unwrap_or_default(),
+            detail: ask(r.kind).to_owned(),
+            href: paths::substitute_request(r.id),
+        })
+        .collect())
+}
+
 /// A maker's follow-ups: requests and heads-ups sent to it as a substitute maker, unanswered.
 pub(super) async fn maker(
     db: &impl ConnectionTrait,
     user: &UserContext,
 ) -> Result<MakerFollowups, ServiceError> {
-    let mut requests = unanswered(
+    let items = awaiting(
         db,
+        user.organization.id,
         &["heads_up", "information", "cooperation"],
-        Some(user.organization.id),
+        |kind| match kind {
+            RequestKind::HeadsUp => "代替品としてのお知らせ：在庫と増産余力をご回答ください",
+            RequestKind::Information => "厚生労働省からの照会：在庫・生産状況をご回答ください",
+            RequestKind::Cooperation => "厚生労働省からの協力依頼：増産の可否をご回答ください",
+        },
     )
     .await?;
-    requests.truncate(LISTED);
-    let names = product_names(db, requests.iter().map(|r| r.product_id).collect()).await?;
-    let items = requests
-        .into_iter()
-        .map(|r| SeamItem {
-            title: names.get(&r.product_id).cloned().unwrap_or_default(),
-            detail: match r.kind {
-                RequestKind::HeadsUp => "代替品としてのお知らせ：在庫と増産余力をご回答ください",
-                RequestKind::Information => "厚生労働省からの照会：在庫・生産状況をご回答ください",
-                RequestKind::Cooperation => "厚生労働省からの協力依頼：増産の可否をご回答ください",
-            }
-            .to_owned(),
-            href: paths::substitute_request(r.id),
-        })
-        .collect();
     Ok(MakerFollowups {
         requests_awaiting_answer: Some(items),
     })
@@ -225,22 +236,13 @@ pub(super) async fn association(
     db: &impl ConnectionTrait,
     user: &UserContext,
 ) -> Result<Vec<SeamItem>, ServiceError> {
-    let mut requests = unanswered(
+    awaiting(
         db,
+        user.organization.id,
         &["information", "cooperation"],
-        Some(user.organization.id),
+        |_| "厚生労働省からの協力依頼：会員への周知状況をご回答ください",
     )
-    .await?;
-    requests.truncate(LISTED);
-    let names = product_names(db, requests.iter().map(|r| r.product_id).collect()).await?;
-    Ok(requests
-        .into_iter()
-        .map(|r| SeamItem {
-            title: names.get(&r.product_id).cloned().unwrap_or_default(),
-            detail: "厚生労働省からの協力依頼：会員への周知状況をご回答ください".to_owned(),
-            href: paths::substitute_request(r.id),
-        })
-        .collect())
+    .await
 }
 
 /// A wholesaler's follow-ups: the ministry's requests awaiting its answer, plans affecting it
@@ -249,33 +251,20 @@ pub(super) async fn wholesaler(
     db: &impl ConnectionTrait,
     user: &UserContext,
 ) -> Result<WholesalerFollowups, ServiceError> {
-    let mut requests = unanswered(
+    let requests = awaiting(
         db,
+        user.organization.id,
         &["information", "cooperation"],
-        Some(user.organization.id),
+        |kind| match kind {
+            RequestKind::Cooperation => {
+                "厚生労働省からの協力依頼：在庫と出荷の状況をご回答ください"
+            }
+            RequestKind::Information | RequestKind::HeadsUp => {
+                "厚生労働省からの照会：在庫数量と直近1か月の出荷数量をご回答ください"
+            }
+        },
     )
     .await?;
-    requests.truncate(LISTED);
-    let request_names = product_names(db, requests.iter().map(|r| r.product_id).collect()).await?;
-    let requests = requests
-        .into_iter()
-        .map(|r| SeamItem {
-            title: request_names
-                .get(&r.product_id)
-                .cloned()
-                .unwrap_or_default(),
-            detail: match r.kind {
-                RequestKind::Cooperation => {
-                    "厚生労働省からの協力依頼：在庫と出荷の状況をご回答ください"
-                }
-                RequestKind::Information | RequestKind::HeadsUp => {
-                    "厚生労働省からの照会：在庫数量と直近1か月の出荷数量をご回答ください"
-                }
-            }
-            .to_owned(),
-            href: paths::substitute_request(r.id),
-        })
-        .collect();
     let plans = listing::list(db, Scope::Wholesaler(user.organization.id)).await?;
     let month = this_month();
     let affecting = plans
