@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use supplywatch::db::entity::{contact, organization, outbox_message};
+use supplywatch::domain::outbox_status::OutboxStatus;
 use supplywatch::mail::MailContent;
 use supplywatch::mail::content::Notice;
 use supplywatch::services::outbox::{self, NewMessage};
@@ -71,7 +72,7 @@ async fn an_admin_sees_a_failed_mail_with_its_error_and_resends_it() -> anyhow::
             .await?
             .ok_or_else(|| anyhow::anyhow!("no row"))?;
         let mut failed: outbox_message::ActiveModel = row.clone().into();
-        failed.status = Set("failed".into());
+        failed.status = Set(OutboxStatus::Failed);
         failed.attempts = Set(8);
         failed.last_error = Set(Some("SMTP サーバーに送れません: connection refused".into()));
         failed.update(&app.db).await?;
@@ -100,7 +101,7 @@ async fn an_admin_sees_a_failed_mail_with_its_error_and_resends_it() -> anyhow::
             .one(&app.db)
             .await?
             .ok_or_else(|| anyhow::anyhow!("row gone"))?;
-        assert_eq!(after.status, "pending");
+        assert_eq!(after.status, OutboxStatus::Pending);
 
         let (maker, _) = log_in(&app, "maker@demo.example").await?;
         let response = maker.get(app.url("/admin/outbox")).send().await?;
@@ -193,9 +194,9 @@ async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_a
         for (i, row) in rows.into_iter().enumerate() {
             let mut model: outbox_message::ActiveModel = row.into();
             match i {
-                0 | 1 => model.status = Set("failed".into()),
+                0 | 1 => model.status = Set(OutboxStatus::Failed),
                 2 => {
-                    model.status = Set("failed".into());
+                    model.status = Set(OutboxStatus::Failed);
                     model.kind = Set("case_reminder".into());
                 }
                 _ => model.attempts = Set(7),
@@ -247,18 +248,18 @@ async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_a
             .await?;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let rows = outbox_message::Entity::find().all(&app.db).await?;
-        let mut statuses: Vec<(String, String, i32)> = rows
+        let mut statuses: Vec<(String, OutboxStatus, i32)> = rows
             .iter()
-            .map(|r| (r.kind.clone(), r.status.clone(), r.attempts))
+            .map(|r| (r.kind.clone(), r.status, r.attempts))
             .collect();
         statuses.sort();
         assert_eq!(
             statuses,
             vec![
-                ("case_reminder".to_owned(), "failed".to_owned(), 0),
-                (kind.clone(), "pending".to_owned(), 0),
-                (kind.clone(), "pending".to_owned(), 0),
-                (kind.clone(), "pending".to_owned(), 7),
+                ("case_reminder".to_owned(), OutboxStatus::Failed, 0),
+                (kind.clone(), OutboxStatus::Pending, 0),
+                (kind.clone(), OutboxStatus::Pending, 0),
+                (kind.clone(), OutboxStatus::Pending, 7),
             ],
             "only the failed mail of that kind is queued again, with a fresh retry window"
         );

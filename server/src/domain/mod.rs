@@ -17,6 +17,7 @@ pub mod forecast;
 pub mod gtin;
 pub mod holidays;
 pub mod organization;
+pub mod outbox_status;
 pub mod paging;
 pub mod password;
 pub mod product;

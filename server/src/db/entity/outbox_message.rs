@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::outbox_status::OutboxStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox_messages")]
 pub struct Model {
@@ -20,7 +22,7 @@ pub struct Model {
     /// The mail's content as JSON (`mail::MailContent`), rendered when it is sent.
     pub payload: String,
     /// `pending`, `held` (waits for the daily digest), `sending`, `sent`, `failed`, `digested`.
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTimeUtc,

@@ -12,6 +12,7 @@ use sea_orm::{
 
 use super::{NewMessage, enqueue};
 use crate::db::entity::{organization, outbox_message};
+use crate::domain::outbox_status::OutboxStatus;
 use crate::mail::MailContent;
 use crate::mail::content::{Digest, StatusChange, StatusDigest};
 use crate::services::{DbContext, ServiceError};
@@ -24,7 +25,7 @@ pub async fn send_daily_digests(
 ) -> Result<usize, ServiceError> {
     let txn = db.begin().await.context("Failed to start the digest")?;
     let held = outbox_message::Entity::find()
-        .filter(outbox_message::Column::Status.eq("held"))
+        .filter(outbox_message::Column::Status.eq(OutboxStatus::Held))
         .filter(outbox_message::Column::CreatedAt.lte(now))
         .order_by_asc(outbox_message::Column::Id)
         .all(&txn)
@@ -87,7 +88,10 @@ pub async fn send_daily_digests(
     enqueue(&txn, digests, now).await?;
     for chunk in ids.chunks(500) {
         outbox_message::Entity::update_many()
-            .col_expr(outbox_message::Column::Status, Expr::value("digested"))
+            .col_expr(
+                outbox_message::Column::Status,
+                Expr::value(OutboxStatus::Digested),
+            )
             .col_expr(outbox_message::Column::SentAt, Expr::value(now))
             .filter(outbox_message::Column::Id.is_in(chunk.iter().copied()))
             .exec(&txn)

@@ -21,6 +21,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use super::{DbContext, ServiceError};
 use crate::db::entity::{contact, outbox_message};
 use crate::domain::contact::Delivery;
+use crate::domain::outbox_status::OutboxStatus;
 use crate::mail::MailContent;
 
 /// Rows per insert statement.
@@ -92,7 +93,11 @@ pub async fn enqueue(
                 recipient_email: Set(m.recipient_email.clone()),
                 subject: Set(m.content.subject()),
                 payload: Set(payload),
-                status: Set(if m.digest { "held" } else { "pending" }.to_owned()),
+                status: Set(if m.digest {
+                    OutboxStatus::Held
+                } else {
+                    OutboxStatus::Pending
+                }),
                 attempts: Set(0),
                 last_error: Set(None),
                 next_attempt_at: Set(now),
