@@ -22,6 +22,7 @@ pub mod paging;
 pub mod password;
 pub mod product;
 pub mod report_display;
+pub mod report_fields;
 pub mod search_fold;
 pub mod substitute_answer;
 pub mod substitute_request;
