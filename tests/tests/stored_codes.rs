@@ -380,6 +380,23 @@ async fn a_stored_report_whose_fields_do_not_read_fails_where_it_is_read() -> an
         .await?;
         let answer = app.get(&path, &ministry).await?;
         assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR, "{name}");
+        // A coded field whose text is none of its codes is not shown raw either.
+        execute(
+            &app,
+            &format!(
+                "UPDATE case_reports SET fields = '{{\"market_share\":\"30\",\"cause\":\"9\"}}' \
+                 WHERE receipt_number = '{receipt}'"
+            ),
+        )
+        .await?;
+        let answer = app.get(&path, &ministry).await?;
+        assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR, "{name}");
+        let (status, page) = app.page(&format!("/cases/{case}")).await?;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{name}");
+        assert!(
+            !page.contains("原因"),
+            "{name}: no report shown with a raw code"
+        );
 
         execute(
             &app,
@@ -394,6 +411,81 @@ async fn a_stored_report_whose_fields_do_not_read_fails_where_it_is_read() -> an
             detail["reports"][0]["fields"]["market_share"], "30",
             "{name}: mended, it reads again"
         );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stored_reason_list_with_a_code_that_is_no_reason_fails_where_it_is_read()
+-> anyhow::Result<()> {
+    use sea_orm::{ActiveModelTrait, Set};
+    use supplywatch::db::entity::{organization, substitute_request, substitute_response};
+    use supplywatch::domain::substitute_answer::{NotPossibleReason, NotPossibleReasons};
+    use supplywatch::domain::substitute_request::RequestKind;
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let name = backend.name();
+        let now = chrono::Utc::now();
+        let drug = product::Entity::find()
+            .filter(product::Column::Code.eq(OWN))
+            .one(&app.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no {OWN} in the demo"))?;
+        let asked = organization::Entity::find()
+            .filter(organization::Column::Name.eq("東和薬品"))
+            .one(&app.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no 東和薬品 in the demo"))?;
+        let request = substitute_request::ActiveModel {
+            event_key: Set("test:reasons".into()),
+            kind: Set(RequestKind::Information),
+            product_id: Set(drug.id),
+            organization_id: Set(asked.id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await?;
+        let answer = substitute_response::ActiveModel {
+            request_id: Set(request.id),
+            organization_id: Set(asked.id),
+            can_increase: Set(Some(false)),
+            not_possible_reason: Set(Some(NotPossibleReasons(vec![
+                NotPossibleReason::RawMaterials,
+                NotPossibleReason::Staff,
+            ]))),
+            submitted_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await?;
+        let read = substitute_response::Entity::find_by_id(answer.id)
+            .one(&app.db)
+            .await?
+            .and_then(|a| a.not_possible_reason);
+        assert_eq!(
+            read.map(|r| r.code()).as_deref(),
+            Some("raw_materials,staff"),
+            "{name}"
+        );
+
+        execute(
+            &app,
+            &format!(
+                "UPDATE substitute_responses SET not_possible_reason = 'staff,weather' \
+                 WHERE id = {}",
+                answer.id
+            ),
+        )
+        .await?;
+        let error = substitute_response::Entity::find_by_id(answer.id)
+            .one(&app.db)
+            .await
+            .expect_err("a reason that is no code must not read (nor be left out)")
+            .to_string();
+        for part in ["NotPossibleReasons", "not_possible_reason", "weather"] {
+            assert!(error.contains(part), "{name}: {error}");
+        }
     }
     Ok(())
 }

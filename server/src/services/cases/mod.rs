@@ -322,12 +322,14 @@ pub async fn detail(
         .await?
         .pop()
         .ok_or_else(|| ServiceError::Internal("a case vanished".into()))?;
-    Ok(CaseDetail {
-        summary,
-        reports: reports
-            .into_iter()
-            .map(|r| CaseReportView {
-                shown: report_display::shown(r.kind, &r.fields.0),
+    let reports = reports
+        .into_iter()
+        .map(|r| {
+            // A coded field that is none of its codes fails here, with the report it is in.
+            let shown = report_display::shown(r.kind, &r.fields.0)
+                .map_err(|e| ServiceError::Internal(format!("report {}: {e}", r.receipt_number)))?;
+            Ok(CaseReportView {
+                shown,
                 fields: r.fields.0,
                 submitted_by: r.submitted_by.and_then(|id| names.get(&id).cloned()),
                 receipt_number: r.receipt_number,
@@ -335,7 +337,11 @@ pub async fn detail(
                 event_type: r.event_type,
                 submitted_at: r.submitted_at,
             })
-            .collect(),
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    Ok(CaseDetail {
+        summary,
+        reports,
         transitions: transitions
             .into_iter()
             .map(|t| TransitionView {
