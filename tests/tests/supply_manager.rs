@@ -66,6 +66,10 @@ async fn a_maker_names_its_responsible_person_and_a_bad_form_stores_nothing() ->
     Ok(())
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one maker's journey: naming, refusals, the mail and the case"
+)]
 async fn names_its_responsible_person_on(backend: Backend) -> anyhow::Result<()> {
     let name = backend.name();
     let app = TestApp::spawn(&backend).await?;

@@ -114,18 +114,21 @@ mod tests {
 
     #[test]
     fn a_name_and_an_address_make_a_responsible_person() {
-        let found = validate(&input(" 山田 太郎 ", "", "Yamada@Maker.example.jp")).unwrap();
+        let found = validate(&input(" 山田 太郎 ", "", "Yamada@Maker.example.jp"))
+            .expect("a name and an address are enough");
         assert_eq!(found.name, "山田 太郎");
         assert_eq!(found.title, None);
         assert_eq!(found.email, "yamada@maker.example.jp");
         assert_eq!(found.name_with_title(), "山田 太郎");
-        let titled = validate(&input("山田", "信頼性保証部長", "y@maker.example.jp")).unwrap();
+        let titled = validate(&input("山田", "信頼性保証部長", "y@maker.example.jp"))
+            .expect("a title is allowed");
         assert_eq!(titled.name_with_title(), "山田（信頼性保証部長）");
     }
 
     #[test]
     fn every_broken_rule_is_named_by_its_field() {
-        let errors = validate(&input("", &"長".repeat(101), "not-an-address")).unwrap_err();
+        let errors = validate(&input("", &"長".repeat(101), "not-an-address"))
+            .expect_err("three rules are broken");
         let fields: Vec<_> = errors.iter().map(|(f, e)| (*f, e.code)).collect();
         assert_eq!(
             fields,
@@ -135,7 +138,7 @@ mod tests {
                 ("email", "email")
             ]
         );
-        let errors = validate(&input("山田\n花子", "", "")).unwrap_err();
+        let errors = validate(&input("山田\n花子", "", "")).expect_err("two rules are broken");
         assert_eq!(errors[0].1.code, "too_long");
         assert_eq!(errors[1].1.message, "メールアドレスを入力してください");
     }
