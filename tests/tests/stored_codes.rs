@@ -489,3 +489,48 @@ async fn a_stored_reason_list_with_a_code_that_is_no_reason_fails_where_it_is_re
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_held_mail_whose_stored_content_does_not_read_fails_instead_of_leaving_the_digest()
+-> anyhow::Result<()> {
+    for backend in backends()? {
+        let app = TestApp::spawn(&backend).await?;
+        let name = backend.name();
+        let now = chrono::Utc::now();
+        let held = |key: &str| NewMessage {
+            recipient_email: "desk@example.test".into(),
+            digest: true,
+            ..notice(key)
+        };
+        outbox::enqueue(&app.db, vec![held("kept"), held("broken")], now).await?;
+        execute(
+            &app,
+            "UPDATE outbox_messages SET payload = '{\"kind\":' WHERE idempotency_key = 'broken'",
+        )
+        .await?;
+        let digests = outbox::send_daily_digests(&app.db, now).await?;
+        assert_eq!(digests, 1, "{name}: the readable mail is still bundled");
+        let row = |key: &'static str| {
+            outbox_message::Entity::find()
+                .filter(outbox_message::Column::IdempotencyKey.eq(key))
+                .one(&app.db)
+        };
+        let kept = row("kept").await?.map(|m| m.status);
+        assert_eq!(kept, Some(OutboxStatus::Digested), "{name}");
+        let broken = row("broken")
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("{name}: the broken mail is gone"))?;
+        assert_eq!(
+            broken.status,
+            OutboxStatus::Failed,
+            "{name}: not marked digested as if it had been sent"
+        );
+        assert!(
+            broken
+                .last_error
+                .is_some_and(|e| e.starts_with("本文データを読めません")),
+            "{name}"
+        );
+    }
+    Ok(())
+}
