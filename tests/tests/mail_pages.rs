@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use supplywatch::db::entity::{contact, organization, outbox_message};
+use supplywatch::domain::mail_kind::MailKind;
 use supplywatch::domain::outbox_status::OutboxStatus;
 use supplywatch::mail::MailContent;
 use supplywatch::mail::content::Notice;
@@ -193,7 +194,7 @@ async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_a
             .collect();
         outbox::enqueue(&app.db, notices, now).await?;
         let rows = outbox_message::Entity::find().all(&app.db).await?;
-        let kind = rows[0].kind.clone();
+        let kind = rows[0].kind;
         // Two failed for good, one of another kind failed too, one retried for 20 minutes.
         for (i, row) in rows.into_iter().enumerate() {
             let mut model: outbox_message::ActiveModel = row.into();
@@ -201,7 +202,7 @@ async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_a
                 0 | 1 => model.status = Set(OutboxStatus::Failed),
                 2 => {
                     model.status = Set(OutboxStatus::Failed);
-                    model.kind = Set("case_reminder".into());
+                    model.kind = Set(MailKind::HeadsUp);
                 }
                 _ => model.attempts = Set(7),
             }
@@ -247,23 +248,23 @@ async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_a
         let token = csrf_token(&page).unwrap_or(token);
         let response = admin
             .post(app.url("/admin/outbox/resend-failed"))
-            .form(&[("kind", kind.as_str()), ("csrf_token", &token)])
+            .form(&[("kind", kind.code()), ("csrf_token", &token)])
             .send()
             .await?;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let rows = outbox_message::Entity::find().all(&app.db).await?;
-        let mut statuses: Vec<(String, OutboxStatus, i32)> = rows
+        let mut statuses: Vec<(MailKind, OutboxStatus, i32)> = rows
             .iter()
-            .map(|r| (r.kind.clone(), r.status, r.attempts))
+            .map(|r| (r.kind, r.status, r.attempts))
             .collect();
         statuses.sort();
         assert_eq!(
             statuses,
             vec![
-                ("case_reminder".to_owned(), OutboxStatus::Failed, 0),
-                (kind.clone(), OutboxStatus::Pending, 0),
-                (kind.clone(), OutboxStatus::Pending, 0),
-                (kind.clone(), OutboxStatus::Pending, 7),
+                (MailKind::HeadsUp, OutboxStatus::Failed, 0),
+                (kind, OutboxStatus::Pending, 0),
+                (kind, OutboxStatus::Pending, 0),
+                (kind, OutboxStatus::Pending, 7),
             ],
             "only the failed mail of that kind is queued again, with a fresh retry window"
         );

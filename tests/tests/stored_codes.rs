@@ -285,6 +285,23 @@ async fn a_stored_mail_status_that_is_not_valid_fails_where_it_is_read() -> anyh
             page.contains("status-failed") && page.contains("送信失敗"),
             "{name}"
         );
+        // Its kind likewise: a kind that is none fails the read (a subscriber's mail is known
+        // by its kind, and is never shown with its address).
+        execute(
+            &app,
+            "UPDATE outbox_messages SET kind = 'case_reminder' WHERE idempotency_key = 'bounced'",
+        )
+        .await?;
+        let error = outbox_message::Entity::find()
+            .all(&app.db)
+            .await
+            .expect_err("a mail kind that is no code must not read")
+            .to_string();
+        for part in ["MailKind", "kind", "case_reminder"] {
+            assert!(error.contains(part), "{name}: {error}");
+        }
+        let (status, _) = app.page("/admin/outbox").await?;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{name}");
     }
     Ok(())
 }

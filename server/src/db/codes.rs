@@ -11,6 +11,7 @@ use crate::domain::coded::Coded;
 use crate::domain::contact::Delivery;
 use crate::domain::device_report::DeviceEventType;
 use crate::domain::forecast::{CapacitySource, Trigger};
+use crate::domain::mail_kind::MailKind;
 use crate::domain::outbox_status::OutboxStatus;
 use crate::domain::substitute_answer::NotPossibleReason;
 use crate::domain::substitute_request::RequestKind;
@@ -108,6 +109,7 @@ stored_as_code!(
     VolumeStatus,
     ImprovementTiming,
     OutboxStatus,
+    MailKind,
 );
 
 #[cfg(test)]

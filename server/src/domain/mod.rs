@@ -16,6 +16,7 @@ pub mod field_names;
 pub mod forecast;
 pub mod gtin;
 pub mod holidays;
+pub mod mail_kind;
 pub mod organization;
 pub mod outbox_status;
 pub mod paging;

@@ -3,6 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::mail_kind::MailKind;
 use crate::domain::outbox_status::OutboxStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,8 +14,8 @@ pub struct Model {
     /// One per (event, recipient): a second insert of the same key is ignored.
     #[sea_orm(unique)]
     pub idempotency_key: String,
-    /// `heads_up`, `information_request`, `cooperation_request`, `case_reminder`, …
-    pub kind: String,
+    /// `heads_up`, `information_request`, `cooperation_request`, `notice`, …
+    pub kind: MailKind,
     pub organization_id: Option<i32>,
     pub recipient_name: String,
     pub recipient_email: String,

@@ -11,6 +11,7 @@ use super::{Nav, render};
 use crate::db::entity::contact;
 use crate::domain::Role;
 use crate::domain::contact::Delivery;
+use crate::domain::mail_kind::MailKind;
 use crate::domain::outbox_status::OutboxStatus;
 use crate::domain::supply_manager::SupplyManagerInput;
 use crate::http::AppState;
@@ -31,7 +32,7 @@ pub struct OutboxPage {
     status: Option<OutboxStatus>,
     csrf_token: String,
     /// Failed mail per kind, each with a button resending all of them.
-    failed_kinds: Vec<(String, i64)>,
+    failed_kinds: Vec<(MailKind, i64)>,
 }
 
 impl OutboxPage {
@@ -112,9 +113,12 @@ pub async fn resend_failed_outbox_kind(
     state: web::Data<AppState>,
     form: PageForm<KindForm>,
 ) -> Result<HttpResponse, AppError> {
-    outbox::resend_failed_of_kind(&state.db, &form.kind, chrono::Utc::now())
-        .await
-        .map_err(AppError::page)?;
+    // A kind that is no code has no failed mail to resend.
+    if let Some(kind) = MailKind::from_code(&form.kind) {
+        outbox::resend_failed_of_kind(&state.db, kind, chrono::Utc::now())
+            .await
+            .map_err(AppError::page)?;
+    }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/admin/outbox"))
         .finish())

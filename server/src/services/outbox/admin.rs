@@ -9,11 +9,9 @@ use sea_orm::{
 
 use crate::db::entity::outbox_message::{self, Column as C};
 use crate::domain::alerts::{MAIL_ALERT_AFTER, attempts_failing_for};
+use crate::domain::mail_kind::MailKind;
 use crate::domain::outbox_status::OutboxStatus;
 use crate::services::{DbContext, ServiceError};
-
-/// The kinds of mail sent to members of the public (subscribers of a drug).
-const PUBLIC_KINDS: [&str; 3] = ["subscription_confirm", "status_change", "status_digest"];
 
 /// A message as the admin page lists it.
 #[derive(Debug, Clone)]
@@ -21,7 +19,7 @@ pub struct OutboxEntry {
     /// Id.
     pub id: i32,
     /// Kind.
-    pub kind: String,
+    pub kind: MailKind,
     /// Recipient.
     pub recipient: String,
     /// Subject.
@@ -66,7 +64,7 @@ pub async fn list(
         .map(|m| OutboxEntry {
             id: m.id,
             // A member of the public who follows a drug is never named, not even to admins.
-            recipient: if m.organization_id.is_none() && PUBLIC_KINDS.contains(&m.kind.as_str()) {
+            recipient: if m.organization_id.is_none() && m.kind.is_public() {
                 "（一般の購読者）".to_owned()
             } else {
                 format!("{} <{}>", m.recipient_name, m.recipient_email)
@@ -133,7 +131,7 @@ pub async fn failing_for_long(db: &impl ConnectionTrait) -> Result<u64, ServiceE
 }
 
 /// Failed mail per kind, in kind order: (kind, count).
-pub async fn failed_kinds(db: &impl ConnectionTrait) -> Result<Vec<(String, i64)>, ServiceError> {
+pub async fn failed_kinds(db: &impl ConnectionTrait) -> Result<Vec<(MailKind, i64)>, ServiceError> {
     outbox_message::Entity::find()
         .select_only()
         .column(C::Kind)
@@ -150,7 +148,7 @@ pub async fn failed_kinds(db: &impl ConnectionTrait) -> Result<Vec<(String, i64)
 /// Queues every failed mail of `kind` again (each with the whole retry window); how many.
 pub async fn resend_failed_of_kind(
     db: &impl ConnectionTrait,
-    kind: &str,
+    kind: MailKind,
     now: DateTime<Utc>,
 ) -> Result<u64, ServiceError> {
     Ok(outbox_message::Entity::update_many()

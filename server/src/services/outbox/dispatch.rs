@@ -161,10 +161,10 @@ async fn record(
             let delay = retry_delay(attempts);
             tracing::warn!(id = row.id, attempts, %error, "mail not delivered");
             if delay.is_none() {
-                tracing::error!(id = row.id, kind = %row.kind, attempts, %error,
+                tracing::error!(id = row.id, kind = row.kind.code(), attempts, %error,
                     "mail failed for good after 72 hours of retries; an admin can resend it");
             } else if attempts == attempts_failing_for(MAIL_ALERT_AFTER) {
-                tracing::error!(id = row.id, kind = %row.kind, attempts, %error,
+                tracing::error!(id = row.id, kind = row.kind.code(), attempts, %error,
                     "mail has been failing for over 15 minutes: is the SMTP relay down?");
             }
             mark_failed(db, row, attempts, &error, delay, now).await?;
@@ -318,13 +318,14 @@ async fn release_stale_claims(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::mail_kind::MailKind;
 
     fn row(id: i32, key: &str) -> outbox_message::Model {
         let at = DateTime::<Utc>::from_timestamp(1_764_800_000, 0).unwrap_or_default();
         outbox_message::Model {
             id,
             idempotency_key: key.to_owned(),
-            kind: "heads_up".to_owned(),
+            kind: MailKind::HeadsUp,
             organization_id: None,
             recipient_name: String::new(),
             recipient_email: String::new(),

@@ -87,7 +87,7 @@ pub async fn enqueue(
                 .map_err(|e| ServiceError::Internal(format!("mail content: {e}")))?;
             rows.push(outbox_message::ActiveModel {
                 idempotency_key: Set(m.idempotency_key.clone()),
-                kind: Set(m.content.kind().to_owned()),
+                kind: Set(m.content.kind()),
                 organization_id: Set(m.organization_id),
                 recipient_name: Set(m.recipient_name.clone()),
                 recipient_email: Set(m.recipient_email.clone()),
