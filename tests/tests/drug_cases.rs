@@ -220,7 +220,7 @@ async fn a_drug_report_goes_through_report_request_decision_and_cooperation_with
         let cooperation = |mails: Vec<outbox_message::Model>| -> Vec<outbox_message::Model> {
             mails
                 .into_iter()
-                .filter(|m| m.kind == "cooperation_request")
+                .filter(|m| m.kind == supplywatch::domain::mail_kind::MailKind::CooperationRequest)
                 .collect()
         };
         let to_maker2 = cooperation(mails_to(&app, "supply@maker2.demo.example").await?);

@@ -7,6 +7,7 @@ use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use supplywatch::db::entity::outbox_message;
+use supplywatch::domain::outbox_status::OutboxStatus;
 use supplywatch::jobs::Job;
 use supplywatch::mail::MailContent;
 use supplywatch::mail::content::Notice;
@@ -53,7 +54,7 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_exactly_on
         let down = outbox::dispatch(&jobs.db, &jobs.mailer, now).await?;
         assert_eq!((down.sent, down.retrying), (0, 5));
         for row in outbox_message::Entity::find().all(&app.db).await? {
-            assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
+            assert_eq!((row.status, row.attempts), (OutboxStatus::Pending, 1));
             assert!(row.last_error.is_some_and(|e| e.contains("SMTP")));
         }
 
@@ -80,7 +81,7 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_exactly_on
             "no recipient got the same heads-up twice"
         );
         for row in outbox_message::Entity::find().all(&app.db).await? {
-            assert_eq!((row.status.as_str(), row.attempts), ("sent", 2));
+            assert_eq!((row.status, row.attempts), (OutboxStatus::Sent, 2));
         }
     }
     Ok(())
@@ -125,7 +126,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_an_admin_resend_deliv
                 .one(&app.db)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no row"))?;
-            if row.status == "failed" {
+            if row.status == OutboxStatus::Failed {
                 break;
             }
             assert!(row.next_attempt_at - now <= Duration::minutes(30));
@@ -139,7 +140,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_and_an_admin_resend_deliv
         let last = (1..10_000)
             .find(|n| supplywatch::domain::alerts::retry_delay(*n).is_none())
             .unwrap_or_default();
-        assert_eq!((row.status.as_str(), row.attempts), ("failed", last));
+        assert_eq!((row.status, row.attempts), (OutboxStatus::Failed, last));
         assert!(
             last_pending - started >= Duration::hours(71),
             "still retried after 71 h"

@@ -11,6 +11,8 @@ use crate::domain::coded::Coded;
 use crate::domain::contact::Delivery;
 use crate::domain::device_report::DeviceEventType;
 use crate::domain::forecast::{CapacitySource, Trigger};
+use crate::domain::mail_kind::MailKind;
+use crate::domain::outbox_status::OutboxStatus;
 use crate::domain::substitute_answer::NotPossibleReason;
 use crate::domain::substitute_request::RequestKind;
 use crate::domain::supply_status::{
@@ -106,6 +108,8 @@ stored_as_code!(
     ResolutionOutlook,
     VolumeStatus,
     ImprovementTiming,
+    OutboxStatus,
+    MailKind,
 );
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod entity;
 pub mod migration;
 pub mod packed;
 pub mod pool;
+pub mod stored_text;
 pub mod unavailable;
 
 use std::path::Path;

@@ -1,7 +1,8 @@
 //! A filed confidential report as an official reads it: every field of its form in the form's
 //! order, with the form's Japanese label, codes shown as their labels, dates and months with
 //! the Japanese era beside the ISO form. What a page or a download shows; nothing is parsed here
-//! that was not already checked when the report was filed.
+//! that was not already checked when the report was filed, so a coded field whose stored text is
+//! none of its codes is an error, not a code shown raw.
 
 use std::collections::BTreeMap;
 
@@ -22,9 +23,22 @@ pub struct ShownField {
     pub text: String,
 }
 
+/// A coded field of a stored report whose text is none of the field's codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Stored report field {field} is not one of its codes: {text:?}")]
+pub struct UnknownCode {
+    /// The field's stored name.
+    pub field: String,
+    /// The stored text.
+    pub text: String,
+}
+
 /// The fields of a report of `kind` as stored (name → text), in the form's order; fields the
 /// form does not know follow under their stored name.
-pub fn shown(kind: ReportKind, stored: &BTreeMap<String, String>) -> Vec<ShownField> {
+pub fn shown(
+    kind: ReportKind,
+    stored: &BTreeMap<String, String>,
+) -> Result<Vec<ShownField>, UnknownCode> {
     let form: Vec<(&'static str, &'static str, Shape)> = if kind == ReportKind::SupplyRisk {
         RISK_FIELDS.to_vec()
     } else {
@@ -33,20 +47,25 @@ pub fn shown(kind: ReportKind, stored: &BTreeMap<String, String>) -> Vec<ShownFi
             .map(|f| (f.name, f.label_ja, device_shape(f.name)))
             .collect()
     };
-    let mut out: Vec<ShownField> = form
-        .iter()
-        .filter_map(|(name, label, shape)| {
-            let raw = stored
-                .get(*name)
-                .map(|v| v.trim())
-                .filter(|v| !v.is_empty())?;
-            Some(ShownField {
-                name: (*name).to_owned(),
-                label: (*label).to_owned(),
-                text: text_of(name, *shape, raw),
-            })
-        })
-        .collect();
+    let mut out = Vec::new();
+    for (name, label, shape) in &form {
+        let Some(raw) = stored
+            .get(*name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+        else {
+            continue;
+        };
+        let text = text_of(name, *shape, raw).ok_or_else(|| UnknownCode {
+            field: (*name).to_owned(),
+            text: raw.to_owned(),
+        })?;
+        out.push(ShownField {
+            name: (*name).to_owned(),
+            label: (*label).to_owned(),
+            text,
+        });
+    }
     for (name, value) in stored {
         if !form.iter().any(|(n, _, _)| n == name) && !value.trim().is_empty() {
             out.push(ShownField {
@@ -56,7 +75,7 @@ pub fn shown(kind: ReportKind, stored: &BTreeMap<String, String>) -> Vec<ShownFi
             });
         }
     }
-    out
+    Ok(out)
 }
 
 /// How a device field is shown (the device table names its values in its hints only).
@@ -71,33 +90,27 @@ fn device_shape(name: &str) -> Shape {
     }
 }
 
-fn text_of(name: &str, shape: Shape, raw: &str) -> String {
-    match name {
-        "event_type" => {
-            return DeviceEventType::from_code(raw)
-                .map_or_else(|| raw.to_owned(), |e| e.label_ja().to_owned());
-        }
-        "clinical_impact" => {
-            return Impact::from_code(raw)
-                .map_or_else(|| raw.to_owned(), |i| i.label_ja().to_owned());
-        }
-        _ => {}
-    }
-    match shape {
-        Shape::Text | Shape::DrugCode => raw.to_owned(),
-        Shape::Percent => format!("{raw}%"),
-        Shape::Months => format!("{raw}か月"),
-        Shape::ReasonCode => {
-            Reason::from_code(raw).map_or_else(|| raw.to_owned(), |r| r.label_ja().to_owned())
-        }
-        Shape::Date => date_text(raw),
-        Shape::Month => month_text(raw),
-        Shape::Flag => match raw {
-            "true" => "あり".to_owned(),
-            "false" => "なし".to_owned(),
-            other => other.to_owned(),
+/// The text shown for a stored value; `None` for a coded field whose text is none of its codes.
+fn text_of(name: &str, shape: Shape, raw: &str) -> Option<String> {
+    let label = match name {
+        "event_type" => DeviceEventType::from_code(raw).map(DeviceEventType::label_ja),
+        "clinical_impact" => Impact::from_code(raw).map(Impact::label_ja),
+        _ => match shape {
+            Shape::Text | Shape::DrugCode => return Some(raw.to_owned()),
+            Shape::Percent => return Some(format!("{raw}%")),
+            Shape::Months => return Some(format!("{raw}か月")),
+            // Dates and months were checked at filing; one that no longer parses shows as filed.
+            Shape::Date => return Some(date_text(raw)),
+            Shape::Month => return Some(month_text(raw)),
+            Shape::ReasonCode => Reason::from_code(raw).map(Reason::label_ja),
+            Shape::Flag => match raw {
+                "true" => Some("あり"),
+                "false" => Some("なし"),
+                _ => None,
+            },
         },
-    }
+    };
+    label.map(str::to_owned)
 }
 
 /// `2026-11-20（令和8年11月20日）`, or a month as [`month_text`].
@@ -141,7 +154,7 @@ mod tests {
             ("information_provided_on", "2026-11-20"),
             ("recovery_month", "2027-04"),
         ]);
-        let shown = shown(ReportKind::Additional, &fields);
+        let shown = shown(ReportKind::Additional, &fields).unwrap_or_default();
         let pairs: Vec<(&str, &str)> = shown
             .iter()
             .map(|f| (f.label.as_str(), f.text.as_str()))
@@ -169,6 +182,7 @@ mod tests {
             ("cause_date", "2026-10"),
         ]);
         let texts: Vec<String> = shown(ReportKind::SupplyRisk, &fields)
+            .unwrap_or_default()
             .into_iter()
             .map(|f| format!("{}={}", f.label, f.text))
             .collect();
@@ -180,6 +194,31 @@ mod tests {
                 "原因の発生日=2026-10（令和8年10月）",
                 "供給不安の解消=なし",
             ]
+        );
+    }
+
+    #[test]
+    fn a_coded_field_whose_stored_text_is_no_code_is_an_error() {
+        for (name, text) in [
+            ("event_type", "flood"),
+            ("clinical_impact", "huge"),
+            ("reason", "99"),
+            ("information_provided", "maybe"),
+        ] {
+            let fields = stored(&[("stock_months", "1.5"), (name, text)]);
+            assert_eq!(
+                shown(ReportKind::Additional, &fields),
+                Err(UnknownCode {
+                    field: name.to_owned(),
+                    text: text.to_owned()
+                })
+            );
+        }
+        let fields = stored(&[("cause", "9")]);
+        let error = shown(ReportKind::SupplyRisk, &fields).expect_err("9 is no cause");
+        assert_eq!(
+            error.to_string(),
+            "Stored report field cause is not one of its codes: \"9\""
         );
     }
 }

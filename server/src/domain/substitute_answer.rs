@@ -27,23 +27,30 @@ impl NotPossibleReason {
 }
 
 /// Several reasons as stored: their codes in display order, joined by `,` (`raw_materials,staff`).
-pub fn join_reasons(reasons: &[NotPossibleReason]) -> String {
-    reasons
-        .iter()
-        .map(|r| r.code())
-        .collect::<Vec<_>>()
-        .join(",")
-}
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotPossibleReasons(pub Vec<NotPossibleReason>);
 
-/// Stored reasons read back (a code that is no longer one is left out).
-pub fn stored_reasons(stored: &str) -> Vec<NotPossibleReason> {
-    let mut found: Vec<NotPossibleReason> = stored
-        .split(',')
-        .filter_map(NotPossibleReason::from_code)
-        .collect();
-    found.sort();
-    found.dedup();
-    found
+impl NotPossibleReasons {
+    /// The stored form: the codes joined by `,`.
+    pub fn code(&self) -> String {
+        self.0
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reasons read back from exactly their stored form (display order, each once); `None` when
+    /// any part is not exactly a reason's code.
+    pub fn from_code(stored: &str) -> Option<Self> {
+        let mut found = stored
+            .split(',')
+            .map(|part| NotPossibleReason::from_code(part).filter(|r| r.code() == part))
+            .collect::<Option<Vec<_>>>()?;
+        found.sort();
+        found.dedup();
+        Some(Self(found))
+    }
 }
 
 /// The reasons' labels joined as a page shows them (`原材料・人員`).
@@ -418,14 +425,18 @@ mod tests {
                     NotPossibleReason::Staff
                 ])
             );
-            let stored = join_reasons(two.as_deref().unwrap_or_default());
+            let stored = NotPossibleReasons(two.clone().unwrap_or_default()).code();
             assert_eq!(stored, "raw_materials,staff");
-            assert_eq!(stored_reasons(&stored), two.unwrap_or_default());
+            assert_eq!(
+                NotPossibleReasons::from_code(&stored).map(|r| r.0),
+                two.ok()
+            );
         }
-        assert_eq!(
-            reasons_label(&stored_reasons("staff,raw_materials")),
-            "原材料・人員"
-        );
+        let read = NotPossibleReasons::from_code("staff,raw_materials").unwrap_or_default();
+        assert_eq!(reasons_label(&read.0), "原材料・人員");
+        for bad in ["staff,weather", "staff, other", "", "Staff"] {
+            assert_eq!(NotPossibleReasons::from_code(bad), None, "{bad}");
+        }
         let unknown = validate(&AnswerInput {
             not_possible_reasons: vec!["staff".into(), "weather".into()],
             ..input

@@ -4,6 +4,8 @@
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::mail_kind::MailKind;
+
 /// A product named in a mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductLine {
@@ -323,16 +325,16 @@ impl HeadsUp {
 
 impl MailContent {
     /// The outbox `kind` column.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> MailKind {
         match self {
-            Self::HeadsUp(_) => "heads_up",
-            Self::Request(r) if r.cooperation => "cooperation_request",
-            Self::Request(_) => "information_request",
-            Self::Notice(_) => "notice",
-            Self::Digest(_) => "digest",
-            Self::SubscriptionConfirm(_) => "subscription_confirm",
-            Self::StatusChange(_) => "status_change",
-            Self::StatusDigest(_) => "status_digest",
+            Self::HeadsUp(_) => MailKind::HeadsUp,
+            Self::Request(r) if r.cooperation => MailKind::CooperationRequest,
+            Self::Request(_) => MailKind::InformationRequest,
+            Self::Notice(_) => MailKind::Notice,
+            Self::Digest(_) => MailKind::Digest,
+            Self::SubscriptionConfirm(_) => MailKind::SubscriptionConfirm,
+            Self::StatusChange(_) => MailKind::StatusChange,
+            Self::StatusDigest(_) => MailKind::StatusDigest,
         }
     }
 
@@ -584,7 +586,7 @@ mod tests {
         let json = serde_json::to_string(&content).unwrap_or_default();
         let back: MailContent = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, content);
-        assert_eq!(back.kind(), "heads_up");
+        assert_eq!(back.kind(), MailKind::HeadsUp);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::domain::case_flow::ReportKind;
 use crate::domain::device_report::DeviceEventType;
+use crate::domain::report_fields::ReportFields;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_reports")]
@@ -22,7 +23,7 @@ pub struct Model {
     /// `supply_risk`, `stockout` or `termination` (device reports).
     pub event_type: Option<DeviceEventType>,
     /// The report's fields as a JSON object of texts by field name (blank fields absent).
-    pub fields: String,
+    pub fields: ReportFields,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

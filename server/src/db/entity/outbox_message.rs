@@ -3,6 +3,9 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::mail_kind::MailKind;
+use crate::domain::outbox_status::OutboxStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox_messages")]
 pub struct Model {
@@ -11,8 +14,8 @@ pub struct Model {
     /// One per (event, recipient): a second insert of the same key is ignored.
     #[sea_orm(unique)]
     pub idempotency_key: String,
-    /// `heads_up`, `information_request`, `cooperation_request`, `case_reminder`, …
-    pub kind: String,
+    /// `heads_up`, `information_request`, `cooperation_request`, `notice`, …
+    pub kind: MailKind,
     pub organization_id: Option<i32>,
     pub recipient_name: String,
     pub recipient_email: String,
@@ -20,7 +23,7 @@ pub struct Model {
     /// The mail's content as JSON (`mail::MailContent`), rendered when it is sent.
     pub payload: String,
     /// `pending`, `held` (waits for the daily digest), `sending`, `sent`, `failed`, `digested`.
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTimeUtc,

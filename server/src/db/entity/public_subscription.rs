@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::contact::Delivery;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "public_subscriptions")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     /// Lower-cased; never shown to anyone.
     pub email: String,
     /// `immediate` or `daily_digest`.
-    pub delivery: String,
+    pub delivery: Delivery,
     /// Random; the confirmation and unsubscribe links carry it.
     #[sea_orm(unique)]
     pub token: String,

@@ -5,6 +5,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::substitute_answer::NotPossibleReasons;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "substitute_responses")]
 pub struct Model {
@@ -23,8 +25,8 @@ pub struct Model {
     /// Extra packages per month it can ship.
     pub extra_units_per_month: Option<i64>,
     /// Codes of `raw_materials`, `staff`, `equipment`, `other` joined by `,`
-    /// (`substitute_answer::join_reasons`).
-    pub not_possible_reason: Option<String>,
+    /// (`substitute_answer::NotPossibleReasons`).
+    pub not_possible_reason: Option<NotPossibleReasons>,
     pub reason_text: Option<String>,
     /// An association's answer: relayed to its members.
     pub relayed_to_members: Option<bool>,

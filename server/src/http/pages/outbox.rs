@@ -11,6 +11,8 @@ use super::{Nav, render};
 use crate::db::entity::contact;
 use crate::domain::Role;
 use crate::domain::contact::Delivery;
+use crate::domain::mail_kind::MailKind;
+use crate::domain::outbox_status::OutboxStatus;
 use crate::domain::supply_manager::SupplyManagerInput;
 use crate::http::AppState;
 use crate::http::error::AppError;
@@ -26,10 +28,11 @@ use crate::services::{FieldProblem, ServiceError};
 pub struct OutboxPage {
     nav: Nav,
     entries: Vec<OutboxEntry>,
-    status: String,
+    /// The status filtered by; `None` for every status.
+    status: Option<OutboxStatus>,
     csrf_token: String,
     /// Failed mail per kind, each with a button resending all of them.
-    failed_kinds: Vec<(String, i64)>,
+    failed_kinds: Vec<(MailKind, i64)>,
 }
 
 impl OutboxPage {
@@ -39,20 +42,25 @@ impl OutboxPage {
             .to_string()
     }
 
-    fn status_label(status: &str) -> &'static str {
-        match status {
-            "pending" => "送信待ち",
-            "held" => "まとめ待ち",
-            "sending" => "送信中",
-            "sent" => "送信済み",
-            "failed" => "送信失敗",
-            "digested" => "まとめて送信",
-            _ => "—",
-        }
+    fn statuses() -> &'static [OutboxStatus] {
+        OutboxStatus::FILTERS
     }
 
-    fn statuses() -> [&'static str; 5] {
-        ["failed", "pending", "held", "sent", "digested"]
+    fn selected(&self, status: OutboxStatus) -> bool {
+        self.status == Some(status)
+    }
+
+    /// The badge a status wears: failed ones stand out, delivered ones look settled.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama hands the template's values over by reference"
+    )]
+    fn badge(status: &OutboxStatus) -> &'static str {
+        match *status {
+            OutboxStatus::Failed => "stopped",
+            OutboxStatus::Sent => "normal",
+            _ => "limited",
+        }
     }
 }
 
@@ -69,19 +77,25 @@ pub async fn list_outbox(
     state: web::Data<AppState>,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = OutboxFilter {
-        status: Some(query.status.clone()).filter(|s| !s.is_empty()),
+    let chosen = Some(query.status.as_str())
+        .filter(|s| !s.is_empty())
+        .map(OutboxStatus::from_code);
+    let status = chosen.flatten();
+    let entries = if chosen == Some(None) {
+        // A status that is no code matches no mail.
+        Vec::new()
+    } else {
+        outbox::list(&state.db, &OutboxFilter { status })
+            .await
+            .map_err(AppError::page)?
     };
-    let entries = outbox::list(&state.db, &filter)
-        .await
-        .map_err(AppError::page)?;
     let failed_kinds = outbox::failed_kinds(&state.db)
         .await
         .map_err(AppError::page)?;
     render(&OutboxPage {
         nav: Nav::for_user(&page),
         entries,
-        status: query.status.clone(),
+        status,
         csrf_token: page.csrf_token.clone(),
         failed_kinds,
     })
@@ -99,9 +113,12 @@ pub async fn resend_failed_outbox_kind(
     state: web::Data<AppState>,
     form: PageForm<KindForm>,
 ) -> Result<HttpResponse, AppError> {
-    outbox::resend_failed_of_kind(&state.db, &form.kind, chrono::Utc::now())
-        .await
-        .map_err(AppError::page)?;
+    // A kind that is no code has no failed mail to resend.
+    if let Some(kind) = MailKind::from_code(&form.kind) {
+        outbox::resend_failed_of_kind(&state.db, kind, chrono::Utc::now())
+            .await
+            .map_err(AppError::page)?;
+    }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/admin/outbox"))
         .finish())

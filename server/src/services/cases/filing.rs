@@ -15,6 +15,7 @@ use super::store::{self, Step};
 use crate::db::entity::{case, case_report, product};
 use crate::domain::case_flow::{self, CaseEvent, CaseState, Impact, Party, ReportKind};
 use crate::domain::device_report::{self, DeviceEventType, DeviceReportKind};
+use crate::domain::report_fields::ReportFields;
 use crate::domain::{ProductCode, ProductKind, Role, supply_risk};
 use crate::services::accounts::UserContext;
 use crate::services::audit::{self, Actor, AuditEntry};
@@ -230,9 +231,7 @@ async fn file(
         submitted_by: Set(Some(user.user_id)),
         submitted_at: Set(now),
         event_type: Set(event.map(|(_, e)| e)),
-        fields: Set(
-            serde_json::to_string(fields).map_err(|e| ServiceError::Internal(e.to_string()))?
-        ),
+        fields: Set(ReportFields(fields.clone())),
         ..Default::default()
     }
     .insert(&txn)
@@ -341,7 +340,7 @@ pub async fn list_supply_risk(
                 "case_id": r.case_id,
                 "product_code": codes.get(&r.product_id),
                 "submitted_at": r.submitted_at.to_rfc3339(),
-                "fields": serde_json::from_str::<serde_json::Value>(&r.fields).unwrap_or_default(),
+                "fields": r.fields.0,
             })
         })
         .collect())

@@ -5,7 +5,7 @@ pub mod actions;
 pub mod filing;
 mod store;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -75,7 +75,7 @@ pub struct CaseReportView {
     /// Who filed it.
     pub submitted_by: Option<String>,
     /// The fields as filed (name → text).
-    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub fields: BTreeMap<String, String>,
     /// The fields as an official reads them: the form's order and labels, codes as labels.
     pub shown: Vec<ShownField>,
 }
@@ -322,33 +322,26 @@ pub async fn detail(
         .await?
         .pop()
         .ok_or_else(|| ServiceError::Internal("a case vanished".into()))?;
+    let reports = reports
+        .into_iter()
+        .map(|r| {
+            // A coded field that is none of its codes fails here, with the report it is in.
+            let shown = report_display::shown(r.kind, &r.fields.0)
+                .map_err(|e| ServiceError::Internal(format!("report {}: {e}", r.receipt_number)))?;
+            Ok(CaseReportView {
+                shown,
+                fields: r.fields.0,
+                submitted_by: r.submitted_by.and_then(|id| names.get(&id).cloned()),
+                receipt_number: r.receipt_number,
+                kind: r.kind,
+                event_type: r.event_type,
+                submitted_at: r.submitted_at,
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
     Ok(CaseDetail {
         summary,
-        reports: reports
-            .into_iter()
-            .map(|r| {
-                let fields: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(&r.fields).unwrap_or_default();
-                let texts = fields
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            k.clone(),
-                            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
-                        )
-                    })
-                    .collect();
-                CaseReportView {
-                    shown: report_display::shown(r.kind, &texts),
-                    fields,
-                    submitted_by: r.submitted_by.and_then(|id| names.get(&id).cloned()),
-                    receipt_number: r.receipt_number,
-                    kind: r.kind,
-                    event_type: r.event_type,
-                    submitted_at: r.submitted_at,
-                }
-            })
-            .collect(),
+        reports,
         transitions: transitions
             .into_iter()
             .map(|t| TransitionView {

@@ -14,6 +14,7 @@ use crate::db::entity::{
 };
 use crate::domain::case_flow::ReportKind;
 use crate::domain::forecast::{self, Declared, Forecast, Loss, Member};
+use crate::domain::report_fields::ReportFields;
 use crate::domain::supply_status::{ShippingStatus, VolumeStatus};
 use crate::domain::uploads::ShipmentKind;
 use crate::services::{DbContext, ServiceError};
@@ -356,11 +357,8 @@ pub(super) async fn at_risk(
 }
 
 /// Whether a report's fields say the risk has gone (供給不安の解消).
-fn risk_resolved(fields: &str) -> bool {
-    serde_json::from_str::<HashMap<String, String>>(fields)
-        .ok()
-        .and_then(|f| f.get("risk_resolved").cloned())
-        .is_some_and(|v| matches!(v.as_str(), "true"))
+fn risk_resolved(fields: &ReportFields) -> bool {
+    fields.get("risk_resolved") == Some("true")
 }
 
 /// Per maker: what its latest answer to a request about one of `ids` declared.

@@ -9,10 +9,9 @@ use sea_orm::{
 
 use crate::db::entity::outbox_message::{self, Column as C};
 use crate::domain::alerts::{MAIL_ALERT_AFTER, attempts_failing_for};
+use crate::domain::mail_kind::MailKind;
+use crate::domain::outbox_status::OutboxStatus;
 use crate::services::{DbContext, ServiceError};
-
-/// The kinds of mail sent to members of the public (subscribers of a drug).
-const PUBLIC_KINDS: [&str; 3] = ["subscription_confirm", "status_change", "status_digest"];
 
 /// A message as the admin page lists it.
 #[derive(Debug, Clone)]
@@ -20,13 +19,13 @@ pub struct OutboxEntry {
     /// Id.
     pub id: i32,
     /// Kind.
-    pub kind: String,
+    pub kind: MailKind,
     /// Recipient.
     pub recipient: String,
     /// Subject.
     pub subject: String,
     /// Status.
-    pub status: String,
+    pub status: OutboxStatus,
     /// Attempts so far.
     pub attempts: i32,
     /// Last error.
@@ -43,7 +42,7 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFilter {
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<OutboxStatus>,
 }
 
 /// The newest messages (at most 200), optionally of one status.
@@ -54,8 +53,8 @@ pub async fn list(
     let mut select = outbox_message::Entity::find()
         .order_by_desc(C::Id)
         .limit(200);
-    if let Some(status) = &filter.status {
-        select = select.filter(C::Status.eq(status.as_str()));
+    if let Some(status) = filter.status {
+        select = select.filter(C::Status.eq(status));
     }
     Ok(select
         .all(db)
@@ -65,7 +64,7 @@ pub async fn list(
         .map(|m| OutboxEntry {
             id: m.id,
             // A member of the public who follows a drug is never named, not even to admins.
-            recipient: if m.organization_id.is_none() && PUBLIC_KINDS.contains(&m.kind.as_str()) {
+            recipient: if m.organization_id.is_none() && m.kind.is_public() {
                 "（一般の購読者）".to_owned()
             } else {
                 format!("{} <{}>", m.recipient_name, m.recipient_email)
@@ -93,14 +92,14 @@ pub async fn resend(
         .await
         .context("Failed to load the message")?
         .ok_or_else(|| ServiceError::NotFound(format!("メッセージ {id} はありません")))?;
-    if found.status != "failed" {
+    if found.status != OutboxStatus::Failed {
         return Err(ServiceError::Conflict(format!(
             "メッセージ {id} は送信失敗の状態ではありません（現在: {}）",
-            found.status
+            found.status.label_ja()
         )));
     }
     let mut model: outbox_message::ActiveModel = found.into();
-    model.status = Set("pending".to_owned());
+    model.status = Set(OutboxStatus::Pending);
     // A resent mail gets the whole retry window again.
     model.attempts = Set(0);
     model.next_attempt_at = Set(now);
@@ -112,15 +111,19 @@ pub async fn resend(
 }
 
 /// How many mails have failed for good, or are still retried after failing for over
-/// [`MAIL_ALERT_AFTER`]: while not zero, admins see a banner.
+/// [`MAIL_ALERT_AFTER`], or carry a stored status that is none of the statuses (the dispatcher
+/// never claims them and the outbox page fails on them): while not zero, admins see a banner.
 pub async fn failing_for_long(db: &impl ConnectionTrait) -> Result<u64, ServiceError> {
     outbox_message::Entity::find()
         .filter(
-            Condition::any().add(C::Status.eq("failed")).add(
-                Condition::all()
-                    .add(C::Status.is_in(["pending", "sending"]))
-                    .add(C::Attempts.gte(attempts_failing_for(MAIL_ALERT_AFTER))),
-            ),
+            Condition::any()
+                .add(C::Status.eq(OutboxStatus::Failed))
+                .add(
+                    Condition::all()
+                        .add(C::Status.is_in([OutboxStatus::Pending, OutboxStatus::Sending]))
+                        .add(C::Attempts.gte(attempts_failing_for(MAIL_ALERT_AFTER))),
+                )
+                .add(C::Status.is_not_in(OutboxStatus::ALL.iter().copied())),
         )
         .count(db)
         .await
@@ -128,12 +131,12 @@ pub async fn failing_for_long(db: &impl ConnectionTrait) -> Result<u64, ServiceE
 }
 
 /// Failed mail per kind, in kind order: (kind, count).
-pub async fn failed_kinds(db: &impl ConnectionTrait) -> Result<Vec<(String, i64)>, ServiceError> {
+pub async fn failed_kinds(db: &impl ConnectionTrait) -> Result<Vec<(MailKind, i64)>, ServiceError> {
     outbox_message::Entity::find()
         .select_only()
         .column(C::Kind)
         .column_as(C::Id.count(), "n")
-        .filter(C::Status.eq("failed"))
+        .filter(C::Status.eq(OutboxStatus::Failed))
         .group_by(C::Kind)
         .order_by_asc(C::Kind)
         .into_tuple()
@@ -145,14 +148,14 @@ pub async fn failed_kinds(db: &impl ConnectionTrait) -> Result<Vec<(String, i64)
 /// Queues every failed mail of `kind` again (each with the whole retry window); how many.
 pub async fn resend_failed_of_kind(
     db: &impl ConnectionTrait,
-    kind: &str,
+    kind: MailKind,
     now: DateTime<Utc>,
 ) -> Result<u64, ServiceError> {
     Ok(outbox_message::Entity::update_many()
-        .col_expr(C::Status, Expr::value("pending"))
+        .col_expr(C::Status, Expr::value(OutboxStatus::Pending))
         .col_expr(C::Attempts, Expr::value(0))
         .col_expr(C::NextAttemptAt, Expr::value(now))
-        .filter(C::Status.eq("failed"))
+        .filter(C::Status.eq(OutboxStatus::Failed))
         .filter(C::Kind.eq(kind))
         .exec(db)
         .await

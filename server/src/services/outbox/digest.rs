@@ -7,46 +7,56 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
 use super::{NewMessage, enqueue};
 use crate::db::entity::{organization, outbox_message};
+use crate::domain::outbox_status::OutboxStatus;
 use crate::mail::MailContent;
 use crate::mail::content::{Digest, StatusChange, StatusDigest};
 use crate::services::{DbContext, ServiceError};
 
 /// Bundles held messages per recipient; returns how many digests were queued. Idempotent: held
-/// messages become `digested` in the same transaction.
+/// messages become `digested` in the same transaction. A held message whose stored content does
+/// not read is not bundled (nor silently dropped): it becomes `failed` with the reason, for an
+/// admin to see.
 pub async fn send_daily_digests(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<usize, ServiceError> {
     let txn = db.begin().await.context("Failed to start the digest")?;
     let held = outbox_message::Entity::find()
-        .filter(outbox_message::Column::Status.eq("held"))
+        .filter(outbox_message::Column::Status.eq(OutboxStatus::Held))
         .filter(outbox_message::Column::CreatedAt.lte(now))
         .order_by_asc(outbox_message::Column::Id)
         .all(&txn)
         .await
         .context("Failed to load held mail")?;
-    let mut by_recipient: BTreeMap<String, Vec<outbox_message::Model>> = BTreeMap::new();
+    let mut by_recipient: BTreeMap<String, Vec<(outbox_message::Model, MailContent)>> =
+        BTreeMap::new();
     // A public subscriber's changes make a digest of their own, with the unsubscribe link.
-    let mut changes_by_recipient: BTreeMap<String, Vec<outbox_message::Model>> = BTreeMap::new();
+    let mut changes_by_recipient: BTreeMap<String, Vec<(outbox_message::Model, StatusChange)>> =
+        BTreeMap::new();
+    let mut unreadable = Vec::new();
     for row in held {
-        let bucket = if row.kind == "status_change" {
-            &mut changes_by_recipient
-        } else {
-            &mut by_recipient
-        };
-        bucket
-            .entry(row.recipient_email.to_lowercase())
-            .or_default()
-            .push(row);
+        let email = row.recipient_email.to_lowercase();
+        match serde_json::from_str::<MailContent>(&row.payload) {
+            Ok(MailContent::StatusChange(change)) => {
+                changes_by_recipient
+                    .entry(email)
+                    .or_default()
+                    .push((row, change));
+            }
+            Ok(content) => by_recipient.entry(email).or_default().push((row, content)),
+            Err(e) => unreadable.push((row.id, format!("本文データを読めません: {e}"))),
+        }
     }
+    mark_unreadable(&txn, &unreadable).await?;
     let org_ids: Vec<i32> = by_recipient
         .values()
-        .filter_map(|rows| rows.first().and_then(|r| r.organization_id))
+        .filter_map(|rows| rows.first().and_then(|(r, _)| r.organization_id))
         .collect();
     let names: BTreeMap<i32, String> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(org_ids))
@@ -58,20 +68,19 @@ pub async fn send_daily_digests(
         .collect();
     let mut digests = Vec::new();
     let mut ids = Vec::new();
-    for (email, rows) in &by_recipient {
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+    for (email, rows) in by_recipient {
+        let (Some((first, _)), Some((last, _))) = (rows.first(), rows.last()) else {
             continue;
         };
-        let items: Vec<MailContent> = rows
-            .iter()
-            .filter_map(|r| serde_json::from_str(&r.payload).ok())
-            .collect();
-        ids.extend(rows.iter().map(|r| r.id));
+        let key = format!("digest:{email}:{}-{}", first.id, last.id);
+        let first = first.clone();
+        ids.extend(rows.iter().map(|(r, _)| r.id));
+        let items: Vec<MailContent> = rows.into_iter().map(|(_, content)| content).collect();
         digests.push(NewMessage {
-            idempotency_key: format!("digest:{email}:{}-{}", first.id, last.id),
+            idempotency_key: key,
             organization_id: first.organization_id,
-            recipient_name: first.recipient_name.clone(),
-            recipient_email: first.recipient_email.clone(),
+            recipient_name: first.recipient_name,
+            recipient_email: first.recipient_email,
             digest: false,
             content: MailContent::Digest(Digest {
                 recipient_org: first
@@ -82,12 +91,15 @@ pub async fn send_daily_digests(
             }),
         });
     }
-    digests.extend(status_digests(&changes_by_recipient, &mut ids));
+    digests.extend(status_digests(changes_by_recipient, &mut ids));
     let count = digests.len();
     enqueue(&txn, digests, now).await?;
     for chunk in ids.chunks(500) {
         outbox_message::Entity::update_many()
-            .col_expr(outbox_message::Column::Status, Expr::value("digested"))
+            .col_expr(
+                outbox_message::Column::Status,
+                Expr::value(OutboxStatus::Digested),
+            )
             .col_expr(outbox_message::Column::SentAt, Expr::value(now))
             .filter(outbox_message::Column::Id.is_in(chunk.iter().copied()))
             .exec(&txn)
@@ -98,32 +110,52 @@ pub async fn send_daily_digests(
     Ok(count)
 }
 
+/// Marks held messages whose stored content does not read as failed, each with its reason.
+async fn mark_unreadable(
+    db: &impl ConnectionTrait,
+    unreadable: &[(i32, String)],
+) -> Result<(), ServiceError> {
+    for (id, error) in unreadable {
+        tracing::error!(id, %error, "held mail not bundled: its stored content does not read");
+        outbox_message::Entity::update_many()
+            .col_expr(
+                outbox_message::Column::Status,
+                Expr::value(OutboxStatus::Failed),
+            )
+            .col_expr(
+                outbox_message::Column::LastError,
+                Expr::value(error.clone()),
+            )
+            .filter(outbox_message::Column::Id.eq(*id))
+            .exec(db)
+            .await
+            .context("Failed to mark unreadable held mail as failed")?;
+    }
+    Ok(())
+}
+
 /// One digest of changes per public subscriber; the rows' ids join `ids`.
 fn status_digests(
-    changes_by_recipient: &BTreeMap<String, Vec<outbox_message::Model>>,
+    changes_by_recipient: BTreeMap<String, Vec<(outbox_message::Model, StatusChange)>>,
     ids: &mut Vec<i32>,
 ) -> Vec<NewMessage> {
     let mut digests = Vec::new();
     for (email, rows) in changes_by_recipient {
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        let (Some((first, _)), Some((last, _))) = (rows.first(), rows.last()) else {
             continue;
         };
-        let items: Vec<StatusChange> = rows
-            .iter()
-            .filter_map(|r| match serde_json::from_str(&r.payload) {
-                Ok(MailContent::StatusChange(change)) => Some(change),
-                _ => None,
-            })
-            .collect();
+        let key = format!("status-digest:{email}:{}-{}", first.id, last.id);
+        let recipient_email = first.recipient_email.clone();
+        ids.extend(rows.iter().map(|(r, _)| r.id));
+        let items: Vec<StatusChange> = rows.into_iter().map(|(_, change)| change).collect();
         let mut tokens: Vec<&str> = items.iter().map(|c| c.token.as_str()).collect();
         tokens.sort_unstable();
         tokens.dedup();
-        ids.extend(rows.iter().map(|r| r.id));
         digests.push(NewMessage {
-            idempotency_key: format!("status-digest:{email}:{}-{}", first.id, last.id),
+            idempotency_key: key,
             organization_id: None,
             recipient_name: String::new(),
-            recipient_email: first.recipient_email.clone(),
+            recipient_email,
             digest: false,
             content: MailContent::StatusDigest(StatusDigest {
                 unsubscribe_path: crate::paths::subscription_unsubscribe(&tokens),

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::entity::outbox_message::{self, Column as C};
 use crate::domain::alerts::{MAIL_ALERT_AFTER, attempts_failing_for, retry_delay};
+use crate::domain::outbox_status::OutboxStatus;
 use crate::mail::{MailContent, Mailer, OutgoingMail};
 use crate::services::{DbContext, ServiceError};
 use crate::shutdown::Shutdown;
@@ -144,7 +145,7 @@ async fn record(
     match outcome {
         Ok(()) => {
             outbox_message::Entity::update_many()
-                .col_expr(C::Status, Expr::value("sent"))
+                .col_expr(C::Status, Expr::value(OutboxStatus::Sent))
                 .col_expr(C::SentAt, Expr::value(now))
                 .col_expr(C::Attempts, Expr::value(row.attempts + 1))
                 .col_expr(C::LastError, Expr::value(Option::<String>::None))
@@ -160,10 +161,10 @@ async fn record(
             let delay = retry_delay(attempts);
             tracing::warn!(id = row.id, attempts, %error, "mail not delivered");
             if delay.is_none() {
-                tracing::error!(id = row.id, kind = %row.kind, attempts, %error,
+                tracing::error!(id = row.id, kind = row.kind.code(), attempts, %error,
                     "mail failed for good after 72 hours of retries; an admin can resend it");
             } else if attempts == attempts_failing_for(MAIL_ALERT_AFTER) {
-                tracing::error!(id = row.id, kind = %row.kind, attempts, %error,
+                tracing::error!(id = row.id, kind = row.kind.code(), attempts, %error,
                     "mail has been failing for over 15 minutes: is the SMTP relay down?");
             }
             mark_failed(db, row, attempts, &error, delay, now).await?;
@@ -225,7 +226,7 @@ async fn claim(
     let mut due = Query::select();
     due.column(C::Id)
         .from(outbox_message::Entity)
-        .and_where(Expr::col(C::Status).eq("pending"))
+        .and_where(Expr::col(C::Status).eq(OutboxStatus::Pending))
         .and_where(Expr::col(C::NextAttemptAt).lte(now))
         .order_by(C::Id, Order::Asc)
         .limit(BATCH);
@@ -233,17 +234,17 @@ async fn claim(
         due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
     outbox_message::Entity::update_many()
-        .col_expr(C::Status, Expr::value("sending"))
+        .col_expr(C::Status, Expr::value(OutboxStatus::Sending))
         .col_expr(C::ClaimToken, Expr::value(token.clone()))
         .col_expr(C::ClaimedAt, Expr::value(Utc::now()))
         .filter(C::Id.in_subquery(due))
-        .filter(C::Status.eq("pending"))
+        .filter(C::Status.eq(OutboxStatus::Pending))
         .exec(db)
         .await
         .context("Failed to claim mail to send")?;
     let rows = outbox_message::Entity::find()
         .filter(C::ClaimToken.eq(token.as_str()))
-        .filter(C::Status.eq("sending"))
+        .filter(C::Status.eq(OutboxStatus::Sending))
         .all(db)
         .await
         .context("Failed to load claimed mail")?;
@@ -264,7 +265,11 @@ async fn mark_failed(
     outbox_message::Entity::update_many()
         .col_expr(
             C::Status,
-            Expr::value(if delay.is_some() { "pending" } else { "failed" }),
+            Expr::value(if delay.is_some() {
+                OutboxStatus::Pending
+            } else {
+                OutboxStatus::Failed
+            }),
         )
         .col_expr(C::Attempts, Expr::value(attempts))
         .col_expr(
@@ -283,10 +288,10 @@ async fn mark_failed(
 /// Gives back the rows of a claim that were never attempted (the run stopped).
 async fn give_back(db: &impl ConnectionTrait, token: &str) -> Result<(), ServiceError> {
     outbox_message::Entity::update_many()
-        .col_expr(C::Status, Expr::value("pending"))
+        .col_expr(C::Status, Expr::value(OutboxStatus::Pending))
         .col_expr(C::ClaimToken, Expr::value(Option::<String>::None))
         .filter(C::ClaimToken.eq(token))
-        .filter(C::Status.eq("sending"))
+        .filter(C::Status.eq(OutboxStatus::Sending))
         .exec(db)
         .await
         .context("Failed to give back unsent mail")?;
@@ -300,9 +305,9 @@ async fn release_stale_claims(
     lease: chrono::Duration,
 ) -> Result<(), ServiceError> {
     outbox_message::Entity::update_many()
-        .col_expr(C::Status, Expr::value("pending"))
+        .col_expr(C::Status, Expr::value(OutboxStatus::Pending))
         .col_expr(C::ClaimToken, Expr::value(Option::<String>::None))
-        .filter(C::Status.eq("sending"))
+        .filter(C::Status.eq(OutboxStatus::Sending))
         .filter(C::ClaimedAt.lt(now - lease))
         .exec(db)
         .await
@@ -313,19 +318,20 @@ async fn release_stale_claims(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::mail_kind::MailKind;
 
     fn row(id: i32, key: &str) -> outbox_message::Model {
         let at = DateTime::<Utc>::from_timestamp(1_764_800_000, 0).unwrap_or_default();
         outbox_message::Model {
             id,
             idempotency_key: key.to_owned(),
-            kind: "heads_up".to_owned(),
+            kind: MailKind::HeadsUp,
             organization_id: None,
             recipient_name: String::new(),
             recipient_email: String::new(),
             subject: String::new(),
             payload: String::new(),
-            status: "pending".to_owned(),
+            status: OutboxStatus::Pending,
             attempts: 0,
             last_error: None,
             next_attempt_at: at,

@@ -21,6 +21,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use super::{DbContext, ServiceError};
 use crate::db::entity::{contact, outbox_message};
 use crate::domain::contact::Delivery;
+use crate::domain::outbox_status::OutboxStatus;
 use crate::mail::MailContent;
 
 /// Rows per insert statement.
@@ -86,13 +87,17 @@ pub async fn enqueue(
                 .map_err(|e| ServiceError::Internal(format!("mail content: {e}")))?;
             rows.push(outbox_message::ActiveModel {
                 idempotency_key: Set(m.idempotency_key.clone()),
-                kind: Set(m.content.kind().to_owned()),
+                kind: Set(m.content.kind()),
                 organization_id: Set(m.organization_id),
                 recipient_name: Set(m.recipient_name.clone()),
                 recipient_email: Set(m.recipient_email.clone()),
                 subject: Set(m.content.subject()),
                 payload: Set(payload),
-                status: Set(if m.digest { "held" } else { "pending" }.to_owned()),
+                status: Set(if m.digest {
+                    OutboxStatus::Held
+                } else {
+                    OutboxStatus::Pending
+                }),
                 attempts: Set(0),
                 last_error: Set(None),
                 next_attempt_at: Set(now),

@@ -87,7 +87,7 @@ pub async fn queue_change_mails(
                 organization_id: None,
                 recipient_name: String::new(),
                 recipient_email: s.email.clone(),
-                digest: s.delivery == Delivery::DailyDigest.code(),
+                digest: s.delivery == Delivery::DailyDigest,
                 content: MailContent::StatusChange(StatusChange {
                     product: ProductLine {
                         code: p.code.clone(),

@@ -88,7 +88,7 @@ pub async fn subscribe(
         Some(row) => {
             let mut active: public_subscription::ActiveModel = row.into();
             active.token = Set(random_secret());
-            active.delivery = Set(delivery.code().to_owned());
+            active.delivery = Set(delivery);
             active.confirmed_at = Set(None);
             active.unsubscribed_at = Set(None);
             active
@@ -99,7 +99,7 @@ pub async fn subscribe(
         None => public_subscription::ActiveModel {
             product_id: Set(drug.id),
             email: Set(email.as_str().to_owned()),
-            delivery: Set(delivery.code().to_owned()),
+            delivery: Set(delivery),
             token: Set(random_secret()),
             confirmed_at: Set(None),
             unsubscribed_at: Set(None),

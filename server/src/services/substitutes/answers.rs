@@ -26,7 +26,7 @@ use super::{CaseAnswers, RequestView, Totals, recipients};
 use crate::db::entity::{product, substitute_request, substitute_response};
 use crate::domain::association_answer::{self, RelayInput};
 use crate::domain::case_flow::{self, CaseRequest, Flow};
-use crate::domain::substitute_answer::{AnswerInput, join_reasons, validate};
+use crate::domain::substitute_answer::{AnswerInput, NotPossibleReasons, validate};
 use crate::domain::wholesaler_answer::{self, StockInput};
 use crate::domain::{FieldError, OrganizationKind, Role};
 use crate::services::accounts::UserContext;
@@ -221,9 +221,8 @@ fn maker_row(input: &AnswerInput) -> Result<substitute_response::ActiveModel, Se
         increase_percent: Set(answer.increase_percent),
         lead_time_tenths: Set(answer.lead_time_tenths),
         extra_units_per_month: Set(answer.extra_units_per_month),
-        not_possible_reason: Set(
-            Some(join_reasons(&answer.not_possible_reasons)).filter(|joined| !joined.is_empty())
-        ),
+        not_possible_reason: Set(Some(NotPossibleReasons(answer.not_possible_reasons))
+            .filter(|reasons| !reasons.0.is_empty())),
         reason_text: Set(answer.reason_text),
         ..Default::default()
     })

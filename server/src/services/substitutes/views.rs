@@ -12,7 +12,7 @@ use super::{
 };
 use crate::db::entity::{organization, product, substitute_request, substitute_response, user};
 use crate::domain::OrganizationKind;
-use crate::domain::substitute_answer::{months_text, reasons_label, stored_reasons};
+use crate::domain::substitute_answer::{months_text, reasons_label};
 use crate::services::{DbContext, ServiceError};
 
 /// A case's requests with their answers and the totals.
@@ -143,11 +143,7 @@ pub(super) async fn views(
 }
 
 fn response_view(r: substitute_response::Model, names: &HashMap<i32, String>) -> ResponseView {
-    let reasons = r
-        .not_possible_reason
-        .as_deref()
-        .map(stored_reasons)
-        .unwrap_or_default();
+    let reasons = r.not_possible_reason.unwrap_or_default().0;
     ResponseView {
         stock_months: r.stock_months_tenths.map(months_text),
         stock_months_tenths: r.stock_months_tenths,
