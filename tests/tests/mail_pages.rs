@@ -136,10 +136,6 @@ async fn a_maker_chooses_the_daily_digest_for_its_own_contact_only() -> anyhow::
 }
 
 #[tokio::test]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one admin's round: the banner on every page, then resending a kind"
-)]
 async fn an_admin_is_warned_of_mail_failing_for_long_on_every_page_and_resends_all_failed_mail_of_a_kind()
 -> anyhow::Result<()> {
     for backend in backends()? {
