@@ -361,15 +361,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
     .route(
         paths::MY_CONTACTS,
-        web::get().to(pages::outbox::list_contacts),
+        web::get().to(pages::contacts::list_contacts),
     )
     .route(
         "/my/contacts/{id}/delivery",
-        web::post().to(pages::outbox::update_contact_delivery),
+        web::post().to(pages::contacts::update_contact_delivery),
     )
     .route(
         paths::MY_SUPPLY_MANAGER,
-        web::post().to(pages::outbox::update_supply_manager),
+        web::post().to(pages::contacts::update_supply_manager),
     )
     .route(
         paths::ADMIN_OUTBOX,

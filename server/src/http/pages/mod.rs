@@ -7,6 +7,7 @@ pub mod allocation_plans;
 pub mod allocation_reserve;
 pub mod case_reports;
 pub mod cases;
+pub mod contacts;
 pub mod dashboard;
 pub mod data_upload;
 pub mod early_warning;
